@@ -1,0 +1,34 @@
+import type { Locks, Rules, Scenario, SolverOptions, Weights } from '../solver/types.js';
+
+/** The seed's rules (DOMAIN.md; seed 004 for Luohu 2006). */
+export const DEFAULT_RULES: Rules = {
+  households: { min: 6000, max: 10000 },
+  maxCommitteesPerStation: 3,
+  minSharedBorderMeters: 20,
+  snapToleranceMeters: 2,
+  enclaveLinkMeters: 1000,
+  facilities: {
+    office: { threshold: 200, target: 1.0, pooling: 'max' },
+    service: { threshold: 900, target: 0.5, pooling: 'sum' },
+    plaza: { threshold: 1000, target: 0.5, pooling: 'sum' },
+  },
+};
+
+/** Weights of the objective; README "The objective" explains each. */
+export const DEFAULT_WEIGHTS: Weights = {
+  station: 1,
+  under: 2,
+  over: 2,
+  facility: { office: 0.3, service: 0.15, plaza: 0.15 },
+  compactness: 0.1,
+  typeMix: 0.05,
+  enclaveLink: 0.2,
+};
+
+export const DEFAULT_LOCKS: Locks = { separate: [], together: [], keep: [] };
+
+export const DEFAULT_SOLVER: SolverOptions = { timeLimitMs: 60_000, engine: 'highs' };
+
+export function makeDefaultScenario(name: string): Scenario {
+  return structuredClone({ name, rules: DEFAULT_RULES, weights: DEFAULT_WEIGHTS, locks: DEFAULT_LOCKS, solver: DEFAULT_SOLVER });
+}
