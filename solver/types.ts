@@ -165,8 +165,12 @@ export interface StreetOfficePlan {
   stationsBefore: number;
   stationsAfter: number;
   stations: Station[];
-  solver: SolveResult | null;
+  /** How the solver did on this street office; null for an evaluated (hand-made) plan. */
+  solver: SolveReport | null;
 }
+
+/** A SolveResult without the raw groups, as summaries report it. */
+export type SolveReport = Omit<SolveResult, 'groups'>;
 
 export interface PlanSummary {
   scenario: string;

@@ -1,0 +1,126 @@
+/**
+ * Reading the CLI's inputs: scenario files (or built-in names), datasets, hand-made plans.
+ * Every failure becomes an InputError that lists each problem with its place.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { parseGeoJsonText, readCommittees } from '../geo/ingest.js';
+import type { Dataset, FieldMapping, Problem } from '../geo/types.js';
+import { makeScenario, makeCommitteeLookup, resolveCommitteeRef, resolveLocks } from '../scenarios/resolve.js';
+import type { ScenarioFile } from '../scenarios/schema.js';
+import type { Scenario } from '../solver/types.js';
+import { InputError } from './errors.js';
+import { builtinScenarioDir } from './paths.js';
+
+/** `[fatal] households-negative  feature 3 (id LH-01), field households: …` */
+export function formatProblem(p: Problem): string {
+  const where: string[] = [];
+  if (p.feature !== undefined) where.push(`feature ${p.feature}${p.id !== undefined ? ` (id ${p.id})` : ''}`);
+  else if (p.id !== undefined) where.push(`id ${p.id}`);
+  if (p.field) where.push(`field ${p.field}`);
+  if (p.other) where.push(`and feature ${p.other.feature}${p.other.id !== undefined ? ` (id ${p.other.id})` : ''}`);
+  return `[${p.severity}] ${p.code}${where.length ? `  ${where.join(', ')}` : ''}: ${p.message}`;
+}
+
+export function readTextFile(path: string, what: string): string {
+  if (!existsSync(path)) throw new InputError(`${what} not found: ${path}`);
+  if (statSync(path).isDirectory()) throw new InputError(`${what} is a folder, not a file: ${path}`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read ${what} ${path}: ${(e as Error).message}`);
+  }
+}
+
+export function readJsonFile(path: string, what: string): unknown {
+  const text = readTextFile(path, what);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${what} ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** The path of a scenario argument: a built-in name (`luohu-2006`) or a file. */
+export function resolveScenarioPath(arg: string): string {
+  if (extname(arg) === '' && !arg.includes('/')) {
+    const builtin = resolve(builtinScenarioDir(arg), 'scenario.json');
+    if (existsSync(builtin)) return builtin;
+    if (!existsSync(arg)) throw new InputError(`no built-in scenario "${arg}" and no such file (built-in: luohu-2006)`);
+  }
+  return resolve(arg);
+}
+
+export interface LoadedScenario {
+  path: string;
+  file: ScenarioFile;
+  scenario: Scenario;
+  dataset: Dataset;
+  datasetPath: string;
+  warnings: Problem[];
+}
+
+/** Reads a dataset file through the given mapping and CRS; fatal problems throw with the full list. */
+export function loadDataset(path: string, options: { mapping?: FieldMapping; crs?: string } = {}): { dataset: Dataset; warnings: Problem[] } {
+  const text = readTextFile(path, 'dataset');
+  const parsed = parseGeoJsonText(text);
+  if (parsed.problem) throw new InputError(`dataset ${path} cannot be read`, [formatProblem(parsed.problem)]);
+  const report = readCommittees(parsed.value, { ...options, name: basename(path).replace(/\.(geo)?json$/i, '') });
+  if (!report.ok || !report.dataset) {
+    throw new InputError(`dataset ${path}: ${report.fatal} fatal problem(s), ${report.warnings} warning(s)`, report.problems.map(formatProblem));
+  }
+  return { dataset: report.dataset, warnings: report.problems };
+}
+
+/** Reads a scenario (file or built-in), its dataset, and resolves its locks by name. */
+export function loadScenario(arg: string): LoadedScenario {
+  const path = resolveScenarioPath(arg);
+  const raw = readJsonFile(path, 'scenario');
+  const made = makeScenario(raw);
+  if (!made.scenario || !made.file) throw new InputError(`scenario ${path} is not valid`, made.problems.map(formatProblem));
+  const file = made.file;
+  if (!file.dataset) throw new InputError(`scenario ${path} names no dataset`, ['[fatal] scenario-field-invalid  field dataset: give the path of the committees GeoJSON, relative to the scenario file']);
+  const datasetPath = resolve(dirname(path), file.dataset);
+  const { dataset, warnings } = loadDataset(datasetPath, {
+    ...(file.mapping ? { mapping: file.mapping as FieldMapping } : {}),
+    ...(file.crs ? { crs: file.crs } : {}),
+  });
+  const resolved = resolveLocks(made.scenario, dataset.committees);
+  if (!resolved.scenario) throw new InputError(`scenario ${path} does not fit its dataset`, resolved.problems.map(formatProblem));
+  return { path, file, scenario: resolved.scenario, dataset, datasetPath, warnings };
+}
+
+/**
+ * A hand-made plan file: `{ "name"?: "…", "stations": [["碧波", "湖滨"], …] }`, committees by
+ * name or id; committees not named keep their current station. Unknown or ambiguous names are
+ * reported with their place (`stations[3][1]`).
+ */
+export function loadHandPlan(path: string, dataset: Dataset): { name: string; stations: string[][] } {
+  const raw = readJsonFile(path, 'plan');
+  const errors: string[] = [];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !Array.isArray((raw as { stations?: unknown }).stations)) {
+    throw new InputError(`plan ${path} must be an object with "stations": an array of arrays of committee names`);
+  }
+  const obj = raw as { name?: unknown; stations: unknown[] };
+  const lookup = makeCommitteeLookup(dataset.committees);
+  const stations: string[][] = [];
+  obj.stations.forEach((group, i) => {
+    if (!Array.isArray(group) || group.length === 0) {
+      errors.push(`[fatal] plan-station-invalid  field stations[${i}]: expected a non-empty array of committee names`);
+      return;
+    }
+    const ids: string[] = [];
+    group.forEach((ref, j) => {
+      if (typeof ref !== 'string') {
+        errors.push(`[fatal] plan-committee-invalid  field stations[${i}][${j}]: expected a committee name or id, got ${JSON.stringify(ref)}`);
+        return;
+      }
+      const r = resolveCommitteeRef(ref, lookup);
+      if (r.error) errors.push(`[fatal] plan-committee-unknown  field stations[${i}][${j}]: ${r.error}`);
+      else ids.push(r.committee!.id);
+    });
+    stations.push(ids);
+  });
+  if (errors.length > 0) throw new InputError(`plan ${path} does not fit the dataset`, errors);
+  return { name: typeof obj.name === 'string' ? obj.name : basename(path), stations };
+}

@@ -1,0 +1,97 @@
+/**
+ * The `yizhan` command. Subcommands in one table; unknown flags are refused; usage errors print
+ * the usage and exit 2; bad input prints every problem (no stack trace) and exits 1.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EXIT, InputError, UsageError } from './errors.js';
+import { runEvaluate, runPlan } from './plan-commands.js';
+import { runValidate } from './validate-command.js';
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number>;
+}
+
+const COMMON = { help: { type: 'boolean', short: 'h' } } as const;
+
+const COMMANDS: Record<string, Command> = {
+  plan: {
+    summary: 'solve a scenario: proven-optimal merges, checks, plan text, GIS exports',
+    usage: 'yizhan plan <scenario|luohu-2006> [--out DIR] [--json] [--quiet]',
+    options: { ...COMMON, out: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+    run: (pos, v) => runPlan(one(pos, 'scenario'), { out: v.out as string | undefined, json: !!v.json, quiet: !!v.quiet }),
+  },
+  evaluate: {
+    summary: 'check a plan written by hand against the same rules',
+    usage: 'yizhan evaluate <scenario|luohu-2006> --plan FILE [--out DIR] [--json] [--quiet]',
+    options: { ...COMMON, plan: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+    run: (pos, v) => {
+      if (typeof v.plan !== 'string') throw new UsageError('evaluate needs --plan FILE (for luohu-2006: scenarios/luohu-2006/plan-2006.json)');
+      return runEvaluate(one(pos, 'scenario'), v.plan, { out: v.out as string | undefined, json: !!v.json, quiet: !!v.quiet });
+    },
+  },
+  validate: {
+    summary: 'report every problem of a committees GeoJSON; exit 1 if any is fatal',
+    usage: 'yizhan validate <dataset.geojson> [--mapping JSON|FILE] [--crs EPSG:xxxx] [--json]',
+    options: { ...COMMON, mapping: { type: 'string' }, crs: { type: 'string' }, json: { type: 'boolean' } },
+    run: (pos, v) => runValidate(one(pos, 'dataset'), { mapping: v.mapping as string | undefined, crs: v.crs as string | undefined, json: !!v.json }),
+  },
+};
+
+function one(positionals: string[], what: string): string {
+  if (positionals.length === 0) throw new UsageError(`missing <${what}>`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument(s): ${positionals.slice(1).join(' ')}`);
+  return positionals[0]!;
+}
+
+export function formatUsage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return [
+    'yizhan 一站: plan the consolidation of community workstations (一站多居)',
+    '',
+    'Usage:',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`),
+    '',
+    'Exit codes: 0 done, 1 the input or the plan breaks a fatal rule, 2 usage error.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(formatUsage() + '\n');
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (parsed.values.help) {
+      process.stdout.write(`${command.usage}\n\n${command.summary}\n`);
+      return EXIT.ok;
+    }
+    return await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`yizhan: ${e.message}\n\n${formatUsage()}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`yizhan: ${e.message}\n${e.details.map((d) => `  ${d}\n`).join('')}`);
+      return EXIT.fatal;
+    }
+    process.stderr.write(`yizhan: internal error: ${(e as Error).message}\n(this is a bug in yizhan; set YIZHAN_DEBUG=1 to see where)\n`);
+    if (process.env.YIZHAN_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return 70;
+  }
+}

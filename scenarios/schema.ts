@@ -1,0 +1,103 @@
+/**
+ * The scenario file format: a dataset plus the rules, weights and locks of one what-if.
+ * One schema serves the CLI (scenario files) and the HTTP API (request bodies).
+ * Every field is optional but `name`; what is absent takes the seed's default (scenarios/defaults.ts).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+const NonNegative = Type.Number({ minimum: 0 });
+const Share = Type.Number({ minimum: 0, maximum: 1 });
+
+const FacilityRuleSchema = Type.Object(
+  {
+    threshold: Type.Optional(NonNegative),
+    target: Type.Optional(Share),
+    pooling: Type.Optional(Type.Union([Type.Literal('max'), Type.Literal('sum')])),
+  },
+  { additionalProperties: false },
+);
+
+export const RulesSchema = Type.Object(
+  {
+    households: Type.Optional(
+      Type.Object({ min: Type.Optional(Type.Integer({ minimum: 0 })), max: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+    ),
+    maxCommitteesPerStation: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
+    minSharedBorderMeters: Type.Optional(NonNegative),
+    snapToleranceMeters: Type.Optional(Type.Number({ minimum: 0, maximum: 50 })),
+    enclaveLinkMeters: Type.Optional(NonNegative),
+    facilities: Type.Optional(
+      Type.Object(
+        { office: Type.Optional(FacilityRuleSchema), service: Type.Optional(FacilityRuleSchema), plaza: Type.Optional(FacilityRuleSchema) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const WeightsSchema = Type.Object(
+  {
+    station: Type.Optional(NonNegative),
+    under: Type.Optional(NonNegative),
+    over: Type.Optional(NonNegative),
+    facility: Type.Optional(
+      Type.Object(
+        { office: Type.Optional(NonNegative), service: Type.Optional(NonNegative), plaza: Type.Optional(NonNegative) },
+        { additionalProperties: false },
+      ),
+    ),
+    compactness: Type.Optional(NonNegative),
+    typeMix: Type.Optional(NonNegative),
+    enclaveLink: Type.Optional(NonNegative),
+  },
+  { additionalProperties: false },
+);
+
+const Names = Type.Array(Type.String({ minLength: 1 }), { minItems: 1 });
+
+export const LocksSchema = Type.Object(
+  {
+    /** Each entry: committees (names or ids) that must be in different stations. */
+    separate: Type.Optional(Type.Array(Type.Array(Type.String({ minLength: 1 }), { minItems: 2 }))),
+    /** Each entry: committees that must share one station. */
+    together: Type.Optional(Type.Array(Type.Array(Type.String({ minLength: 1 }), { minItems: 2 }))),
+    /** Committees whose current station stays as it is. */
+    keep: Type.Optional(Names),
+  },
+  { additionalProperties: false },
+);
+
+export const FieldMappingSchema = Type.Record(Type.String(), Type.String(), {
+  description: 'canonical field → source property, e.g. {"households": "households2010"}',
+});
+
+export const ScenarioFileSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    description: Type.Optional(Type.String()),
+    /** Path of the committees GeoJSON, relative to the scenario file (CLI only). */
+    dataset: Type.Optional(Type.String({ minLength: 1 })),
+    mapping: Type.Optional(FieldMappingSchema),
+    crs: Type.Optional(Type.String()),
+    streetOffices: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    rules: Type.Optional(RulesSchema),
+    weights: Type.Optional(WeightsSchema),
+    locks: Type.Optional(LocksSchema),
+    solver: Type.Optional(
+      Type.Object(
+        {
+          timeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
+          engine: Type.Optional(Type.Union([Type.Literal('highs'), Type.Literal('jslp')])),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type ScenarioFile = Static<typeof ScenarioFileSchema>;
+export type RulesInput = Static<typeof RulesSchema>;
+export type WeightsInput = Static<typeof WeightsSchema>;
+export type LocksInput = Static<typeof LocksSchema>;

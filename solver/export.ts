@@ -1,0 +1,150 @@
+/**
+ * GIS and table exports of a plan: stations.geojson (one dissolved feature per station),
+ * committees.geojson (each committee with its station), plan.csv, plan.zh.md.
+ * RFC 7946: WGS84 lon/lat, right-hand rings, no `crs` member; opens in QGIS as it is.
+ */
+import { dissolve } from '../geo/dissolve.js';
+import type { Committee } from '../geo/types.js';
+import type { PlanOutcome } from './pipeline.js';
+import type { Station } from './types.js';
+
+export interface GeoJsonFeatureCollection {
+  type: 'FeatureCollection';
+  features: {
+    type: 'Feature';
+    id?: string;
+    properties: Record<string, unknown>;
+    geometry: { type: 'MultiPolygon'; coordinates: unknown };
+  }[];
+}
+
+const HOUSEHOLD_CHECK_ZH: Record<string, string> = { ok: '达标', under: '不足', over: '超标', exempt: '豁免' };
+
+function stationProperties(s: Station): Record<string, unknown> {
+  return {
+    id: s.id,
+    streetOffice: s.streetOffice,
+    committees: s.committees,
+    committeeIds: s.committeeIds,
+    label: s.committees.join('、'),
+    size: s.committees.length,
+    host: s.host,
+    households: s.households,
+    population: s.population,
+    office: s.office,
+    service: s.service,
+    plaza: s.plaza,
+    staff: s.staff,
+    partyMembers: s.partyMembers,
+    party: s.party,
+    areaKm2: s.areaM2 / 1e6,
+    checkHouseholds: s.checks.households,
+    checkOffice: s.checks.office,
+    checkService: s.checks.service,
+    checkPlaza: s.checks.plaza,
+    contiguous: s.checks.contiguous,
+    enclaveLinks: s.enclaveLinks.map((p) => p.join('–')),
+  };
+}
+
+/** One feature per station, its geometry the union of its committees. */
+export function makeStationsGeoJson(outcome: PlanOutcome, committees: readonly Committee[]): GeoJsonFeatureCollection {
+  const byId = new Map(committees.map((c) => [c.id, c]));
+  return {
+    type: 'FeatureCollection',
+    features: outcome.stations.map((s) => ({
+      type: 'Feature',
+      id: s.id,
+      properties: stationProperties(s),
+      geometry: { type: 'MultiPolygon', coordinates: dissolve(s.committeeIds.map((id) => byId.get(id)!.geometry)) },
+    })),
+  };
+}
+
+/** Every committee in the plan's scope with the id of its station and the station's figures. */
+export function makeCommitteesGeoJson(outcome: PlanOutcome, committees: readonly Committee[]): GeoJsonFeatureCollection {
+  const stationOf = new Map<string, Station>();
+  for (const s of outcome.stations) for (const id of s.committeeIds) stationOf.set(id, s);
+  return {
+    type: 'FeatureCollection',
+    features: committees
+      .filter((c) => stationOf.has(c.id))
+      .map((c) => {
+        const s = stationOf.get(c.id)!;
+        return {
+          type: 'Feature' as const,
+          id: c.id,
+          properties: {
+            ...(c.extra ?? {}),
+            id: c.id,
+            name: c.name,
+            streetOffice: c.streetOffice,
+            households: c.households,
+            population: c.population ?? null,
+            type: c.type ?? null,
+            office: c.office ?? null,
+            service: c.service ?? null,
+            plaza: c.plaza ?? null,
+            staff: c.staff ?? null,
+            partyMembers: c.partyMembers ?? null,
+            station: s.id,
+            stationCommittees: s.committees.join('、'),
+            stationSize: s.committees.length,
+            isHost: s.host === c.name,
+            stationHouseholds: s.households,
+            stationCheckHouseholds: s.checks.households,
+          },
+          geometry: { type: 'MultiPolygon' as const, coordinates: c.geometry },
+        };
+      }),
+  };
+}
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One row per station; UTF-8 with a BOM so that spreadsheet programs show Chinese names. */
+export function makePlanCsv(outcome: PlanOutcome): string {
+  const head = ['station', 'streetOffice', 'committees', 'size', 'host', 'households', 'population', 'office_m2', 'service_m2', 'plaza_m2', 'staff', 'partyMembers', 'party', 'area_km2', 'check_households', 'check_office', 'check_service', 'check_plaza', 'contiguous', 'cost'];
+  const rows = outcome.stations.map((s) => [
+    s.id, s.streetOffice, s.committees.join('、'), s.committees.length, s.host, s.households, s.population, s.office, s.service, s.plaza, s.staff,
+    s.partyMembers, s.party, (s.areaM2 / 1e6).toFixed(3), s.checks.households, s.checks.office, s.checks.service, s.checks.plaza, s.checks.contiguous, s.cost.toFixed(6),
+  ]);
+  return '\uFEFF' + [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** The plan document: the seed's phrasing per street office, then the checks. */
+export function makePlanMarkdown(outcome: PlanOutcome, title: string): string {
+  const { summary } = outcome;
+  const lines = [
+    `# ${title}`,
+    '',
+    `社区工作站由原来${summary.stationsBefore}个调整为${summary.stationsAfter}个。`,
+    '',
+    ...outcome.textZh.split('\n').flatMap((p) => [p, '']),
+    '## 检查 Checks',
+    '',
+  ];
+  const t = summary.checks.facilityTargets;
+  lines.push(
+    `- 办公用房≥200㎡的工作站: ${t.office.met}/${t.office.stations} (${(t.office.share * 100).toFixed(1)}%, 目标 ${(t.office.target * 100).toFixed(0)}%)`,
+    `- 公共服务设施达标的工作站: ${t.service.met}/${t.service.stations} (${(t.service.share * 100).toFixed(1)}%, 目标 ${(t.service.target * 100).toFixed(0)}%)`,
+    `- 户外文体广场达标的工作站: ${t.plaza.met}/${t.plaza.stations} (${(t.plaza.share * 100).toFixed(1)}%, 目标 ${(t.plaza.target * 100).toFixed(0)}%)`,
+    `- 工作人员总数: ${summary.checks.staffBefore} → ${summary.checks.staffAfter}`,
+    '',
+  );
+  const under = outcome.stations.filter((s) => s.checks.households !== 'ok');
+  if (under.length > 0) {
+    lines.push('| 工作站 | 社区 | 户数 | 户数检查 |', '|---|---|---:|---|');
+    for (const s of under) lines.push(`| ${s.id} | ${s.committees.join('、')} | ${s.households} | ${HOUSEHOLD_CHECK_ZH[s.checks.households]} |`);
+    lines.push('');
+  }
+  if (summary.checks.violations.length > 0) {
+    lines.push('### Violations', '');
+    for (const v of summary.checks.violations) lines.push(`- [${v.severity}] ${v.rule}: ${v.message}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,230 @@
+/**
+ * The planning pipeline shared by the CLI, the HTTP API and the batch runner:
+ * dataset + scenario → measures, adjacency → one problem per street office → exact partition
+ * (or a hand-made partition) → stations, checks, plan text, summary.
+ * Pure and synchronous once the solver engines are loaded.
+ */
+import { makeAdjacency } from '../geo/adjacency.js';
+import { calcMeasures } from '../geo/measure.js';
+import type { AdjacencyGraph, Dataset } from '../geo/types.js';
+import { calcFacilityTargets, makeViolations } from './checks.js';
+import { calcCandidateCost } from './cost.js';
+import { calcExistingUnits } from './figures.js';
+import { solveStreetOffice, type Engines } from './solve.js';
+import { makeStation, type Member } from './station.js';
+import { makePlanTextEn, makePlanTextZh } from './text.js';
+import type { PlanSummary, Problem, Scenario, SolveResult, SolveStatus, Station, StreetOfficePlan, Violation } from './types.js';
+
+/** Everything the pipeline derives from the dataset once, before solving. */
+export interface PlanContext {
+  scenario: Scenario;
+  /** Committees in the scenario's scope, in dataset order. */
+  members: Member[];
+  graph: AdjacencyGraph;
+  /** Street offices in scope, in order of first appearance in the dataset. */
+  offices: string[];
+  /** Members by street office. */
+  byOffice: Map<string, Member[]>;
+}
+
+/**
+ * Measures and adjacency of the committees in the scenario's scope (all street offices, or
+ * `scenario.streetOffices`). Adjacency follows the scenario's border and enclave rules.
+ */
+export function makePlanContext(dataset: Dataset, scenario: Scenario): PlanContext {
+  const scope = scenario.streetOffices && scenario.streetOffices.length > 0 ? new Set(scenario.streetOffices) : null;
+  const units = calcExistingUnits(dataset.committees);
+  const members: Member[] = [];
+  dataset.committees.forEach((committee, i) => {
+    if (scope && !scope.has(committee.streetOffice)) return;
+    members.push({ committee, measures: calcMeasures(committee), unit: units[i]! });
+  });
+  const graph = makeAdjacency(
+    members.map((m) => m.committee),
+    {
+      minSharedBorderMeters: scenario.rules.minSharedBorderMeters,
+      snapToleranceMeters: scenario.rules.snapToleranceMeters,
+      enclaveLinkMeters: scenario.rules.enclaveLinkMeters,
+    },
+  );
+  const byOffice = new Map<string, Member[]>();
+  for (const m of members) {
+    const list = byOffice.get(m.committee.streetOffice);
+    if (list) list.push(m);
+    else byOffice.set(m.committee.streetOffice, [m]);
+  }
+  return { scenario, members, graph, offices: [...byOffice.keys()], byOffice };
+}
+
+/** The solver's view of one street office. */
+export function makeStreetOfficeProblem(ctx: PlanContext, office: string): Problem {
+  return makeProblemOf(ctx, office, ctx.byOffice.get(office) ?? []);
+}
+
+function makeProblemOf(ctx: PlanContext, office: string, members: readonly Member[]): Problem {
+  return {
+    streetOffice: office,
+    committees: members.map((m) => m.committee),
+    measures: members.map((m) => m.measures),
+    graph: ctx.graph,
+    scenario: ctx.scenario,
+  };
+}
+
+/** Cost of one station under the scenario's objective (the same formula the solver minimises). */
+function calcStationCost(ctx: PlanContext, members: readonly Member[]): number {
+  const problem = makeProblemOf(ctx, members[0]?.committee.streetOffice ?? '', members);
+  return calcCandidateCost(problem, members.map((_, i) => i));
+}
+
+function makeStations(ctx: PlanContext, groups: readonly (readonly Member[])[]): Station[] {
+  const order = new Map(ctx.members.map((m, i) => [m.committee.id, i]));
+  return groups
+    .map((g) => [...g].sort((a, b) => order.get(a.committee.id)! - order.get(b.committee.id)!))
+    .sort((a, b) => order.get(a[0]!.committee.id)! - order.get(b[0]!.committee.id)!)
+    .map((g) => makeStation(g, ctx.graph, ctx.scenario.rules, calcStationCost(ctx, g)));
+}
+
+/** A plan as every consumer needs it: summary.json, the stations, the texts. */
+export interface PlanOutcome {
+  summary: PlanSummary;
+  /** All stations in street-office order (same objects as in the summary). */
+  stations: Station[];
+  textZh: string;
+  textEn: string;
+  /** Fatal violations (or infeasibility) make the plan unusable: exit code 1, no submission. */
+  fatal: boolean;
+}
+
+function countUnits(members: readonly Member[]): number {
+  return new Set(members.map((m) => m.unit)).size;
+}
+
+function assemble(ctx: PlanContext, stations: Station[], reports: Map<string, SolveResult | null>, extra: Violation[], ms: number): PlanOutcome {
+  const memberById = new Map(ctx.members.map((m) => [m.committee.id, m]));
+  const offices: StreetOfficePlan[] = ctx.offices.map((name) => {
+    const own = stations.filter((s) => memberById.get(s.committeeIds[0]!)!.committee.streetOffice === name);
+    const r = reports.get(name) ?? null;
+    const solved = r ? (({ groups: _g, ...rest }) => rest)(r) : null;
+    const before = countUnits(ctx.byOffice.get(name)!);
+    const infeasible = r !== null && r.groups.length === 0;
+    return { name, stationsBefore: before, stationsAfter: infeasible ? before : own.length, stations: own, solver: solved };
+  });
+  const violations = [...extra, ...makeViolations(stations, infeasibleFree(ctx, reports), ctx.scenario)];
+  const solverReports = [...reports.values()];
+  const status = aggregateStatus(solverReports);
+  const objective = stations.reduce((s, st) => s + st.cost, 0);
+  const bound = solverReports.every((r) => r !== null) ? solverReports.reduce((s, r) => s + (r?.bound ?? 0), 0) : undefined;
+  const summary: PlanSummary = {
+    scenario: ctx.scenario.name,
+    stationsBefore: offices.reduce((s, o) => s + o.stationsBefore, 0),
+    stationsAfter: offices.reduce((s, o) => s + o.stationsAfter, 0),
+    solver: {
+      status,
+      objective,
+      ...(bound !== undefined ? { bound, gap: Math.max(0, (objective - bound) / Math.max(1, Math.abs(objective))) } : {}),
+      ms,
+    },
+    streetOffices: offices,
+    checks: {
+      violations,
+      facilityTargets: calcFacilityTargets(stations, ctx.scenario),
+      staffBefore: ctx.members.reduce((s, m) => s + (m.committee.staff ?? 0), 0),
+      staffAfter: stations.reduce((s, st) => s + st.staff, 0),
+    },
+  };
+  const unitSize = new Map<number, number>();
+  for (const m of ctx.members) unitSize.set(m.unit, (unitSize.get(m.unit) ?? 0) + 1);
+  const isUnchanged = (ids: string[]): boolean => {
+    const units = new Set(ids.map((id) => memberById.get(id)!.unit));
+    return units.size === 1 && unitSize.get([...units][0]!) === ids.length;
+  };
+  return {
+    summary,
+    stations,
+    textZh: makePlanTextZh(offices, isUnchanged),
+    textEn: makePlanTextEn(offices, isUnchanged),
+    fatal: violations.some((v) => v.severity === 'fatal'),
+  };
+}
+
+/** Members of street offices that have a plan (an infeasible office has no stations to check). */
+function infeasibleFree(ctx: PlanContext, reports: Map<string, SolveResult | null>): Member[] {
+  return ctx.members.filter((m) => {
+    const r = reports.get(m.committee.streetOffice);
+    return !(r && r.groups.length === 0);
+  });
+}
+
+function aggregateStatus(reports: (SolveResult | null)[]): SolveStatus | 'evaluated' {
+  if (reports.length === 0 || reports.every((r) => r === null)) return 'evaluated';
+  const statuses = reports.map((r) => r?.status ?? 'optimal');
+  for (const s of ['error', 'infeasible', 'time_limit', 'feasible'] as const) if (statuses.includes(s)) return s;
+  return 'optimal';
+}
+
+export interface SolveProgress {
+  done: number;
+  total: number;
+  streetOffice: string;
+  result: SolveResult;
+}
+
+/** Solves every street office in scope and assembles the plan. */
+export function solvePlan(ctx: PlanContext, engines: Engines, onProgress?: (p: SolveProgress) => void): PlanOutcome {
+  const t0 = performance.now();
+  const reports = new Map<string, SolveResult | null>();
+  const groups: Member[][] = [];
+  const extra: Violation[] = [];
+  ctx.offices.forEach((office, k) => {
+    const members = ctx.byOffice.get(office)!;
+    const result = solveStreetOffice(makeStreetOfficeProblem(ctx, office), engines);
+    reports.set(office, result);
+    for (const g of result.groups) groups.push(g.map((i) => members[i]!));
+    if (result.status === 'infeasible' || result.groups.length === 0) {
+      const reasons = result.reasons?.length ? result.reasons.map((r) => r.message).join('; ') : `the solver found no plan (${result.status})`;
+      extra.push({ rule: 'infeasible', severity: 'fatal', message: `${office}: ${reasons}` });
+    }
+    onProgress?.({ done: k + 1, total: ctx.offices.length, streetOffice: office, result });
+  });
+  return assemble(ctx, makeStations(ctx, groups), reports, extra, performance.now() - t0);
+}
+
+/**
+ * Checks a partition given by hand (committee ids; committees not named stay with their current
+ * station) with exactly the checks of a solved plan. Ids must exist (resolve names first).
+ */
+export function evaluatePlan(ctx: PlanContext, stationsByIds: readonly (readonly string[])[]): PlanOutcome {
+  const t0 = performance.now();
+  const memberById = new Map(ctx.members.map((m) => [m.committee.id, m]));
+  const named = new Set<string>();
+  const groups: Member[][] = [];
+  const extra: Violation[] = [];
+  for (const ids of stationsByIds) {
+    const g: Member[] = [];
+    for (const id of ids) {
+      const m = memberById.get(id);
+      if (!m) {
+        extra.push({ rule: 'committee-out-of-scope', severity: 'fatal', committee: id, message: `committee ${id} is not in the scenario's street offices` });
+        continue;
+      }
+      if (named.has(id)) {
+        extra.push({ rule: 'committee-duplicate', severity: 'fatal', committee: m.committee.name, message: `committee ${m.committee.name} is named in two stations of the plan` });
+        continue;
+      }
+      named.add(id);
+      g.push(m);
+    }
+    if (g.length > 0) groups.push(g);
+  }
+  // Committees the plan does not name keep their current station.
+  const rest = new Map<number, Member[]>();
+  for (const m of ctx.members) {
+    if (named.has(m.committee.id)) continue;
+    rest.set(m.unit, [...(rest.get(m.unit) ?? []), m]);
+  }
+  groups.push(...rest.values());
+  const reports = new Map<string, SolveResult | null>(ctx.offices.map((o) => [o, null]));
+  return assemble(ctx, makeStations(ctx, groups), reports, extra, performance.now() - t0);
+}
+
