@@ -3,7 +3,7 @@
  * committee names of its locks against a dataset. Every problem is reported, each with the
  * JSON path of the field (`field`), never a stack trace.
  */
-import { Value } from '@sinclair/typebox/value';
+import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import type { Committee, Problem } from '../geo/types.js';
 import type { Locks, Scenario } from '../solver/types.js';
 import { DEFAULT_LOCKS, DEFAULT_RULES, DEFAULT_SOLVER, DEFAULT_WEIGHTS } from './defaults.js';
@@ -38,7 +38,7 @@ export function makeScenario(input: unknown): ScenarioReport {
   if (!Value.Check(ScenarioFileSchema, input)) {
     for (const e of Value.Errors(ScenarioFileSchema, input)) {
       const field = e.path.replace(/^\//, '').replace(/\//g, '.') || '(root)';
-      const unknown = e.message.toLowerCase().includes('additional') ? 'scenario-field-unknown' : 'scenario-field-invalid';
+      const unknown = e.type === ValueErrorType.ObjectAdditionalProperties ? 'scenario-field-unknown' : 'scenario-field-invalid';
       problems.push({ code: unknown, severity: 'fatal', field, message: `${field}: ${e.message}` });
     }
     return { problems: dedupe(problems) };
