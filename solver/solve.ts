@@ -1,0 +1,138 @@
+/**
+ * The exact solver for one street office: units → candidates → partition → checked plan.
+ */
+import { enumerateCandidates } from './candidates.js';
+import { calcIndexedGraph } from './cost.js';
+import { loadHighsRuntime, makeHighsEngine } from './engines/highs.js';
+import { makeJslpEngine } from './engines/jslp.js';
+import { solvePartition, type PartitionEngine } from './partition.js';
+import type { InfeasibleReason, Problem, SolveResult, SolverOptions } from './types.js';
+import { calcUnits } from './units.js';
+import { verifyPartition } from './verify.js';
+
+/** Loaded integer-programming engines, by the name `scenario.solver.engine` uses. */
+export interface Engines {
+  highs: PartitionEngine;
+  jslp: PartitionEngine;
+}
+
+let enginesPromise: Promise<Engines> | null = null;
+
+/** Loads the engines once (HiGHS compiles its WebAssembly asynchronously); later calls share the result. */
+export function loadEngines(): Promise<Engines> {
+  const p = enginesPromise ?? loadHighsRuntime().then((highs) => ({ highs: makeHighsEngine(highs), jslp: makeJslpEngine() }));
+  enginesPromise = p;
+  p.catch(() => { if (enginesPromise === p) enginesPromise = null; });
+  return p;
+}
+
+export interface SolveStreetOfficeOptions {
+  /** Wall-clock limit, ms. [problem.scenario.solver.timeLimitMs, else 60000] */
+  timeLimitMs?: number;
+  /** Engine. [problem.scenario.solver.engine, else 'highs'] */
+  engine?: SolverOptions['engine'];
+  /** Drop dominated candidates before the integer program. [true] */
+  dominance?: boolean;
+  /** Give up (status `error`) beyond this many candidates. [2000000] */
+  maxCandidates?: number;
+}
+
+function checkInput(problem: Problem): InfeasibleReason[] {
+  const out: InfeasibleReason[] = [];
+  const { committees, measures } = problem;
+  if (!Array.isArray(committees) || !Array.isArray(measures)) {
+    return [{ code: 'bad-input', message: `street office ${problem.streetOffice}: committees and measures must be arrays` }];
+  }
+  if (measures.length !== committees.length) {
+    out.push({ code: 'bad-input', message: `street office ${problem.streetOffice}: ${committees.length} committees but ${measures.length} measures` });
+  }
+  const seen = new Set<string>();
+  committees.forEach((c, i) => {
+    if (seen.has(c.id)) out.push({ code: 'bad-input', message: `committee ${i} (id ${c.id}): id used twice`, committees: [c.name] });
+    seen.add(c.id);
+    if (!Number.isFinite(c.households) || c.households < 0) {
+      out.push({ code: 'bad-input', message: `committee ${i} (id ${c.id}): field households must be a number ≥ 0, got ${String(c.households)}`, committees: [c.name] });
+    }
+    const m = measures[i];
+    if (m !== undefined && (!Number.isFinite(m.areaM2) || !Number.isFinite(m.perimeterM) || m.areaM2 < 0 || m.perimeterM < 0)) {
+      out.push({ code: 'bad-input', message: `committee ${i} (id ${c.id}): measures areaM2 / perimeterM must be numbers ≥ 0`, committees: [c.name] });
+    }
+  });
+  const r = problem.scenario?.rules;
+  if (r === undefined || !Number.isInteger(r.maxCommitteesPerStation) || r.maxCommitteesPerStation < 1 || !(r.households.min >= 0) || !(r.households.max >= 0)) {
+    out.push({ code: 'bad-input', message: 'scenario.rules: maxCommitteesPerStation must be an integer ≥ 1 and households.min / max numbers ≥ 0' });
+  }
+  return out;
+}
+
+/**
+ * Solves one street office exactly: enumerates the admissible candidates (solver/cost.ts has
+ * the model), drops dominated ones, fixes forced choices, and solves each remaining component
+ * with the chosen engine. The plan is checked with `verifyPartition` before it is returned.
+ * Never throws for bad input, infeasible locks or a time limit: the status says so.
+ * @param problem one street office
+ * @param engines from `await loadEngines()`
+ * @param [options.timeLimitMs=scenario.solver.timeLimitMs] wall-clock limit
+ * @param [options.engine=scenario.solver.engine] 'highs' or 'jslp'
+ * @example const result = solveStreetOffice(problem, await loadEngines()); // { status: 'optimal', groups: [[0, 2], [1]], … }
+ */
+export function solveStreetOffice(problem: Problem, engines: Engines, options: SolveStreetOfficeOptions = {}): SolveResult {
+  const t0 = Date.now();
+  const engineName = options.engine ?? problem.scenario?.solver?.engine ?? 'highs';
+  const base = (): SolveResult => ({ status: 'error', groups: [], objective: NaN, bound: -Infinity, gap: Infinity, ms: 0, candidates: 0, engine: engineName });
+  const done = (r: SolveResult): SolveResult => ({ ...r, ms: Date.now() - t0 });
+  const engine = engineName === 'jslp' ? engines.jslp : engineName === 'highs' ? engines.highs : undefined;
+  if (engine === undefined) {
+    return done({ ...base(), reasons: [{ code: 'bad-input', message: `scenario.solver.engine: unknown engine ${String(engineName)} (use highs or jslp)` }] });
+  }
+  const bad = checkInput(problem);
+  if (bad.length > 0) return done({ ...base(), reasons: bad });
+  const n = problem.committees.length;
+  if (n === 0) return done({ ...base(), status: 'optimal', objective: 0, bound: 0, gap: 0 });
+
+  const units = calcUnits(problem);
+  if (units.reasons.length > 0) {
+    return done({ ...base(), status: 'infeasible', objective: NaN, bound: Infinity, reasons: units.reasons });
+  }
+  const graph = calcIndexedGraph(problem);
+  const list = enumerateCandidates(problem, { graph, units, maxCandidates: options.maxCandidates ?? 2_000_000 });
+  if (list.truncated) {
+    return done({ ...base(), candidates: list.candidates.length, reasons: [{ code: 'too-many-candidates', message: `street office ${problem.streetOffice}: more than ${list.candidates.length} candidate stations; lower maxCommitteesPerStation` }] });
+  }
+  if (list.reasons.length > 0) {
+    return done({ ...base(), status: 'infeasible', objective: NaN, bound: Infinity, candidates: list.candidates.length, reasons: list.reasons });
+  }
+  const timeLimitMs = options.timeLimitMs ?? problem.scenario.solver?.timeLimitMs ?? 60_000;
+  const partitionOptions: { timeLimitMs: number; dominance?: boolean } = { timeLimitMs: Math.max(0, timeLimitMs - (Date.now() - t0)) };
+  if (options.dominance !== undefined) partitionOptions.dominance = options.dominance;
+  const out = solvePartition(n, list.candidates, engine, partitionOptions);
+  const candidates = list.candidates.length;
+  const nameOf = (i: number): string => problem.committees[i]!.name;
+  if (out.status === 'infeasible') {
+    return done({
+      ...base(), status: 'infeasible', bound: Infinity, candidates,
+      reasons: out.failed.map((rows) => ({
+        code: 'no-partition',
+        message: `No plan covers ${rows.map(nameOf).join(', ')} each exactly once: the together, separate and keep locks leave no way to group them within the rules.`,
+        committees: rows.map(nameOf),
+      })),
+    });
+  }
+  if (out.status === 'error') {
+    return done({
+      ...base(), candidates,
+      reasons: [{ code: 'engine-error', message: `${engine.name} failed: ${out.messages.join('; ') || 'no plan'}`, committees: out.failed.flat().map(nameOf) }],
+    });
+  }
+  const groups = out.chosen.map((ci) => list.candidates[ci]!.members.slice()).sort((a, b) => a[0]! - b[0]!);
+  const violations = verifyPartition(problem, groups);
+  if (violations.length > 0) {
+    return done({ ...base(), candidates, reasons: violations.map((v) => ({ code: 'plan-check-failed', message: v })) });
+  }
+  const objective = out.objective;
+  let bound = Math.min(out.bound, objective);
+  let status = out.status;
+  if (status === 'optimal' || objective - bound <= 1e-9) { status = 'optimal'; bound = objective; }
+  const gap = (objective - bound) / Math.max(1, Math.abs(objective));
+  return done({ status, groups, objective, bound, gap, ms: 0, candidates, engine: engine.name });
+}
