@@ -1,0 +1,37 @@
+/**
+ * Opens the store: PostgreSQL when a database URL is given, else embedded PGlite in `dataDir`
+ * (in memory when neither is given). Runs the migrations before returning.
+ */
+import type { Db } from './db.js';
+import { migrate } from './migrations.js';
+import { openPg } from './pg.js';
+import { openPglite } from './pglite.js';
+import { makeStore } from './sql.js';
+import type { Store } from './types.js';
+
+export interface OpenStoreOptions {
+  /** PGlite data folder (created when missing). Ignored when `databaseUrl` is set. [in memory] */
+  dataDir?: string;
+  /** `postgres://…`; the server engine. [process.env.DATABASE_URL is NOT read here: pass it] */
+  databaseUrl?: string;
+  /** PostgreSQL only: work in this schema (tests use a throw-away one). [search_path as configured] */
+  schema?: string;
+}
+
+/**
+ * @example
+ * const store = await openStore({ databaseUrl: process.env.DATABASE_URL, dataDir: '.yizhan/db' });
+ */
+export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+  const url = options.databaseUrl;
+  const db: Db = url !== undefined && url !== ''
+    ? await openPg(url, options.schema !== undefined ? { schema: options.schema } : {})
+    : await openPglite(options.dataDir);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+  return makeStore(db);
+}

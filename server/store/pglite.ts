@@ -1,0 +1,39 @@
+/**
+ * The embedded engine: PGlite (Postgres in WebAssembly) with PostGIS, persisted in a data folder
+ * (in memory when none is given). PGlite has one connection: it runs queries and transactions one
+ * at a time (its own exclusive lock), so concurrent transactions of this process serialize.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import type { Db, Sql } from './db.js';
+
+type Queryable = Pick<PGlite, 'query' | 'exec'>;
+
+function wrap(q: Queryable): Sql {
+  return {
+    async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+      const r = await q.query<T>(text, [...params]);
+      return r.rows;
+    },
+    async exec(text: string): Promise<void> {
+      await q.exec(text);
+    },
+  };
+}
+
+/**
+ * Opens PGlite with the PostGIS extension loaded (not yet created: see migrations).
+ *
+ * @param [dataDir] - folder holding the database; created when missing; in memory when absent
+ */
+export async function openPglite(dataDir?: string): Promise<Db> {
+  const pg = await PGlite.create(dataDir, { extensions: { postgis } });
+  const base = wrap(pg);
+  return {
+    engine: 'pglite',
+    query: base.query,
+    exec: base.exec,
+    transaction: <T>(fn: (tx: Sql) => Promise<T>) => pg.transaction((tx) => fn(wrap(tx))),
+    close: () => pg.close(),
+  };
+}
