@@ -31,7 +31,7 @@ export interface DissolveOptions {
  */
 export function dissolve(parts: readonly MultiPolygonCoords[], options: DissolveOptions = {}): MultiPolygonCoords {
   const fn = 'dissolve';
-  if (!Array.isArray(parts)) throw new TypeError(`${fn}: parts must be an array of MultiPolygon coordinates`);
+  if (!Array.isArray(parts as unknown)) throw new TypeError(`${fn}: parts must be an array of MultiPolygon coordinates`);
   const precision = options.precisionDegrees ?? 1e-9;
   const sliver = options.sliverWidthMeters ?? 2;
   if (!(precision > 0) || !Number.isFinite(precision)) {
