@@ -1,0 +1,192 @@
+/**
+ * Property checks of one feature: canonical fields read through the field mapping, numbers checked.
+ */
+import { COMMITTEE_TYPES } from './types.js';
+import type { CanonicalField, CommitteeType, FieldMapping } from './types.js';
+import type { FeatureProblem } from './validate-geometry.js';
+
+export const CANONICAL_FIELDS: readonly CanonicalField[] = [
+  'id', 'name', 'streetOffice', 'households', 'population', 'type',
+  'office', 'service', 'plaza', 'staff', 'partyMembers', 'station', 'selfContained',
+];
+
+/** Optional numeric fields; `integer` ones get a warning when they have a fraction. */
+const NUMBER_FIELDS: readonly { field: CanonicalField; integer: boolean }[] = [
+  { field: 'population', integer: true },
+  { field: 'office', integer: false },
+  { field: 'service', integer: false },
+  { field: 'plaza', integer: false },
+  { field: 'staff', integer: true },
+  { field: 'partyMembers', integer: true },
+];
+
+/** Accepted spellings of committee types: the English codes and the seed's Chinese terms. */
+const TYPE_ALIASES = new Map<string, CommitteeType>([
+  ...COMMITTEE_TYPES.map((t): [string, CommitteeType] => [t, t]),
+  ['中高档', 'upscale'],
+  ['中高档社区', 'upscale'],
+  ['老住宅区', 'old-residential'],
+  ['城中村', 'urban-village'],
+  ['插花地', 'enclave'],
+]);
+
+/** `partyMembers` → `party-members`, for problem codes. */
+export const kebab = (field: string): string => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The values read from one feature's properties (fields with fatal problems are left out). */
+export interface PropertyValues {
+  id?: string;
+  name?: string;
+  streetOffice?: string;
+  households?: number;
+  population?: number;
+  type?: CommitteeType;
+  office?: number;
+  service?: number;
+  plaza?: number;
+  staff?: number;
+  partyMembers?: number;
+  station?: string;
+  selfContained?: boolean;
+  extra: Record<string, unknown>;
+}
+
+export interface ValidatePropertiesOptions {
+  /** canonical → source property name; fields not named are read under their canonical name. [{}] */
+  mapping?: FieldMapping;
+  /** The feature's top-level `id` member, used when the id property is absent and not mapped. */
+  featureId?: unknown;
+  /** Fields whose absence is reported once for the whole dataset, not per feature. [none] */
+  reportedMissing?: ReadonlySet<CanonicalField>;
+}
+
+/** Source property name of a canonical field under a mapping. */
+export function sourceName(field: CanonicalField, mapping: FieldMapping | undefined): string {
+  const m = mapping && Object.hasOwn(mapping, field) ? mapping[field] : undefined;
+  return m ?? field;
+}
+
+/**
+ * Reads and checks the canonical fields of one feature's properties. Never throws.
+ *
+ * Fatal: `id-missing`, `street-office-missing`, `households-missing`, `households-not-number`
+ * (a numeric string such as "1234" included: numbers must be JSON numbers), `households-negative`,
+ * `households-not-integer`, `<field>-not-number` and `<field>-negative` for population, office,
+ * service, plaza, staff, party-members; `type-unknown`, `station-invalid`, `self-contained-not-boolean`.
+ * Warning: `name-missing` (the id is used as name), `<field>-not-integer` for population, staff,
+ * party-members (kept as given).
+ *
+ * Properties not read as a canonical field are kept in `extra`.
+ */
+export function validateProperties(
+  properties: Record<string, unknown>,
+  options: ValidatePropertiesOptions = {},
+): { values: PropertyValues; problems: FeatureProblem[] } {
+  const { mapping, reportedMissing } = options;
+  const problems: FeatureProblem[] = [];
+  const used = new Set<string>();
+  const get = (field: CanonicalField): unknown => {
+    const src = sourceName(field, mapping);
+    used.add(src);
+    return Object.hasOwn(properties, src) ? properties[src] : undefined;
+  };
+  const push = (code: string, severity: 'fatal' | 'warning', field: CanonicalField, message: string): void => {
+    problems.push({ code, severity, message, field });
+  };
+  const label = (field: CanonicalField): string => {
+    const src = sourceName(field, mapping);
+    return src === field ? `"${field}"` : `"${field}" (property "${src}")`;
+  };
+  const missing = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+  const values: PropertyValues = { extra: {} };
+
+  // id
+  let id = get('id');
+  if (missing(id) && !(mapping && Object.hasOwn(mapping, 'id'))) id = options.featureId;
+  if (typeof id === 'number' && Number.isFinite(id)) values.id = String(id);
+  else if (typeof id === 'string' && id.trim() !== '') values.id = id;
+  else if (!reportedMissing?.has('id')) {
+    push('id-missing', 'fatal', 'id', `${label('id')} is ${missing(id) ? 'missing' : JSON.stringify(id)}; each committee needs a string or number id`);
+  }
+
+  // name
+  const name = get('name');
+  if (typeof name === 'string' && name.trim() !== '') values.name = name;
+  else if (typeof name === 'number' && Number.isFinite(name)) values.name = String(name);
+  else if (values.id !== undefined) {
+    values.name = values.id;
+    push('name-missing', 'warning', 'name', `${label('name')} is ${missing(name) ? 'missing' : JSON.stringify(name)}; the id is used as the name`);
+  }
+
+  // street office
+  const so = get('streetOffice');
+  if (typeof so === 'string' && so.trim() !== '') values.streetOffice = so;
+  else if (typeof so === 'number' && Number.isFinite(so)) values.streetOffice = String(so);
+  else if (!reportedMissing?.has('streetOffice')) {
+    push('street-office-missing', 'fatal', 'streetOffice', `${label('streetOffice')} is ${missing(so) ? 'missing or empty' : JSON.stringify(so)}; each committee belongs to a street office`);
+  }
+
+  // households
+  const hh = get('households');
+  if (hh === undefined || hh === null) {
+    if (!reportedMissing?.has('households')) push('households-missing', 'fatal', 'households', `${label('households')} is missing`);
+  } else if (typeof hh !== 'number') {
+    const hint = typeof hh === 'string' && hh.trim() !== '' && Number.isFinite(Number(hh))
+      ? `: it is the text ${JSON.stringify(hh)}; write it as a JSON number (${Number(hh)}), without quotes`
+      : '';
+    push('households-not-number', 'fatal', 'households', `${label('households')} is ${JSON.stringify(hh)}, not a number${hint}`);
+  } else if (!Number.isFinite(hh)) {
+    push('households-not-number', 'fatal', 'households', `${label('households')} is not a finite number`);
+  } else if (hh < 0) {
+    push('households-negative', 'fatal', 'households', `${label('households')} is ${hh}; households cannot be negative`);
+  } else if (!Number.isInteger(hh)) {
+    push('households-not-integer', 'fatal', 'households', `${label('households')} is ${hh}; households are a whole number`);
+  } else values.households = hh;
+
+  // optional numbers
+  for (const { field, integer } of NUMBER_FIELDS) {
+    const v = get(field);
+    if (v === undefined || v === null) continue;
+    const code = kebab(field);
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      const hint = typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? '; write it as a JSON number, without quotes' : '';
+      push(`${code}-not-number`, 'fatal', field, `${label(field)} is ${JSON.stringify(v)}, not a number${hint}`);
+    } else if (v < 0) {
+      push(`${code}-negative`, 'fatal', field, `${label(field)} is ${v}; it cannot be negative`);
+    } else {
+      if (integer && !Number.isInteger(v)) {
+        push(`${code}-not-integer`, 'warning', field, `${label(field)} is ${v}; expected a whole number (kept as given)`);
+      }
+      values[field as 'population'] = v;
+    }
+  }
+
+  // type
+  const type = get('type');
+  if (!missing(type)) {
+    const t = typeof type === 'string' ? TYPE_ALIASES.get(type.trim()) : undefined;
+    if (t) values.type = t;
+    else {
+      push('type-unknown', 'fatal', 'type', `${label('type')} is ${JSON.stringify(type)}; expected one of ${[...TYPE_ALIASES.keys()].join(', ')}`);
+    }
+  }
+
+  // station
+  const st = get('station');
+  if (typeof st === 'string' && st.trim() !== '') values.station = st;
+  else if (typeof st === 'number' && Number.isFinite(st)) values.station = String(st);
+  else if (!missing(st)) push('station-invalid', 'fatal', 'station', `${label('station')} is ${JSON.stringify(st)}; expected a station id (string or number)`);
+
+  // selfContained
+  const sc = get('selfContained');
+  if (typeof sc === 'boolean') values.selfContained = sc;
+  else if (sc === 0 || sc === 1) values.selfContained = sc === 1;
+  else if (sc !== undefined && sc !== null) {
+    push('self-contained-not-boolean', 'fatal', 'selfContained', `${label('selfContained')} is ${JSON.stringify(sc)}; expected true or false`);
+  }
+
+  for (const [k, v] of Object.entries(properties)) {
+    if (!used.has(k)) values.extra[k] = v;
+  }
+  return { values, problems };
+}
