@@ -454,7 +454,7 @@ function draftCommittees(facts: LuohuFacts, seed: number, householdSize: number)
 
   // Population: kept committees tend to be the larger ones (the plan merged the small ones).
   const typePop: Record<CommitteeType, number> = { upscale: -0.2, 'old-residential': 0, 'urban-village': 0.25, enclave: -0.1 };
-  const popScores = drafts.map((d) => (d.merged ? 0 : 1) + typePop[d.type] + 0.5 * normal(rng));
+  const popScores = drafts.map((d) => (d.merged ? 0 : 1.4) + typePop[d.type] + 0.5 * normal(rng));
   const popBrackets = bracketsOf(profile.byPopulation);
   const popLabels = assignByRank(popScores, popBrackets.map((b) => ({ label: b.bracket, count: b.count })));
   drafts.forEach((d, i) => {
@@ -485,7 +485,7 @@ function draftCommittees(facts: LuohuFacts, seed: number, householdSize: number)
   // The committees above the top bracket's edge share what is left of the district's area.
   let rest = DISTRICT_AREA_KM2 - fixedSum;
   const minTop = (areaBrackets[0]!.bracket.lo) * 1.1;
-  const weights = new Map(open.map((i) => [i, Math.exp(0.6 * areaScores[i]!)]));
+  const weights = new Map(open.map((i) => [i, Math.exp(1.5 * areaScores[i]! + 0.5 * normal(rng))]));
   for (;;) {
     const wsum = [...weights.values()].reduce((s, w) => s + w, 0);
     const small = [...weights].filter(([, w]) => (w / wsum) * rest < minTop);
@@ -664,16 +664,9 @@ function buildGeometry(drafts: readonly Draft[], facts: LuohuFacts, seed: number
       return [ch.a[0] + t * dx + off * nx, ch.a[1] + t * dy + off * ny];
     }), ch.b];
   };
-  for (let round = 0; ; round++) {
-    for (const [key, ch] of chords) ch.path = perturb(key, ch);
-    const crossing = findCrossings(chords, holes);
-    if (crossing.size === 0) break;
-    if (round >= 12) throw new Error(`generate: ${crossing.size} edges still cross after ${round} rounds`);
-    for (const key of crossing) chords.get(key)!.scale *= 0.5;
-  }
-
-  // Bend the whole map a little: a smooth divergence-free warp (areas change only to second order)
-  // turns the straight cuts into gentle curves. Applied per position, so shared vertices stay shared.
+  // Then bend the whole map a little: a smooth divergence-free warp (areas change only to second
+  // order) turns the straight cuts into gentle curves. It maps positions, so shared vertices stay
+  // shared. Chords whose paths cross anything get half the wiggle, until nothing crosses.
   const warp = makeWarp(makeRng('warp', seed));
   const warped = new Map<XY, XY>();
   const w = (p: XY): XY => {
@@ -684,9 +677,14 @@ function buildGeometry(drafts: readonly Draft[], facts: LuohuFacts, seed: number
     }
     return q;
   };
-  for (const ch of chords.values()) ch.path = ch.path.map(w);
-  for (const [id, h] of holes) holes.set(id, h.map(w));
-  if (findCrossings(chords, holes).size > 0) throw new Error('generate: the warp made edges cross');
+  const pockets = new Map([...holes].map(([id, h]) => [id, h.map(w)]));
+  for (let round = 0; ; round++) {
+    for (const [key, ch] of chords) ch.path = perturb(key, ch).map(w);
+    const crossing = findCrossings(chords, pockets);
+    if (crossing.size === 0) break;
+    if (round >= 12) throw new Error(`generate: ${crossing.size} edges still cross after ${round} rounds`);
+    for (const key of crossing) chords.get(key)!.scale *= 0.5;
+  }
 
   const out = new Map<string, Territory>();
   for (const [id, ring] of rings) {
@@ -698,7 +696,7 @@ function buildGeometry(drafts: readonly Draft[], facts: LuohuFacts, seed: number
       const seq = flipped ? path.slice().reverse() : path;
       for (let j = 0; j < seq.length - 1; j++) outer.push(seq[j]!);
     }
-    const hole = holes.get(id);
+    const hole = pockets.get(id);
     out.set(id, { rings: hole === undefined ? [outer] : [outer, hole] });
   }
   return out;
