@@ -13,16 +13,15 @@ export const DEFAULT_SNAP_TOLERANCE_M = 2;
  * Shared border lengths of committees, in metres on the ground, for every pair whose
  * boundaries come within the snapping tolerance of each other (any length > 0).
  *
- * Definition: `L(a→b)` is the length of the parts of a's boundary (outer rings and holes) that
- * lie within `snapToleranceMeters` of a segment of b's boundary running within 30° of parallel
- * ({@link MAX_BORDER_ANGLE_DEG}) and project perpendicularly onto that segment (i.e. a's boundary
- * inside the union of the flat-ended buffers of b's near-parallel segments); the shared border is
+ * Definition: for each segment s of a's boundary (outer rings and holes), take the parts of b's
+ * boundary segments lying within `snapToleranceMeters` of s's line and project them
+ * perpendicularly onto s; `L(a→b)` is the total length of s covered by these projections
+ * (their union, so nothing counts twice), summed over s. The shared border is
  * `(L(a→b) + L(b→a)) / 2`. On borders that match vertex for vertex (topologically clean data) it
- * equals the exact shared length, `ST_Length(ST_Intersection(ST_Boundary(a), ST_Boundary(b)))`;
- * slivers and gaps narrower than `tol`, vertices offset by less than `tol`, T-junctions and
- * different vertex densities on the two sides count in full. Touching at a point gives 0.
- * Where two boundaries part at a shallow angle φ < 30° the length counts on until they are
- * `tol` apart (about `tol / tan φ` more).
+ * equals the exact shared length, `ST_Length(ST_Intersection(ST_Boundary(a), ST_Boundary(b)))`,
+ * up to `tol·cot φ` at an end where the two boundaries part at an angle φ < 90°; slivers and gaps
+ * narrower than `tol`, vertices offset by less than `tol`, T-junctions and different vertex
+ * densities on the two sides count in full. Touching at a point gives 0.
  *
  * Distances use a local equirectangular projection at each segment's mid-latitude, so the
  * result is valid anywhere (national datasets included) to well under 0.1%.
@@ -214,46 +213,37 @@ class PairWork {
 let clipLo = 0;
 let clipHi = 0;
 
-/** Segments count as one border only when they run within this angle of parallel. */
-export const MAX_BORDER_ANGLE_DEG = 30;
-const SIN_MAX_ANGLE = Math.sin((MAX_BORDER_ANGLE_DEG * Math.PI) / 180);
-
 /**
- * The part u ∈ [0, 1] of segment P(u) = u·(dx, dy) that lies within `tol` of segment T0–T1 and
- * projects perpendicularly onto it (T's flat-ended buffer, a rectangle), provided the two run
- * within {@link MAX_BORDER_ANGLE_DEG} of parallel; result in clipLo/clipHi (empty when
- * clipHi ≤ clipLo).
+ * The part u ∈ [0, 1] of segment S: P(u) = u·(dx, dy) onto which the part of segment T0–T1
+ * lying within `tol` of S's line projects perpendicularly; result in clipLo/clipHi (empty when
+ * clipHi ≤ clipLo). A segment of T crossing S at an angle φ adds at most 2·tol·cot φ, one at
+ * right angles adds nothing; so a boundary leaving a shared border adds little and touching at a
+ * point adds nothing.
  */
 function clipNear(dx: number, dy: number, t0x: number, t0y: number, t1x: number, t1y: number, tol: number): void {
   clipLo = 1;
   clipHi = 0;
-  const ex = t1x - t0x, ey = t1y - t0y;
-  const len = Math.sqrt(ex * ex + ey * ey);
   const dd = Math.sqrt(dx * dx + dy * dy);
-  if (len === 0 || dd === 0) return;
-  const ux = ex / len, uy = ey / len;
-  const c1 = dy * ux - dx * uy; // = |D|·sin(angle)
-  if (Math.abs(c1) > SIN_MAX_ANGLE * dd) return;
-  const a0 = -t0x * ux - t0y * uy, a1 = dx * ux + dy * uy;
-  const c0 = t0x * uy - t0y * ux;
-  let lo = 0, hi = 1;
-  // along T: 0 ≤ a0 + a1·u ≤ len (a1 ≠ 0 since the angle is below 90°)
-  let u0 = -a0 / a1, u1 = (len - a0) / a1;
-  if (u0 > u1) { const w = u0; u0 = u1; u1 = w; }
-  if (u0 > lo) lo = u0;
-  if (u1 < hi) hi = u1;
-  // across T: |c0 + c1·u| ≤ tol
+  if (dd === 0) return;
+  const ux = dx / dd, uy = dy / dd;
+  // T in S's frame: along a(v) = a0 + a1·v, across c(v) = c0 + c1·v, v ∈ [0, 1]
+  const ex = t1x - t0x, ey = t1y - t0y;
+  const a0 = t0x * ux + t0y * uy, a1 = ex * ux + ey * uy;
+  const c0 = t0y * ux - t0x * uy, c1 = ey * ux - ex * uy;
+  let v0 = 0, v1 = 1;
   if (c1 === 0) {
     if (c0 < -tol || c0 > tol) return;
   } else {
-    u0 = (-tol - c0) / c1;
-    u1 = (tol - c0) / c1;
-    if (u0 > u1) { const w = u0; u0 = u1; u1 = w; }
-    if (u0 > lo) lo = u0;
-    if (u1 < hi) hi = u1;
+    let w0 = (-tol - c0) / c1, w1 = (tol - c0) / c1;
+    if (w0 > w1) { const w = w0; w0 = w1; w1 = w; }
+    if (w0 > v0) v0 = w0;
+    if (w1 < v1) v1 = w1;
+    if (v1 <= v0) return;
   }
-  clipLo = lo;
-  clipHi = hi;
+  let lo = (a0 + a1 * v0) / dd, hi = (a0 + a1 * v1) / dd;
+  if (lo > hi) { const w = lo; lo = hi; hi = w; }
+  clipLo = lo < 0 ? 0 : lo;
+  clipHi = hi > 1 ? 1 : hi;
 }
 
 /** Measure of the union of `n` intervals [iv[2k], iv[2k+1]] (sorted in place by start). */
