@@ -5,7 +5,7 @@ import { enumerateCandidates } from './candidates.js';
 import { calcIndexedGraph } from './cost.js';
 import { loadHighsRuntime, makeHighsEngine } from './engines/highs.js';
 import { makeJslpEngine } from './engines/jslp.js';
-import { solvePartition, type PartitionEngine } from './partition.js';
+import { solvePartition, type PartitionEngine, type PartitionOptions } from './partition.js';
 import type { InfeasibleReason, Problem, SolveResult, SolverOptions } from './types.js';
 import { calcUnits } from './units.js';
 import { verifyPartition } from './verify.js';
@@ -35,6 +35,8 @@ export interface SolveStreetOfficeOptions {
   dominance?: boolean;
   /** Give up (status `error`) beyond this many candidates. [2000000] */
   maxCandidates?: number;
+  /** Components of at most this many committees go to the built-in dynamic program, not the engine (0: none). [16] */
+  smallComponentRows?: number;
 }
 
 function checkInput(problem: Problem): InfeasibleReason[] {
@@ -103,8 +105,9 @@ export function solveStreetOffice(problem: Problem, engines: Engines, options: S
     return done({ ...base(), status: 'infeasible', objective: NaN, bound: Infinity, candidates: list.candidates.length, reasons: list.reasons });
   }
   const timeLimitMs = options.timeLimitMs ?? problem.scenario.solver?.timeLimitMs ?? 60_000;
-  const partitionOptions: { timeLimitMs: number; dominance?: boolean } = { timeLimitMs: Math.max(0, timeLimitMs - (Date.now() - t0)) };
+  const partitionOptions: PartitionOptions = { timeLimitMs: Math.max(0, timeLimitMs - (Date.now() - t0)) };
   if (options.dominance !== undefined) partitionOptions.dominance = options.dominance;
+  if (options.smallComponentRows !== undefined) partitionOptions.smallComponentRows = options.smallComponentRows;
   const out = solvePartition(n, list.candidates, engine, partitionOptions);
   const candidates = list.candidates.length;
   const nameOf = (i: number): string => problem.committees[i]!.name;

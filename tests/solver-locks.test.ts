@@ -19,7 +19,7 @@ function tiny(households: Record<string, number>, edges: string[], patch: (p: Pr
     geometry: [[[[0, 0], [1, 0], [1, 1], [0, 0]]]],
   }));
   const border = new Map<string, Map<string, number>>(names.map((n) => [n, new Map()]));
-  for (const [a, b] of edges.map((e) => [e[0]!, e[1]!])) { border.get(a)!.set(b, 300); border.get(b)!.set(a, 300); }
+  for (const [a, b] of edges.map((e) => [e[0]!, e[1]!] as const)) { border.get(a)!.set(b, 300); border.get(b)!.set(a, 300); }
   const p: Problem = {
     streetOffice: 'S', committees,
     measures: names.map(() => ({ areaM2: 1e6, perimeterM: 4000, centroid: [0, 0], bbox: [0, 0, 0, 0] })),
