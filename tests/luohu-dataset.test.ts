@@ -11,6 +11,7 @@ import { calcDistanceMeters, EARTH_RADIUS_M } from '../geo/distance.js';
 import { makeAdjacency } from '../geo/adjacency.js';
 import type { Committee, MultiPolygonCoords, Position } from '../geo/types.js';
 import type { HandPlan } from '../solver/types.js';
+import { DEFAULT_RULES } from '../scenarios/defaults.js';
 import {
   FACILITY_THRESHOLDS, HOUSEHOLD_SIZE, LUOHU_DIR, LUOHU_EXTENT, TYPE_KEYS, WITHIN_YEAR_SHARE,
   findBracket, generateLuohu2006, parseBracket, type LuohuFacts,
@@ -152,6 +153,21 @@ describe('luohu-2006 committees: the profile of seed 004', () => {
       expect(Number.isInteger(f.properties.population)).toBe(true);
       expect(f.properties.households).toBe(Math.round(f.properties.population / HOUSEHOLD_SIZE));
     }
+  });
+
+  it('keeps every published merge within the household maximum; kept stations are larger on average', () => {
+    const hh = new Map(fc.features.map((f) => [`${f.properties.streetOffice}/${f.properties.name}`, f.properties.households]));
+    const merged: number[] = [], kept: number[] = [];
+    for (const o of facts.streetOffices) {
+      for (const g of o.merge) {
+        const total = g.reduce((s, n) => s + hh.get(`${o.name}/${n}`)!, 0);
+        expect(total, g.join('、')).toBeLessThanOrEqual(DEFAULT_RULES.households.max);
+        for (const n of g) merged.push(hh.get(`${o.name}/${n}`)!);
+      }
+      for (const n of o.keep) kept.push(hh.get(`${o.name}/${n}`)!);
+    }
+    const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+    expect(mean(kept)).toBeGreaterThan(mean(merged));
   });
 
   it('counts area brackets exactly from the polygons, on either earth radius', () => {

@@ -54,6 +54,8 @@ export const HOUSEHOLD_SIZE = 2.5;
 export const DISTRICT_AREA_KM2 = 78.8;
 /** Facility thresholds (m²) of seed 004. */
 export const FACILITY_THRESHOLDS = { office: 200, service: 900, plaza: 1000 } as const;
+/** Upper end of the household band (seed 004). */
+export const HOUSEHOLD_MAX = 10000;
 /** Below the threshold but at least this share of it: 'within-year'; below this share: 'hard'. */
 export const WITHIN_YEAR_SHARE = 0.5;
 /** Short codes of the street offices, used in ids (`LH-HB-01`). */
@@ -462,8 +464,31 @@ function draftCommittees(facts: LuohuFacts, seed: number, householdSize: number)
     const lo = Number.isFinite(b.lo) ? b.lo * 1.02 : 1800;
     const hi = Number.isFinite(b.hi) ? b.hi * 0.98 : b.lo * 1.6;
     d.population = Math.round(logUniform(rng, lo, hi));
-    d.households = Math.round(d.population / householdSize);
   });
+  // A planner following rule 1 does not merge above the band: where a published merge would exceed
+  // it, its largest member trades populations with the largest kept committee that brings the merge
+  // within the band (a permutation of the drawn values, so the bracket counts stay exact).
+  const maxPop = HOUSEHOLD_MAX * householdSize;
+  const key = (d: Draft): string => `${d.office.name}/${d.name}`;
+  const byKey = new Map(drafts.map((d) => [key(d), d]));
+  for (const o of facts.streetOffices) {
+    for (const group of o.merge) {
+      const members = group.map((n) => byKey.get(`${o.name}/${n}`)!);
+      const sum = (): number => members.reduce((t, d) => t + d.population, 0);
+      for (let round = 0; sum() > maxPop; round++) {
+        if (round >= 2 * members.length) throw new Error(`generate: cannot bring the merge ${group.join('、')} within the band`);
+        const big = members.reduce((a, b) => (b.population > a.population ? b : a));
+        const room = maxPop - (sum() - big.population);
+        const kept = drafts.filter((d) => !d.merged && d.population < big.population);
+        const byPop = (a: Draft, b: Draft): number => a.population - b.population || (a.id < b.id ? -1 : 1);
+        // The largest that fits, or else the smallest there is (and the next member trades too).
+        const swap = kept.filter((d) => d.population <= room).sort(byPop).at(-1) ?? kept.sort(byPop)[0];
+        if (swap === undefined) throw new Error(`generate: cannot bring the merge ${group.join('、')} within the band`);
+        [big.population, swap.population] = [swap.population, big.population];
+      }
+    }
+  }
+  for (const d of drafts) d.households = Math.round(d.population / householdSize);
 
   // Land area: large where the land is (east, north), kept committees and enclaves larger.
   const typeArea: Record<CommitteeType, number> = { upscale: 0, 'old-residential': -0.1, 'urban-village': 0.15, enclave: 0.7 };
