@@ -18,15 +18,18 @@ const runs = Number(flag('--runs') ?? 3);
 const sizes = (flag('--sizes') ?? '40,150,1000').split(',').map(Number);
 const engineNames = (flag('--engines') ?? 'highs,jslp').split(',') as ('highs' | 'jslp')[];
 const seeds = Number(flag('--seeds') ?? 2);
+/** Households range; `--dense` uses 500–5,000 (more merges, far more candidates: a stress case beyond the targets). */
+const households: [number, number] = args.includes('--dense') ? [500, 5000] : [1500, 12000];
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]!; };
 const engines = await loadEngines();
 console.log(`machine: ${os.cpus()[0]?.model ?? '?'} ×${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}`);
-console.log('committees cap seed engine | candidates kept | status      objective     gap       | median ms (min–max)');
+console.log(`households ${households[0]}–${households[1]}, band 6,000–10,000, runs ${runs}, time limit 60 s`);
+console.log('committees cap seed engine | candidates kept | status      objective     gap       bound      | median ms (min–max)');
 for (const n of sizes) {
   for (let s = 0; s < seeds; s++) {
     const cap = n <= 40 ? 4 : 5;
-    const problem = makeRandomProblem({ seed: seedFromName(`bench ${n} ${s}`), committees: n, cap, households: [1500, 12000], sharedStations: 0.05, enclaves: 0.03 });
+    const problem = makeRandomProblem({ seed: seedFromName(`bench ${n} ${s}`), committees: n, cap, households, sharedStations: 0.05, enclaves: 0.03 });
     const { candidates } = enumerateCandidates(problem);
     const kept = findDominated(candidates).filter((d) => !d).length;
     for (const engine of engineNames) {
@@ -41,7 +44,7 @@ for (const n of sizes) {
         last = result;
       }
       const r = last!;
-      console.log(`${String(n).padStart(10)} ${cap}   ${s}    ${engine.padEnd(6)} | ${String(r.candidates).padStart(10)} ${String(kept).padStart(5)} | ${r.status.padEnd(11)} ${r.objective.toFixed(6).padStart(12)} ${r.gap.toExponential(2).padStart(9)} | ${median(times)} (${Math.min(...times)}–${Math.max(...times)})`);
+      console.log(`${String(n).padStart(10)} ${cap}   ${s}    ${engine.padEnd(6)} | ${String(r.candidates).padStart(10)} ${String(kept).padStart(5)} | ${r.status.padEnd(11)} ${r.objective.toFixed(6).padStart(12)} ${r.gap.toExponential(2).padStart(9)} ${String(r.bound === -Infinity ? '-inf' : r.bound.toFixed(3)).padStart(10)} | ${median(times)} (${Math.min(...times)}–${Math.max(...times)})`);
     }
   }
 }
