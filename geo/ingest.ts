@@ -6,7 +6,7 @@ import type { CrsReader } from './crs.js';
 import type { CanonicalField, Committee, FieldMapping, Problem, ValidationReport } from './types.js';
 import { validateGeometry } from './validate-geometry.js';
 import type { FeatureProblem } from './validate-geometry.js';
-import { CANONICAL_FIELDS, kebab, sourceName, validateProperties } from './validate-properties.js';
+import { CANONICAL_FIELDS, consumedNames, kebab, validateProperties } from './validate-properties.js';
 import { findTopologyProblems } from './validate-topology.js';
 import type { TopologyItem } from './validate-topology.js';
 
@@ -187,6 +187,7 @@ export function readCommittees(input: unknown, options: ReadCommitteesOptions = 
 
   // features
   const committees: (Committee | undefined)[] = [];
+  const consumed = consumedNames(mapping);
   const partial = new Map<number, { id: string; streetOffice?: string; station?: string }>();
   for (let i = 0; i < features.length; i++) {
     const f = features[i];
@@ -201,7 +202,7 @@ export function readCommittees(input: unknown, options: ReadCommitteesOptions = 
     else if (f.properties !== undefined && f.properties !== null) {
       own.push({ code: 'properties-not-object', severity: 'fatal', message: `"properties" is ${describe(f.properties)}, not an object` });
     }
-    const { values, problems: pp } = validateProperties(props, { mapping, featureId: f.id, reportedMissing });
+    const { values, problems: pp } = validateProperties(props, { mapping, featureId: f.id, reportedMissing, consumed });
     own.push(...pp);
     const geo = crsBroken ? undefined : validateGeometry(f.geometry, crs ? { crs } : {});
     if (geo) own.push(...geo.problems);

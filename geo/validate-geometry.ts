@@ -151,16 +151,7 @@ export function validateGeometry(geometry: unknown, options: ValidateGeometryOpt
         broken = true;
         continue;
       }
-      const a2 = calcRingDoubleArea(ring);
-      let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-      for (const p of ring) {
-        if (p[0] < minX) minX = p[0];
-        if (p[0] > maxX) maxX = p[0];
-        if (p[1] < minY) minY = p[1];
-        if (p[1] > maxY) maxY = p[1];
-      }
-      const span = maxX - minX + (maxY - minY);
-      if (Math.abs(a2) <= 1e-12 * span * span) {
+      if (isCollinear(ring)) {
         fatal('ring-degenerate', `${where(ri)} has zero area (its positions are on one line)`);
         broken = true;
         continue;
@@ -171,6 +162,7 @@ export function validateGeometry(geometry: unknown, options: ValidateGeometryOpt
         broken = true;
         continue;
       }
+      const a2 = calcRingDoubleArea(ring);
       const wantCcw = ri === 0;
       normal.push(a2 > 0 === wantCcw ? ring : ring.slice().reverse());
     }
@@ -178,6 +170,29 @@ export function validateGeometry(geometry: unknown, options: ValidateGeometryOpt
   }
   if (broken) return { problems };
   return { geometry: result, problems };
+}
+
+/**
+ * True when every position of the ring lies on one line (within 1e-12 of the ring's size squared):
+ * a ring of zero area in every sense, not merely a bow-tie whose lobes cancel.
+ */
+export function isCollinear(ring: Ring): boolean {
+  const p0 = ring[0]!;
+  let far = p0;
+  let best = 0;
+  for (const p of ring) {
+    const d = Math.abs(p[0] - p0[0]) + Math.abs(p[1] - p0[1]);
+    if (d > best) {
+      best = d;
+      far = p;
+    }
+  }
+  if (best === 0) return true;
+  const eps = 1e-12 * best * best;
+  for (const p of ring) {
+    if (Math.abs(orient(p0[0], p0[1], far[0], far[1], p[0], p[1])) > eps) return false;
+  }
+  return true;
 }
 
 /** Twice the signed planar area of a closed ring (positive when counter-clockwise). */

@@ -58,6 +58,13 @@ export interface ValidatePropertiesOptions {
   featureId?: unknown;
   /** Fields whose absence is reported once for the whole dataset, not per feature. [none] */
   reportedMissing?: ReadonlySet<CanonicalField>;
+  /** Source property names read as canonical fields (see {@link consumedNames}); computed when absent. */
+  consumed?: ReadonlySet<string>;
+}
+
+/** The source property names that a mapping reads as canonical fields (the rest goes to `extra`). */
+export function consumedNames(mapping: FieldMapping | undefined): Set<string> {
+  return new Set(CANONICAL_FIELDS.map((f) => sourceName(f, mapping)));
 }
 
 /** Source property name of a canonical field under a mapping. */
@@ -84,10 +91,8 @@ export function validateProperties(
 ): { values: PropertyValues; problems: FeatureProblem[] } {
   const { mapping, reportedMissing } = options;
   const problems: FeatureProblem[] = [];
-  const used = new Set<string>();
   const get = (field: CanonicalField): unknown => {
     const src = sourceName(field, mapping);
-    used.add(src);
     return Object.hasOwn(properties, src) ? properties[src] : undefined;
   };
   const push = (code: string, severity: 'fatal' | 'warning', field: CanonicalField, message: string): void => {
@@ -185,8 +190,9 @@ export function validateProperties(
     push('self-contained-not-boolean', 'fatal', 'selfContained', `${label('selfContained')} is ${JSON.stringify(sc)}; expected true or false`);
   }
 
-  for (const [k, v] of Object.entries(properties)) {
-    if (!used.has(k)) values.extra[k] = v;
+  const consumed = options.consumed ?? consumedNames(mapping);
+  for (const k of Object.keys(properties)) {
+    if (!consumed.has(k)) values.extra[k] = properties[k];
   }
   return { values, problems };
 }

@@ -69,9 +69,14 @@ function makeEdges(geometry: MultiPolygonCoords): Edges {
   return { seg, count, index };
 }
 
-function candidateEdges(edges: Edges, minX: number, minY: number, maxX: number, maxY: number): Iterable<number> {
-  if (edges.index) return edges.index.search(minX, minY, maxX, maxY);
-  return { [Symbol.iterator]: function* () { for (let e = 0; e < edges.count; e++) yield e; } };
+/** Calls `visit` for each edge whose box may meet the query box (all edges of a small committee); stops when it returns true. */
+function forEachEdge(edges: Edges, minX: number, minY: number, maxX: number, maxY: number, visit: (e: number) => boolean | void): boolean {
+  if (edges.index) {
+    for (const e of edges.index.search(minX, minY, maxX, maxY)) if (visit(e) === true) return true;
+    return false;
+  }
+  for (let e = 0; e < edges.count; e++) if (visit(e) === true) return true;
+  return false;
 }
 
 /** Distance in metres from p to the nearest edge within `tolM`, or Infinity. */
@@ -80,8 +85,8 @@ function nearestEdgeM(edges: Edges, p: Position, tolM: number): number {
   const mx = M_PER_DEG * Math.cos((p[1] * Math.PI) / 180);
   const dx = tolM / mx, dy = tolM / my;
   let best = Infinity;
-  for (const e of candidateEdges(edges, p[0] - dx, p[1] - dy, p[0] + dx, p[1] + dy)) {
-    const s = edges.seg;
+  const s = edges.seg;
+  forEachEdge(edges, p[0] - dx, p[1] - dy, p[0] + dx, p[1] + dy, (e) => {
     const ax = (s[4 * e]! - p[0]) * mx, ay = (s[4 * e + 1]! - p[1]) * my;
     const bx = (s[4 * e + 2]! - p[0]) * mx, by = (s[4 * e + 3]! - p[1]) * my;
     const vx = bx - ax, vy = by - ay;
@@ -89,7 +94,7 @@ function nearestEdgeM(edges: Edges, p: Position, tolM: number): number {
     const t = len2 > 0 ? Math.max(0, Math.min(1, -(ax * vx + ay * vy) / len2)) : 0;
     const d = Math.hypot(ax + t * vx, ay + t * vy);
     if (d < best) best = d;
-  }
+  });
   return best;
 }
 
@@ -97,10 +102,10 @@ function nearestEdgeM(edges: Edges, p: Position, tolM: number): number {
 function containsPoint(edges: Edges, p: Position): boolean {
   let inside = false;
   const s = edges.seg;
-  for (const e of candidateEdges(edges, p[0], p[1], Infinity, p[1])) {
+  forEachEdge(edges, p[0], p[1], Infinity, p[1], (e) => {
     const x0 = s[4 * e]!, y0 = s[4 * e + 1]!, x1 = s[4 * e + 2]!, y1 = s[4 * e + 3]!;
     if (y0 > p[1] !== y1 > p[1] && p[0] < ((x1 - x0) * (p[1] - y0)) / (y1 - y0) + x0) inside = !inside;
-  }
+  });
   return inside;
 }
 
@@ -119,22 +124,21 @@ function interiorsMayMeet(ea: Edges, ba: BBox, eb: Edges, bb: BBox): boolean {
   const x0 = Math.max(ba[0], bb[0]), y0 = Math.max(ba[1], bb[1]), x1 = Math.min(ba[2], bb[2]), y1 = Math.min(ba[3], bb[3]);
   const probe = (from: Edges, to: Edges): boolean => {
     const s = from.seg;
-    for (const e of candidateEdges(from, x0, y0, x1, y1)) {
+    return forEachEdge(from, x0, y0, x1, y1, (e) => {
       const px = s[4 * e]!, py = s[4 * e + 1]!, qx = s[4 * e + 2]!, qy = s[4 * e + 3]!;
       if (px >= x0 && px <= x1 && py >= y0 && py <= y1 && strictlyInside(to, [px, py])) return true;
       const mx = (px + qx) / 2, my = (py + qy) / 2;
       if (mx >= x0 && mx <= x1 && my >= y0 && my <= y1 && strictlyInside(to, [mx, my])) return true;
       const t = to.seg;
-      for (const f of candidateEdges(to, Math.min(px, qx), Math.min(py, qy), Math.max(px, qx), Math.max(py, qy))) {
+      return forEachEdge(to, Math.min(px, qx), Math.min(py, qy), Math.max(px, qx), Math.max(py, qy), (f) => {
         const ax = t[4 * f]!, ay = t[4 * f + 1]!, bx = t[4 * f + 2]!, by = t[4 * f + 3]!;
         const d1 = (bx - ax) * (py - ay) - (by - ay) * (px - ax);
         const d2 = (bx - ax) * (qy - ay) - (by - ay) * (qx - ax);
         const d3 = (qx - px) * (ay - py) - (qy - py) * (ax - px);
         const d4 = (qx - px) * (by - py) - (qy - py) * (bx - px);
-        if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
-      }
-    }
-    return false;
+        return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
+      });
+    });
   };
   return probe(ea, eb) || probe(eb, ea);
 }
