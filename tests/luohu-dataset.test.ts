@@ -142,7 +142,7 @@ describe('luohu-2006 committees: names and offices', () => {
 describe('luohu-2006 committees: the profile of seed 004', () => {
   it('counts community types exactly', () => {
     const want: Record<string, number> = {};
-    for (const [k, v] of Object.entries(profile.byFunction)) want[TYPE_KEYS[k]!] = v;
+    for (const [k, v] of Object.entries(profile.byFunction)) { expect(Object.hasOwn(TYPE_KEYS, k)).toBe(true); want[TYPE_KEYS[k]!] = v; }
     expectCounts(countBy(fc.features, (f) => f.properties.type), want);
   });
 

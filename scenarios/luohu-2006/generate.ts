@@ -117,6 +117,11 @@ const ORIGIN: [number, number] = [114.15, 22.57];
 /** Luohu's real extent; the generator refuses to leave it. */
 export const LUOHU_EXTENT = { minLon: 114.08, minLat: 22.52, maxLon: 114.22, maxLat: 22.62 } as const;
 
+/** Own-property lookup (a name such as "constructor" must not find Object's). */
+function own<V>(record: Readonly<Record<string, V>>, key: string): V | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Brackets
 
@@ -423,7 +428,7 @@ function draftCommittees(facts: LuohuFacts, seed: number, householdSize: number)
 
   const drafts: Draft[] = [];
   for (const office of facts.streetOffices) {
-    const code = OFFICE_CODES[office.name];
+    const code = own(OFFICE_CODES, office.name);
     if (code === undefined) throw new Error(`generate: street office "${office.name}" has no id code`);
     const names = [...office.merge.flat(), ...office.keep];
     const mergedNames = new Set(office.merge.flat());
@@ -449,7 +454,7 @@ function draftCommittees(facts: LuohuFacts, seed: number, householdSize: number)
 
   // Types: the hand lists must match the seed's counts.
   for (const [key, count] of Object.entries(profile.byFunction)) {
-    const type = TYPE_KEYS[key];
+    const type = own(TYPE_KEYS, key);
     const got = drafts.filter((d) => d.type === type).length;
     if (type === undefined || got !== count) throw new Error(`generate: type "${key}" has ${got} committees, the seed ${count}`);
   }
@@ -492,7 +497,7 @@ function draftCommittees(facts: LuohuFacts, seed: number, householdSize: number)
 
   // Land area: large where the land is (east, north), kept committees and enclaves larger.
   const typeArea: Record<CommitteeType, number> = { upscale: 0, 'old-residential': -0.1, 'urban-village': 0.15, enclave: 0.7 };
-  const areaScores = drafts.map((d) => Math.log(OFFICE_LAND_KM2[d.office.name] ?? 0.3) + (d.merged ? 0 : 0.35) + typeArea[d.type] + 0.45 * normal(rng));
+  const areaScores = drafts.map((d) => Math.log(own(OFFICE_LAND_KM2, d.office.name) ?? 0.3) + (d.merged ? 0 : 0.35) + typeArea[d.type] + 0.45 * normal(rng));
   const areaBrackets = bracketsOf(profile.byAreaKm2);
   const areaLabels = assignByRank(areaScores, areaBrackets.map((b) => ({ label: b.bracket, count: b.count })));
   let fixedSum = 0;
@@ -877,7 +882,7 @@ export function generateLuohu2006(facts: LuohuFacts, options: GenerateOptions = 
   const calibration: CalibrationRow[] = [];
   const p = facts.currentSituation;
   for (const [key, count] of Object.entries(p.byFunction)) {
-    calibration.push({ what: `type ${TYPE_KEYS[key]}`, seed: count, dataset: drafts.filter((d) => d.type === TYPE_KEYS[key]).length });
+    calibration.push({ what: `type ${own(TYPE_KEYS, key)}`, seed: count, dataset: drafts.filter((d) => d.type === own(TYPE_KEYS, key)).length });
   }
   const popB = Object.keys(p.byPopulation).map(parseBracket);
   for (const b of popB) calibration.push({ what: `population ${b.key}`, seed: p.byPopulation[b.key]!, dataset: drafts.filter((d) => findBracket(d.population, popB) === b.key).length });
