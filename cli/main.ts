@@ -3,6 +3,7 @@
  * the usage and exit 2; bad input prints every problem (no stack trace) and exits 1.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { runBatch } from './batch-command.js';
 import { EXIT, InputError, UsageError } from './errors.js';
 import { runEvaluate, runPlan } from './plan-commands.js';
 import { runValidate } from './validate-command.js';
@@ -30,6 +31,18 @@ const COMMANDS: Record<string, Command> = {
     run: (pos, v) => {
       if (typeof v.plan !== 'string') throw new UsageError('evaluate needs --plan FILE (for luohu-2006: scenarios/luohu-2006/plan-2006.json)');
       return runEvaluate(one(pos, 'scenario'), v.plan, { out: v.out as string | undefined, json: !!v.json, quiet: !!v.quiet });
+    },
+  },
+  batch: {
+    summary: 'run every variation of a what-if grid (street offices in parallel, resumable); comparison table',
+    usage: 'yizhan batch <whatif.json> [--out DIR] [--workers N] [--json] [--quiet]',
+    options: { ...COMMON, out: { type: 'string' }, workers: { type: 'string', short: 'w' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+    run: (pos, v) => {
+      const workers = v.workers === undefined ? undefined : Number(v.workers);
+      if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 256 || !/^\d+$/.test(String(v.workers)))) {
+        throw new UsageError(`--workers must be a whole number from 0 (solve in the main thread) to 256, got "${String(v.workers)}"`);
+      }
+      return runBatch(one(pos, 'whatif'), { out: v.out as string | undefined, workers, json: !!v.json, quiet: !!v.quiet });
     },
   },
   validate: {

@@ -170,24 +170,40 @@ export interface SolveProgress {
   result: SolveResult;
 }
 
-/** Solves every street office in scope and assembles the plan. */
-export function solvePlan(ctx: PlanContext, engines: Engines, onProgress?: (p: SolveProgress) => void): PlanOutcome {
-  const t0 = performance.now();
+/**
+ * Assembles the plan from one solver result per street office, exactly as `solvePlan` does:
+ * the batch runner solves the offices elsewhere (worker threads) and assembles here, so the plan
+ * is the same whoever solved the offices. `results` needs an entry for every office of `ctx`.
+ * @param ms wall-clock time to report in `summary.solver.ms`
+ */
+export function assemblePlan(ctx: PlanContext, results: ReadonlyMap<string, SolveResult>, ms: number): PlanOutcome {
   const reports = new Map<string, SolveResult | null>();
   const groups: Member[][] = [];
   const extra: Violation[] = [];
-  ctx.offices.forEach((office, k) => {
+  for (const office of ctx.offices) {
     const members = ctx.byOffice.get(office)!;
-    const result = solveStreetOffice(makeStreetOfficeProblem(ctx, office), engines);
+    const result = results.get(office);
+    if (result === undefined) throw new Error(`assemblePlan: no solver result for street office ${office}`);
     reports.set(office, result);
     for (const g of result.groups) groups.push(g.map((i) => members[i]!));
     if (result.status === 'infeasible' || result.groups.length === 0) {
       const reasons = result.reasons?.length ? result.reasons.map((r) => r.message).join('; ') : `the solver found no plan (${result.status})`;
       extra.push({ rule: 'infeasible', severity: 'fatal', message: `${office}: ${reasons}` });
     }
+  }
+  return assemble(ctx, makeStations(ctx, groups), reports, extra, ms);
+}
+
+/** Solves every street office in scope and assembles the plan. */
+export function solvePlan(ctx: PlanContext, engines: Engines, onProgress?: (p: SolveProgress) => void): PlanOutcome {
+  const t0 = performance.now();
+  const results = new Map<string, SolveResult>();
+  ctx.offices.forEach((office, k) => {
+    const result = solveStreetOffice(makeStreetOfficeProblem(ctx, office), engines);
+    results.set(office, result);
     onProgress?.({ done: k + 1, total: ctx.offices.length, streetOffice: office, result });
   });
-  return assemble(ctx, makeStations(ctx, groups), reports, extra, performance.now() - t0);
+  return assemblePlan(ctx, results, performance.now() - t0);
 }
 
 /**

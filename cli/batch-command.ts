@@ -1,0 +1,314 @@
+/**
+ * `yizhan batch <whatif.json>`: runs every variation of a what-if file (scenarios/whatif-schema.ts)
+ * and compares them.
+ *
+ * Outputs, in `--out DIR` (default `out/<what-if name>`):
+ * - `DIR/<variation id>/{summary.json, stations.geojson, committees.geojson, plan.zh.md, plan.csv}`,
+ *   the files of `yizhan plan`; summary.json carries an extra `whatif` field (name, variation,
+ *   dataset, values, inputHash) and is renamed into place last, so its presence with the current
+ *   input hash means the variation is complete;
+ * - `DIR/comparison.csv` and `DIR/comparison.md`, and the table on stdout (`--json`: the rows).
+ *
+ * Street offices are solved in `--workers N` worker threads (default: the number of cores;
+ * 0 solves in the main thread); plans are assembled in the main thread in a fixed order, so the
+ * outputs are the same for any N (only the `ms` timings differ).
+ *
+ * Resume: a rerun skips every variation whose summary.json exists with the same input hash
+ * (dataset file, mapping, crs and the complete resolved scenario) and says so. SIGINT/SIGTERM stop
+ * the workers; files are only ever written under temporary names and renamed, and temporaries
+ * left by a killed run are removed on the next start. Do not run two batches into one folder.
+ *
+ * A variation whose scenario cannot be built (e.g. a band with min above max, a lock naming a
+ * committee the dataset lacks) is `invalid`; one whose locks cannot be satisfied is `infeasible`;
+ * both are rows with their reason and the batch goes on.
+ * Exit codes: 0 the batch ran (some variations may have failed), 1 bad input or every variation
+ * failed (invalid, infeasible or error), 2 usage error, 130 interrupted (rerun to resume).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, extname, join, resolve } from 'node:path';
+import type { Dataset, Problem } from '../geo/types.js';
+import {
+  checkWhatIf, expandVariations, formatComparisonCsv, formatComparisonMarkdown, isFailedStatus, makeComparisonCells,
+  makeComparisonRow, makeVariationInput, stringifyCanonical, type ComparisonRow, type Variation,
+} from '../scenarios/batch.js';
+import { PoolClosedError, makeSolvePool, solvePlanWithPool, type SolvePool } from '../scenarios/batch-pool.js';
+import { makeScenario, resolveLocks } from '../scenarios/resolve.js';
+import type { WhatIfFile } from '../scenarios/whatif-schema.js';
+import { makePlanContext, type PlanContext } from '../solver/pipeline.js';
+import type { PlanSummary, Scenario } from '../solver/types.js';
+import { EXIT, InputError } from './errors.js';
+import { formatProblem, loadDataset, loadScenario, readJsonFile } from './load.js';
+import { makePlanFiles } from './plan-commands.js';
+import { makeBatchProgress } from './progress.js';
+import { formatTable, makePainter } from './table.js';
+import { writeFilesAtomically } from './write.js';
+
+export interface BatchCommandOptions {
+  out?: string;
+  /** Worker threads; 0 = main thread. [os.availableParallelism()] */
+  workers?: number;
+  json: boolean;
+  quiet: boolean;
+}
+
+/** Exit code of an interrupted batch (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
+/** Bumped when the outputs of a variation change for the same input: older results are redone. */
+const BATCH_FORMAT = 1;
+const SCENARIO_FIELDS = ['rules', 'weights', 'locks', 'solver', 'streetOffices'] as const;
+/** Variations solved at the same time (the next one keeps the workers busy during a tail). */
+const VARIATIONS_IN_FLIGHT = 2;
+
+interface LoadedDataset {
+  entry: string;
+  /** The scenario's name, or the dataset's (file stem) for a GeoJSON entry: names the variations. */
+  name: string;
+  dataset: Dataset;
+  /** The dataset's own scenario fields (from its scenario file), before `base` and the grid. */
+  fields: Record<string, unknown>;
+  /** sha256 of the dataset file and how it is read. */
+  fingerprint: string;
+}
+
+/** What the summary.json of a batch variation carries beyond `yizhan plan`'s. */
+export interface WhatIfStamp {
+  name: string;
+  variation: string;
+  dataset: string;
+  values: Record<string, unknown>;
+  inputHash: string;
+}
+
+function sha256(...parts: (string | Buffer)[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+}
+
+function isBuiltinName(entry: string): boolean {
+  return extname(entry) === '' && !entry.includes('/') && !entry.includes('\\');
+}
+
+function loadWhatIfDataset(entry: string, index: number, baseDir: string): LoadedDataset {
+  try {
+    const isGeoJson = /\.geojson$/i.test(entry);
+    if (isGeoJson) {
+      const path = resolve(baseDir, entry);
+      const { dataset } = loadDataset(path);
+      return { entry, name: dataset.name, dataset, fields: {}, fingerprint: sha256(readFileSync(path)) };
+    }
+    const loaded = loadScenario(isBuiltinName(entry) ? entry : resolve(baseDir, entry));
+    const fields: Record<string, unknown> = {};
+    for (const k of SCENARIO_FIELDS) if (loaded.file[k] !== undefined) fields[k] = loaded.file[k];
+    const reading = stringifyCanonical({ mapping: loaded.file.mapping ?? null, crs: loaded.file.crs ?? null });
+    return { entry, name: loaded.scenario.name, dataset: loaded.dataset, fields, fingerprint: sha256(readFileSync(loaded.datasetPath), reading) };
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`datasets.${index} (${entry}): ${e.message}`, e.details);
+    throw e;
+  }
+}
+
+/** A variation ready to run (or already decided). */
+interface Prepared {
+  variation: Variation;
+  data: LoadedDataset;
+  scenario?: Scenario;
+  invalid?: string;
+  inputHash: string;
+  dir: string;
+}
+
+function prepareVariation(file: WhatIfFile, v: Variation, data: LoadedDataset, outDir: string): Prepared {
+  const dir = join(outDir, v.id);
+  const input = makeVariationInput(file, v, data.fields, `${file.name}/${v.id}`);
+  const problemsText = (problems: Problem[]): string => problems.map((p) => p.message).join('; ');
+  const made = makeScenario(input);
+  if (!made.scenario) return { variation: v, data, invalid: problemsText(made.problems), inputHash: '', dir };
+  const resolved = resolveLocks(made.scenario, data.dataset.committees);
+  if (!resolved.scenario) return { variation: v, data, invalid: problemsText(resolved.problems), inputHash: '', dir };
+  const inputHash = sha256(stringifyCanonical({ format: BATCH_FORMAT, dataset: data.fingerprint, scenario: resolved.scenario }));
+  return { variation: v, data, scenario: resolved.scenario, inputHash, dir };
+}
+
+/** The finished summary of a variation, when its folder holds one for this very input. */
+function readDoneSummary(p: Prepared): PlanSummary | null {
+  const path = join(p.dir, 'summary.json');
+  if (!existsSync(path)) return null;
+  try {
+    const summary = JSON.parse(readFileSync(path, 'utf8')) as PlanSummary & { whatif?: WhatIfStamp };
+    return summary.whatif?.inputHash === p.inputHash ? summary : null;
+  } catch {
+    return null;
+  }
+}
+
+const TEMPORARY = /\.tmp-\d+-\d+$/;
+
+/** Removes temporaries (`name.tmp-<pid>-<time>`) that a killed run left in the batch folders. */
+function removeTemporaries(outDir: string, ids: readonly string[]): number {
+  let removed = 0;
+  for (const dir of [outDir, ...ids.map((id) => join(outDir, id))]) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) continue;
+    for (const name of readdirSync(dir)) {
+      if (!TEMPORARY.test(name)) continue;
+      rmSync(join(dir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/** One plan context per dataset and adjacency rules: measures and adjacency do not depend on the rest. */
+function makeContextCache(): (p: Prepared) => PlanContext {
+  const cache = new Map<string, PlanContext>();
+  return (p) => {
+    const s = p.scenario!;
+    const key = stringifyCanonical([
+      p.variation.datasetIndex, s.rules.minSharedBorderMeters, s.rules.snapToleranceMeters, s.rules.enclaveLinkMeters, s.streetOffices ?? [],
+    ]);
+    const hit = cache.get(key);
+    if (hit) return { ...hit, scenario: s };
+    const ctx = makePlanContext(p.data.dataset, s);
+    cache.set(key, ctx);
+    return ctx;
+  };
+}
+
+function stamp(file: WhatIfFile, p: Prepared): WhatIfStamp {
+  const keys = Object.keys(file.grid ?? {});
+  return {
+    name: file.name,
+    variation: p.variation.id,
+    dataset: p.variation.dataset,
+    values: Object.fromEntries(keys.map((k, i) => [k, p.variation.values[i]])),
+    inputHash: p.inputHash,
+  };
+}
+
+/** Runs `task` over `items` with at most `limit` at a time, in order of start. */
+async function runLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+export async function runBatch(whatifArg: string, options: BatchCommandOptions): Promise<number> {
+  const whatifPath = resolve(whatifArg);
+  const checked = checkWhatIf(readJsonFile(whatifPath, 'what-if file'));
+  if (!checked.file) throw new InputError(`what-if file ${whatifPath} is not valid`, checked.problems.map(formatProblem));
+  const file = checked.file;
+  const gridKeys = Object.keys(file.grid ?? {});
+  const data = file.datasets.map((entry, i) => loadWhatIfDataset(entry, i, dirname(whatifPath)));
+  const variations = expandVariations(file, { datasetNames: data.map((d) => d.name) });
+  const outDir = resolve(options.out ?? join('out', file.name));
+  const prepared = variations.map((v) => prepareVariation(file, v, data[v.datasetIndex]!, outDir));
+  const err = (s: string): void => void process.stderr.write(s);
+
+  const removed = removeTemporaries(outDir, variations.map((v) => v.id));
+  if (removed > 0) err(`removed ${removed} temporary file(s) left by an interrupted run\n`);
+
+  const rows = new Map<number, ComparisonRow>();
+  const pending: Prepared[] = [];
+  let alreadyDone = 0;
+  for (const p of prepared) {
+    if (p.invalid !== undefined) {
+      rows.set(p.variation.index, makeComparisonRow(p.variation, { invalid: p.invalid }));
+      continue;
+    }
+    const done = readDoneSummary(p);
+    if (done) {
+      rows.set(p.variation.index, makeComparisonRow(p.variation, { summary: done }));
+      alreadyDone++;
+    } else pending.push(p);
+  }
+  if (alreadyDone > 0) {
+    err(pending.length > 0
+      ? `${alreadyDone} of ${variations.length} variations already done, resuming\n`
+      : `all ${alreadyDone} variations already done\n`);
+  }
+
+  const contextOf = makeContextCache();
+  const contexts = new Map(pending.map((p) => [p.variation.index, contextOf(p)]));
+  const officesTotal = [...contexts.values()].reduce((s, c) => s + c.offices.length, 0);
+  let interrupted = false;
+  let pool: SolvePool | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) return;
+    interrupted = true;
+    err(`\n${signal}: stopping the workers…\n`);
+    void pool?.close();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const progress = makeBatchProgress({ write: err, isTty: !!process.stderr.isTTY, variations: pending.length, offices: officesTotal });
+  try {
+    if (pending.length > 0) {
+      pool = await makeSolvePool({ workers: options.workers ?? availableParallelism() });
+      if (interrupted) await pool.close();
+      const current = pool;
+      await runLimited(pending, VARIATIONS_IN_FLIGHT, async (p) => {
+        if (interrupted) return;
+        let outcome;
+        try {
+          outcome = await solvePlanWithPool(contexts.get(p.variation.index)!, current, () => progress.office());
+        } catch (e) {
+          if (interrupted && e instanceof PoolClosedError) return;
+          throw e;
+        }
+        if (interrupted) return;
+        const summary = { ...outcome.summary, whatif: stamp(file, p) };
+        const title = `${file.name} ${p.variation.label} 社区工作站整合方案`;
+        // Drop an outdated summary first: until the new one lands the folder does not count as done.
+        rmSync(join(p.dir, 'summary.json'), { force: true });
+        writeFilesAtomically(p.dir, makePlanFiles({ ...outcome, summary }, p.data.dataset, title));
+        const row = makeComparisonRow(p.variation, { summary: JSON.parse(JSON.stringify(summary)) as PlanSummary });
+        rows.set(p.variation.index, row);
+        const after = row.stationsAfter === null ? row.reason : `${row.stationsBefore} → ${row.stationsAfter} stations`;
+        progress.variation(`[${rows.size}/${variations.length}] ${p.variation.id}: ${row.status}, ${after}, ${Math.round(row.ms ?? 0)} ms`);
+      });
+    }
+  } catch (e) {
+    progress.finish();
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await pool?.close();
+  }
+  progress.finish();
+  if (interrupted) {
+    const kept = prepared.filter((p) => p.invalid === undefined && rows.has(p.variation.index)).length;
+    err(`interrupted: ${kept} of ${variations.length} variations done and kept in ${outDir}; rerun the same command to resume\n`);
+    return EXIT_INTERRUPTED;
+  }
+
+  const ordered = variations.map((v) => rows.get(v.index)!);
+  writeFilesAtomically(outDir, {
+    'comparison.csv': formatComparisonCsv(ordered, gridKeys),
+    'comparison.md': formatComparisonMarkdown(ordered, gridKeys, `${file.name}: ${variations.length} variations`),
+  });
+  if (options.json) process.stdout.write(JSON.stringify(ordered, null, 2) + '\n');
+  else if (!options.quiet) process.stdout.write(formatComparisonTable(ordered, gridKeys, !!process.stdout.isTTY) + '\n');
+  const failed = ordered.filter((r) => isFailedStatus(r.status)).length;
+  err(`wrote ${outDir}/comparison.{csv,md} and ${variations.length - ordered.filter((r) => r.status === 'invalid').length} variation folder(s)` +
+    `${failed > 0 ? `; ${failed} of ${variations.length} variation(s) have no plan (see status and reason)` : ''}\n`);
+  if (failed === ordered.length) {
+    err('every variation failed: check the base scenario and the locks\n');
+    return EXIT.fatal;
+  }
+  return EXIT.ok;
+}
+
+/** The comparison for a terminal: padded columns, failed statuses in red when colour is on. */
+export function formatComparisonTable(rows: readonly ComparisonRow[], gridKeys: readonly string[], isTty: boolean): string {
+  const paint = makePainter(isTty);
+  const { headers, right, cells } = makeComparisonCells(rows, gridKeys);
+  const statusAt = headers.indexOf('status');
+  const painted = cells.map((c, i) => c.map((cell, j) => (j === statusAt && isFailedStatus(rows[i]!.status) ? paint.red(cell) : cell)));
+  return formatTable(headers.map((h, i) => ({ header: h, align: right[i] ? 'right' as const : 'left' as const })), painted);
+}

@@ -1,0 +1,203 @@
+/**
+ * The batch's worker-thread pool. Street offices are independent problems: workers load the
+ * solver engines once and solve one street office per job; the main thread assembles each plan
+ * with the pipeline's own `assemblePlan`, so a plan does not depend on how many workers solved it
+ * (nor on which finished first).
+ *
+ * Jobs carry a slim copy of the problem (`makeSlimProblem`): the committees without geometry or
+ * pass-through properties (the solver reads neither) and only the adjacency among the office's
+ * own committees, in the original order. Tests check the assembled plan equals `solvePlan`'s.
+ */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { assemblePlan, makeStreetOfficeProblem, type PlanContext, type PlanOutcome } from '../solver/pipeline.js';
+import { loadEngines, solveStreetOffice } from '../solver/solve.js';
+import type { Problem, SolveResult } from '../solver/types.js';
+
+/** Solves street offices, in worker threads or (with 0 workers) in this thread. */
+export interface SolvePool {
+  /** Worker threads (0: solving in the calling thread). */
+  readonly workers: number;
+  /** Solves one street office. Rejects with `PoolClosedError` once the pool is closed. */
+  solve(problem: Problem): Promise<SolveResult>;
+  /** Stops the workers; pending and queued jobs reject with `PoolClosedError`. Idempotent. */
+  close(): Promise<void>;
+}
+
+export class PoolClosedError extends Error {
+  override name = 'PoolClosedError';
+  constructor() {
+    super('the solver pool was closed');
+  }
+}
+
+export interface SolvePoolOptions {
+  /** Worker threads; 0 solves in the calling thread. [os.availableParallelism()] */
+  workers?: number;
+  /** Jobs in flight per worker (hides message latency). [2] */
+  perWorker?: number;
+}
+
+/** A copy of the problem with what the solver reads: no geometry, adjacency of the office only. */
+export function makeSlimProblem(problem: Problem): Problem {
+  const ids = new Set(problem.committees.map((c) => c.id));
+  const restrict = (source: Map<string, Map<string, number>>): Map<string, Map<string, number>> => {
+    const out = new Map<string, Map<string, number>>();
+    for (const [a, row] of source) {
+      if (!ids.has(a)) continue;
+      const kept = new Map<string, number>();
+      for (const [b, len] of row) if (ids.has(b)) kept.set(b, len);
+      out.set(a, kept);
+    }
+    return out;
+  };
+  return {
+    streetOffice: problem.streetOffice,
+    committees: problem.committees.map(({ geometry: _g, extra: _e, ...rest }) => ({ ...rest, geometry: [] })),
+    measures: problem.measures,
+    graph: { border: restrict(problem.graph.border), links: restrict(problem.graph.links) },
+    scenario: problem.scenario,
+  };
+}
+
+/**
+ * How to start a worker: the compiled .js next to this file, or (running from the .ts sources,
+ * as under vitest or tsx) the .ts worker through tsx's loader, registered inside the worker.
+ */
+function startWorker(): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./batch-worker.js', here));
+  // tsx/esm/api resolves to its CommonJS build through require; its ESM build sits beside it.
+  const api = pathToFileURL(join(dirname(createRequire(here).resolve('tsx/esm/api')), 'index.mjs')).href;
+  const worker = new URL('./batch-worker.ts', here).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); })`;
+  return new Worker(boot, { eval: true });
+}
+
+interface Job {
+  id: number;
+  problem: Problem;
+  resolve: (r: SolveResult) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Starts a pool. With `workers: 0` the engines are loaded here and each job is solved on the
+ * next turn of the event loop (so signals and progress still get their turn).
+ * @param [options.workers=os.availableParallelism()] worker threads, 0 for none
+ * @param [options.perWorker=2] jobs in flight per worker
+ * @example const pool = await makeSolvePool({ workers: 4 }); const r = await pool.solve(problem); await pool.close();
+ */
+export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<SolvePool> {
+  const count = options.workers ?? availableParallelism();
+  if (!Number.isInteger(count) || count < 0) throw new Error(`makeSolvePool: workers must be an integer ≥ 0, got ${String(count)}`);
+  if (count === 0) return makeInlinePool();
+  const perWorker = options.perWorker ?? 2;
+  let closed = false;
+  let nextId = 0;
+  const queue: Job[] = [];
+  const slots = Array.from({ length: count }, () => ({ worker: startWorker(), inFlight: new Map<number, Job>() }));
+
+  const failAll = (error: Error): void => {
+    for (const s of slots) {
+      for (const job of s.inFlight.values()) job.reject(error);
+      s.inFlight.clear();
+    }
+    for (const job of queue.splice(0)) job.reject(error);
+  };
+  const pump = (): void => {
+    for (const s of slots) {
+      while (!closed && queue.length > 0 && s.inFlight.size < perWorker) {
+        const job = queue.shift()!;
+        s.inFlight.set(job.id, job);
+        s.worker.postMessage({ id: job.id, problem: job.problem });
+      }
+    }
+  };
+  for (const s of slots) {
+    s.worker.on('message', (m: { id: number; result?: SolveResult; error?: string }) => {
+      const job = s.inFlight.get(m.id);
+      if (!job) return;
+      s.inFlight.delete(m.id);
+      if (m.result) job.resolve(m.result);
+      else job.reject(new Error(`solver worker: ${m.error ?? 'no result'}`));
+      pump();
+    });
+    s.worker.on('error', (e) => {
+      if (closed) return;
+      closed = true;
+      failAll(new Error(`solver worker failed: ${e.message}`));
+      for (const o of slots) void o.worker.terminate();
+    });
+  }
+  const pool: SolvePool = {
+    workers: count,
+    solve(problem) {
+      if (closed) return Promise.reject(new PoolClosedError());
+      return new Promise<SolveResult>((resolve, reject) => {
+        queue.push({ id: nextId++, problem: makeSlimProblem(problem), resolve, reject });
+        pump();
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      failAll(new PoolClosedError());
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+  return pool;
+}
+
+async function makeInlinePool(): Promise<SolvePool> {
+  const engines = await loadEngines();
+  let closed = false;
+  const pending = new Set<(e: Error) => void>();
+  return {
+    workers: 0,
+    solve(problem) {
+      if (closed) return Promise.reject(new PoolClosedError());
+      const slim = makeSlimProblem(problem);
+      return new Promise<SolveResult>((resolve, reject) => {
+        pending.add(reject);
+        setImmediate(() => {
+          pending.delete(reject);
+          if (closed) reject(new PoolClosedError());
+          else resolve(solveStreetOffice(slim, engines));
+        });
+      });
+    },
+    async close() {
+      closed = true;
+      for (const reject of pending) reject(new PoolClosedError());
+      pending.clear();
+    },
+  };
+}
+
+/** Progress of one street office solved through the pool. */
+export interface PoolProgress {
+  streetOffice: string;
+  result: SolveResult;
+}
+
+/**
+ * Solves every street office of the context through the pool and assembles the plan with
+ * `assemblePlan`: the same plan as `solvePlan(ctx, engines)` for any number of workers
+ * (`summary.solver.ms` is the wall-clock time of this call).
+ */
+export async function solvePlanWithPool(ctx: PlanContext, pool: SolvePool, onOffice?: (p: PoolProgress) => void): Promise<PlanOutcome> {
+  const t0 = performance.now();
+  const results = new Map<string, SolveResult>();
+  await Promise.all(
+    ctx.offices.map(async (office) => {
+      const result = await pool.solve(makeStreetOfficeProblem(ctx, office));
+      results.set(office, result);
+      onOffice?.({ streetOffice: office, result });
+    }),
+  );
+  return assemblePlan(ctx, results, performance.now() - t0);
+}
