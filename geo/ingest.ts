@@ -42,18 +42,86 @@ export function parseGeoJsonText(text: string): { value?: unknown; problem?: Pro
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const m = /position (\d+)/.exec(msg);
+    const pos = m ? Number(m[1]) : findJsonErrorOffset(body);
     let where = '';
-    if (m) {
-      const pos = Math.min(Number(m[1]), body.length);
-      const before = body.slice(0, pos);
+    if (pos !== undefined) {
+      const at = Math.min(pos, body.length);
+      const before = body.slice(0, at);
       const line = before.split('\n').length;
-      const column = pos - before.lastIndexOf('\n');
-      where = ` at line ${line}, column ${column}`;
-    } else if (/unexpected end/i.test(msg)) {
-      const lines = body.split('\n');
-      where = ` at line ${lines.length}, column ${(lines[lines.length - 1]?.length ?? 0) + 1} (the text ends too early)`;
+      const column = at - before.lastIndexOf('\n');
+      where = ` at line ${line}, column ${column}${at >= body.length ? ' (the text ends too early)' : ''}`;
     }
-    return { problem: { code: 'not-json', severity: 'fatal', message: `not valid JSON${where}: ${msg.replace(/\s*\(line \d+ column \d+\)/, '')}` } };
+    return { problem: { code: 'not-json', severity: 'fatal', message: `not valid JSON${where}: ${msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/,\s*(\.\.\.)?"[\s\S]*" is not valid JSON$/, '').replace(/ (in JSON )?at position \d+$/, '')}` } };
+  }
+}
+
+/**
+ * Offset of the first JSON syntax error (V8's messages do not always carry it), or undefined
+ * when the text is too deeply nested to scan.
+ */
+function findJsonErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const value = (depth: number): void => {
+    if (depth > 1000) throw undefined;
+    ws();
+    const ch = text[i];
+    if (ch === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') { i++; return; }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === '}') { i++; return; }
+        fail();
+      }
+    } else if (ch === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') { i++; return; }
+      for (;;) {
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === ']') { i++; return; }
+        fail();
+      }
+    } else if (ch === '"') string();
+    else {
+      const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+      if (!m) fail();
+      else i += m[0].length;
+    }
+  };
+  const string = (): void => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  try {
+    value(0);
+    ws();
+    return i < text.length ? i : undefined;
+  } catch (at) {
+    return typeof at === 'number' ? at : undefined;
   }
 }
 
