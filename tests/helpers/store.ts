@@ -2,12 +2,12 @@
  * Test helpers for the store.
  *
  * PGlite: creating a database and `CREATE EXTENSION postgis` take ~10 s, so the first caller builds
- * a migrated template data folder once (in the OS temp dir, keyed by a hash of the migrations) and
+ * a migrated template data folder once (in the OS temp dir, keyed by a hash of the migrations and the PGlite versions) and
  * every test store is a copy of it (open ≈ 2 s). PostgreSQL: each store gets a throw-away schema of
  * the `DATABASE_URL` database, dropped by `drop()`.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,11 @@ import { openStore } from '../../server/store/open.js';
 import type { Actor, Store } from '../../server/store/types.js';
 
 function templatePath(): string {
-  const key = createHash('sha256').update(JSON.stringify(MIGRATIONS)).digest('hex').slice(0, 12);
+  const versions = ['pglite', 'pglite-postgis'].map((name) => {
+    const file = new URL(`../../node_modules/@electric-sql/${name}/package.json`, import.meta.url);
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  });
+  const key = createHash('sha256').update(JSON.stringify([versions, MIGRATIONS])).digest('hex').slice(0, 12);
   return join(tmpdir(), `yizhan-pglite-template-${key}`);
 }
 
