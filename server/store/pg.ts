@@ -49,16 +49,18 @@ export async function openPg(databaseUrl: string, options: { schema?: string; ma
     exec: base.exec,
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
+        // a client whose ROLLBACK fails is discarded rather than returned to the pool
+        await client.query('ROLLBACK').catch((e: Error) => { broken = e; });
         throw err;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     close: () => pool.end(),
