@@ -76,8 +76,8 @@ function luohuAreaAt(u: number): number {
   }
   return 1e6;
 }
-/** Border length from which two cells count as neighbours (geo's default minimum is 20 m). */
-const STRONG_BORDER_M = 30;
+/** Border length from which two cells count as neighbours (twice geo's default minimum of 20 m, so that the warp never takes a link below it). */
+const STRONG_BORDER_M = 40;
 /** Border wiggle: one extra vertex about every this many metres. */
 const WIGGLE_PIECE_M = 220;
 
@@ -230,7 +230,11 @@ export function generateDistrict(options: DistrictOptions): DistrictCollection {
   const island: boolean[] = new Array(L).fill(false);
   for (const c of lakes) {
     const shore = touch[c]!.map((d) => office[d]!).filter((f) => f >= 0).sort((a, b) => members[a]!.length - members[b]!.length || a - b);
-    const f = shore[0]!;
+    let f = shore[0]!;
+    if (members[f]!.length >= maxSize) {
+      const near = nearestOtherOffice(touch[c]![0]!, -1, strong, land, office, members, maxSize);
+      if (near !== -1) f = near;
+    }
     office[c] = f;
     members[f]!.push(c);
     island[c] = true;
