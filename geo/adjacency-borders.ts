@@ -87,33 +87,84 @@ export function calcSharedBorderPairs(segs: BoundarySegments, tol: number): numb
     index.add(bbox[4 * i]! - tolLon, bbox[4 * i + 1]! - tolLat, bbox[4 * i + 2]! + tolLon, bbox[4 * i + 3]! + tolLat);
   }
   index.finish();
-  const work = new PairWork(segs, tol);
-  for (let k = 0; k < live.length; k++) {
-    const i = live[k]!;
+  const work = new CommitteeWork(segs, tol);
+  // directed lengths L(i→j) in CSR form: row i holds (col, len) for its neighbours j
+  const rowStart = new Int32Array(count + 1);
+  let cols = new Int32Array(1024);
+  let vals = new Float64Array(1024);
+  let nnz = 0;
+  const owners: number[] = [];
+  const lengths: number[] = [];
+  let k = 0;
+  for (let i = 0; i < count; i++) {
+    rowStart[i] = nnz;
+    if (live[k] !== i) continue;
     const tolLon = metersToLonDegrees(tol, bbox[4 * i + 1]!, bbox[4 * i + 3]!);
     const found = index.search(
       bbox[4 * i]! - tolLon, bbox[4 * i + 1]! - tolLat, bbox[4 * i + 2]! + tolLon, bbox[4 * i + 3]! + tolLat,
     );
-    for (const k2 of found) {
-      if (k2 <= k) continue;
-      const j = live[k2]!;
-      const len = work.calcShared(i, j);
-      if (len > 0) result.push(i, j, len);
+    work.begin(i);
+    for (const k2 of found) if (k2 !== k) work.addNeighbour(live[k2]!);
+    k++;
+    owners.length = 0;
+    lengths.length = 0;
+    work.resolve(owners, lengths);
+    if (nnz + owners.length > cols.length) {
+      const c2 = new Int32Array(2 * (nnz + owners.length));
+      c2.set(cols);
+      cols = c2;
+      const v2 = new Float64Array(c2.length);
+      v2.set(vals);
+      vals = v2;
+    }
+    for (let m = 0; m < owners.length; m++) {
+      cols[nnz] = owners[m]!;
+      vals[nnz] = lengths[m]!;
+      nnz++;
+    }
+  }
+  rowStart[count] = nnz;
+  const find = (i: number, j: number): number => {
+    for (let e = rowStart[i]!, end = rowStart[i + 1]!; e < end; e++) if (cols[e] === j) return vals[e]!;
+    return 0;
+  };
+  for (let i = 0; i < count; i++) {
+    for (let e = rowStart[i]!, end = rowStart[i + 1]!; e < end; e++) {
+      const j = cols[e]!;
+      if (j > i) result.push(i, j, (vals[e]! + find(j, i)) / 2);
+      else if (find(j, i) === 0) result.push(j, i, vals[e]! / 2); // measured from i's side only
     }
   }
   return result;
 }
 
 /**
- * Reusable buffers for the pair computation (no allocation per pair).
+ * The work for one committee A at a time, with reusable buffers (no allocation per pair):
+ * `begin(A)`, `addNeighbour(B)` for each nearby committee, then `resolve()` gives L(A→B) per B.
+ *
+ * Each segment s of A collects intervals from the neighbours' segments (projections onto s of
+ * their parts within tol of s's line, with the across distance α + β·u along s). Where intervals
+ * of several neighbours overlap, each piece of s goes to the nearest neighbour there (ties to all
+ * tied), so that where A's boundary runs along C after parting from B, it is C's border, not B's.
  */
-class PairWork {
+class CommitteeWork {
   private readonly segs: BoundarySegments;
   private readonly tol: number;
   private readonly tolLat: number;
+  private a = -1;
   private candA: Int32Array;
   private candB: Int32Array;
-  private iv: Float64Array;
+  // interval entries of the current committee
+  private n = 0;
+  private eSeg: Int32Array;
+  private eOwner: Int32Array;
+  private eLo: Float64Array;
+  private eHi: Float64Array;
+  private eAlpha: Float64Array;
+  private eBeta: Float64Array;
+  // scratch for resolve
+  private order: Int32Array;
+  private counts: Int32Array;
 
   constructor(segs: BoundarySegments, tol: number) {
     this.segs = segs;
@@ -123,18 +174,45 @@ class PairWork {
     for (let i = 0; i < segs.count; i++) most = Math.max(most, segs.start[i + 1]! - segs.start[i]!);
     this.candA = new Int32Array(most);
     this.candB = new Int32Array(most);
-    this.iv = new Float64Array(64);
+    this.counts = new Int32Array(most + 1);
+    const cap = 256;
+    this.eSeg = new Int32Array(cap);
+    this.eOwner = new Int32Array(cap);
+    this.eLo = new Float64Array(cap);
+    this.eHi = new Float64Array(cap);
+    this.eAlpha = new Float64Array(cap);
+    this.eBeta = new Float64Array(cap);
+    this.order = new Int32Array(cap);
   }
 
-  /** (L(i→j) + L(j→i)) / 2 in metres. */
-  calcShared(i: number, j: number): number {
-    const nA = this.collect(i, j, this.candA);
-    if (nA === 0) return 0;
-    const nB = this.collect(j, i, this.candB);
-    if (nB === 0) return 0;
-    const lab = this.lengthNear(this.candA, nA, this.candB, nB);
-    const lba = this.lengthNear(this.candB, nB, this.candA, nA);
-    return (lab + lba) / 2;
+  begin(a: number): void {
+    this.a = a;
+    this.n = 0;
+  }
+
+  private push(s: number, owner: number, lo: number, hi: number, alpha: number, beta: number): void {
+    if (this.n === this.eSeg.length) {
+      const cap = this.n * 2;
+      const grow = <T extends Int32Array | Float64Array>(arr: T, Ctor: new (n: number) => T): T => {
+        const next = new Ctor(cap);
+        next.set(arr);
+        return next;
+      };
+      this.eSeg = grow(this.eSeg, Int32Array);
+      this.eOwner = grow(this.eOwner, Int32Array);
+      this.eLo = grow(this.eLo, Float64Array);
+      this.eHi = grow(this.eHi, Float64Array);
+      this.eAlpha = grow(this.eAlpha, Float64Array);
+      this.eBeta = grow(this.eBeta, Float64Array);
+      this.order = new Int32Array(cap);
+    }
+    const k = this.n++;
+    this.eSeg[k] = s;
+    this.eOwner[k] = owner;
+    this.eLo[k] = lo;
+    this.eHi[k] = hi;
+    this.eAlpha[k] = alpha;
+    this.eBeta[k] = beta;
   }
 
   /** Segments of committee `i` whose box comes within tol of committee `j`'s box. */
@@ -152,73 +230,204 @@ class PairWork {
     return n;
   }
 
-  /** Total length of the segments `a` lying within tol of the union of segments `b`, m. */
-  private lengthNear(a: Int32Array, nA: number, b: Int32Array, nB: number): number {
+  /** Intervals on A's segments from neighbour `b`'s segments. */
+  addNeighbour(b: number): void {
+    const nA = this.collect(this.a, b, this.candA);
+    if (nA === 0) return;
+    const nB = this.collect(b, this.a, this.candB);
+    if (nB === 0) return;
     const { ax, ay, bx, by } = this.segs;
-    const tol = this.tol;
-    const tolLat = this.tolLat;
-    let total = 0;
+    const { tol, tolLat, candA, candB } = this;
     for (let p = 0; p < nA; p++) {
-      const s = a[p]!;
+      const s = candA[p]!;
       const sx0 = ax[s]!, sy0 = ay[s]!, sx1 = bx[s]!, sy1 = by[s]!;
+      // Fast path: the same segment on the other side (shared vertices, the common case).
+      let same = false;
+      for (let q = 0; q < nB; q++) {
+        const t = candB[q]!;
+        if ((ax[t] === sx1 && ay[t] === sy1 && bx[t] === sx0 && by[t] === sy0) ||
+          (ax[t] === sx0 && ay[t] === sy0 && bx[t] === sx1 && by[t] === sy1)) {
+          same = true;
+          break;
+        }
+      }
+      if (same) {
+        this.push(s, b, 0, 1, 0, 0);
+        continue;
+      }
       const my = M_PER_DEG;
       const mx = M_PER_DEG * Math.cos(((sy0 + sy1) / 2) * RAD);
       const tolLon = tol / mx;
       const minX = Math.min(sx0, sx1) - tolLon, maxX = Math.max(sx0, sx1) + tolLon;
       const minY = Math.min(sy0, sy1) - tolLat, maxY = Math.max(sy0, sy1) + tolLat;
       const dx = (sx1 - sx0) * mx, dy = (sy1 - sy0) * my;
-      const len = Math.sqrt(dx * dx + dy * dy);
-      // Fast path: the same segment on the other side (shared vertices, the common case).
-      let full = false;
       for (let q = 0; q < nB; q++) {
-        const t = b[q]!;
-        if ((ax[t] === sx1 && ay[t] === sy1 && bx[t] === sx0 && by[t] === sy0) ||
-          (ax[t] === sx0 && ay[t] === sy0 && bx[t] === sx1 && by[t] === sy1)) {
-          full = true;
-          break;
-        }
-      }
-      if (full) {
-        total += len;
-        continue;
-      }
-      let n = 0;
-      for (let q = 0; q < nB; q++) {
-        const t = b[q]!;
+        const t = candB[q]!;
         const tx0 = ax[t]!, tx1 = bx[t]!, ty0 = ay[t]!, ty1 = by[t]!;
         if ((tx0 < minX && tx1 < minX) || (tx0 > maxX && tx1 > maxX) || (ty0 < minY && ty1 < minY) || (ty0 > maxY && ty1 > maxY)) continue;
         clipNear(dx, dy, (tx0 - sx0) * mx, (ty0 - sy0) * my, (tx1 - sx0) * mx, (ty1 - sy0) * my, tol);
-        if (clipLo <= 0 && clipHi >= 1) {
-          full = true;
-          break;
-        }
-        if (clipHi > clipLo) {
-          if (2 * n + 2 > this.iv.length) {
-            const bigger = new Float64Array(this.iv.length * 2);
-            bigger.set(this.iv);
-            this.iv = bigger;
+        if (clipHi > clipLo) this.push(s, b, clipLo, clipHi, clipAlpha, clipBeta);
+      }
+    }
+  }
+
+  /** L(A→B) for every neighbour B with a positive length, appended to owners/lengths. */
+  resolve(owners: number[], lengths: number[]): void {
+    const n = this.n;
+    if (n === 0) return;
+    const { start, ax, ay, bx, by } = this.segs;
+    const s0 = start[this.a]!;
+    const nS = start[this.a + 1]! - s0;
+    // counting sort of the entries by segment
+    const counts = this.counts;
+    counts.fill(0, 0, nS + 1);
+    for (let k = 0; k < n; k++) counts[this.eSeg[k]! - s0 + 1]!++;
+    for (let k = 0; k < nS; k++) counts[k + 1]! += counts[k]!;
+    const order = this.order;
+    for (let k = 0; k < n; k++) order[counts[this.eSeg[k]! - s0]!++] = k;
+    this.nAcc = 0;
+    let g = 0;
+    while (g < n) {
+      const s = this.eSeg[order[g]!]!;
+      let h = g + 1;
+      while (h < n && this.eSeg[order[h]!]! === s) h++;
+      const sy0 = ay[s]!, sy1 = by[s]!;
+      const mx = M_PER_DEG * Math.cos(((sy0 + sy1) / 2) * RAD);
+      const dx = (bx[s]! - ax[s]!) * mx, dy = (sy1 - sy0) * M_PER_DEG;
+      const len = Math.sqrt(dx * dx + dy * dy);
+      let single = true;
+      let exact = false;
+      const first = this.eOwner[order[g]!]!;
+      for (let m = g; m < h; m++) {
+        const e = order[m]!;
+        if (this.eOwner[e] !== first) single = false;
+        if (this.eAlpha[e] === 0 && this.eBeta[e] === 0 && this.eLo[e] === 0 && this.eHi[e] === 1) exact = true;
+      }
+      if (single) this.add(first, len * this.unionMeasure(g, h));
+      else if (exact) {
+        // the same segment on another side: distance 0 all along, nobody is nearer; owners
+        // running exactly along s (distance 0, overlapping data) tie with it
+        let last = -1;
+        for (let m = g; m < h; m++) {
+          const e = order[m]!;
+          if (this.eAlpha[e] === 0 && this.eBeta[e] === 0 && this.eOwner[e] !== last) {
+            last = this.eOwner[e]!;
+            this.add(last, len * (this.eHi[e]! - this.eLo[e]!));
           }
-          this.iv[2 * n] = clipLo;
-          this.iv[2 * n + 1] = clipHi;
-          n++;
+        }
+      } else this.nearestOwners(g, h, len);
+      g = h;
+    }
+    for (let m = 0; m < this.nAcc; m++) {
+      if (this.accLen[m]! > 0) {
+        owners.push(this.accOwner[m]!);
+        lengths.push(this.accLen[m]!);
+      }
+    }
+  }
+
+  private nAcc = 0;
+  private accOwner: number[] = [];
+  private accLen: number[] = [];
+
+  private add(owner: number, len: number): void {
+    for (let m = 0; m < this.nAcc; m++) {
+      if (this.accOwner[m] === owner) {
+        this.accLen[m]! += len;
+        return;
+      }
+    }
+    this.accOwner[this.nAcc] = owner;
+    this.accLen[this.nAcc] = len;
+    this.nAcc++;
+  }
+
+  /** Measure of the union of the intervals order[g..h). */
+  private unionMeasure(g: number, h: number): number {
+    if (h - g === 1) {
+      const k = this.order[g]!;
+      return this.eHi[k]! - this.eLo[k]!;
+    }
+    const ks = Array.from(this.order.subarray(g, h)).sort((x, y) => this.eLo[x]! - this.eLo[y]!);
+    let total = 0;
+    let curLo = this.eLo[ks[0]!]!, curHi = this.eHi[ks[0]!]!;
+    for (let m = 1; m < ks.length; m++) {
+      const lo = this.eLo[ks[m]!]!, hi = this.eHi[ks[m]!]!;
+      if (lo > curHi) {
+        total += curHi - curLo;
+        curLo = lo;
+        curHi = hi;
+      } else if (hi > curHi) curHi = hi;
+    }
+    return total + (curHi - curLo);
+  }
+
+  /**
+   * Splits segment s (entries order[g..h), several owners) into pieces between the intervals'
+   * ends and the points where two owners' distances cross; each piece goes to the owner(s) at
+   * the smallest distance at its middle.
+   */
+  private nearestOwners(g: number, h: number, len: number): void {
+    const ks = Array.from(this.order.subarray(g, h));
+    const { eLo, eHi, eAlpha, eBeta, eOwner } = this;
+    const cuts: number[] = [];
+    for (const k of ks) cuts.push(eLo[k]!, eHi[k]!);
+    for (let x = 0; x < ks.length; x++) {
+      const p = ks[x]!;
+      for (let y = x + 1; y < ks.length; y++) {
+        const q = ks[y]!;
+        if (eOwner[p] === eOwner[q]) continue;
+        const lo = Math.max(eLo[p]!, eLo[q]!), hi = Math.min(eHi[p]!, eHi[q]!);
+        if (hi <= lo) continue;
+        // |αp + βp·u| = |αq + βq·u|
+        const d1 = eBeta[p]! - eBeta[q]!, d2 = eBeta[p]! + eBeta[q]!;
+        if (d1 !== 0) {
+          const u = (eAlpha[q]! - eAlpha[p]!) / d1;
+          if (u > lo && u < hi) cuts.push(u);
+        }
+        if (d2 !== 0) {
+          const u = -(eAlpha[p]! + eAlpha[q]!) / d2;
+          if (u > lo && u < hi) cuts.push(u);
         }
       }
-      if (full) total += len;
-      else if (n > 0) total += len * unionMeasure(this.iv, n);
     }
-    return total;
+    cuts.sort((x, y) => x - y);
+    const eps = 1e-9 * (this.tol + 1);
+    for (let c = 0; c + 1 < cuts.length; c++) {
+      const u0 = cuts[c]!, u1 = cuts[c + 1]!;
+      if (u1 <= u0) continue;
+      const m = (u0 + u1) / 2;
+      let best = Infinity;
+      for (const k of ks) {
+        if (eLo[k]! <= m && m <= eHi[k]!) {
+          const d = Math.abs(eAlpha[k]! + eBeta[k]! * m);
+          if (d < best) best = d;
+        }
+      }
+      if (best === Infinity) continue;
+      let lastOwner = -1;
+      for (const k of ks) {
+        if (eLo[k]! <= m && m <= eHi[k]! && Math.abs(eAlpha[k]! + eBeta[k]! * m) <= best + eps && eOwner[k] !== lastOwner) {
+          // an owner with several covering intervals counts once (ks is grouped by owner)
+          lastOwner = eOwner[k]!;
+          this.add(lastOwner, (u1 - u0) * len);
+        }
+      }
+    }
   }
 }
 
 let clipLo = 0;
 let clipHi = 0;
+let clipAlpha = 0;
+let clipBeta = 0;
 
 /**
  * The part u ∈ [0, 1] of segment S: P(u) = u·(dx, dy) onto which the part of segment T0–T1
  * lying within `tol` of S's line projects perpendicularly; result in clipLo/clipHi (empty when
- * clipHi ≤ clipLo). A segment of T crossing S at an angle φ adds at most 2·tol·cot φ, one at
- * right angles adds nothing; so a boundary leaving a shared border adds little and touching at a
- * point adds nothing.
+ * clipHi ≤ clipLo), and T's signed distance from S's line over it as clipAlpha + clipBeta·u (m).
+ * A segment of T crossing S at an angle φ adds at most 2·tol·cot φ, one at right angles adds
+ * nothing; so a boundary leaving a shared border adds little and touching at a point adds nothing.
  */
 function clipNear(dx: number, dy: number, t0x: number, t0y: number, t1x: number, t1y: number, tol: number): void {
   clipLo = 1;
@@ -230,6 +439,7 @@ function clipNear(dx: number, dy: number, t0x: number, t0y: number, t1x: number,
   const ex = t1x - t0x, ey = t1y - t0y;
   const a0 = t0x * ux + t0y * uy, a1 = ex * ux + ey * uy;
   const c0 = t0y * ux - t0x * uy, c1 = ey * ux - ex * uy;
+  if (a1 === 0) return; // at right angles: projects to a point
   let v0 = 0, v1 = 1;
   if (c1 === 0) {
     if (c0 < -tol || c0 > tol) return;
@@ -244,34 +454,7 @@ function clipNear(dx: number, dy: number, t0x: number, t0y: number, t1x: number,
   if (lo > hi) { const w = lo; lo = hi; hi = w; }
   clipLo = lo < 0 ? 0 : lo;
   clipHi = hi > 1 ? 1 : hi;
-}
-
-/** Measure of the union of `n` intervals [iv[2k], iv[2k+1]] (sorted in place by start). */
-function unionMeasure(iv: Float64Array, n: number): number {
-  if (n === 1) return iv[1]! - iv[0]!;
-  // insertion sort of pairs by start (n is small)
-  for (let k = 1; k < n; k++) {
-    const lo = iv[2 * k]!, hi = iv[2 * k + 1]!;
-    let m = k - 1;
-    while (m >= 0 && iv[2 * m]! > lo) {
-      iv[2 * m + 2] = iv[2 * m]!;
-      iv[2 * m + 3] = iv[2 * m + 1]!;
-      m--;
-    }
-    iv[2 * m + 2] = lo;
-    iv[2 * m + 3] = hi;
-  }
-  let total = 0;
-  let curLo = iv[0]!, curHi = iv[1]!;
-  for (let k = 1; k < n; k++) {
-    const lo = iv[2 * k]!, hi = iv[2 * k + 1]!;
-    if (lo > curHi) {
-      total += curHi - curLo;
-      curLo = lo;
-      curHi = hi;
-    } else if (hi > curHi) {
-      curHi = hi;
-    }
-  }
-  return total + (curHi - curLo);
+  // across as a function of u: v = (u·dd − a0) / a1
+  clipBeta = (c1 * dd) / a1;
+  clipAlpha = c0 - (c1 * a0) / a1;
 }
