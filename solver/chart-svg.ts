@@ -29,7 +29,8 @@ const MARKERS = ['circle', 'square', 'triangle', 'diamond'] as const;
 /**
  * Draws series of [x, y] points as lines with markers, axes with round ticks, axis labels, a legend
  * and an optional title. The y axis starts at 0 when every y is ≥ 0 and 0 is not far below the data
- * (min < 40 % of max); otherwise both axes are fitted to the data and rounded out to ticks.
+ * (min < 40 % of max); otherwise it is fitted to the data with 5 % room above and below. The x
+ * axis is fitted to the data. Both are rounded out to ticks.
  * Points are sorted by x (the input is not modified); a non-finite x or y leaves a gap in the line.
  * Output is deterministic, coordinates printed to 0.1 px.
  *
@@ -176,6 +177,8 @@ function calcDomain(values: number[], isY: boolean): [number, number] {
   if (values.length === 0) return [0, 1];
   let lo = Math.min(...values), hi = Math.max(...values);
   if (isY && lo >= 0 && lo < 0.4 * hi) lo = 0;
+  else if (isY && hi > lo) lo -= 0.05 * (hi - lo); // keep the lowest line off the axis
+  if (isY && hi > lo) hi += 0.05 * (hi - lo);
   if (hi === lo) {
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
     lo -= pad;

@@ -207,6 +207,7 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
 
   // Committee names, then street office names in the room left (several offices only), then the under marks.
   const textOut: string[] = [];
+  const labelBoxOf = new Map<string, Box>();
   if (labelMode !== 'none') {
     const order = flat
       .map((c) => ({ c, poly: largestPolygon(committeePx.get(c.id)!) }))
@@ -229,6 +230,7 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
       if (!spot && labelMode === 'all') spot = findLabelSpot(poly, [c.name], [8], [], true);
       if (!spot) continue;
       reserved.push(spot.box);
+      labelBoxOf.set(c.id, spot.box);
       textOut.push(makeLabelText(spot, 'committee-label'));
     }
   }
@@ -261,7 +263,20 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
     if (!isUnder(s)) return;
     const poly = largestPolygon(stationPx[si]!);
     if (!poly) return;
-    const p = findMarkSpot(poly, reserved);
+    // Beside a member's name (the host first), so that the mark reads as the station's; else free room.
+    const hostFirst = [...s.committeeIds].sort((a, b) => Number(byId.get(b)?.name === s.host) - Number(byId.get(a)?.name === s.host));
+    let p: Pt | undefined;
+    for (const id of hostFirst) {
+      const b = labelBoxOf.get(id);
+      if (!b) continue;
+      const yc = (b.y0 + b.y1) / 2, xc = (b.x0 + b.x1) / 2;
+      p = ([[b.x1 + 8, yc], [b.x0 - 8, yc], [xc, b.y0 - 8], [xc, b.y1 + 8]] as Pt[]).find((q) => {
+        const box = { x0: q[0] - 6, y0: q[1] - 6, x1: q[0] + 6, y1: q[1] + 6 };
+        return boxFits(poly, q[0], q[1], 10, 10) && !reserved.some((r) => overlaps(r, box));
+      });
+      if (p) break;
+    }
+    p ??= findMarkSpot(poly, reserved);
     reserved.push({ x0: p[0] - 6, y0: p[1] - 6, x1: p[0] + 6, y1: p[1] + 6 });
     marks.push(`<use class="under-mark" data-station="${esc(s.id)}" href="#under" x="${f(p[0])}" y="${f(p[1])}"/>`);
   });
