@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { generateDistrict, type CommitteeFeature, type DistrictCollection } from '../bench/generate/district.js';
 import { LUOHU_PROFILE } from '../bench/generate/figures.js';
+import { makeAdjacency } from '../geo/adjacency.js';
 import { makeLocalProjection } from '../geo/distance.js';
+import { readCommittees } from '../geo/ingest.js';
 import type { Position } from '../geo/types.js';
 
 // ---------- small independent geometry checks (no generator code) ----------
@@ -346,6 +348,43 @@ describe('generateDistrict: street offices, enclaves, islands, shared stations',
       expect(d700.features[a!]!.properties.streetOffice).toBe(d700.features[b!]!.properties.streetOffice);
       expect(topo700.border.get(a!)?.get(b!) ?? 0).toBeGreaterThanOrEqual(20);
     }
+  });
+});
+
+describe('generateDistrict: other seeds', () => {
+  it('keeps the invariants for several seeds and sizes', () => {
+    for (const [n, seed] of [[90, 21], [250, 22], [250, 23], [400, 24], [1200, 25]] as const) {
+      const d = generateDistrict({ committees: n, seed });
+      const t = topology(d);
+      const label = `n=${n} seed=${seed}`;
+      expect(d.features, label).toHaveLength(n);
+      expect(d.features.filter((f) => ringProblems(ringOf(f)).length > 0), label).toEqual([]);
+      expect(t.badEdges, label).toBe(0);
+      const islands = d.features.filter((_, i) => !t.touch.has(i)).length;
+      expect(islands, label).toBe(Math.round(n * 0.01));
+      const loops = outlineLoops(t.open);
+      expect(loops.filter((a) => a > 0), label).toHaveLength(1 + islands);
+      expect(loops.filter((a) => a < 0), label).toHaveLength(islands);
+      for (const [name, members] of offices(d)) {
+        expect(members.length, `${label} ${name}`).toBeGreaterThanOrEqual(5);
+        expect(members.length, `${label} ${name}`).toBeLessThanOrEqual(60);
+      }
+    }
+  });
+});
+
+describe('generateDistrict: read back by geo/', () => {
+  it('passes readCommittees without a problem, and geo adjacency sees the islands and enclaves', () => {
+    const report = readCommittees(JSON.parse(JSON.stringify(d700)));
+    expect(report.problems).toEqual([]);
+    const committees = report.dataset!.committees;
+    const graph = makeAdjacency(committees);
+    const byId = new Map(committees.map((c) => [c.id, c]));
+    const isolated = committees.filter((c) => (graph.border.get(c.id)?.size ?? 0) === 0).map((c) => c.id);
+    const expectedIslands = d700.features.filter((_, i) => !topo700.touch.has(i)).map((f) => f.properties.id);
+    expect(isolated.sort()).toEqual(expectedIslands.sort());
+    const lonely = committees.filter((c) => ![...(graph.border.get(c.id)?.keys() ?? [])].some((o) => byId.get(o)!.streetOffice === c.streetOffice));
+    expect(lonely).toHaveLength(expectedIslands.length + Math.round(700 * 0.03));
   });
 });
 

@@ -79,7 +79,7 @@ function luohuAreaAt(u: number): number {
 /** Border length from which two cells count as neighbours (twice geo's default minimum of 20 m, so that the warp never takes a link below it). */
 const STRONG_BORDER_M = 40;
 /** Border wiggle: one extra vertex about every this many metres. */
-const WIGGLE_PIECE_M = 220;
+const WIGGLE_PIECE_M = 300;
 
 function fail(field: string, message: string): never {
   throw new Error(`generateDistrict: options.${field} ${message}`);
