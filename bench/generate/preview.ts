@@ -4,6 +4,7 @@
  * writes /tmp/d700.svg and /tmp/d700.png.
  */
 import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Resvg } from '@resvg/resvg-js';
 import { generateDistrict, type DistrictCollection } from './district.js';
 import { hashUnit } from './random.js';
@@ -35,8 +36,10 @@ export function renderDistrictSvg(district: DistrictCollection, width = 1200): s
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><rect width="100%" height="100%" fill="#cfe3f0"/>${paths.join('')}</svg>`;
 }
 
-const [count = '700', seed = '1', out = '/tmp/district'] = process.argv.slice(2);
-const svg = renderDistrictSvg(generateDistrict({ committees: Number(count), seed: Number(seed) }));
-writeFileSync(`${out}.svg`, svg);
-writeFileSync(`${out}.png`, new Resvg(svg).render().asPng());
-console.error(`wrote ${out}.svg and ${out}.png`);
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [count = '700', seed = '1', out = '/tmp/district'] = process.argv.slice(2);
+  const svg = renderDistrictSvg(generateDistrict({ committees: Number(count), seed: Number(seed) }));
+  writeFileSync(`${out}.svg`, svg);
+  writeFileSync(`${out}.png`, new Resvg(svg).render().asPng());
+  console.error(`wrote ${out}.svg and ${out}.png`);
+}
