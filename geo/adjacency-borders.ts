@@ -13,15 +13,17 @@ export const DEFAULT_SNAP_TOLERANCE_M = 2;
  * Shared border lengths of committees, in metres on the ground, for every pair whose
  * boundaries come within the snapping tolerance of each other (any length > 0).
  *
- * Definition: for each segment s of a's boundary (outer rings and holes), take the parts of b's
- * boundary segments lying within `snapToleranceMeters` of s's line and project them
- * perpendicularly onto s; `L(a→b)` is the total length of s covered by these projections
- * (their union, so nothing counts twice), summed over s. The shared border is
- * `(L(a→b) + L(b→a)) / 2`. On borders that match vertex for vertex (topologically clean data) it
- * equals the exact shared length, `ST_Length(ST_Intersection(ST_Boundary(a), ST_Boundary(b)))`,
- * up to `tol·cot φ` at an end where the two boundaries part at an angle φ < 90°; slivers and gaps
- * narrower than `tol`, vertices offset by less than `tol`, T-junctions and different vertex
- * densities on the two sides count in full. Touching at a point gives 0.
+ * Definition: for each segment s of a's boundary (outer rings and holes), take the parts of the
+ * other committees' boundary segments lying within `snapToleranceMeters` of s's line and project
+ * them perpendicularly onto s; each piece of s covered by such projections goes to the committee
+ * whose boundary is nearest there (ties to all tied). `L(a→b)` is the total length of a's
+ * boundary that goes to b, and the shared border is `(L(a→b) + L(b→a)) / 2`.
+ * So slivers and gaps narrower than `tol`, vertices offset by less than `tol`, T-junctions and
+ * different vertex densities on the two sides count in full; touching at a point gives 0; and on
+ * topologically clean data (borders matching vertex for vertex) the result is the exact shared
+ * length, `ST_Length(ST_Intersection(ST_Boundary(a), ST_Boundary(b)))`, except where a's and b's
+ * boundaries part at an angle φ < 90° with nobody's boundary along the way (the edge of the
+ * dataset): there the border counts on for up to `tol·cot φ`.
  *
  * Distances use a local equirectangular projection at each segment's mid-latitude, so the
  * result is valid anywhere (national datasets included) to well under 0.1%.

@@ -104,6 +104,18 @@ describe('makeAdjacency: shared borders', () => {
     expect(g.border.get('b1')!.get('b2')).toBeCloseTo(100, 3);
   });
 
+  it('a boundary parting from b at a shallow angle is counted only while nobody else is nearer', () => {
+    // a's top edge: b's boundary runs along it for 50 m, then rises at 10°; c fills the wedge
+    const tan10 = Math.tan((10 * Math.PI) / 180);
+    const a = committee('a', [rect(0, 0, 100, 100)]);
+    const b = committee('b', [ring([[0, 100], [50, 100], [100, 100 + 50 * tan10], [100, 200], [0, 200]])]);
+    const c = committee('c', [ring([[50, 100], [100, 100], [100, 100 + 50 * tan10]])]);
+    expect(shared([a, b, c], 'a', 'b')).toBeCloseTo(50, 3);
+    expect(shared([a, b, c], 'a', 'c')).toBeCloseTo(50, 3);
+    // without c (the edge of the dataset) the tolerance zone counts: 2 m · cot 10°
+    expect(shared([a, b], 'a', 'b')).toBeCloseTo(50 + 2 / tan10, 3);
+  });
+
   it('borders are the same length anywhere on Earth (per-segment projection)', () => {
     const lengths = [[0, 0], [114, 22.5], [87, 45], [126, 53], [-70, 66]].map(([lon, lat]) => {
       const d = makeDraw([lon!, lat!]);
