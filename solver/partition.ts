@@ -331,6 +331,11 @@ export function solvePartition(n: number, candidates: readonly Candidate[], engi
           : { status: 'error', chosen: [], bound: -Infinity };
       }
     }
+    // an engine that stops without a usable plan: fall back on the checked greedy plan
+    if (answer.status === 'error' && start !== null) {
+      if (answer.message !== undefined) outcome.messages.push(answer.message);
+      answer = { status: 'time_limit', chosen: start, bound: answer.bound, message: `component ${k}: greedy plan kept` };
+    }
     if (answer.message !== undefined) outcome.messages.push(answer.message);
     if (rank[answer.status] > rank[worst]) worst = answer.status;
     if (answer.status === 'infeasible' || answer.status === 'error') {
