@@ -6,6 +6,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runBatch } from './batch-command.js';
 import { EXIT, InputError, UsageError } from './errors.js';
 import { runEvaluate, runPlan } from './plan-commands.js';
+import { runServe } from './serve-command.js';
+import { runToken } from './token-command.js';
 import { runValidate } from './validate-command.js';
 
 interface Command {
@@ -50,6 +52,23 @@ const COMMANDS: Record<string, Command> = {
     usage: 'yizhan validate <dataset.geojson> [--mapping JSON|FILE] [--crs EPSG:xxxx] [--json]',
     options: { ...COMMON, mapping: { type: 'string' }, crs: { type: 'string' }, json: { type: 'boolean' } },
     run: (pos, v) => runValidate(one(pos, 'dataset'), { mapping: v.mapping as string | undefined, crs: v.crs as string | undefined, json: !!v.json }),
+  },
+  serve: {
+    summary: 'the HTTP API (embedded database in --data; DATABASE_URL selects PostgreSQL)',
+    usage: 'yizhan serve [--port P] [--host H] [--data DIR] [--workers N] [--quiet]',
+    options: { ...COMMON, port: { type: 'string', short: 'p' }, host: { type: 'string' }, data: { type: 'string' }, workers: { type: 'string', short: 'w' }, quiet: { type: 'boolean', short: 'q' } },
+    run: (pos, v) => {
+      if (pos.length > 0) throw new UsageError(`unexpected argument(s): ${pos.join(' ')}`);
+      return runServe({ port: v.port as string | undefined, host: v.host as string | undefined, data: v.data as string | undefined, workers: v.workers as string | undefined, quiet: !!v.quiet });
+    },
+  },
+  token: {
+    summary: 'make a bearer token for a role; prints it alone on stdout',
+    usage: 'yizhan token create --role ROLE [--street-office NAME] [--label TEXT] [--data DIR]',
+    options: { ...COMMON, role: { type: 'string' }, 'street-office': { type: 'string' }, label: { type: 'string' }, data: { type: 'string' } },
+    run: (pos, v) => runToken(one(pos, 'action'), {
+      role: v.role as string | undefined, streetOffice: v['street-office'] as string | undefined, label: v.label as string | undefined, data: v.data as string | undefined,
+    }),
   },
 };
 

@@ -1,0 +1,111 @@
+/**
+ * The HTTP API as a Fastify app. `buildApp` makes the instance and registers `yizhanApp`; only
+ * server/main.ts sets the logger and listens. The app owns the store it is given (closed with the
+ * app) and a worker pool for solving (started on the first solve, stopped with the app after the
+ * solves in flight have recorded their result).
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { makeAuthHook, authPlugin } from './plugins/auth.js';
+import { errorsPlugin } from './plugins/errors.js';
+import { storePlugin } from './plugins/store.js';
+import { datasetRoutes } from './routes/datasets.js';
+import { jobRoutes } from './routes/jobs.js';
+import { planRoutes } from './routes/plans.js';
+import { scenarioRoutes } from './routes/scenarios.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { HealthSchema } from './schemas.js';
+import { makePlanSolver, type PlanSolver } from './solve-pool.js';
+import type { Store } from './store/types.js';
+
+export interface AppOptions {
+  store: Store;
+  /** Solve worker threads; 0 solves in the main thread between events. [min(2, cores)] */
+  solveWorkers?: number;
+  /** A plan solver to use instead of the built-in pool (the app closes it). */
+  solver?: PlanSolver;
+  /** How long POST /api/scenarios/:id/plans waits before answering 202 with a job, ms. [2000] */
+  solveSyncWaitMs?: number;
+  /** Wall-clock limit of one solve, ms (also caps the scenario's solver.timeLimitMs). [60000] */
+  solveTimeLimitMs?: number;
+  /** Largest request body except dataset uploads, bytes. [2097152 (2 MiB)] */
+  bodyLimit?: number;
+  /** Largest dataset upload, bytes. [52428800 (50 MiB)] */
+  datasetBodyLimit?: number;
+}
+
+/**
+ * Registers the whole API on `app`: store, auth, errors, OpenAPI at /documentation (JSON at
+ * /documentation/json), GET /health, and the /api routes (every one needs a bearer token).
+ */
+export async function yizhanApp(app: FastifyInstance, options: AppOptions): Promise<void> {
+  await app.register(storePlugin, { store: options.store });
+  await app.register(authPlugin);
+  await app.register(errorsPlugin);
+  app.addContentTypeParser('application/geo+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'yizhan API', description: 'Community workstation consolidation (一站多居): datasets, scenarios, plans, approval procedure.', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+      tags: ['datasets', 'scenarios', 'plans', 'exports', 'approval', 'tokens'].map((name) => ({ name })),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/documentation' });
+
+  const solver = options.solver ?? makePlanSolver({
+    ...(options.solveWorkers !== undefined ? { workers: options.solveWorkers } : {}),
+    ...(options.solveTimeLimitMs !== undefined ? { timeLimitMs: options.solveTimeLimitMs } : {}),
+  });
+  const running = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>): void => {
+    running.add(work);
+    void work.finally(() => running.delete(work));
+  };
+  // Runs before the store plugin's close hook (hooks of later registrations close first).
+  app.addHook('onClose', async () => {
+    await solver.close();
+    await Promise.allSettled([...running]);
+  });
+
+  const started = Date.now();
+  app.get('/health', {
+    schema: { tags: ['health'], summary: 'Liveness: no token needed', security: [], response: { 200: HealthSchema } },
+  }, async () => ({ status: 'ok' as const, engine: app.store.engine, uptimeS: (Date.now() - started) / 1000 }));
+
+  await app.register(async (api) => {
+    api.addHook('onRequest', makeAuthHook(api));
+    await api.register(datasetRoutes, { ...(options.datasetBodyLimit !== undefined ? { datasetBodyLimit: options.datasetBodyLimit } : {}) });
+    await api.register(scenarioRoutes);
+    await api.register(planRoutes, { solver, solveSyncWaitMs: options.solveSyncWaitMs ?? 2000, track });
+    await api.register(jobRoutes);
+    await api.register(tokenRoutes);
+  }, { prefix: '/api' });
+}
+
+/**
+ * A ready Fastify instance with the API (not listening). Validation is strict: no type coercion,
+ * unknown body fields are errors (never silently removed).
+ * @param options.store - the store; closed when the app closes
+ * @param [options.solveSyncWaitMs=2000]
+ * @param [options.solveTimeLimitMs=60000]
+ * @param [options.bodyLimit=2097152]
+ * @param [options.datasetBodyLimit=52428800]
+ * @param [server={ logger: false }] - Fastify server options (main.ts sets the logger)
+ * @example
+ * const app = await buildApp({ store: await openStore({ dataDir: '.data' }) });
+ * await app.listen({ port: 3000 });
+ */
+export async function buildApp(options: AppOptions, server: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    ...server,
+    bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  });
+  await app.register(yizhanApp, options);
+  await app.ready();
+  return app;
+}

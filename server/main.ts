@@ -1,0 +1,136 @@
+/**
+ * Starting the server: opens the store (embedded PGlite+PostGIS in a data folder, or PostgreSQL
+ * when a database URL is given), seeds an empty store with the built-in luohu-2006 dataset and
+ * its scenario, prints an admin token once on the first start of the embedded default, listens,
+ * and closes cleanly (solves in flight record their result, the store is closed) on SIGINT/SIGTERM.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { readCommittees } from '../geo/ingest.js';
+import { buildApp, type AppOptions } from './app.js';
+import { issueToken } from './auth.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/types.js';
+
+export interface StartServerOptions {
+  /** TCP port; 0 picks a free one. [3000] */
+  port?: number;
+  /** Interface to listen on. ['127.0.0.1'] */
+  host?: string;
+  /** PGlite data folder (ignored with `databaseUrl`). ['.data'] */
+  dataDir?: string;
+  /** `postgres://…` selects PostgreSQL. [none: the embedded default] */
+  databaseUrl?: string;
+  /** Fastify's logger (JSON lines on stdout). [true] */
+  logger?: boolean;
+  /** Close on SIGINT / SIGTERM. [true] */
+  handleSignals?: boolean;
+  /** Where the one-time admin token line goes. [process.stdout] */
+  out?: { write(text: string): unknown };
+  /** Passed to buildApp (solve workers, waits, limits). */
+  app?: Omit<AppOptions, 'store'>;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  /** `http://host:port` */
+  url: string;
+  port: number;
+  /** The admin token printed on this start, if one was made. */
+  adminToken: string | null;
+  /** Stops listening, waits for solves in flight, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The package root: the folder above this file with package.json and scenarios/ (works from dist/ too). */
+function findPackageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scenarios'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the package root (package.json + scenarios/)');
+    dir = up;
+  }
+}
+
+/**
+ * Loads the built-in luohu-2006 dataset and its scenario into an empty store (one transaction).
+ * @returns the ids, or null when the store already holds a dataset
+ */
+export async function seedBuiltinDataset(store: Store): Promise<{ datasetId: string; scenarioId: string } | null> {
+  if ((await store.listDatasets()).length > 0) return null;
+  const dir = join(findPackageRoot(), 'scenarios', 'luohu-2006');
+  const file = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as Record<string, unknown> & { name: string; dataset: string };
+  const report = readCommittees(JSON.parse(readFileSync(resolve(dir, file.dataset), 'utf8')), { name: file.name });
+  if (!report.dataset) throw new Error(`the built-in dataset ${file.name} has ${report.fatal} fatal problem(s)`);
+  const dataset = report.dataset;
+  const { dataset: _path, mapping: _mapping, crs: _crs, ...body } = file;
+  return store.transaction(async (tx) => {
+    const ds = await tx.createDataset({ name: file.name, committees: dataset.committees, meta: { source: 'built-in', builtin: file.name } });
+    const sc = await tx.createScenario({ datasetId: ds.id, name: file.name, body });
+    return { datasetId: ds.id, scenarioId: sc.id };
+  });
+}
+
+/**
+ * Opens the store, seeds it when empty, and listens.
+ * @param [options.port=3000]
+ * @param [options.host='127.0.0.1']
+ * @param [options.dataDir='.data']
+ * @param [options.databaseUrl] PostgreSQL instead of the embedded default
+ * @example const server = await startServer({ port: 3000, dataDir: '.data' }); … await server.close();
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const useServer = options.databaseUrl !== undefined && options.databaseUrl !== '';
+  const store = await openStore(useServer ? { databaseUrl: options.databaseUrl! } : { dataDir: options.dataDir ?? '.data' });
+  let app: FastifyInstance;
+  let adminToken: string | null = null;
+  try {
+    const firstStart = (await store.listTokens()).length === 0;
+    await seedBuiltinDataset(store);
+    if (firstStart && !useServer) {
+      adminToken = (await issueToken(store, { role: 'admin', label: 'first start' })).token;
+      (options.out ?? process.stdout).write(`admin token: ${adminToken}\n`);
+    }
+    app = await buildApp({ ...(options.app ?? {}), store }, {
+      logger: options.logger ?? true,
+      requestTimeout: 120_000,
+      connectionTimeout: 0,
+      keepAliveTimeout: 5_000,
+      forceCloseConnections: 'idle',
+    });
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
+  try {
+    await app.listen({ port: options.port ?? 3000, host: options.host ?? '127.0.0.1' });
+  } catch (e) {
+    await app.close().catch(() => {});
+    throw e;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port ?? 3000;
+  const host = options.host ?? '127.0.0.1';
+  let closing: Promise<void> | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    app.log.info({ signal }, 'closing');
+    void close().then(() => { process.exitCode = 0; });
+  };
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await app.close();
+    })();
+    return closing;
+  };
+  if (options.handleSignals ?? true) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  return { app, store, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, adminToken, close };
+}

@@ -1,0 +1,86 @@
+/**
+ * Datasets: upload a committees FeatureCollection (validated by geo/ingest; nothing stored when a
+ * problem is fatal), list, fetch, committees as GeoJSON from the stored PostGIS geometry.
+ */
+import type { FastifyInstance } from 'fastify';
+import { readCommittees } from '../../geo/ingest.js';
+import type { FieldMapping } from '../../geo/types.js';
+import { requireActor, requireRole } from '../plugins/auth.js';
+import {
+  DatasetCreatedSchema, DatasetListSchema, DatasetSchema, DatasetUploadQuery, FeatureCollectionBody, GeoJsonSchema, IdParams,
+  StreetOfficeQuery, withErrors, type DatasetUploadQueryT, type IdParamsT, type StreetOfficeQueryT,
+} from '../schemas.js';
+import { StoreError } from '../store/types.js';
+
+export interface DatasetRoutesOptions {
+  /** Largest upload, bytes. [52428800 (50 MiB)] */
+  datasetBodyLimit?: number;
+}
+
+function parseMapping(text: string | undefined): FieldMapping | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as FieldMapping;
+  } catch (e) {
+    throw new StoreError('invalid-request', 422, `mapping: not valid JSON (${(e as Error).message})`, 'mapping');
+  }
+}
+
+export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutesOptions): Promise<void> {
+  app.post<{ Querystring: DatasetUploadQueryT; Body: unknown }>('/datasets', {
+    bodyLimit: options.datasetBodyLimit ?? 50 * 1024 * 1024,
+    schema: {
+      tags: ['datasets'],
+      summary: 'Upload committees (GeoJSON FeatureCollection); 201 with the id and the validation report, 422 dataset-invalid with every problem',
+      querystring: DatasetUploadQuery,
+      body: FeatureCollectionBody,
+      response: withErrors({ 201: DatasetCreatedSchema }),
+    },
+  }, async (request, reply) => {
+    const actor = requireActor(request);
+    requireRole(actor, ['district-planner', 'admin'], 'upload datasets');
+    const mapping = parseMapping(request.query.mapping);
+    const report = readCommittees(request.body, {
+      ...(mapping !== undefined ? { mapping } : {}),
+      ...(request.query.crs !== undefined ? { crs: request.query.crs } : {}),
+      ...(request.query.name !== undefined ? { name: request.query.name } : {}),
+    });
+    const { dataset: _dataset, ...summary } = report;
+    if (!report.ok || !report.dataset) {
+      throw new StoreError('dataset-invalid', 422, `the dataset has ${report.fatal} fatal problem(s) and ${report.warnings} warning(s); nothing was stored`,
+        undefined, summary);
+    }
+    const record = await app.store.createDataset({
+      name: report.dataset.name,
+      committees: report.dataset.committees,
+      meta: { source: 'upload', warnings: report.warnings, ...(request.query.crs ? { crs: request.query.crs } : {}) },
+    });
+    return reply.code(201).header('location', `/api/datasets/${record.id}`).send({ ...record, report: summary });
+  });
+
+  app.get('/datasets', {
+    schema: { tags: ['datasets'], summary: 'List datasets', response: withErrors({ 200: DatasetListSchema }) },
+  }, async () => ({ datasets: await app.store.listDatasets() }));
+
+  app.get<{ Params: IdParamsT }>('/datasets/:id', {
+    schema: { tags: ['datasets'], summary: 'One dataset', params: IdParams, response: withErrors({ 200: DatasetSchema }) },
+  }, async (request) => {
+    const record = await app.store.getDataset(request.params.id);
+    if (!record) throw new StoreError('dataset-not-found', 404, `no dataset "${request.params.id}"`, 'id');
+    return record;
+  });
+
+  app.get<{ Params: IdParamsT; Querystring: StreetOfficeQueryT }>('/datasets/:id/committees.geojson', {
+    schema: {
+      tags: ['datasets'],
+      summary: 'The committees as GeoJSON (application/geo+json), geometry from PostGIS; ?streetOffice= for one',
+      params: IdParams, querystring: StreetOfficeQuery,
+      response: withErrors({ 200: GeoJsonSchema }),
+    },
+  }, async (request, reply) => {
+    const fc = await app.store.getCommitteesGeoJSON(request.params.id,
+      request.query.streetOffice !== undefined ? { streetOffice: request.query.streetOffice } : {});
+    if (!fc) throw new StoreError('dataset-not-found', 404, `no dataset "${request.params.id}"`, 'id');
+    return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(fc));
+  });
+}

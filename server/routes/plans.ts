@@ -1,0 +1,336 @@
+/**
+ * Plans: solving a scenario (in worker threads; 201 when it is done within `solveSyncWaitMs`,
+ * else 202 with a job), hand-made plans and revisions (evaluated with the same checks), the
+ * exports rebuilt from stored data, comparison, the approval actions and the history.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Committee } from '../../geo/types.js';
+import { makeCommitteesGeoJson, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../../solver/export.js';
+import { evaluatePlan, makePlanContext, type PlanOutcome } from '../../solver/pipeline.js';
+import type { PlanSummary, Scenario } from '../../solver/types.js';
+import { requireActor, requireRole } from '../plugins/auth.js';
+import {
+  ActionBody, ActionResultSchema, CompareParams, CompareSchema, HandPlanBody, HistorySchema, IdParams, JobAcceptedSchema,
+  PlanCreatedSchema, PlanListQuery, PlanListSchema, PlanSchema, RevisionBody, TextQuery, withErrors,
+  type ActionBodyT, type CompareParamsT, type HandPlanBodyT, type IdParamsT, type PlanListQueryT, type RevisionBodyT, type TextQueryT,
+} from '../schemas.js';
+import { SolveTimeoutError, type PlanSolver } from '../solve-pool.js';
+import type { Actor, OpinionRecord, PlanRecord } from '../store/types.js';
+import { StoreError } from '../store/types.js';
+import { isInScope } from '../workflow.js';
+import {
+  getPlanOr404, getScenarioOr404, loadStoredDataset, makePlanBody, makeResolvedScenario, makeScope, makeStoredOutcome,
+  resolveStationRefs,
+} from './planning.js';
+
+export interface PlanRoutesOptions {
+  solver: PlanSolver;
+  /** How long a solve request waits for the plan before answering 202 with a job, ms. */
+  solveSyncWaitMs: number;
+  /** Keeps a background solve alive until the app closes. */
+  track(work: Promise<unknown>): void;
+}
+
+const PLAN_ROLES = ['district-planner', 'street-office'] as const;
+
+function outOfScope(scope: readonly string[], actor: Actor): StoreError {
+  return new StoreError('out-of-scope', 403, `the plan covers ${scope.join(', ') || 'no street office'}, not only ${actor.streetOffice ?? '(none)'}`);
+}
+
+/** The version the caller saw: the body's `version`, else the If-Match header (`"3"`, `W/"3"` or `3`). */
+function pickVersion(bodyVersion: number | undefined, ifMatch: string | string[] | undefined): number | undefined {
+  if (bodyVersion !== undefined) return bodyVersion;
+  const raw = Array.isArray(ifMatch) ? ifMatch[0] : ifMatch;
+  if (raw === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(raw);
+  if (!m) throw new StoreError('invalid-request', 422, `If-Match: expected the plan version ("3"), got ${JSON.stringify(raw)}`, 'if-match');
+  return Number(m[1]);
+}
+
+type SolveOutcome = { plan: PlanRecord } | { error: StoreError };
+
+function jobError(e: StoreError): string {
+  return JSON.stringify({ code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) });
+}
+
+export async function planRoutes(app: FastifyInstance, options: PlanRoutesOptions): Promise<void> {
+  const store = app.store;
+
+  /** Solves and stores the plan; never rejects (failures become the job's error). */
+  async function runSolve(jobId: string, scenarioId: string, datasetId: string, scenario: Scenario, committees: Committee[], scope: string[], actor: Actor): Promise<SolveOutcome> {
+    let result: SolveOutcome;
+    try {
+      const ctx = makePlanContext({ name: datasetId, committees }, scenario);
+      const outcome = await options.solver.solve(ctx);
+      const infeasible = outcome.summary.checks.violations.filter((v) => v.rule === 'infeasible');
+      if (infeasible.length > 0) {
+        result = { error: new StoreError('scenario-infeasible', 422, `no plan satisfies the scenario: ${infeasible.map((v) => v.message).join('; ')}`, undefined, infeasible) };
+      } else {
+        const plan = await store.createPlan({
+          datasetId, scenarioId, kind: 'solved', name: scenario.name, scope,
+          summary: outcome.summary, groups: outcome.stations.map((s) => s.committeeIds),
+        }, actor);
+        result = { plan };
+      }
+    } catch (e) {
+      if (e instanceof StoreError) result = { error: e };
+      else if (e instanceof SolveTimeoutError) result = { error: new StoreError('solve-timeout', 503, e.message) };
+      else {
+        app.log.error({ err: e }, 'solve failed');
+        result = { error: new StoreError('internal', 500, 'internal error: the server logged it') };
+      }
+    }
+    try {
+      if ('plan' in result) await store.updateJob(jobId, { status: 'done', planId: result.plan.id });
+      else await store.updateJob(jobId, { status: 'failed', error: jobError(result.error) });
+    } catch (e) {
+      app.log.error({ err: e }, 'cannot record the job result');
+    }
+    return result;
+  }
+
+  app.post<{ Params: IdParamsT }>('/scenarios/:id/plans', {
+    schema: {
+      tags: ['plans'],
+      summary: 'Solve a scenario: 201 { id, summary } when done within the wait, else 202 { job } (Location: /api/jobs/:id); 422 scenario-infeasible',
+      params: IdParams,
+      response: withErrors({ 201: PlanCreatedSchema, 202: JobAcceptedSchema }),
+    },
+  }, async (request, reply) => {
+    const actor = requireActor(request);
+    requireRole(actor, PLAN_ROLES, 'solve scenarios');
+    const record = await getScenarioOr404(store, request.params.id);
+    if (record.datasetId === null) throw new StoreError('scenario-without-dataset', 422, 'the scenario names no dataset', 'datasetId');
+    const dataset = await loadStoredDataset(store, record.datasetId);
+    const scenario = makeResolvedScenario(record.body, dataset.committees);
+    const scope = makeScope(scenario, dataset.committees);
+    if (!isInScope(scope, actor)) throw outOfScope(scope, actor);
+    const job = await store.createJob({ params: { kind: 'solve', scenarioId: record.id } });
+    await store.updateJob(job.id, { status: 'running' });
+    const work = runSolve(job.id, record.id, record.datasetId, scenario, dataset.committees, scope, actor);
+    options.track(work);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([
+      work,
+      new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), options.solveSyncWaitMs); }),
+    ]);
+    clearTimeout(timer);
+    if (waited === null) {
+      return reply.code(202).header('location', `/api/jobs/${job.id}`).send({ job: { id: job.id, status: 'running' } });
+    }
+    if ('error' in waited) throw waited.error;
+    return sendCreated(reply, waited.plan);
+  });
+
+  function sendCreated(reply: FastifyReply, plan: PlanRecord) {
+    return reply.code(201).header('location', `/api/plans/${plan.id}`).header('etag', `"${plan.version}"`)
+      .send({ id: plan.id, state: plan.state, version: plan.version, summary: plan.summary });
+  }
+
+  app.post<{ Params: IdParamsT; Body: HandPlanBodyT }>('/datasets/:id/plans', {
+    schema: {
+      tags: ['plans'],
+      summary: 'Submit a hand-made plan for evaluation ({ stations: [[names or ids]] }); committees not named keep their current station',
+      params: IdParams, body: HandPlanBody,
+      response: withErrors({ 201: PlanCreatedSchema }),
+    },
+  }, async (request, reply) => {
+    const actor = requireActor(request);
+    requireRole(actor, PLAN_ROLES, 'make plans');
+    const dataset = await loadStoredDataset(store, request.params.id);
+    const body = request.body;
+    let scenarioBody: Record<string, unknown> = { name: body.name ?? 'hand-made plan' };
+    if (body.scenarioId !== undefined) {
+      const record = await getScenarioOr404(store, body.scenarioId, 'scenarioId');
+      if (record.datasetId !== request.params.id) {
+        throw new StoreError('scenario-dataset-mismatch', 422, `scenario ${record.id} belongs to another dataset`, 'scenarioId');
+      }
+      scenarioBody = { ...(record.body as Record<string, unknown>) };
+    }
+    const offices = body.streetOffices ?? (scenarioBody.streetOffices as string[] | undefined)
+      ?? (actor.role === 'street-office' ? [actor.streetOffice!] : undefined);
+    if (offices !== undefined) scenarioBody.streetOffices = offices;
+    const scenario = makeResolvedScenario(scenarioBody, dataset.committees);
+    const scope = makeScope(scenario, dataset.committees);
+    if (!isInScope(scope, actor)) throw outOfScope(scope, actor);
+    const ids = resolveStationRefs(body.stations, dataset.committees);
+    const outcome = evaluatePlan(makePlanContext(dataset, scenario), ids);
+    const plan = await store.createPlan({
+      datasetId: request.params.id, scenarioId: body.scenarioId ?? null, kind: 'hand', name: body.name ?? null, scope,
+      summary: outcome.summary, groups: outcome.stations.map((s) => s.committeeIds),
+    }, actor);
+    return sendCreated(reply, plan);
+  });
+
+  app.get<{ Querystring: PlanListQueryT }>('/plans', {
+    schema: { tags: ['plans'], summary: 'List plans (?datasetId=&state=&streetOffice=)', querystring: PlanListQuery, response: withErrors({ 200: PlanListSchema }) },
+  }, async (request) => {
+    const q = request.query;
+    const plans = await store.listPlans({
+      ...(q.datasetId !== undefined ? { datasetId: q.datasetId } : {}),
+      ...(q.state !== undefined ? { state: q.state } : {}),
+      ...(q.streetOffice !== undefined ? { streetOffice: q.streetOffice } : {}),
+    });
+    return { plans: plans.map(makePlanBody) };
+  });
+
+  app.get<{ Params: IdParamsT }>('/plans/:id', {
+    schema: { tags: ['plans'], summary: 'A plan: state, version (also as ETag), revision, scope, kind and summary', params: IdParams, response: withErrors({ 200: PlanSchema }) },
+  }, async (request, reply) => {
+    const plan = await getPlanOr404(store, request.params.id);
+    void reply.header('etag', `"${plan.version}"`);
+    return makePlanBody(plan);
+  });
+
+  /** The stored plan and its outcome rebuilt from stored data (committees and geometry from the store). */
+  async function loadOutcome(id: string): Promise<{ plan: PlanRecord; outcome: PlanOutcome; committees: Committee[] }> {
+    const plan = await getPlanOr404(store, id);
+    const dataset = await loadStoredDataset(store, plan.datasetId);
+    return { plan, outcome: makeStoredOutcome(plan.summary as PlanSummary, dataset.committees), committees: dataset.committees };
+  }
+
+  const exportSchema = (summary: string, querystring?: typeof TextQuery) => ({
+    tags: ['exports'], summary, params: IdParams, ...(querystring ? { querystring } : {}),
+    response: withErrors({ 200: Type.String({ description: summary }) }),
+  });
+
+  app.get<{ Params: IdParamsT }>('/plans/:id/stations.geojson', {
+    schema: exportSchema('One dissolved feature per station (application/geo+json)'),
+  }, async (request, reply) => {
+    const { outcome, committees } = await loadOutcome(request.params.id);
+    return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(makeStationsGeoJson(outcome, committees)));
+  });
+
+  app.get<{ Params: IdParamsT }>('/plans/:id/committees.geojson', {
+    schema: exportSchema('Every committee of the plan with its station (application/geo+json)'),
+  }, async (request, reply) => {
+    const { outcome, committees } = await loadOutcome(request.params.id);
+    return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(makeCommitteesGeoJson(outcome, committees)));
+  });
+
+  app.get<{ Params: IdParamsT; Querystring: TextQueryT }>('/plans/:id/text', {
+    schema: exportSchema('The plan text: ?lang=zh (default; the seed\'s phrasing, text/markdown) or ?lang=en (text/plain)', TextQuery),
+  }, async (request, reply) => {
+    const { plan, outcome } = await loadOutcome(request.params.id);
+    if (request.query.lang === 'en') return reply.type('text/plain; charset=utf-8').send(outcome.textEn + '\n');
+    const title = `${plan.name ?? (plan.summary as PlanSummary).scenario} 社区工作站整合方案`;
+    return reply.type('text/markdown; charset=utf-8').send(makePlanMarkdown(outcome, title));
+  });
+
+  app.get<{ Params: IdParamsT }>('/plans/:id/plan.csv', {
+    schema: exportSchema('One row per station (text/csv, UTF-8 with BOM)'),
+  }, async (request, reply) => {
+    const { outcome } = await loadOutcome(request.params.id);
+    return reply.type('text/csv; charset=utf-8').send(makePlanCsv(outcome));
+  });
+
+  app.get<{ Params: CompareParamsT }>('/plans/:id/compare/:otherId', {
+    schema: {
+      tags: ['plans'], summary: 'Compare two plans of one dataset: committees that change station, stations per street office, checks side by side',
+      params: CompareParams, response: withErrors({ 200: CompareSchema }),
+    },
+  }, async (request) => {
+    const [a, b] = await Promise.all([getPlanOr404(store, request.params.id), getPlanOr404(store, request.params.otherId)]);
+    if (a.datasetId !== b.datasetId) {
+      throw new StoreError('different-datasets', 422, 'only plans of the same dataset can be compared', 'otherId', { plan: a.datasetId, other: b.datasetId });
+    }
+    const committees = await store.getCommittees(a.datasetId);
+    if (!committees) throw new StoreError('dataset-not-found', 404, `no dataset "${a.datasetId}"`, 'datasetId');
+    const sa = a.summary as PlanSummary;
+    const sb = b.summary as PlanSummary;
+    const stationOf = (s: PlanSummary) => {
+      const map = new Map<string, { station: string; committees: string[]; key: string }>();
+      for (const o of s.streetOffices) for (const st of o.stations) {
+        const key = [...st.committeeIds].sort().join('\u0000');
+        for (const id of st.committeeIds) map.set(id, { station: st.id, committees: st.committees, key });
+      }
+      return map;
+    };
+    const ma = stationOf(sa);
+    const mb = stationOf(sb);
+    const changed = committees.flatMap((c) => {
+      const x = ma.get(c.id);
+      const y = mb.get(c.id);
+      if (x === undefined && y === undefined) return [];
+      if (x !== undefined && y !== undefined && x.key === y.key) return [];
+      const side = (v: typeof x) => (v ? { station: v.station, committees: v.committees } : null);
+      return [{ committeeId: c.id, name: c.name, streetOffice: c.streetOffice, from: side(x), to: side(y) }];
+    });
+    const names = [...new Set([...sa.streetOffices.map((o) => o.name), ...sb.streetOffices.map((o) => o.name)])];
+    const offices = names.map((name) => {
+      const oa = sa.streetOffices.find((o) => o.name === name);
+      const ob = sb.streetOffices.find((o) => o.name === name);
+      return { name, stationsBefore: (oa ?? ob)!.stationsBefore, plan: oa?.stationsAfter ?? null, other: ob?.stationsAfter ?? null };
+    });
+    const checks = (s: PlanSummary) => ({
+      stationsBefore: s.stationsBefore, stationsAfter: s.stationsAfter, solver: s.solver.status,
+      fatal: s.checks.violations.filter((v) => v.severity === 'fatal').length,
+      warnings: s.checks.violations.filter((v) => v.severity === 'warning').length,
+      violations: s.checks.violations, facilityTargets: s.checks.facilityTargets,
+      staffBefore: s.checks.staffBefore, staffAfter: s.checks.staffAfter,
+    });
+    return { plan: a.id, other: b.id, datasetId: a.datasetId, changed, streetOffices: offices, checks: { plan: checks(sa), other: checks(sb) } };
+  });
+
+  app.post<{ Params: IdParamsT; Body: ActionBodyT }>('/plans/:id/actions', {
+    schema: {
+      tags: ['approval'],
+      summary: 'One approval step: submit (street office), opinion (organisation, civil-affairs, establishment; agree + text), approve / reject (district-government), file (city-civil-affairs). Send the version you saw (body or If-Match); a stale one gets 409',
+      params: IdParams, body: ActionBody,
+      response: withErrors({ 200: ActionResultSchema }),
+    },
+  }, async (request, reply) => {
+    const actor = requireActor(request);
+    const body = request.body;
+    const version = pickVersion(body.version, request.headers['if-match']);
+    const { plan, entry } = await store.transitionPlan(request.params.id, {
+      action: body.action, version: version as number, opinion: body.opinion ?? null, agree: body.agree ?? null, actor,
+    });
+    void reply.header('etag', `"${plan.version}"`);
+    return { plan: makePlanBody(plan), entry };
+  });
+
+  app.get<{ Params: IdParamsT }>('/plans/:id/history', {
+    schema: { tags: ['approval'], summary: 'Every step of the plan, in order (append-only), and the opinions of every round', params: IdParams, response: withErrors({ 200: HistorySchema }) },
+  }, async (request) => {
+    const plan = await getPlanOr404(store, request.params.id);
+    const entries = await store.getPlanHistory(plan.id);
+    const rounds = Array.from({ length: plan.round }, (_, i) => i + 1);
+    const opinions: OpinionRecord[] = (await Promise.all(rounds.map((round) => store.getOpinions(plan.id, { round })))).flat();
+    return {
+      planId: plan.id,
+      entries,
+      opinions: opinions.map((o) => ({ round: o.round, role: o.role, agree: o.agree, text: o.text, actorTokenId: o.actorTokenId, at: o.at })),
+    };
+  });
+
+  app.post<{ Params: IdParamsT; Body: RevisionBodyT }>('/plans/:id/revisions', {
+    schema: {
+      tags: ['plans'],
+      summary: 'A new revision (a draft) with changed stations, re-evaluated with the same checks; committees not named keep their station in this plan',
+      params: IdParams, body: RevisionBody,
+      response: withErrors({ 201: PlanCreatedSchema }),
+    },
+  }, async (request, reply) => {
+    const actor = requireActor(request);
+    requireRole(actor, PLAN_ROLES, 'revise plans');
+    const parent = await getPlanOr404(store, request.params.id);
+    if (!isInScope(parent.scope, actor)) throw outOfScope(parent.scope, actor);
+    const version = pickVersion(request.body.version, request.headers['if-match']);
+    const dataset = await loadStoredDataset(store, parent.datasetId);
+    const base = parent.scenarioId !== null
+      ? { ...((await getScenarioOr404(store, parent.scenarioId, 'scenarioId')).body as Record<string, unknown>) }
+      : { name: (parent.summary as PlanSummary).scenario };
+    const scenario = makeResolvedScenario({ ...base, streetOffices: parent.scope }, dataset.committees);
+    const named = resolveStationRefs(request.body.stations, dataset.committees);
+    const taken = new Set(named.flat());
+    const kept = (parent.groups as string[][]).map((g) => g.filter((id) => !taken.has(id))).filter((g) => g.length > 0);
+    const outcome = evaluatePlan(makePlanContext(dataset, scenario), [...named, ...kept]);
+    const plan = await store.revisePlan(parent.id, {
+      version: version as number, summary: outcome.summary, groups: outcome.stations.map((s) => s.committeeIds),
+      ...(request.body.name !== undefined ? { name: request.body.name } : {}), actor,
+    });
+    return sendCreated(reply, plan);
+  });
+}

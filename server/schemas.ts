@@ -1,0 +1,315 @@
+/**
+ * TypeBox schemas of every request body, parameter, querystring and response of the HTTP API,
+ * with the `Static<>` types the routes use. Bodies are `additionalProperties: false` (a misspelt
+ * field is a 422, never silently dropped), except the uploaded GeoJSON, whose foreign members
+ * (`name`, `bbox`, legacy `crs`) are legal GeoJSON.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { LocksSchema, RulesSchema, WeightsSchema } from '../scenarios/schema.js';
+import { PLAN_STATES, ROLES, WORKFLOW_ACTIONS, type JobStatus, type PlanKind } from './store/types.js';
+
+const JOB_STATUSES_LIST: readonly JobStatus[] = ['queued', 'running', 'done', 'failed'];
+const PLAN_KINDS_LIST: readonly PlanKind[] = ['solved', 'hand'];
+
+const literals = <T extends string>(values: readonly T[], description?: string) =>
+  Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {});
+
+/** Any JSON value, serialised as it is. */
+const AnyJson = Type.Unknown();
+/** An object passed through as it is (summary.json and other documents). */
+const Document = (description: string) => Type.Object({}, { additionalProperties: true, description });
+
+export const ErrorSchema = Type.Object(
+  {
+    code: Type.String({ description: 'stable error code, e.g. unauthenticated, out-of-scope, stale-version' }),
+    message: Type.String(),
+    field: Type.Optional(Type.String({ description: 'the field (or parameter) that is wrong' })),
+    details: Type.Optional(AnyJson),
+  },
+  { additionalProperties: false },
+);
+export type ErrorBody = Static<typeof ErrorSchema>;
+
+/** Responses shared by every /api route: its own plus the error shapes. */
+export function withErrors(ok: Record<number, TSchema>): Record<string, TSchema> {
+  return { ...Object.fromEntries(Object.entries(ok)), '4xx': ErrorSchema, '5xx': ErrorSchema };
+}
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
+export type IdParamsT = Static<typeof IdParams>;
+export const CompareParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }), otherId: Type.String({ minLength: 1, maxLength: 200 }) });
+export type CompareParamsT = Static<typeof CompareParams>;
+
+export const HealthSchema = Type.Object({ status: Type.Literal('ok'), engine: Type.String(), uptimeS: Type.Number() }, { additionalProperties: false });
+
+// ---------------------------------------------------------------- datasets
+
+export const ProblemSchema = Type.Object(
+  {
+    code: Type.String(),
+    severity: literals(['fatal', 'warning']),
+    message: Type.String(),
+    feature: Type.Optional(Type.Integer()),
+    id: Type.Optional(Type.String()),
+    field: Type.Optional(Type.String()),
+    other: Type.Optional(Type.Object({ feature: Type.Integer(), id: Type.Optional(Type.String()) })),
+  },
+  { additionalProperties: false },
+);
+export const ReportSchema = Type.Object(
+  { ok: Type.Boolean(), fatal: Type.Integer(), warnings: Type.Integer(), problems: Type.Array(ProblemSchema) },
+  { additionalProperties: false },
+);
+
+export const DatasetUploadQuery = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'dataset name [the collection\'s `name` member, else "dataset"]' })),
+    mapping: Type.Optional(Type.String({ description: 'field mapping as JSON: canonical field → source property, e.g. {"households":"hh2010"}' })),
+    crs: Type.Optional(Type.String({ description: 'CRS of the coordinates, e.g. EPSG:4547 [the file\'s, else lon/lat]' })),
+  },
+  { additionalProperties: false },
+);
+export type DatasetUploadQueryT = Static<typeof DatasetUploadQuery>;
+
+export const FeatureCollectionBody = Type.Object(
+  { type: Type.String({ description: 'FeatureCollection' }), features: Type.Array(AnyJson) },
+  { additionalProperties: true, description: 'a GeoJSON FeatureCollection of committees (application/json or application/geo+json)' },
+);
+
+export const DatasetSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    committeeCount: Type.Integer(),
+    streetOffices: Type.Array(Type.String()),
+    meta: Document('free metadata'),
+    createdAt: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export const DatasetCreatedSchema = Type.Object(
+  { ...DatasetSchema.properties, report: ReportSchema },
+  { additionalProperties: false },
+);
+export const DatasetListSchema = Type.Object({ datasets: Type.Array(DatasetSchema) }, { additionalProperties: false });
+
+export const GeoJsonSchema = Type.Object(
+  { type: Type.Literal('FeatureCollection'), features: Type.Array(AnyJson) },
+  { additionalProperties: true, description: 'RFC 7946 FeatureCollection (application/geo+json)' },
+);
+
+export const StreetOfficeQuery = Type.Object(
+  { streetOffice: Type.Optional(Type.String({ minLength: 1 })) },
+  { additionalProperties: false },
+);
+export type StreetOfficeQueryT = Static<typeof StreetOfficeQuery>;
+
+// ---------------------------------------------------------------- scenarios
+
+const SolverOptionsSchema = Type.Object(
+  {
+    timeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
+    engine: Type.Optional(literals(['highs', 'jslp'])),
+  },
+  { additionalProperties: false },
+);
+
+/** The scenario file's fields (scenarios/schema.ts) that make sense over a stored dataset, plus `datasetId`. */
+export const ScenarioBody = Type.Object(
+  {
+    datasetId: Type.String({ minLength: 1 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String()),
+    streetOffices: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    rules: Type.Optional(RulesSchema),
+    weights: Type.Optional(WeightsSchema),
+    locks: Type.Optional(LocksSchema),
+    solver: Type.Optional(SolverOptionsSchema),
+  },
+  { additionalProperties: false },
+);
+export type ScenarioBodyT = Static<typeof ScenarioBody>;
+
+export const ScenarioSchema = Type.Object(
+  {
+    id: Type.String(),
+    datasetId: Type.Union([Type.String(), Type.Null()]),
+    name: Type.String(),
+    body: Document('the scenario file as stored (street offices and locks as given)'),
+    createdAt: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export const ScenarioListSchema = Type.Object({ scenarios: Type.Array(ScenarioSchema) }, { additionalProperties: false });
+export const DatasetFilterQuery = Type.Object({ datasetId: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false });
+export type DatasetFilterQueryT = Static<typeof DatasetFilterQuery>;
+
+// ---------------------------------------------------------------- plans and jobs
+
+export const JobSchema = Type.Object(
+  {
+    id: Type.String(),
+    status: literals(JOB_STATUSES_LIST),
+    planId: Type.Union([Type.String(), Type.Null()]),
+    error: Type.Union([ErrorSchema, Type.Null()]),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type JobBody = Static<typeof JobSchema>;
+export const JobAcceptedSchema = Type.Object({ job: Type.Object({ id: Type.String(), status: literals(JOB_STATUSES_LIST) }, { additionalProperties: false }) }, { additionalProperties: false });
+
+export const SummarySchema = Document('summary.json: the contract of DESIGN.md (scenario, stationsBefore/After, solver, streetOffices, checks)');
+
+export const PlanSchema = Type.Object(
+  {
+    id: Type.String(),
+    datasetId: Type.String(),
+    scenarioId: Type.Union([Type.String(), Type.Null()]),
+    kind: literals(PLAN_KINDS_LIST),
+    name: Type.Union([Type.String(), Type.Null()]),
+    scope: Type.Array(Type.String()),
+    state: literals(PLAN_STATES),
+    version: Type.Integer(),
+    revision: Type.Integer(),
+    round: Type.Integer(),
+    parentId: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+    summary: SummarySchema,
+  },
+  { additionalProperties: false },
+);
+export const PlanCreatedSchema = Type.Object(
+  { id: Type.String(), state: literals(PLAN_STATES), version: Type.Integer(), summary: SummarySchema },
+  { additionalProperties: false },
+);
+export const PlanListQuery = Type.Object(
+  {
+    datasetId: Type.Optional(Type.String({ minLength: 1 })),
+    state: Type.Optional(literals(PLAN_STATES)),
+    streetOffice: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type PlanListQueryT = Static<typeof PlanListQuery>;
+export const PlanListSchema = Type.Object({ plans: Type.Array(PlanSchema) }, { additionalProperties: false });
+
+const StationsRefs = Type.Array(
+  Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+  { description: 'one entry per station: its committees by name or id; committees not named keep their current station' },
+);
+
+export const HandPlanBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    scenarioId: Type.Optional(Type.String({ minLength: 1, description: 'rules to check against [the default rules]' })),
+    streetOffices: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'scope [the scenario\'s; a street-office token: its own]' })),
+    stations: StationsRefs,
+  },
+  { additionalProperties: false },
+);
+export type HandPlanBodyT = Static<typeof HandPlanBody>;
+
+export const RevisionBody = Type.Object(
+  {
+    version: Type.Optional(Type.Integer({ description: 'the plan version you saw (or send If-Match)' })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    stations: StationsRefs,
+  },
+  { additionalProperties: false },
+);
+export type RevisionBodyT = Static<typeof RevisionBody>;
+
+export const ActionBody = Type.Object(
+  {
+    action: literals(WORKFLOW_ACTIONS),
+    opinion: Type.Optional(Type.String({ maxLength: 20_000 })),
+    agree: Type.Optional(Type.Boolean()),
+    version: Type.Optional(Type.Integer({ description: 'the plan version you saw (or send If-Match)' })),
+  },
+  { additionalProperties: false },
+);
+export type ActionBodyT = Static<typeof ActionBody>;
+
+export const HistoryEntrySchema = Type.Object(
+  {
+    planId: Type.String(),
+    seq: Type.Integer(),
+    at: Type.String(),
+    actorTokenId: Type.Union([Type.String(), Type.Null()]),
+    role: Type.String(),
+    action: Type.String(),
+    fromState: Type.Union([literals(PLAN_STATES), Type.Null()]),
+    toState: literals(PLAN_STATES),
+    opinion: Type.Union([Type.String(), Type.Null()]),
+    agree: Type.Union([Type.Boolean(), Type.Null()]),
+    version: Type.Integer(),
+  },
+  { additionalProperties: false },
+);
+export const ActionResultSchema = Type.Object(
+  { plan: PlanSchema, entry: HistoryEntrySchema },
+  { additionalProperties: false },
+);
+export const HistorySchema = Type.Object(
+  {
+    planId: Type.String(),
+    entries: Type.Array(HistoryEntrySchema),
+    opinions: Type.Array(Type.Object({
+      round: Type.Integer(), role: Type.String(), agree: Type.Boolean(), text: Type.String(),
+      actorTokenId: Type.Union([Type.String(), Type.Null()]), at: Type.String(),
+    }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+
+export const TextQuery = Type.Object({ lang: Type.Optional(literals(['zh', 'en'])) }, { additionalProperties: false });
+export type TextQueryT = Static<typeof TextQuery>;
+
+export const CompareSchema = Type.Object(
+  {
+    plan: Type.String(),
+    other: Type.String(),
+    datasetId: Type.String(),
+    changed: Type.Array(Type.Object({
+      committeeId: Type.String(),
+      name: Type.String(),
+      streetOffice: Type.String(),
+      from: Type.Union([Type.Object({ station: Type.String(), committees: Type.Array(Type.String()) }), Type.Null()]),
+      to: Type.Union([Type.Object({ station: Type.String(), committees: Type.Array(Type.String()) }), Type.Null()]),
+    }, { additionalProperties: false })),
+    streetOffices: Type.Array(Type.Object({
+      name: Type.String(),
+      stationsBefore: Type.Integer(),
+      plan: Type.Union([Type.Integer(), Type.Null()]),
+      other: Type.Union([Type.Integer(), Type.Null()]),
+    }, { additionalProperties: false })),
+    checks: Type.Object({ plan: Document('checks of the plan'), other: Document('checks of the other plan') }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
+
+// ---------------------------------------------------------------- tokens
+
+export const TokenBody = Type.Object(
+  {
+    role: literals(ROLES),
+    streetOffice: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    label: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type TokenBodyT = Static<typeof TokenBody>;
+export const TokenCreatedSchema = Type.Object(
+  {
+    id: Type.String(),
+    token: Type.String({ description: 'shown once; the server keeps only its sha-256' }),
+    role: literals(ROLES),
+    streetOffice: Type.Union([Type.String(), Type.Null()]),
+    label: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.String(),
+  },
+  { additionalProperties: false },
+);
