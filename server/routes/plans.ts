@@ -108,13 +108,12 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     if (!isInScope(scope, actor)) throw outOfScope(scope, actor);
     const job = await store.createJob({ params: { kind: 'solve', scenarioId: record.id } });
     await store.updateJob(job.id, { status: 'running' });
+    // The wait starts before the solve does: preparing the problem (adjacency) counts against it.
+    let timer: NodeJS.Timeout | undefined;
+    const wait = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), options.solveSyncWaitMs); });
     const work = runSolve(job.id, record.id, record.datasetId, scenario, dataset.committees, scope, actor);
     options.track(work);
-    let timer: NodeJS.Timeout | undefined;
-    const waited = await Promise.race([
-      work,
-      new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), options.solveSyncWaitMs); }),
-    ]);
+    const waited = await Promise.race([work, wait]);
     clearTimeout(timer);
     if (waited === null) {
       return reply.code(202).header('location', `/api/jobs/${job.id}`).send({ job: { id: job.id, status: 'running' } });
