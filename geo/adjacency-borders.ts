@@ -344,17 +344,40 @@ class CommitteeWork {
     this.nAcc++;
   }
 
+  private scratch = new Float64Array(64);
+  private ks = new Int32Array(32);
+
+  /** Copies entries order[g..h) into this.ks, sorted by interval start (insertion sort: few). */
+  private sortedEntries(g: number, h: number): number {
+    const m = h - g;
+    if (this.ks.length < m) this.ks = new Int32Array(2 * m);
+    const ks = this.ks;
+    const eLo = this.eLo;
+    for (let x = 0; x < m; x++) {
+      const k = this.order[g + x]!;
+      const lo = eLo[k]!;
+      let y = x - 1;
+      while (y >= 0 && eLo[ks[y]!]! > lo) {
+        ks[y + 1] = ks[y]!;
+        y--;
+      }
+      ks[y + 1] = k;
+    }
+    return m;
+  }
+
   /** Measure of the union of the intervals order[g..h). */
   private unionMeasure(g: number, h: number): number {
     if (h - g === 1) {
       const k = this.order[g]!;
       return this.eHi[k]! - this.eLo[k]!;
     }
-    const ks = Array.from(this.order.subarray(g, h)).sort((x, y) => this.eLo[x]! - this.eLo[y]!);
+    const m = this.sortedEntries(g, h);
+    const ks = this.ks;
     let total = 0;
     let curLo = this.eLo[ks[0]!]!, curHi = this.eHi[ks[0]!]!;
-    for (let m = 1; m < ks.length; m++) {
-      const lo = this.eLo[ks[m]!]!, hi = this.eHi[ks[m]!]!;
+    for (let x = 1; x < m; x++) {
+      const lo = this.eLo[ks[x]!]!, hi = this.eHi[ks[x]!]!;
       if (lo > curHi) {
         total += curHi - curLo;
         curLo = lo;
@@ -364,58 +387,109 @@ class CommitteeWork {
     return total + (curHi - curLo);
   }
 
+  private cover = new Int32Array(32);
+  private sub = new Float64Array(64);
+
   /**
-   * Splits segment s (entries order[g..h), several owners) into pieces between the intervals'
-   * ends and the points where two owners' distances cross; each piece goes to the owner(s) at
-   * the smallest distance at its middle.
+   * Splits segment s (entries order[g..h), several owners) at the intervals' ends; a piece
+   * covered by one owner goes to it; a piece covered by several is split again where their
+   * distances cross, and each sub-piece goes to the owner(s) at the smallest distance there.
    */
   private nearestOwners(g: number, h: number, len: number): void {
-    const ks = Array.from(this.order.subarray(g, h));
-    const { eLo, eHi, eAlpha, eBeta, eOwner } = this;
-    const cuts: number[] = [];
-    for (const k of ks) cuts.push(eLo[k]!, eHi[k]!);
-    for (let x = 0; x < ks.length; x++) {
-      const p = ks[x]!;
-      for (let y = x + 1; y < ks.length; y++) {
-        const q = ks[y]!;
+    const { eLo, eHi, eOwner, order } = this;
+    const m = h - g;
+    if (this.scratch.length < 2 * m) this.scratch = new Float64Array(4 * m);
+    if (this.cover.length < m) this.cover = new Int32Array(2 * m);
+    const cuts = this.scratch;
+    let nc = 0;
+    for (let x = g; x < h; x++) {
+      const k = order[x]!;
+      cuts[nc++] = eLo[k]!;
+      cuts[nc++] = eHi[k]!;
+    }
+    sortNumbers(cuts, nc);
+    const cover = this.cover;
+    for (let c = 0; c + 1 < nc; c++) {
+      const u0 = cuts[c]!, u1 = cuts[c + 1]!;
+      if (u1 <= u0) continue;
+      const mid = (u0 + u1) / 2;
+      let nCover = 0;
+      let owner = -1;
+      let several = false;
+      for (let x = g; x < h; x++) {
+        const k = order[x]!;
+        if (eLo[k]! <= mid && mid <= eHi[k]!) {
+          cover[nCover++] = k;
+          if (owner === -1) owner = eOwner[k]!;
+          else if (eOwner[k] !== owner) several = true;
+        }
+      }
+      if (nCover === 0) continue;
+      if (!several) this.add(owner, (u1 - u0) * len);
+      else this.splitByDistance(u0, u1, nCover, len);
+    }
+  }
+
+  /** The piece [u0, u1] covered by entries cover[0..n) of several owners. */
+  private splitByDistance(u0: number, u1: number, n: number, len: number): void {
+    const { eAlpha, eBeta, eOwner, cover } = this;
+    if (this.sub.length < 2 + n * n) this.sub = new Float64Array(2 * (2 + n * n));
+    const sub = this.sub;
+    let ns = 0;
+    sub[ns++] = u0;
+    sub[ns++] = u1;
+    for (let x = 0; x < n; x++) {
+      const p = cover[x]!;
+      for (let y = x + 1; y < n; y++) {
+        const q = cover[y]!;
         if (eOwner[p] === eOwner[q]) continue;
-        const lo = Math.max(eLo[p]!, eLo[q]!), hi = Math.min(eHi[p]!, eHi[q]!);
-        if (hi <= lo) continue;
         // |αp + βp·u| = |αq + βq·u|
         const d1 = eBeta[p]! - eBeta[q]!, d2 = eBeta[p]! + eBeta[q]!;
         if (d1 !== 0) {
           const u = (eAlpha[q]! - eAlpha[p]!) / d1;
-          if (u > lo && u < hi) cuts.push(u);
+          if (u > u0 && u < u1) sub[ns++] = u;
         }
         if (d2 !== 0) {
           const u = -(eAlpha[p]! + eAlpha[q]!) / d2;
-          if (u > lo && u < hi) cuts.push(u);
+          if (u > u0 && u < u1) sub[ns++] = u;
         }
       }
     }
-    cuts.sort((x, y) => x - y);
+    sortNumbers(sub, ns);
     const eps = 1e-9 * (this.tol + 1);
-    for (let c = 0; c + 1 < cuts.length; c++) {
-      const u0 = cuts[c]!, u1 = cuts[c + 1]!;
-      if (u1 <= u0) continue;
-      const m = (u0 + u1) / 2;
+    for (let c = 0; c + 1 < ns; c++) {
+      const v0 = sub[c]!, v1 = sub[c + 1]!;
+      if (v1 <= v0) continue;
+      const mid = (v0 + v1) / 2;
       let best = Infinity;
-      for (const k of ks) {
-        if (eLo[k]! <= m && m <= eHi[k]!) {
-          const d = Math.abs(eAlpha[k]! + eBeta[k]! * m);
-          if (d < best) best = d;
-        }
+      for (let x = 0; x < n; x++) {
+        const k = cover[x]!;
+        const d = Math.abs(eAlpha[k]! + eBeta[k]! * mid);
+        if (d < best) best = d;
       }
-      if (best === Infinity) continue;
       let lastOwner = -1;
-      for (const k of ks) {
-        if (eLo[k]! <= m && m <= eHi[k]! && Math.abs(eAlpha[k]! + eBeta[k]! * m) <= best + eps && eOwner[k] !== lastOwner) {
-          // an owner with several covering intervals counts once (ks is grouped by owner)
+      for (let x = 0; x < n; x++) {
+        const k = cover[x]!;
+        if (eOwner[k] !== lastOwner && Math.abs(eAlpha[k]! + eBeta[k]! * mid) <= best + eps) {
+          // an owner with several covering intervals counts once (entries are grouped by owner)
           lastOwner = eOwner[k]!;
-          this.add(lastOwner, (u1 - u0) * len);
+          this.add(lastOwner, (v1 - v0) * len);
         }
       }
     }
+  }
+}
+
+/** Insertion sort of arr[0..n) (n is small). */
+function sortNumbers(arr: Float64Array, n: number): void {
+  for (let x = 1; x < n; x++) {
+    const v = arr[x]!;
+    let y = x - 1;
+    while (y >= 0 && arr[y]! > v) {
+      arr[y + 1] = arr[y]!;
+      y--;
+    }
+    arr[y + 1] = v;
   }
 }
 

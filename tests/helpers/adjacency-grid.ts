@@ -15,6 +15,8 @@ export interface GridOptions {
   origin?: Position;
   blockSize?: number;
   seed?: number;
+  /** Each committee's own copy of a vertex moves by up to this much (m), so neighbours no longer share vertices exactly. [0] */
+  ownJitterM?: number;
 }
 
 /** mulberry32: a small deterministic PRNG. */
@@ -61,7 +63,14 @@ export function makeGridCommittees(o: GridOptions): Committee[] {
       for (let k = 0; k < per; k++) ring.push(p(r0 + k, c0 + per)); // east, south→north
       for (let k = 0; k < per; k++) ring.push(p(r0 + per, c0 + per - k)); // top, east→west
       for (let k = 0; k < per; k++) ring.push(p(r0 + per - k, c0)); // west, north→south
-      ring.push(ring[0]!);
+      const own = o.ownJitterM ?? 0;
+      if (own > 0) {
+        for (let k = 0; k < ring.length; k++) {
+          const q = ring[k]!;
+          ring[k] = [q[0] + ((rnd() * 2 - 1) * own) / mx, q[1] + ((rnd() * 2 - 1) * own) / my];
+        }
+      }
+      ring.push([ring[0]![0], ring[0]![1]]);
       out.push({
         id: `g${i}_${j}`,
         name: `grid ${i},${j}`,
