@@ -156,6 +156,7 @@ class CommitteeWork {
   private a = -1;
   private candA: Int32Array;
   private candB: Int32Array;
+  private west: Float64Array;
   // interval entries of the current committee
   private n = 0;
   private eSeg: Int32Array;
@@ -176,6 +177,7 @@ class CommitteeWork {
     for (let i = 0; i < segs.count; i++) most = Math.max(most, segs.start[i + 1]! - segs.start[i]!);
     this.candA = new Int32Array(most);
     this.candB = new Int32Array(most);
+    this.west = new Float64Array(most);
     this.counts = new Int32Array(most + 1);
     const cap = 256;
     this.eSeg = new Int32Array(cap);
@@ -239,13 +241,53 @@ class CommitteeWork {
     const nB = this.collect(b, this.a, this.candB);
     if (nB === 0) return;
     const { ax, ay, bx, by } = this.segs;
-    const { tol, tolLat, candA, candB } = this;
+    const { tol, tolLat, candA } = this;
+    // Many candidates (long detailed borders): sort them by west end, so that each segment of A
+    // scans only those whose x-range can reach it.
+    const candB = this.candB.subarray(0, nB);
+    let maxW = Infinity;
+    const west = this.west;
+    if (nB > 24) {
+      candB.sort((p, q) => Math.min(ax[p]!, bx[p]!) - Math.min(ax[q]!, bx[q]!));
+      maxW = 0;
+      for (let q = 0; q < nB; q++) {
+        const t = candB[q]!;
+        west[q] = Math.min(ax[t]!, bx[t]!);
+        const w = Math.abs(bx[t]! - ax[t]!);
+        if (w > maxW) maxW = w;
+      }
+    }
     for (let p = 0; p < nA; p++) {
       const s = candA[p]!;
       const sx0 = ax[s]!, sy0 = ay[s]!, sx1 = bx[s]!, sy1 = by[s]!;
+      const my = M_PER_DEG;
+      const mx = M_PER_DEG * Math.cos(((sy0 + sy1) / 2) * RAD);
+      const tolLon = tol / mx;
+      const minX = Math.min(sx0, sx1) - tolLon, maxX = Math.max(sx0, sx1) + tolLon;
+      const minY = Math.min(sy0, sy1) - tolLat, maxY = Math.max(sy0, sy1) + tolLat;
+      let q0 = 0, q1 = nB;
+      if (maxW !== Infinity) {
+        // first candidate whose west end is ≥ minX − maxW; stop past maxX
+        let lo = 0, hi = nB;
+        const from = minX - maxW;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (west[mid]! < from) lo = mid + 1;
+          else hi = mid;
+        }
+        q0 = lo;
+        lo = q0;
+        hi = nB;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (west[mid]! <= maxX) lo = mid + 1;
+          else hi = mid;
+        }
+        q1 = lo;
+      }
       // Fast path: the same segment on the other side (shared vertices, the common case).
       let same = false;
-      for (let q = 0; q < nB; q++) {
+      for (let q = q0; q < q1; q++) {
         const t = candB[q]!;
         if ((ax[t] === sx1 && ay[t] === sy1 && bx[t] === sx0 && by[t] === sy0) ||
           (ax[t] === sx0 && ay[t] === sy0 && bx[t] === sx1 && by[t] === sy1)) {
@@ -257,13 +299,8 @@ class CommitteeWork {
         this.push(s, b, 0, 1, 0, 0);
         continue;
       }
-      const my = M_PER_DEG;
-      const mx = M_PER_DEG * Math.cos(((sy0 + sy1) / 2) * RAD);
-      const tolLon = tol / mx;
-      const minX = Math.min(sx0, sx1) - tolLon, maxX = Math.max(sx0, sx1) + tolLon;
-      const minY = Math.min(sy0, sy1) - tolLat, maxY = Math.max(sy0, sy1) + tolLat;
       const dx = (sx1 - sx0) * mx, dy = (sy1 - sy0) * my;
-      for (let q = 0; q < nB; q++) {
+      for (let q = q0; q < q1; q++) {
         const t = candB[q]!;
         const tx0 = ax[t]!, tx1 = bx[t]!, ty0 = ay[t]!, ty1 = by[t]!;
         if ((tx0 < minX && tx1 < minX) || (tx0 > maxX && tx1 > maxX) || (ty0 < minY && ty1 < minY) || (ty0 > maxY && ty1 > maxY)) continue;
