@@ -38,12 +38,28 @@ export function calcEnclaveLinkPairs(
     const found = index.search(
       bbox[4 * i]! - limLon, bbox[4 * i + 1]! - limLat, bbox[4 * i + 2]! + limLon, bbox[4 * i + 3]! + limLat,
     );
-    const gaps: Array<[number, number]> = [];
+    // candidates of the same street office, nearest box first; stop once a box is beyond reach
+    const lat0 = (bbox[4 * i + 1]! + bbox[4 * i + 3]!) / 2;
+    const mx = M_PER_DEG * Math.cos(lat0 * RAD);
+    const cands: Array<[number, number]> = [];
     for (const k of found) {
       const j = live[k]!;
       if (j === i || committees[j]!.streetOffice !== committees[i]!.streetOffice) continue;
-      const g = calcBoundaryGap(segs, i, j, limit);
-      if (g <= limit) gaps.push([j, g]);
+      const gx = Math.max(0, bbox[4 * j]! - bbox[4 * i + 2]!, bbox[4 * i]! - bbox[4 * j + 2]!) * mx;
+      const gy = Math.max(0, bbox[4 * j + 1]! - bbox[4 * i + 3]!, bbox[4 * i + 1]! - bbox[4 * j + 3]!) * M_PER_DEG;
+      cands.push([j, Math.sqrt(gx * gx + gy * gy) * 0.999]); // a little slack for the projection
+    }
+    cands.sort((p, q) => p[1] - q[1]);
+    const gaps: Array<[number, number]> = [];
+    let nearestSoFar = Infinity;
+    for (const [j, boxGap] of cands) {
+      const reach = Math.min(limit, ENCLAVE_LINK_FACTOR * nearestSoFar + tol);
+      if (boxGap > reach) break;
+      const g = calcBoundaryGap(segs, i, j, reach);
+      if (g <= reach) {
+        gaps.push([j, g]);
+        if (g < nearestSoFar) nearestSoFar = g;
+      }
     }
     if (gaps.length === 0) continue;
     let nearest = Infinity;
