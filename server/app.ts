@@ -29,6 +29,8 @@ export interface AppOptions {
   solveSyncWaitMs?: number;
   /** Wall-clock limit of one solve, ms (also caps the scenario's solver.timeLimitMs). [60000] */
   solveTimeLimitMs?: number;
+  /** On close, how long solves in flight may still finish (and store their plan) before the workers stop, ms. [10000] */
+  closeGraceMs?: number;
   /** Largest request body except dataset uploads, bytes. [2097152 (2 MiB)] */
   bodyLimit?: number;
   /** Largest dataset upload, bytes. [52428800 (50 MiB)] */
@@ -64,8 +66,15 @@ export async function yizhanApp(app: FastifyInstance, options: AppOptions): Prom
     running.add(work);
     void work.finally(() => running.delete(work));
   };
-  // Runs before the store plugin's close hook (hooks of later registrations close first).
+  // Runs before the store plugin's close hook (hooks of later registrations close first): solves in
+  // flight get a grace period to store their plan; the rest record `server-stopped` on their job.
   app.addHook('onClose', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...running]),
+      new Promise((resolve) => { timer = setTimeout(resolve, options.closeGraceMs ?? 10_000); }),
+    ]);
+    clearTimeout(timer);
     await solver.close();
     await Promise.allSettled([...running]);
   });

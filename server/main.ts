@@ -76,6 +76,19 @@ export async function seedBuiltinDataset(store: Store): Promise<{ datasetId: str
 }
 
 /**
+ * Marks the solve jobs a previous process left queued or running (it was killed) as failed with
+ * `server-restarted`, so that pollers get an answer. Only for the embedded store, which one process
+ * owns; a PostgreSQL database may serve several live servers.
+ * @returns how many jobs were marked
+ */
+export async function failAbandonedJobs(store: Store): Promise<number> {
+  const error = JSON.stringify({ code: 'server-restarted', message: 'the server restarted before the solve finished: solve again' });
+  const rows = await store.query<{ id: string }>(
+    `UPDATE jobs SET status = 'failed', error = $1, updated_at = now() WHERE status IN ('queued', 'running') RETURNING id`, [error]);
+  return rows.length;
+}
+
+/**
  * Opens the store, seeds it when empty, and listens.
  * @param [options.port=3000]
  * @param [options.host='127.0.0.1']
@@ -90,6 +103,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   let adminToken: string | null = null;
   try {
     const firstStart = (await store.listTokens()).length === 0;
+    if (!useServer) await failAbandonedJobs(store);
     await seedBuiltinDataset(store);
     if (firstStart && !useServer) {
       adminToken = (await issueToken(store, { role: 'admin', label: 'first start' })).token;

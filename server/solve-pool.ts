@@ -5,14 +5,14 @@
  * the one `yizhan plan` finds (tests compare the summaries).
  */
 import { availableParallelism } from 'node:os';
-import { makeSolvePool, solvePlanWithPool, type SolvePool } from '../scenarios/batch-pool.js';
+import { makeSolvePool, PoolClosedError, solvePlanWithPool, type SolvePool } from '../scenarios/batch-pool.js';
 import type { PlanContext, PlanOutcome } from '../solver/pipeline.js';
 import type { Scenario } from '../solver/types.js';
 
 export interface PlanSolver {
   /** Solves every street office of the context; rejects with SolveTimeoutError after the limit. */
   solve(ctx: PlanContext): Promise<PlanOutcome>;
-  /** Stops the workers; solves in flight reject. Idempotent. */
+  /** Stops the workers; solves in flight reject with PoolClosedError. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -46,7 +46,7 @@ export function makePlanSolver(options: PlanSolverOptions = {}): PlanSolver {
   let closed = false;
   return {
     async solve(ctx) {
-      if (closed) throw new Error('the plan solver is closed');
+      if (closed) throw new PoolClosedError();
       pool ??= makeSolvePool({ workers });
       const capped: PlanContext = { ...ctx, scenario: capSolverTime(ctx.scenario, limit) };
       let timer: NodeJS.Timeout | undefined;

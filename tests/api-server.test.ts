@@ -1,8 +1,8 @@
 /**
  * `startServer` on the embedded default: the first start seeds luohu-2006 and prints an admin token
  * once; `yizhan token create --data DIR` makes a working token while the server is stopped; a
- * second start on the same data keeps everything and prints no token; bad `serve` flags are usage
- * errors. (The SIGKILL crash test builds on this.)
+ * second start on the same data keeps everything, prints no token and fails jobs a killed process
+ * left running; closing lets a running solve store its plan; bad `serve` flags are usage errors. (The SIGKILL crash test builds on this.)
  */
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.js';
 import { startServer, type RunningServer } from '../server/main.js';
+import { openStore } from '../server/store/open.js';
 import { pgliteTemplate } from './helpers/store.js';
 
 describe('startServer on the embedded data folder', () => {
@@ -40,7 +41,7 @@ describe('startServer on the embedded data folder', () => {
     const admin = lines[0]!.slice('admin token: '.length).trim();
     expect(server.adminToken).toBe(admin);
 
-    expect((await (await get(`${server.url}/health`)).json()).status).toBe('ok');
+    expect(((await (await get(`${server.url}/health`)).json()) as { status: string }).status).toBe('ok');
     const datasets = (await (await get(`${server.url}/api/datasets`, admin)).json()) as { datasets: { id: string; name: string; committeeCount: number }[] };
     expect(datasets.datasets.map((d) => [d.name, d.committeeCount])).toEqual([['luohu-2006', 115]]);
     const scenarios = (await (await get(`${server.url}/api/scenarios`, admin)).json()) as { scenarios: { name: string; datasetId: string }[] };
@@ -62,8 +63,16 @@ describe('startServer on the embedded data folder', () => {
     expect(printed.join('')).toMatch(/^[A-Za-z0-9_-]{43}\n$/);
     const huangbei = printed.join('').trim();
 
+    // a job left running by a killed process
+    const before = await openStore({ dataDir });
+    const abandoned = await before.createJob({ params: { kind: 'solve' } });
+    await before.updateJob(abandoned.id, { status: 'running' });
+    await before.close();
+
     lines.length = 0;
-    server = await startServer({ port: 0, dataDir, logger: false, handleSignals: false, out });
+    server = await startServer({ port: 0, dataDir, logger: false, handleSignals: false, out, app: { solveSyncWaitMs: 1, solveWorkers: 1 } });
+    const job = (await (await get(`${server.url}/api/jobs/${abandoned.id}`, admin)).json()) as { status: string; error: { code: string } };
+    expect(job).toMatchObject({ status: 'failed', error: { code: 'server-restarted' } });
     expect(lines).toEqual([]);
     expect(server.adminToken).toBeNull();
     const again = (await (await get(`${server.url}/api/datasets`, admin)).json()) as { datasets: unknown[] };
@@ -74,7 +83,23 @@ describe('startServer on the embedded data folder', () => {
       body: JSON.stringify({ datasetId: datasets.datasets[0]!.id, name: '黄贝' }),
     });
     expect(own.status).toBe(201);
-    expect(((await own.json()) as { body: { streetOffices: string[] } }).body.streetOffices).toEqual(['黄贝']);
+    const scenario = (await own.json()) as { id: string; body: { streetOffices: string[] } };
+    expect(scenario.body.streetOffices).toEqual(['黄贝']);
+
+    // closing while a solve runs: the solve finishes within the grace period and its plan is kept
+    const solving = await fetch(`${server.url}/api/scenarios/${scenario.id}/plans`, { method: 'POST', headers: { authorization: `Bearer ${huangbei}` } });
+    expect(solving.status).toBe(202);
+    const { job: running } = (await solving.json()) as { job: { id: string } };
+    await server.close();
+    server = undefined;
+    const after = await openStore({ dataDir });
+    try {
+      const finished = await after.getJob(running.id);
+      expect(finished).toMatchObject({ status: 'done' });
+      expect((await after.getPlan(finished!.planId!))?.scope).toEqual(['黄贝']);
+    } finally {
+      await after.close();
+    }
   }, 120_000);
 
   it('refuses bad serve and token flags as usage errors (exit 2)', async () => {

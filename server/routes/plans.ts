@@ -15,6 +15,7 @@ import {
   PlanCreatedSchema, PlanListQuery, PlanListSchema, PlanSchema, RevisionBody, TextQuery, withErrors,
   type ActionBodyT, type CompareParamsT, type HandPlanBodyT, type IdParamsT, type PlanListQueryT, type RevisionBodyT, type TextQueryT,
 } from '../schemas.js';
+import { PoolClosedError } from '../../scenarios/batch-pool.js';
 import { SolveTimeoutError, type PlanSolver } from '../solve-pool.js';
 import type { Actor, OpinionRecord, PlanRecord } from '../store/types.js';
 import { StoreError } from '../store/types.js';
@@ -76,6 +77,7 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     } catch (e) {
       if (e instanceof StoreError) result = { error: e };
       else if (e instanceof SolveTimeoutError) result = { error: new StoreError('solve-timeout', 503, e.message) };
+      else if (e instanceof PoolClosedError) result = { error: new StoreError('server-stopped', 503, 'the server stopped before the solve finished: solve again') };
       else {
         app.log.error({ err: e }, 'solve failed');
         result = { error: new StoreError('internal', 500, 'internal error: the server logged it') };
