@@ -54,10 +54,12 @@ describe('startServer on the embedded data folder', () => {
     const printed: string[] = [];
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((t) => { printed.push(String(t)); return true; });
     let code: number;
+    vi.stubEnv('DATABASE_URL', ''); // this test is about the data folder, whatever the environment says
     try {
       code = await main(['token', 'create', '--role', 'street-office', '--street-office', '黄贝', '--data', dataDir]);
     } finally {
       stdout.mockRestore();
+      vi.unstubAllEnvs();
     }
     expect(code).toBe(0);
     expect(printed.join('')).toMatch(/^[A-Za-z0-9_-]{43}\n$/);
