@@ -1,53 +1,31 @@
 /**
- * Test helper: the Rhode Island 2010 census tracts (/work/shared/data/real) as `Committee`s,
- * read directly (tract = committee, county = street office). Temporary stand-in for
- * geo/ingest.ts `readCommittees(json, { mapping })`.
+ * Test helper: real datasets read through geo/ingest.ts exactly as the CLI reads them:
+ * the Rhode Island 2010 census tracts shipped in tests/fixtures/real (tract = committee,
+ * county = street office, through a field mapping) and canonical files such as
+ * scenarios/luohu-2006/committees.geojson.
  */
 import { readFileSync } from 'node:fs';
-import type { Committee, MultiPolygonCoords } from '../../geo/types.js';
+import { fileURLToPath } from 'node:url';
+import { readCommittees } from '../../geo/ingest.js';
+import type { Committee, FieldMapping } from '../../geo/types.js';
 
-export const RI_TRACTS_PATH = '/work/shared/data/real/ri-tracts-2010.geojson';
+export const RI_TRACTS_PATH = fileURLToPath(new URL('../fixtures/real/ri-tracts-2010.geojson', import.meta.url));
 
-interface RiFeature {
-  properties: { GEOID10: string; county_fips: string; households2010: number; name: string };
-  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown };
+/** The field mapping that reads the RI tracts (also in scenarios/ri-2010/scenario.json). */
+export const RI_MAPPING: FieldMapping = { id: 'GEOID10', name: 'name', households: 'households2010', streetOffice: 'county_fips', population: 'pop2010' };
+
+function read(path: string, mapping?: FieldMapping): Committee[] {
+  const report = readCommittees(JSON.parse(readFileSync(path, 'utf8')), { ...(mapping ? { mapping } : {}), topology: false });
+  if (!report.dataset) throw new Error(`${path}: ${report.problems.filter((p) => p.severity === 'fatal').map((p) => p.message).slice(0, 3).join('; ')}`);
+  return report.dataset.committees;
 }
 
-/** Polygon or MultiPolygon GeoJSON geometry → MultiPolygon coordinates. */
-function toMultiPolygon(g: { type: string; coordinates: unknown }, what: string): MultiPolygonCoords {
-  if (g.type === 'Polygon') return [g.coordinates as MultiPolygonCoords[number]];
-  if (g.type === 'MultiPolygon') return g.coordinates as MultiPolygonCoords;
-  throw new Error(`${what}: geometry type ${String(g.type)}`);
-}
-
-/**
- * Reads a GeoJSON file whose properties already carry canonical names (`id`, `name`,
- * `streetOffice`, `households`), e.g. scenarios/luohu-2006/committees.geojson.
- */
+/** Reads a GeoJSON file whose properties carry canonical names (`id`, `name`, `streetOffice`, `households`…). */
 export function readCanonicalCommittees(path: string): Committee[] {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as {
-    features: Array<{ properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } }>;
-  };
-  return json.features.map((f, i) => ({
-    id: String(f.properties['id']),
-    name: String(f.properties['name']),
-    streetOffice: String(f.properties['streetOffice']),
-    households: Number(f.properties['households']),
-    geometry: toMultiPolygon(f.geometry, `feature ${i} (${String(f.properties['id'])})`),
-  }));
+  return read(path);
 }
 
 /** Reads the RI tracts as committees (ids GEOID10, street office county_fips). */
 export function readRiCommittees(path: string = RI_TRACTS_PATH): Committee[] {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { features: RiFeature[] };
-  return json.features.map((f, i) => {
-    const geometry = toMultiPolygon(f.geometry, `RI feature ${i} (${f.properties.GEOID10})`);
-    return {
-      id: String(f.properties.GEOID10),
-      name: f.properties.name,
-      streetOffice: String(f.properties.county_fips),
-      households: f.properties.households2010,
-      geometry,
-    };
-  });
+  return read(path, RI_MAPPING);
 }
