@@ -5,7 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runBatch } from './batch-command.js';
 import { EXIT, InputError, UsageError } from './errors.js';
-import { runEvaluate, runPlan } from './plan-commands.js';
+import { runEvaluate, runPlan, type PlanCommandOptions } from './plan-commands.js';
 import { runServe } from './serve-command.js';
 import { runToken } from './token-command.js';
 import { runValidate } from './validate-command.js';
@@ -19,20 +19,39 @@ interface Command {
 
 const COMMON = { help: { type: 'boolean', short: 'h' } } as const;
 
+/** Flags shared by the commands that write a plan's outputs. */
+const PLAN_OUTPUT = {
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  map: { type: 'boolean' },
+  'no-map': { type: 'boolean' },
+} as const;
+
+function planOutputOptions(v: Record<string, string | boolean | undefined>): PlanCommandOptions {
+  if (v.map && v['no-map']) throw new UsageError('--map and --no-map contradict each other');
+  return {
+    out: v.out as string | undefined,
+    json: !!v.json,
+    quiet: !!v.quiet,
+    ...(v.map ? { map: true } : v['no-map'] ? { map: false } : {}),
+  };
+}
+
 const COMMANDS: Record<string, Command> = {
   plan: {
     summary: 'solve a scenario: proven-optimal merges, checks, plan text, GIS exports',
-    usage: 'yizhan plan <scenario|luohu-2006> [--out DIR] [--json] [--quiet]',
-    options: { ...COMMON, out: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
-    run: (pos, v) => runPlan(one(pos, 'scenario'), { out: v.out as string | undefined, json: !!v.json, quiet: !!v.quiet }),
+    usage: 'yizhan plan <scenario|luohu-2006> [--out DIR] [--json] [--quiet] [--map|--no-map]',
+    options: { ...COMMON, ...PLAN_OUTPUT },
+    run: (pos, v) => runPlan(one(pos, 'scenario'), planOutputOptions(v)),
   },
   evaluate: {
     summary: 'check a plan written by hand against the same rules',
-    usage: 'yizhan evaluate <scenario|luohu-2006> --plan FILE [--out DIR] [--json] [--quiet]',
-    options: { ...COMMON, plan: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+    usage: 'yizhan evaluate <scenario|luohu-2006> --plan FILE [--out DIR] [--json] [--quiet] [--map|--no-map]',
+    options: { ...COMMON, plan: { type: 'string' }, ...PLAN_OUTPUT },
     run: (pos, v) => {
       if (typeof v.plan !== 'string') throw new UsageError('evaluate needs --plan FILE (for luohu-2006: scenarios/luohu-2006/plan-2006.json)');
-      return runEvaluate(one(pos, 'scenario'), v.plan, { out: v.out as string | undefined, json: !!v.json, quiet: !!v.quiet });
+      return runEvaluate(one(pos, 'scenario'), v.plan, planOutputOptions(v));
     },
   },
   batch: {
