@@ -31,8 +31,9 @@ import { dirname, extname, join, resolve } from 'node:path';
 import type { Dataset, Problem } from '../geo/types.js';
 import {
   checkWhatIf, expandVariations, formatComparisonCsv, formatComparisonMarkdown, isFailedStatus, makeComparisonCells,
-  makeComparisonRow, makeVariationInput, stringifyCanonical, type ComparisonRow, type Variation,
+  makeComparisonRow, makeSensitivitySeries, makeVariationInput, stringifyCanonical, type ComparisonRow, type Variation,
 } from '../scenarios/batch.js';
+import { makeLineChartSvg } from '../solver/chart-svg.js';
 import { PoolClosedError, makeSolvePool, solvePlanWithPool, type SolvePool } from '../scenarios/batch-pool.js';
 import { makeScenario, resolveLocks } from '../scenarios/resolve.js';
 import type { WhatIfFile } from '../scenarios/whatif-schema.js';
@@ -51,6 +52,8 @@ export interface BatchCommandOptions {
   workers?: number;
   json: boolean;
   quiet: boolean;
+  /** Draw map.svg in every variation folder (off by default: batches can be national). */
+  map?: boolean;
 }
 
 /** Exit code of an interrupted batch (128 + SIGINT). */
@@ -265,7 +268,7 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
         const title = `${file.name} ${p.variation.label} 社区工作站整合方案`;
         // Drop an outdated summary first: until the new one lands the folder does not count as done.
         rmSync(join(p.dir, 'summary.json'), { force: true });
-        writeFilesAtomically(p.dir, makePlanFiles({ ...outcome, summary }, p.data.dataset, title));
+        writeFilesAtomically(p.dir, makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map }));
         const row = makeComparisonRow(p.variation, { summary: JSON.parse(JSON.stringify(summary)) as PlanSummary });
         rows.set(p.variation.index, row);
         const after = row.stationsAfter === null ? row.reason : `${row.stationsBefore} → ${row.stationsAfter} stations`;
@@ -291,6 +294,7 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
   writeFilesAtomically(outDir, {
     'comparison.csv': formatComparisonCsv(ordered, gridKeys),
     'comparison.md': formatComparisonMarkdown(ordered, gridKeys, `${file.name}: ${variations.length} variations`),
+    ...makeSensitivityCharts(ordered, gridKeys, file.name),
   });
   if (options.json) process.stdout.write(JSON.stringify(ordered, null, 2) + '\n');
   else if (!options.quiet) process.stdout.write(formatComparisonTable(ordered, gridKeys, !!process.stdout.isTTY) + '\n');
@@ -305,6 +309,18 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
 }
 
 /** The comparison for a terminal: padded columns, failed statuses in red when colour is on. */
+/** `sensitivity-<key>.svg`: stations after against each numeric swept parameter. */
+export function makeSensitivityCharts(rows: readonly ComparisonRow[], gridKeys: readonly string[], name: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  gridKeys.forEach((key, i) => {
+    const series = makeSensitivitySeries(rows, gridKeys, i);
+    if (series.length === 0) return;
+    const slug = key.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    out[`sensitivity-${slug}.svg`] = makeLineChartSvg(series, { title: `${name}: stations after vs ${key}`, xLabel: key, yLabel: 'stations after (工作站数)' });
+  });
+  return out;
+}
+
 export function formatComparisonTable(rows: readonly ComparisonRow[], gridKeys: readonly string[], isTty: boolean): string {
   const paint = makePainter(isTty);
   const { headers, right, cells } = makeComparisonCells(rows, gridKeys);

@@ -56,14 +56,14 @@ const COMMANDS: Record<string, Command> = {
   },
   batch: {
     summary: 'run every variation of a what-if grid (street offices in parallel, resumable); comparison table',
-    usage: 'yizhan batch <whatif.json> [--out DIR] [--workers N] [--json] [--quiet]',
-    options: { ...COMMON, out: { type: 'string' }, workers: { type: 'string', short: 'w' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+    usage: 'yizhan batch <whatif.json> [--out DIR] [--workers N] [--json] [--quiet] [--map]',
+    options: { ...COMMON, out: { type: 'string' }, workers: { type: 'string', short: 'w' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, map: { type: 'boolean' } },
     run: (pos, v) => {
       const workers = v.workers === undefined ? undefined : Number(v.workers);
       if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 256 || !/^\d+$/.test(String(v.workers)))) {
         throw new UsageError(`--workers must be a whole number from 0 (solve in the main thread) to 256, got "${String(v.workers)}"`);
       }
-      return runBatch(one(pos, 'whatif'), { out: v.out as string | undefined, workers, json: !!v.json, quiet: !!v.quiet });
+      return runBatch(one(pos, 'whatif'), { out: v.out as string | undefined, workers, json: !!v.json, quiet: !!v.quiet, map: !!v.map });
     },
   },
   validate: {

@@ -395,3 +395,31 @@ export function formatComparisonMarkdown(rows: readonly ComparisonRow[], gridKey
     '',
   ].join('\n');
 }
+
+/** One line of a sensitivity chart: the other swept values held fixed, `key` on the x axis. */
+export interface SensitivitySeries {
+  name: string;
+  points: [number, number][];
+}
+
+/**
+ * Stations after against one numeric swept parameter (grid key `keyIndex`): one series per
+ * combination of dataset and the other grid values. Failed variations leave gaps (NaN).
+ * Returns [] when the key's values are not all numbers or fewer than two.
+ */
+export function makeSensitivitySeries(rows: readonly ComparisonRow[], gridKeys: readonly string[], keyIndex: number): SensitivitySeries[] {
+  const xs = rows.map((r) => r.values[keyIndex]);
+  if (!xs.every((x) => typeof x === 'number') || new Set(xs).size < 2) return [];
+  const series = new Map<string, SensitivitySeries>();
+  for (const r of rows) {
+    const others = gridKeys
+      .map((k, i) => (i === keyIndex ? null : `${k.split('.').pop()}=${typeof r.values[i] === 'object' ? JSON.stringify(r.values[i]) : String(r.values[i])}`))
+      .filter((s): s is string => s !== null);
+    const datasets = new Set(rows.map((x) => x.dataset)).size;
+    const name = [...(datasets > 1 ? [r.dataset] : []), ...others].join(', ') || 'stations after';
+    const s = series.get(name) ?? { name, points: [] };
+    s.points.push([r.values[keyIndex] as number, r.stationsAfter ?? Number.NaN]);
+    series.set(name, s);
+  }
+  return [...series.values()];
+}

@@ -17,6 +17,7 @@ export const DEFAULT_RULES: Rules = {
 /** Weights of the objective; README "The objective" explains each. */
 export const DEFAULT_WEIGHTS: Weights = {
   station: 1,
+  merge: 1.1,
   under: 2,
   over: 2,
   facility: { office: 0.3, service: 0.15, plaza: 0.15 },

@@ -39,6 +39,7 @@ export const RulesSchema = Type.Object(
 export const WeightsSchema = Type.Object(
   {
     station: Type.Optional(NonNegative),
+    merge: Type.Optional(NonNegative),
     under: Type.Optional(NonNegative),
     over: Type.Optional(NonNegative),
     facility: Type.Optional(

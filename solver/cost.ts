@@ -17,14 +17,19 @@
  * `calcStationFigures`):
  * ```
  * cost(S) = station
+ *         + merge · (existing stations in S − 1)
  *         + under · max(0, min − h) / min
  *         + over  · max(0, h − max) / max
- *         + Σ_k facility[k] · [pooled k < threshold_k]          k ∈ office, service, plaza
- *         + compactness · (1 − PP(S)),   PP = min(1, 4π·A / P²)
+ *         + |S| · Σ_k facility[k] · [pooled k < threshold_k]    k ∈ office, service, plaza
+ *         + |S| · compactness · (1 − PP(S)),   PP = min(1, 4π·A / P²)
  *              A = Σ areas, P = Σ perimeters − 2 · Σ shared borders between members
  *         + typeMix · (distinct committee types in S − 1)      (undefined types ignored)
  *         + enclaveLink · (link edges of a spanning forest that uses border edges first)
  * ```
+ * |S| is the number of committees: facility and shape terms count per committee served, so a
+ * merge is not rewarded merely for making fewer stations. With merge > station (defaults 1.1
+ * and 1) a merge by itself costs 0.1 per absorbed station and is made only where it brings
+ * households into the band or committees up to a facility threshold.
  * The link count equals (components of S by border edges) − (components by border and link
  * edges): 0 for a single committee. A degenerate shape (P ≤ 0) counts as compact (PP = 1).
  * Each candidate cost is rounded to 1e-9 (`roundCost`) so that ties are exact and comparisons
@@ -34,7 +39,7 @@
  * total cost: a set-partitioning integer program (solver/partition.ts).
  */
 import type { Committee } from '../geo/types.js';
-import { calcStationFigures, isFacilityMet } from './figures.js';
+import { calcExistingUnits, calcStationFigures, isFacilityMet } from './figures.js';
 import type { Problem } from './types.js';
 import { FACILITY_KINDS } from './types.js';
 
@@ -44,6 +49,8 @@ export interface IndexedGraph {
   border: Map<number, number>[];
   /** `links[i].get(j)` = enclave link gap in metres. */
   links: Map<number, number>[];
+  /** Existing station (unit) of each committee (solver/figures.ts calcExistingUnits). */
+  unitOf: number[];
 }
 
 /**
@@ -71,7 +78,7 @@ export function calcIndexedGraph(problem: Problem): IndexedGraph {
   };
   fill(problem.graph.border, border);
   fill(problem.graph.links, links);
-  return { border, links };
+  return { border, links, unitOf: calcExistingUnits(problem.committees) };
 }
 
 /** Rounds a cost to 1e-9 so that ties are exact. */
@@ -116,6 +123,8 @@ export interface CostTerms {
   typeMix: number;
   /** Enclave links the station relies on. */
   enclaveLinks: number;
+  /** Existing stations merged into this one, minus one (0 for a station as it stands). */
+  merged: number;
 }
 
 /**
@@ -158,6 +167,7 @@ export function calcCostTerms(problem: Problem, members: readonly number[], grap
     polsbyPopper,
     typeMix: Math.max(0, types.size - 1),
     enclaveLinks,
+    merged: new Set(members.map((i) => graph.unitOf[i]!)).size - 1,
   };
 }
 
@@ -170,9 +180,12 @@ export function calcCostTerms(problem: Problem, members: readonly number[], grap
 export function calcCandidateCost(problem: Problem, members: readonly number[], graph: IndexedGraph = calcIndexedGraph(problem)): number {
   const w = problem.scenario.weights;
   const t = calcCostTerms(problem, members, graph);
-  let cost = w.station + w.under * t.under + w.over * t.over;
-  for (const k of FACILITY_KINDS) if (t.facilityMissed[k]) cost += w.facility[k];
-  cost += w.compactness * (1 - t.polsbyPopper);
+  let cost = w.station + (w.merge ?? 0) * t.merged + w.under * t.under + w.over * t.over;
+  // Facility and shape terms count per committee served, so that a merge is neither rewarded
+  // nor punished merely for changing the number of stations (seed 004 counts 社区, communities).
+  const n = members.length;
+  for (const k of FACILITY_KINDS) if (t.facilityMissed[k]) cost += w.facility[k] * n;
+  cost += w.compactness * (1 - t.polsbyPopper) * n;
   cost += w.typeMix * t.typeMix;
   cost += w.enclaveLink * t.enclaveLinks;
   return roundCost(cost);

@@ -32,6 +32,12 @@ export interface Rules {
 export interface Weights {
   /** Cost of each station: what consolidation saves. */
   station: number;
+  /**
+   * Cost of each existing station absorbed into another (a station of k existing stations pays
+   * (k − 1) · merge): the disruption of a merge. With merge > station a merge alone does not pay;
+   * it is made only where it brings stations into the band or up to the facility thresholds.
+   */
+  merge: number;
   /** Per unit of relative shortfall below the band's minimum: (min − h) / min. */
   under: number;
   /** Per unit of relative excess above the maximum (only exempt stations can be there): (h − max) / max. */

@@ -70,11 +70,21 @@ describe('cost of a candidate', () => {
   it('sums the weighted terms and rounds to 1e-9', () => {
     const w = p.scenario.weights;
     const t = calcCostTerms(p, [0, 1, 3]);
-    const expected = w.station + w.under * t.under + w.over * t.over +
-      (t.facilityMissed.office ? w.facility.office : 0) + (t.facilityMissed.service ? w.facility.service : 0) + (t.facilityMissed.plaza ? w.facility.plaza : 0) +
-      w.compactness * (1 - t.polsbyPopper) + w.typeMix * t.typeMix + w.enclaveLink * t.enclaveLinks;
+    // facility and shape terms count per committee served (3 here)
+    const expected = w.station + w.merge * t.merged + w.under * t.under + w.over * t.over +
+      3 * ((t.facilityMissed.office ? w.facility.office : 0) + (t.facilityMissed.service ? w.facility.service : 0) + (t.facilityMissed.plaza ? w.facility.plaza : 0)) +
+      3 * w.compactness * (1 - t.polsbyPopper) + w.typeMix * t.typeMix + w.enclaveLink * t.enclaveLinks;
     expect(calcCandidateCost(p, [0, 1, 3])).toBe(roundCost(expected));
     expect(Math.round(calcCandidateCost(p, [0, 1, 3]) * 1e9)).toBe(calcCandidateCost(p, [0, 1, 3]) * 1e9);
+  });
+  it('counts the existing stations a merge absorbs', () => {
+    const q = structuredClone(p);
+    delete q.committees[0]!.station; delete q.committees[1]!.station; delete q.committees[3]!.station;
+    expect(calcCostTerms(q, [0]).merged).toBe(0);
+    expect(calcCostTerms(q, [0, 1, 3]).merged).toBe(2);
+    q.committees[0]!.station = 'x'; q.committees[1]!.station = 'x';
+    expect(calcCostTerms(q, [0, 1]).merged).toBe(0);
+    expect(calcCostTerms(q, [0, 1, 3]).merged).toBe(1);
   });
   it('counts enclave links: link edges in a spanning tree that uses borders first', () => {
     const q = structuredClone(p);
