@@ -41,13 +41,31 @@ export interface SolvePoolOptions {
   perWorker?: number;
 }
 
+const positionsCache = new WeakMap<Map<string, Map<string, number>>, Map<string, number>>();
+
+/** Position of each row in a graph map's order (computed once per graph, again if rows were added). */
+function rowPositions(source: Map<string, Map<string, number>>): Map<string, number> {
+  let pos = positionsCache.get(source);
+  if (!pos || pos.size !== source.size) {
+    pos = new Map();
+    let k = 0;
+    for (const a of source.keys()) pos.set(a, k++);
+    positionsCache.set(source, pos);
+  }
+  return pos;
+}
+
 /** A copy of the problem with what the solver reads: no geometry, adjacency of the office only. */
 export function makeSlimProblem(problem: Problem): Problem {
   const ids = new Set(problem.committees.map((c) => c.id));
   const restrict = (source: Map<string, Map<string, number>>): Map<string, Map<string, number>> => {
     const out = new Map<string, Map<string, number>>();
-    for (const [a, row] of source) {
-      if (!ids.has(a)) continue;
+    // Only the office's own rows, in the source's order: a walk over the whole graph per office
+    // made a national batch quadratic.
+    const position = rowPositions(source);
+    const rows = [...ids].filter((a) => source.has(a)).sort((a, b) => position.get(a)! - position.get(b)!);
+    for (const a of rows) {
+      const row = source.get(a)!;
       const kept = new Map<string, number>();
       for (const [b, len] of row) if (ids.has(b)) kept.set(b, len);
       out.set(a, kept);

@@ -61,19 +61,41 @@ export function makeStreetOfficeProblem(ctx: PlanContext, office: string): Probl
   return makeProblemOf(ctx, office, ctx.byOffice.get(office) ?? []);
 }
 
-function makeProblemOf(ctx: PlanContext, office: string, members: readonly Member[]): Problem {
+function makeProblemOf(ctx: PlanContext, office: string, members: readonly Member[], graph: AdjacencyGraph = ctx.graph): Problem {
   return {
     streetOffice: office,
     committees: members.map((m) => m.committee),
     measures: members.map((m) => m.measures),
-    graph: ctx.graph,
+    graph,
     scenario: ctx.scenario,
   };
 }
 
+/**
+ * The graph's rows of the given committees, each with only the edges among them: what the cost of
+ * a station reads (the cost ignores edges leaving the problem), at the price of the members' rows
+ * rather than the whole graph (which made assembling a national plan quadratic).
+ */
+function restrictGraph(graph: AdjacencyGraph, ids: readonly string[]): AdjacencyGraph {
+  const keep = new Set(ids);
+  const restrict = (source: Map<string, Map<string, number>>): Map<string, Map<string, number>> => {
+    const out = new Map<string, Map<string, number>>();
+    for (const a of keep) {
+      const row = source.get(a);
+      if (!row) continue;
+      const kept = new Map<string, number>();
+      for (const [b, len] of row) if (keep.has(b)) kept.set(b, len);
+      out.set(a, kept);
+    }
+    return out;
+  };
+  return { border: restrict(graph.border), links: restrict(graph.links) };
+}
+
 /** Cost of one station under the scenario's objective (the same formula the solver minimises). */
 function calcStationCost(ctx: PlanContext, members: readonly Member[]): number {
-  const problem = makeProblemOf(ctx, members[0]?.committee.streetOffice ?? '', members);
+  const graph = restrictGraph(ctx.graph, members.map((m) => m.committee.id));
+  const problem = makeProblemOf(ctx, members[0]?.committee.streetOffice ?? '', members, graph);
   return calcCandidateCost(problem, members.map((_, i) => i));
 }
 
@@ -102,8 +124,15 @@ function countUnits(members: readonly Member[]): number {
 
 function assemble(ctx: PlanContext, stations: Station[], reports: Map<string, SolveResult | null>, extra: Violation[], ms: number): PlanOutcome {
   const memberById = new Map(ctx.members.map((m) => [m.committee.id, m]));
+  const stationsOf = new Map<string, Station[]>();
+  for (const s of stations) {
+    const office = memberById.get(s.committeeIds[0]!)!.committee.streetOffice;
+    const list = stationsOf.get(office);
+    if (list) list.push(s);
+    else stationsOf.set(office, [s]);
+  }
   const offices: StreetOfficePlan[] = ctx.offices.map((name) => {
-    const own = stations.filter((s) => memberById.get(s.committeeIds[0]!)!.committee.streetOffice === name);
+    const own = stationsOf.get(name) ?? [];
     const r = reports.get(name) ?? null;
     const solved = r ? (({ groups: _g, ...rest }) => rest)(r) : null;
     const before = countUnits(ctx.byOffice.get(name)!);
