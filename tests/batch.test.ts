@@ -256,7 +256,9 @@ describe('yizhan batch, end to end', () => {
     expect(first.stderr).not.toMatch(/internal error|\n\s+at /);
     expect(first.code).toBe(0);
     const ids = expandVariations(JSON.parse(readFileSync(sweep, 'utf8')) as WhatIfFile, { datasetNames: ['grid'] }).map((v) => v.id);
-    expect(readdirSync(reference).sort()).toEqual(['comparison.csv', 'comparison.md', ...ids].sort());
+    // sweep.json sweeps two numeric keys: one sensitivity chart each
+    const charts = ['sensitivity-rules-households-min.svg', 'sensitivity-rules-maxCommitteesPerStation.svg'];
+    expect(readdirSync(reference).sort()).toEqual(['comparison.csv', 'comparison.md', ...charts, ...ids].sort());
     for (const id of ids) {
       expect(readdirSync(join(reference, id)).sort()).toEqual(['committees.geojson', 'plan.csv', 'plan.zh.md', 'stations.geojson', 'summary.json']);
       const summary = JSON.parse(readFileSync(join(reference, id, 'summary.json'), 'utf8'));
