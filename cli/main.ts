@@ -3,12 +3,18 @@
  * the usage and exit 2; bad input prints every problem (no stack trace) and exits 1.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { runBatch } from './batch-command.js';
+import { StoreError } from '../server/store/types.js';
 import { EXIT, InputError, UsageError } from './errors.js';
-import { runEvaluate, runPlan, type PlanCommandOptions } from './plan-commands.js';
-import { runServe } from './serve-command.js';
-import { runToken } from './token-command.js';
-import { runValidate } from './validate-command.js';
+import type { PlanCommandOptions } from './plan-commands.js';
+
+// Each command's module is loaded when the command runs: `yizhan plan` need not load the HTTP
+// server (Fastify, the store), which was a third of a Shenzhen-sized plan's time.
+const runPlan: typeof import('./plan-commands.js').runPlan = async (...a) => (await import('./plan-commands.js')).runPlan(...a);
+const runEvaluate: typeof import('./plan-commands.js').runEvaluate = async (...a) => (await import('./plan-commands.js')).runEvaluate(...a);
+const runBatch: typeof import('./batch-command.js').runBatch = async (...a) => (await import('./batch-command.js')).runBatch(...a);
+const runValidate: typeof import('./validate-command.js').runValidate = async (...a) => (await import('./validate-command.js')).runValidate(...a);
+const runServe: typeof import('./serve-command.js').runServe = async (...a) => (await import('./serve-command.js')).runServe(...a);
+const runToken: typeof import('./token-command.js').runToken = async (...a) => (await import('./token-command.js')).runToken(...a);
 
 interface Command {
   summary: string;
@@ -136,6 +142,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       process.stderr.write(`yizhan: ${e.message}\n\n${formatUsage()}\n`);
       return EXIT.usage;
+    }
+    if (e instanceof StoreError) {
+      // a refusal of the database layer (folder in use, bad token role …): the user's to fix
+      process.stderr.write(`yizhan: ${e.message} [${e.code}]\n`);
+      return EXIT.fatal;
     }
     if (e instanceof InputError) {
       process.stderr.write(`yizhan: ${e.message}\n${e.details.map((d) => `  ${d}\n`).join('')}`);

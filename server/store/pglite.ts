@@ -6,6 +6,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import type { Db, Sql } from './db.js';
+import { lockDataFolder } from './folder-lock.js';
 
 type Queryable = Pick<PGlite, 'query' | 'exec'>;
 
@@ -27,13 +28,26 @@ function wrap(q: Queryable): Sql {
  * @param [dataDir] - folder holding the database; created when missing; in memory when absent
  */
 export async function openPglite(dataDir?: string): Promise<Db> {
-  const pg = await PGlite.create(dataDir, { extensions: { postgis } });
+  const release = dataDir === undefined ? () => {} : lockDataFolder(dataDir);
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(dataDir, { extensions: { postgis } });
+  } catch (e) {
+    release();
+    throw e;
+  }
   const base = wrap(pg);
   return {
     engine: 'pglite',
     query: base.query,
     exec: base.exec,
     transaction: <T>(fn: (tx: Sql) => Promise<T>) => pg.transaction((tx) => fn(wrap(tx))),
-    close: () => pg.close(),
+    close: async () => {
+      try {
+        await pg.close();
+      } finally {
+        release();
+      }
+    },
   };
 }
