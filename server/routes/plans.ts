@@ -196,11 +196,22 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     response: withErrors({ 200: Type.String({ description: summary }) }),
   });
 
+  // Dissolving every station is the dearest read; a plan's content changes only with its version.
+  const stationsCache = new Map<string, string>();
+  const STATIONS_CACHE_SIZE = 32;
   app.get<{ Params: IdParamsT }>('/plans/:id/stations.geojson', {
     schema: exportSchema('One dissolved feature per station (application/geo+json)'),
   }, async (request, reply) => {
-    const { outcome, committees } = await loadOutcome(request.params.id);
-    return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(makeStationsGeoJson(outcome, committees)));
+    const plan = await getPlanOr404(store, request.params.id);
+    const key = `${plan.id}:${plan.version}`;
+    let body = stationsCache.get(key);
+    if (body === undefined) {
+      const { outcome, committees } = await loadOutcome(request.params.id);
+      body = JSON.stringify(makeStationsGeoJson(outcome, committees));
+      if (stationsCache.size >= STATIONS_CACHE_SIZE) stationsCache.delete(stationsCache.keys().next().value!);
+      stationsCache.set(key, body);
+    }
+    return reply.type('application/geo+json; charset=utf-8').send(body);
   });
 
   app.get<{ Params: IdParamsT }>('/plans/:id/committees.geojson', {
