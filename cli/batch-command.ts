@@ -28,7 +28,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
-import type { Dataset, Problem } from '../geo/types.js';
+import type { Dataset, MultiPolygonCoords, Problem } from '../geo/types.js';
 import {
   checkWhatIf, expandVariations, formatComparisonCsv, formatComparisonMarkdown, isFailedStatus, makeComparisonCells,
   makeComparisonRow, makeSensitivitySeries, makeVariationInput, stringifyCanonical, type ComparisonRow, type Variation,
@@ -41,7 +41,7 @@ import { makePlanContext, type PlanContext } from '../solver/pipeline.js';
 import type { PlanSummary, Scenario } from '../solver/types.js';
 import { EXIT, InputError } from './errors.js';
 import { formatProblem, loadDataset, loadScenario, readJsonFile } from './load.js';
-import { makePlanFiles } from './plan-commands.js';
+import { addOfficeOutlines, makePlanFiles } from './plan-commands.js';
 import { makeBatchProgress } from './progress.js';
 import { formatTable, makePainter } from './table.js';
 import { writeFilesAtomically } from './write.js';
@@ -257,8 +257,14 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
       await runLimited(pending, VARIATIONS_IN_FLIGHT, async (p) => {
         if (interrupted) return;
         let outcome;
+        const ctx = contexts.get(p.variation.index)!;
+        // outlines of merged stations, dissolved here while the workers solve the other offices
+        const outlines = new Map<string, MultiPolygonCoords>();
         try {
-          outcome = await solvePlanWithPool(contexts.get(p.variation.index)!, current, () => progress.office());
+          outcome = await solvePlanWithPool(ctx, current, (r) => {
+            addOfficeOutlines(ctx, r.streetOffice, r.result, outlines);
+            progress.office();
+          });
         } catch (e) {
           if (interrupted && e instanceof PoolClosedError) return;
           throw e;
@@ -268,8 +274,10 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
         const title = `${file.name} ${p.variation.label} 社区工作站整合方案`;
         // Drop an outdated summary first: until the new one lands the folder does not count as done.
         rmSync(join(p.dir, 'summary.json'), { force: true });
-        writeFilesAtomically(p.dir, makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map }));
-        const row = makeComparisonRow(p.variation, { summary: JSON.parse(JSON.stringify(summary)) as PlanSummary });
+        const files = makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map, outlines });
+        writeFilesAtomically(p.dir, files);
+        // the row from the summary as written, so that a resumed batch gives the same row
+        const row = makeComparisonRow(p.variation, { summary: JSON.parse(files['summary.json']!) as PlanSummary });
         rows.set(p.variation.index, row);
         const after = row.stationsAfter === null ? row.reason : `${row.stationsBefore} → ${row.stationsAfter} stations`;
         progress.variation(`[${rows.size}/${variations.length}] ${p.variation.id}: ${row.status}, ${after}, ${Math.round(row.ms ?? 0)} ms`);

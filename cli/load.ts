@@ -60,14 +60,40 @@ export interface LoadedScenario {
   warnings: Problem[];
 }
 
-/** Reads a dataset file through the given mapping and CRS; fatal problems throw with the full list. */
-export function loadDataset(path: string, options: { mapping?: FieldMapping; crs?: string } = {}): { dataset: Dataset; warnings: Problem[] } {
+/**
+ * Above this many features, `plan`, `evaluate` and `batch` skip the overlap and gap checks between
+ * committees (warnings only, about 10 s of a 120,000-committee run) and say so on stderr;
+ * `yizhan validate` always runs them.
+ */
+export const TOPOLOGY_CHECK_MAX_FEATURES = 20_000;
+
+/**
+ * Reads a dataset file through the given mapping and CRS; fatal problems throw with the full list.
+ * Overlap and gap warnings are counted on stderr (`yizhan validate` lists them); above
+ * {@link TOPOLOGY_CHECK_MAX_FEATURES} features they are not looked for, and stderr says so.
+ * @param [options.topology] run the overlap and gap checks [up to TOPOLOGY_CHECK_MAX_FEATURES features]
+ * @param [options.note] where the notes go [stderr]
+ */
+export function loadDataset(
+  path: string,
+  options: { mapping?: FieldMapping; crs?: string; topology?: boolean; note?: (line: string) => void } = {},
+): { dataset: Dataset; warnings: Problem[] } {
+  const { topology, note = (line: string) => void process.stderr.write(`${line}\n`), ...reading } = options;
   const text = readTextFile(path, 'dataset');
   const parsed = parseGeoJsonText(text);
   if (parsed.problem) throw new InputError(`dataset ${path} cannot be read`, [formatProblem(parsed.problem)]);
-  const report = readCommittees(parsed.value, { ...options, name: basename(path).replace(/\.(geo)?json$/i, '') });
+  const features = (parsed.value as { features?: unknown }).features;
+  const count = Array.isArray(features) ? features.length : 0;
+  const checkTopology = topology ?? count <= TOPOLOGY_CHECK_MAX_FEATURES;
+  const report = readCommittees(parsed.value, { ...reading, topology: checkTopology, name: basename(path).replace(/\.(geo)?json$/i, '') });
   if (!report.ok || !report.dataset) {
     throw new InputError(`dataset ${path}: ${report.fatal} fatal problem(s), ${report.warnings} warning(s)`, report.problems.map(formatProblem));
+  }
+  if (!checkTopology) {
+    note(`note: ${count} committees: overlaps and gaps between committees were not checked (done up to ${TOPOLOGY_CHECK_MAX_FEATURES}); run \`yizhan validate ${path}\`${reading.mapping ? ' with the mapping' : ''} for them`);
+  } else {
+    const topo = report.problems.filter((p) => p.code === 'overlap' || p.code === 'gap').length;
+    if (topo > 0) note(`note: ${topo} overlap/gap warning(s) between committees; \`yizhan validate ${path}\` lists them`);
   }
   return { dataset: report.dataset, warnings: report.problems };
 }

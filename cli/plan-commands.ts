@@ -1,12 +1,16 @@
 /** `yizhan plan` and `yizhan evaluate`: same pipeline, same outputs, same checks. */
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { basename } from 'node:path';
+import { dissolve } from '../geo/dissolve.js';
 import type { Dataset } from '../geo/types.js';
-import { makeCommitteesGeoJson, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../solver/export.js';
+import { makeSolvePool, solvePlanWithPool } from '../scenarios/batch-pool.js';
+import { makeCommitteesGeoJson, makeOutlineKey, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../solver/export.js';
 import { makePlanMapSvg } from '../solver/map-svg.js';
 import type { MultiPolygonCoords } from '../geo/types.js';
-import { evaluatePlan, makePlanContext, solvePlan, type PlanOutcome } from '../solver/pipeline.js';
+import { evaluatePlan, makePlanContext, solvePlan, type PlanContext, type PlanOutcome } from '../solver/pipeline.js';
 import { loadEngines } from '../solver/solve.js';
+import type { SolveResult } from '../solver/types.js';
 import { EXIT } from './errors.js';
 import { loadHandPlan, loadScenario } from './load.js';
 import { formatPlanReport } from './report.js';
@@ -23,9 +27,35 @@ export interface PlanCommandOptions {
 /** Up to this many committees a plan draws its map.svg unless told not to; above, only with --map. */
 export const MAP_AUTO_COMMITTEES = 3000;
 
+/**
+ * From this many street offices `yizhan plan` solves them in worker threads (one per core, as
+ * `yizhan batch`; the plan is the same); below, starting the workers costs more than it saves.
+ */
+export const PLAN_WORKERS_FROM_OFFICES = 200;
+
+/**
+ * Dissolves the outlines of one solved street office's merged stations into `into` (keys:
+ * `makeOutlineKey`), so that the outlines are made while other offices are still being solved.
+ * Stations of one committee are left out (their outline is the committee's geometry).
+ */
+export function addOfficeOutlines(ctx: PlanContext, office: string, result: SolveResult, into: Map<string, MultiPolygonCoords>): void {
+  const members = ctx.byOffice.get(office) ?? [];
+  for (const group of result.groups) {
+    if (group.length < 2) continue;
+    const sorted = [...group].sort((a, b) => a - b); // office members are in dataset order
+    const committees = sorted.map((i) => members[i]!.committee);
+    into.set(makeOutlineKey(committees.map((c) => c.id)), dissolve(committees.map((c) => c.geometry)));
+  }
+}
+
 /** The output files of a plan, by file name: the five of the contract, and map.svg when asked. */
-export function makePlanFiles(outcome: PlanOutcome, dataset: Dataset, title: string, options: { map?: boolean } = {}): Record<string, string> {
-  const stations = makeStationsGeoJson(outcome, dataset.committees);
+export function makePlanFiles(
+  outcome: PlanOutcome,
+  dataset: Dataset,
+  title: string,
+  options: { map?: boolean; outlines?: ReadonlyMap<string, MultiPolygonCoords> } = {},
+): Record<string, string> {
+  const stations = makeStationsGeoJson(outcome, dataset.committees, options.outlines ? { outlines: options.outlines } : {});
   const files: Record<string, string> = {
     'stations.geojson': JSON.stringify(stations) + '\n',
     'committees.geojson': JSON.stringify(makeCommitteesGeoJson(outcome, dataset.committees)) + '\n',
@@ -42,9 +72,12 @@ export function makePlanFiles(outcome: PlanOutcome, dataset: Dataset, title: str
   return files;
 }
 
-function finish(outcome: PlanOutcome, dataset: Dataset, outDir: string, title: string, options: PlanCommandOptions): number {
+function finish(
+  outcome: PlanOutcome, dataset: Dataset, outDir: string, title: string, options: PlanCommandOptions,
+  outlines?: ReadonlyMap<string, MultiPolygonCoords>,
+): number {
   const committees = outcome.stations.reduce((n, s) => n + s.committeeIds.length, 0);
-  const files = makePlanFiles(outcome, dataset, title, { map: options.map ?? committees <= MAP_AUTO_COMMITTEES });
+  const files = makePlanFiles(outcome, dataset, title, { map: options.map ?? committees <= MAP_AUTO_COMMITTEES, ...(outlines ? { outlines } : {}) });
   writeFilesAtomically(outDir, files);
   if (options.json) process.stdout.write(JSON.stringify(outcome.summary, null, 2) + '\n');
   else if (!options.quiet) process.stdout.write(formatPlanReport(outcome, !!process.stdout.isTTY) + '\n');
@@ -54,14 +87,33 @@ function finish(outcome: PlanOutcome, dataset: Dataset, outDir: string, title: s
 
 export async function runPlan(scenarioArg: string, options: PlanCommandOptions): Promise<number> {
   const loaded = loadScenario(scenarioArg);
-  const engines = await loadEngines();
   const ctx = makePlanContext(loaded.dataset, loaded.scenario);
-  const outcome = solvePlan(ctx, engines, (p) => {
-    if (process.stderr.isTTY && ctx.offices.length > 1) process.stderr.write(`\r\x1b[Ksolving ${p.done}/${p.total} ${p.streetOffice}`);
-  });
+  const show = (done: number, office: string): void => {
+    if (process.stderr.isTTY && ctx.offices.length > 1) process.stderr.write(`\r\x1b[Ksolving ${done}/${ctx.offices.length} ${office}`);
+  };
+  let outcome: PlanOutcome;
+  let outlines: Map<string, MultiPolygonCoords> | undefined;
+  if (ctx.offices.length >= PLAN_WORKERS_FROM_OFFICES && availableParallelism() > 1) {
+    // workers solve; this thread dissolves the outlines of each office as it comes back
+    const pool = await makeSolvePool({ workers: availableParallelism() });
+    const made = new Map<string, MultiPolygonCoords>();
+    let done = 0;
+    try {
+      outcome = await solvePlanWithPool(ctx, pool, (p) => {
+        addOfficeOutlines(ctx, p.streetOffice, p.result, made);
+        show(++done, p.streetOffice);
+      });
+    } finally {
+      await pool.close();
+    }
+    outlines = made;
+  } else {
+    const engines = await loadEngines();
+    outcome = solvePlan(ctx, engines, (p) => show(p.done, p.streetOffice));
+  }
   if (process.stderr.isTTY && ctx.offices.length > 1) process.stderr.write('\r\x1b[K');
   const outDir = resolve(options.out ?? join('out', loaded.scenario.name));
-  return finish(outcome, loaded.dataset, outDir, `${loaded.scenario.name} 社区工作站整合方案`, options);
+  return finish(outcome, loaded.dataset, outDir, `${loaded.scenario.name} 社区工作站整合方案`, options, outlines);
 }
 
 export async function runEvaluate(scenarioArg: string, planPath: string, options: PlanCommandOptions): Promise<number> {

@@ -4,7 +4,7 @@
  * RFC 7946: WGS84 lon/lat, right-hand rings, no `crs` member; opens in QGIS as it is.
  */
 import { dissolve } from '../geo/dissolve.js';
-import type { Committee } from '../geo/types.js';
+import type { Committee, MultiPolygonCoords } from '../geo/types.js';
 import type { PlanOutcome } from './pipeline.js';
 import type { Station } from './types.js';
 
@@ -47,16 +47,35 @@ function stationProperties(s: Station): Record<string, unknown> {
   };
 }
 
-/** One feature per station, its geometry the union of its committees. */
-export function makeStationsGeoJson(outcome: PlanOutcome, committees: readonly Committee[]): GeoJsonFeatureCollection {
+/** The key of a station's outline in `StationsGeoJsonOptions.outlines`: its committee ids in dataset order. */
+export function makeOutlineKey(committeeIds: readonly string[]): string {
+  return committeeIds.join('\n');
+}
+
+export interface StationsGeoJsonOptions {
+  /**
+   * Outlines already dissolved (for example while other street offices were still being solved),
+   * by `makeOutlineKey(station.committeeIds)`; the others are dissolved here. They must be
+   * `dissolve` of the members' geometries. [none]
+   */
+  outlines?: ReadonlyMap<string, MultiPolygonCoords>;
+}
+
+/**
+ * One feature per station, its geometry the union of its committees (geo/dissolve.ts).
+ * @param [options.outlines] outlines dissolved beforehand, by committee ids
+ */
+export function makeStationsGeoJson(outcome: PlanOutcome, committees: readonly Committee[], options: StationsGeoJsonOptions = {}): GeoJsonFeatureCollection {
   const byId = new Map(committees.map((c) => [c.id, c]));
+  const outline = (s: Station): MultiPolygonCoords =>
+    options.outlines?.get(makeOutlineKey(s.committeeIds)) ?? dissolve(s.committeeIds.map((id) => byId.get(id)!.geometry));
   return {
     type: 'FeatureCollection',
     features: outcome.stations.map((s) => ({
       type: 'Feature',
       id: s.id,
       properties: stationProperties(s),
-      geometry: { type: 'MultiPolygon', coordinates: dissolve(s.committeeIds.map((id) => byId.get(id)!.geometry)) },
+      geometry: { type: 'MultiPolygon', coordinates: outline(s) },
     })),
   };
 }
