@@ -171,6 +171,52 @@ describe('yizhan evaluate with a broken plan', () => {
   });
 });
 
+describe('yizhan plan with a scenario file', () => {
+  const dataset = join(root, 'scenarios/luohu-2006/committees.geojson');
+
+  it('keeps locks: together, separate and keep hold in the plan', () => {
+    const dir = tmp();
+    const file = join(dir, 'scenario.json');
+    writeFileSync(file, JSON.stringify({
+      name: 'locks', dataset, streetOffices: ['黄贝'],
+      locks: { together: [['罗芳', '羲龙']], separate: [['碧波', '湖滨']], keep: ['水库'] },
+    }));
+    const r = yizhan('plan', file, '--out', join(dir, 'out'), '--json');
+    expect(r.stderr).not.toContain('internal error');
+    const summary = JSON.parse(r.stdout);
+    expect(summary.streetOffices.map((o: { name: string }) => o.name)).toEqual(['黄贝']);
+    const stations: { committees: string[] }[] = summary.streetOffices[0].stations;
+    const stationOf = (name: string) => stations.find((s) => s.committees.includes(name))!;
+    expect(stationOf('罗芳')).toBe(stationOf('羲龙'));
+    expect(stationOf('碧波')).not.toBe(stationOf('湖滨'));
+    expect(stationOf('水库').committees).toEqual(['水库']);
+  });
+
+  it('says which lock cannot be satisfied, and exits 1', () => {
+    const dir = tmp();
+    const file = join(dir, 'scenario.json');
+    // 碧波 (黄贝) and 莲塘 (莲塘) are in different street offices and far apart
+    writeFileSync(file, JSON.stringify({ name: 'impossible', dataset, locks: { together: [['碧波', '莲塘']] } }));
+    const r = yizhan('plan', file, '--out', join(dir, 'out'), '--json');
+    expect(r.code).toBe(1);
+    const summary = JSON.parse(r.stdout);
+    const infeasible = summary.checks.violations.filter((v: { rule: string }) => v.rule === 'infeasible');
+    expect(infeasible.length).toBeGreaterThan(0);
+    expect(infeasible.map((v: { message: string }) => v.message).join(' ')).toMatch(/碧波|莲塘/);
+  });
+
+  it('refuses a misspelt scenario field with its path, without a stack trace', () => {
+    const dir = tmp();
+    const file = join(dir, 'scenario.json');
+    writeFileSync(file, JSON.stringify({ name: 'typo', dataset, rules: { maxComitteesPerStation: 4 } }));
+    const r = yizhan('plan', file, '--out', join(dir, 'out'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('rules.maxComitteesPerStation');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+});
+
 describe('yizhan validate', () => {
   it('accepts the built-in dataset and exits 0', () => {
     const r = yizhan('validate', join(root, 'scenarios/luohu-2006/committees.geojson'));
