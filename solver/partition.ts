@@ -4,9 +4,12 @@
  *
  * Before the integer program: dominated candidates are dropped (`dropDominated`), choices that
  * are forced (a committee left with a single candidate) are fixed, and what remains is split into
- * connected components (committees linked by a shared candidate), each solved on its own by the
- * engine with a greedy first plan as its starting solution.
+ * connected components (committees linked by a shared candidate), each solved on its own with a
+ * greedy first plan as its starting solution: small ones (≤ 16 committees) by a dynamic program
+ * over subsets, larger ones by the frontier solver (solver/frontier-solve.ts: column-count split,
+ * frontier search, the engine per count), or by the engine alone when asked.
  */
+import { solveDenseComponent } from './frontier-solve.js';
 import type { Candidate } from './types.js';
 
 /** One component's set-partitioning model, rows 0..rows-1. */
@@ -18,6 +21,13 @@ export interface ComponentModel {
   start?: number[];
   /** Seconds left for this component. */
   timeLimitSec: number;
+  /** Only plans of exactly this many columns (Σ x = count). [any number] */
+  count?: number;
+  /**
+   * Only plans of value ≤ cutoff matter: an engine may prune above it and then report
+   * `infeasible` when there is none (a hint; engines may ignore it). [none]
+   */
+  cutoff?: number;
 }
 
 export type ComponentStatus = 'optimal' | 'feasible' | 'time_limit' | 'infeasible' | 'error';
@@ -31,10 +41,34 @@ export interface ComponentAnswer {
   message?: string;
 }
 
+/** One solve of a component's LP relaxation. */
+export interface RelaxationAnswer {
+  /** LP optimum reported by the solver (not trusted: bounds are recomputed from the prices). */
+  value: number;
+  /** Row duals. */
+  rowPrices: Float64Array;
+  /** Dual of the column-count row (0 when the count is free). */
+  countPrice: number;
+  /** Σ x of the LP solution. */
+  columnsUsed: number;
+}
+
+/** The LP relaxation of one component, kept warm between solves; `dispose()` when done. */
+export interface ComponentRelaxation {
+  /**
+   * Solves min Σ cost·x (Σ x with `unitCost`) over 0 ≤ x ≤ 1, one equality per row, and
+   * Σ x = `count` when given. Returns null when the LP is infeasible or the solver fails.
+   */
+  solve(options: { count?: number; unitCost?: boolean; timeLimitSec?: number }): RelaxationAnswer | null;
+  dispose(): void;
+}
+
 /** An integer-programming engine able to solve one component. */
 export interface PartitionEngine {
   name: string;
   solve(model: ComponentModel): ComponentAnswer;
+  /** The LP relaxation (optional: used for the bounds of the frontier search). */
+  relax?(model: Pick<ComponentModel, 'rows' | 'columns'>): ComponentRelaxation;
 }
 
 export interface PartitionOptions {
@@ -47,6 +81,12 @@ export interface PartitionOptions {
    * subsets instead of the engine (which costs 10–50 ms per call); 0 sends all to the engine. [16]
    */
   smallComponentRows?: number;
+  /**
+   * Larger components go to the frontier solver (`solveDenseComponent`: column-count split, frontier
+   * search, the engine per count) with this state budget per search; 0 sends them to the engine
+   * alone, as does `smallComponentRows: 0`. [1000000]
+   */
+  frontierStates?: number;
 }
 
 export interface PartitionOutcome {
@@ -63,6 +103,8 @@ export interface PartitionOutcome {
   /** Committees of the components the engine found infeasible or failed on. */
   failed: number[][];
   messages: string[];
+  /** Components given to the frontier solver: size, row-order span, outcome, states, column counts searched. */
+  dense: { rows: number; columns: number; span: number; status: ComponentStatus; states: number; counts: number }[];
 }
 
 const key = (members: readonly number[]): string => members.join(',');
@@ -216,11 +258,12 @@ export function solvePartition(n: number, candidates: readonly Candidate[], engi
   const t0 = Date.now();
   const limitMs = options.timeLimitMs ?? 60_000;
   const smallRows = Math.min(20, options.smallComponentRows ?? 16);
+  const frontierStates = options.frontierStates ?? 1_000_000;
   const dropped = options.dominance === false ? candidates.map(() => false) : findDominated(candidates);
   let alive = candidates.map((_, i) => i).filter((i) => !dropped[i]);
   const outcome: PartitionOutcome = {
     status: 'optimal', chosen: [], objective: 0, bound: 0, kept: alive.length,
-    components: 0, largestComponent: 0, failed: [], messages: [],
+    components: 0, largestComponent: 0, failed: [], messages: [], dense: [],
   };
 
   // forced choices: a committee with a single candidate left takes it
@@ -313,6 +356,10 @@ export function solvePartition(n: number, candidates: readonly Candidate[], engi
       if (rowsList.length <= smallRows) {
         const plan = solveSmallComponent(model);
         answer = plan === null ? { status: 'infeasible', chosen: [], bound: Infinity } : { status: 'optimal', chosen: plan, bound: -Infinity };
+      } else if (frontierStates > 0 && smallRows > 0) {
+        const dense = solveDenseComponent(model, { engine, deadline: Date.now() + shareMs, maxStates: frontierStates });
+        answer = dense;
+        outcome.dense.push({ rows: model.rows, columns: columns.length, span: dense.span, status: dense.status, states: dense.states, counts: dense.counts.length });
       } else {
         answer = engine.solve(model);
       }

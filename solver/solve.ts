@@ -35,8 +35,10 @@ export interface SolveStreetOfficeOptions {
   dominance?: boolean;
   /** Give up (status `error`) beyond this many candidates. [2000000] */
   maxCandidates?: number;
-  /** Components of at most this many committees go to the built-in dynamic program, not the engine (0: none). [16] */
+  /** Components of at most this many committees go to the built-in dynamic program, not the engine (0: none, and no frontier solver either). [16] */
   smallComponentRows?: number;
+  /** State budget of each frontier search on larger components (0: the engine alone). [1000000] */
+  frontierStates?: number;
 }
 
 function checkInput(problem: Problem): InfeasibleReason[] {
@@ -108,6 +110,7 @@ export function solveStreetOffice(problem: Problem, engines: Engines, options: S
   const partitionOptions: PartitionOptions = { timeLimitMs: Math.max(0, timeLimitMs - (Date.now() - t0)) };
   if (options.dominance !== undefined) partitionOptions.dominance = options.dominance;
   if (options.smallComponentRows !== undefined) partitionOptions.smallComponentRows = options.smallComponentRows;
+  if (options.frontierStates !== undefined) partitionOptions.frontierStates = options.frontierStates;
   const out = solvePartition(n, list.candidates, engine, partitionOptions);
   const candidates = list.candidates.length;
   const nameOf = (i: number): string => problem.committees[i]!.name;

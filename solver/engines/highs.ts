@@ -3,7 +3,7 @@
  */
 import * as highsModule from 'highs';
 import type { Highs, InitOptions } from 'highs';
-import type { ComponentAnswer, ComponentModel, PartitionEngine } from '../partition.js';
+import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine, RelaxationAnswer } from '../partition.js';
 
 // The package's types are read as CommonJS: the loader is `default` at runtime in ESM.
 type Loader = (options?: InitOptions) => Promise<Highs>;
@@ -31,8 +31,9 @@ export interface HighsEngineOptions {
 
 /**
  * Wraps a loaded HiGHS runtime as a `PartitionEngine`: binary columns, one equality row per
- * committee, sparse CSC input, the greedy plan as the starting solution, `mip_rel_gap: 0`,
- * output off, the component's time limit; the model is always disposed.
+ * committee (plus Σ x = count when `model.count` is set), sparse CSC input, the greedy plan as
+ * the starting solution, `mip_rel_gap: 0`, `model.cutoff` as HiGHS `objective_bound`, output off,
+ * the component's time limit; the model is always disposed. `relax` gives the LP relaxation.
  * @param [options.mipAbsGap=1e-7] HiGHS `mip_abs_gap`
  */
 export function makeHighsEngine(highs: Highs, options: HighsEngineOptions = {}): PartitionEngine {
@@ -40,29 +41,39 @@ export function makeHighsEngine(highs: Highs, options: HighsEngineOptions = {}):
   const ms = highs.constants.modelStatus;
   return {
     name: 'highs',
+    relax(model: Pick<ComponentModel, 'rows' | 'columns'>): ComponentRelaxation {
+      return makeRelaxation(highs, model);
+    },
     solve(model: ComponentModel): ComponentAnswer {
       const numCols = model.columns.length;
+      // one equality row per committee, and Σ x = count when the number of columns is fixed
+      const counted = model.count !== undefined;
+      const numRows = model.rows + (counted ? 1 : 0);
       const starts = new Int32Array(numCols + 1);
       let nnz = 0;
-      for (let j = 0; j < numCols; j++) { starts[j] = nnz; nnz += model.columns[j]!.rows.length; }
+      for (let j = 0; j < numCols; j++) { starts[j] = nnz; nnz += model.columns[j]!.rows.length + (counted ? 1 : 0); }
       starts[numCols] = nnz;
       const indices = new Int32Array(nnz);
       const values = new Float64Array(nnz).fill(1);
       let p = 0;
-      for (const col of model.columns) for (const r of col.rows) indices[p++] = r;
+      for (const col of model.columns) { for (const r of col.rows) indices[p++] = r; if (counted) indices[p++] = model.rows; }
+      const rowLower = new Float64Array(numRows).fill(1);
+      const rowUpper = new Float64Array(numRows).fill(1);
+      if (counted) { rowLower[model.rows] = model.count!; rowUpper[model.rows] = model.count!; }
       const lp = highs.createModel({
         numCols,
-        numRows: model.rows,
+        numRows,
         colCost: Float64Array.from(model.columns, (c) => c.cost),
         colLower: new Float64Array(numCols),
         colUpper: new Float64Array(numCols).fill(1),
-        rowLower: new Float64Array(model.rows).fill(1),
-        rowUpper: new Float64Array(model.rows).fill(1),
-        matrix: { format: 'csc', numRows: model.rows, numCols, starts, indices, values },
+        rowLower,
+        rowUpper,
+        matrix: { format: 'csc', numRows, numCols, starts, indices, values },
         integrality: new Int32Array(numCols).fill(1) as unknown as Int32Array,
       });
       try {
         lp.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: absGap, time_limit: model.timeLimitSec });
+        if (model.cutoff !== undefined && Number.isFinite(model.cutoff)) lp.options.set({ objective_bound: model.cutoff });
         if (model.start !== undefined) {
           const x = new Float64Array(numCols);
           for (const j of model.start) x[j] = 1;
@@ -87,6 +98,68 @@ export function makeHighsEngine(highs: Highs, options: HighsEngineOptions = {}):
       } finally {
         lp.dispose();
       }
+    },
+  };
+}
+
+/**
+ * The LP relaxation of a component in HiGHS with one extra row Σ x (free, or fixed to a count),
+ * kept in one model so that each solve starts from the last basis.
+ */
+function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'columns'>): ComponentRelaxation {
+  const numCols = model.columns.length;
+  const numRows = model.rows + 1;
+  const starts = new Int32Array(numCols + 1);
+  let nnz = 0;
+  for (let j = 0; j < numCols; j++) { starts[j] = nnz; nnz += model.columns[j]!.rows.length + 1; }
+  starts[numCols] = nnz;
+  const indices = new Int32Array(nnz);
+  let p = 0;
+  for (const col of model.columns) { for (const r of col.rows) indices[p++] = r; indices[p++] = model.rows; }
+  const rowLower = new Float64Array(numRows).fill(1);
+  const rowUpper = new Float64Array(numRows).fill(1);
+  rowLower[model.rows] = 0;
+  rowUpper[model.rows] = numCols;
+  const costs = Float64Array.from(model.columns, (c) => c.cost);
+  const lp = highs.createModel({
+    numCols, numRows, colCost: costs,
+    colLower: new Float64Array(numCols), colUpper: new Float64Array(numCols).fill(1),
+    rowLower, rowUpper,
+    matrix: { format: 'csc', numRows, numCols, starts, indices, values: new Float64Array(nnz).fill(1) },
+  });
+  lp.options.set({ output_flag: false });
+  let unitNow = false;
+  let disposed = false;
+  return {
+    solve(options): RelaxationAnswer | null {
+      if (disposed) return null;
+      const unit = options.unitCost === true;
+      if (unit !== unitNow) {
+        lp.changeColsCost({ kind: 'range', from: 0, to: numCols - 1 }, unit ? new Float64Array(numCols).fill(1) : costs);
+        unitNow = unit;
+      }
+      if (options.count !== undefined) lp.changeRowBounds(model.rows, options.count, options.count);
+      else lp.changeRowBounds(model.rows, 0, numCols);
+      if (options.timeLimitSec !== undefined) lp.options.set({ time_limit: Math.max(0.01, options.timeLimitSec) });
+      try {
+        lp.run();
+      } catch {
+        return null;
+      }
+      if (lp.getModelStatus() !== highs.constants.modelStatus.optimal) return null;
+      const sol = lp.getSolution();
+      let used = 0;
+      for (let j = 0; j < numCols; j++) used += sol.colValue[j]!;
+      return {
+        value: Number(lp.info.get('objective_function_value')),
+        rowPrices: sol.rowDual.slice(0, model.rows),
+        countPrice: options.count !== undefined ? sol.rowDual[model.rows]! : 0,
+        columnsUsed: used,
+      };
+    },
+    dispose(): void {
+      if (!disposed) lp.dispose();
+      disposed = true;
     },
   };
 }

@@ -20,11 +20,13 @@ import type { ComponentAnswer, ComponentModel, PartitionEngine } from '../partit
 function buildModel(model: ComponentModel, integer: boolean, timeoutMs: number): Model {
   const constraints: Model['constraints'] = {};
   for (let r = 0; r < model.rows; r++) constraints[`r${r}`] = { equal: 1 };
+  if (model.count !== undefined) constraints['count'] = { equal: model.count };
   const variables: Model['variables'] = {};
   const ints: Record<string, 1> = {};
   model.columns.forEach((col, j) => {
     const v: Record<string, number> = { cost: col.cost };
     for (const r of col.rows) v[`r${r}`] = 1;
+    if (model.count !== undefined) v['count'] = 1;
     v[`u${j}`] = 1;
     constraints[`u${j}`] = { max: 1 };
     variables[`x${j}`] = v;

@@ -1,0 +1,595 @@
+/**
+ * Exact set partition of one component by a best-first search over "frontier" states: the rows
+ * are put in an order where every column spans few positions (Cuthill–McKee), and a partial
+ * plan is summed up by its lowest uncovered position v and the covered positions of the window
+ * (v, v + span]. The next column must be one whose lowest position is v (any other column holding
+ * v would overlap a covered row), so every plan is a path from the empty state to the full one.
+ *
+ * The search is A* with dual prices y (Σ_{r∈c} y_r ≤ cost(c) for every column c, from the LP
+ * relaxation or `calcDualPrices`): a path's key is Σ of the reduced costs cost(c) − Σ_{r∈c} y_r of
+ * its columns, and Σ_r y_r + key is a lower bound on every plan through the state (the reduced
+ * costs are ≥ 0, so the bound is consistent and each state is expanded once, in key order).
+ * The first full state taken from the queue is optimal; a column whose reduced cost alone exceeds
+ * the gap to a known plan is dropped before the search. When the search stops on its clock or
+ * state budget, min over open states of Σ y + key is the proven bound.
+ */
+import type { ComponentAnswer, ComponentModel } from './partition.js';
+
+type Columns = ComponentModel['columns'];
+
+/** An order of the rows for the frontier search. */
+export interface FrontierOrder {
+  /** Rows in search order. */
+  order: number[];
+  /** position[row] = index of the row in `order`. */
+  position: Int32Array;
+  /** Largest (last − first position) over the columns. */
+  span: number;
+}
+
+/** Rows sharing a column, sorted ascending, without the row itself. */
+function rowGraph(rows: number, columns: Columns): number[][] {
+  const sets = Array.from({ length: rows }, () => new Set<number>());
+  for (const c of columns) {
+    for (const a of c.rows) for (const b of c.rows) if (a !== b) sets[a]!.add(b);
+  }
+  return sets.map((s) => [...s].sort((a, b) => a - b));
+}
+
+function spanOf(position: Int32Array, columns: Columns): { span: number; total: number } {
+  let span = 0, total = 0;
+  for (const c of columns) {
+    let lo = Infinity, hi = -Infinity;
+    for (const r of c.rows) { const p = position[r]!; if (p < lo) lo = p; if (p > hi) hi = p; }
+    if (hi - lo > span) span = hi - lo;
+    total += hi - lo;
+  }
+  return { span, total };
+}
+
+/**
+ * Orders the rows so that columns span few positions: Cuthill–McKee (breadth first, neighbours by
+ * degree) from several starts (the lowest-degree rows and pseudo-peripheral rows found by repeated
+ * breadth-first sweeps), keeping the order with the smallest span, then the smallest total span,
+ * then the first tried. Deterministic.
+ */
+export function orderRowsForFrontier(rows: number, columns: Columns): FrontierOrder {
+  const adj = rowGraph(rows, columns);
+  const deg = adj.map((a) => a.length);
+  const byDeg = (a: number, b: number): number => deg[a]! - deg[b]! || a - b;
+  const sortedAdj = adj.map((a) => a.slice().sort(byDeg));
+  const cm = (start: number): number[] => {
+    const seen = new Uint8Array(rows);
+    const order: number[] = [];
+    const rest = Array.from({ length: rows }, (_, i) => i).sort(byDeg);
+    let next = 0;
+    let s = start;
+    for (;;) {
+      seen[s] = 1;
+      let head = order.length;
+      order.push(s);
+      while (head < order.length) {
+        const v = order[head++]!;
+        for (const w of sortedAdj[v]!) if (!seen[w]) { seen[w] = 1; order.push(w); }
+      }
+      while (next < rows && seen[rest[next]!]) next++;
+      if (next >= rows) return order;
+      s = rest[next]!;
+    }
+  };
+  const starts = new Set<number>();
+  const lowDeg = Array.from({ length: rows }, (_, i) => i).sort(byDeg);
+  for (const v of lowDeg.slice(0, 3)) starts.add(v);
+  // pseudo-peripheral rows: the lowest-degree row of the last breadth-first level, a few sweeps
+  let s = lowDeg[0] ?? 0;
+  for (let k = 0; k < 4 && rows > 0; k++) {
+    const o = cm(s);
+    const level = new Int32Array(rows).fill(-1);
+    level[o[0]!] = 0;
+    for (const v of o) for (const w of adj[v]!) if (level[w] === -1) level[w] = level[v]! + 1;
+    const maxLevel = Math.max(...level);
+    const last = o.filter((v) => level[v] === maxLevel).sort(byDeg);
+    s = last[0]!;
+    starts.add(s);
+  }
+  let best: FrontierOrder | null = null;
+  let bestTotal = Infinity;
+  for (const start of starts) {
+    for (const reverse of [false, true]) {
+      const order = cm(start);
+      if (reverse) order.reverse();
+      const position = new Int32Array(rows);
+      order.forEach((r, i) => { position[r] = i; });
+      const { span, total } = spanOf(position, columns);
+      if (best === null || span < best.span || (span === best.span && total < bestTotal)) {
+        best = { order, position, span };
+        bestTotal = total;
+      }
+    }
+  }
+  return best ?? { order: [], position: new Int32Array(0), span: 0 };
+}
+
+/**
+ * Makes dual prices feasible (Σ_{r∈c} y_r ≤ cost(c) − shift for every column) and then maximal: a
+ * column over its cost lowers its rows' prices evenly, then each row's price rises by the least
+ * slack of its columns. Returns a new array.
+ * @param shift subtracted from every column's cost (the price of one column when their number is fixed)
+ * @param unitCost use cost 1 for every column (prices for counting columns)
+ */
+export function repairDualPrices(rows: number, columns: Columns, prices: ArrayLike<number>, shift = 0, unitCost = false): Float64Array {
+  const y = Float64Array.from({ length: rows }, (_, r) => { const v = prices[r]; return v !== undefined && Number.isFinite(v) ? v : 0; });
+  const costOf = (c: Columns[number]): number => (unitCost ? 1 : c.cost) - shift;
+  for (let pass = 0; pass < 3; pass++) {
+    let clean = true;
+    for (const c of columns) {
+      let s = 0;
+      for (const r of c.rows) s += y[r]!;
+      const cost = costOf(c);
+      const d = cost - s;
+      if (d < 0) {
+        clean = false;
+        // lower a little more than needed, so that rounding cannot leave the column over its cost
+        const cut = (-d + 1e-12 * (1 + Math.abs(cost))) / c.rows.length;
+        for (const r of c.rows) y[r] = y[r]! - cut;
+      }
+    }
+    if (clean) break;
+  }
+  // raise each row by the least slack of its columns (a maximal feasible point)
+  const byRow: number[][] = Array.from({ length: rows }, () => []);
+  columns.forEach((c, j) => { for (const r of c.rows) byRow[r]!.push(j); });
+  const slack = columns.map((c) => costOf(c) - c.rows.reduce((s, r) => s + y[r]!, 0));
+  for (let r = 0; r < rows; r++) {
+    let m = Infinity;
+    for (const j of byRow[r]!) if (slack[j]! < m) m = slack[j]!;
+    if (!(m > 1e-12) || m === Infinity) continue;
+    const up = m - 1e-12;
+    y[r] = y[r]! + up;
+    for (const j of byRow[r]!) slack[j] = slack[j]! - up;
+  }
+  return y;
+}
+
+/** Dual prices of the set partition: a lower bound Σ y + count · countPrice on every plan (of `count` columns). */
+export interface DualPrices {
+  /** Price per row (Σ over a column's rows ≤ its cost − countPrice). */
+  prices: Float64Array;
+  /** Price of one column (0 when the number of columns is free). */
+  countPrice: number;
+  /** Σ prices + count · countPrice: the bound. */
+  bound: number;
+}
+
+export interface DualPriceOptions {
+  /** Subgradient iterations on the Lagrangian relaxation of the rows. [200] */
+  iterations?: number;
+  /** Value of a known plan (the target of the step length). [1.1 × the first bound] */
+  upper?: number;
+  /** Number of columns every plan must have (prices then include a column price). [free] */
+  count?: number;
+  /** Every column costs 1 (prices bound the number of columns). [false] */
+  unitCost?: boolean;
+}
+
+/**
+ * Dual prices for the set partition without an LP solver: equal shares of each column's cost
+ * (y_r = min over columns c ∋ r of cost(c)/|c|), improved by subgradient steps on the Lagrangian
+ * relaxation of the rows (and of the column count, when fixed); the best point is repaired to a
+ * feasible one (`repairDualPrices`), whose Σ is at least the Lagrangian bound of that point.
+ * @param [options.iterations=200] subgradient iterations
+ * @param [options.count] fix the number of columns
+ */
+export function calcDualPrices(rows: number, columns: Columns, options: DualPriceOptions = {}): DualPrices {
+  const iterations = options.iterations ?? 200;
+  const unit = options.unitCost === true;
+  const count = options.count;
+  const costOf = (c: Columns[number]): number => (unit ? 1 : c.cost);
+  const share = new Float64Array(rows).fill(Infinity);
+  for (const c of columns) for (const r of c.rows) share[r] = Math.min(share[r]!, costOf(c) / c.rows.length);
+  for (let r = 0; r < rows; r++) if (share[r] === Infinity) share[r] = 0;
+  const sum = (a: Float64Array): number => a.reduce((s, v) => s + v, 0);
+  // the Lagrangian L(y, μ) = Σ y + μ·count + Σ_c min(0, cost(c) − μ − Σ_{r∈c} y_r) is a bound for
+  // any y; the best point found is repaired into feasible prices at the end (which keeps Σ ≥ L)
+  const y = Float64Array.from(share);
+  let mu = 0;
+  let bestY = Float64Array.from(y), bestMu = 0, bestL = -Infinity;
+  const upper0 = options.upper;
+  const g = new Float64Array(rows);
+  let lambda = 1;
+  let stall = 0;
+  for (let it = 0; it <= iterations; it++) {
+    g.fill(1);
+    let L = sum(y) + (count !== undefined ? mu * count : 0);
+    let negatives = 0;
+    for (const c of columns) {
+      let s = 0;
+      for (const r of c.rows) s += y[r]!;
+      const d = costOf(c) - mu - s;
+      if (d < 0) { L += d; negatives++; for (const r of c.rows) g[r] = g[r]! - 1; }
+    }
+    if (L > bestL + 1e-12) { bestL = L; bestY = Float64Array.from(y); bestMu = mu; stall = 0; } else if (++stall >= 8) { lambda /= 2; stall = 0; }
+    if (it === iterations || lambda < 1e-4) break;
+    const gMu = count !== undefined ? count - negatives : 0;
+    let norm = gMu * gMu;
+    for (let r = 0; r < rows; r++) norm += g[r]! * g[r]!;
+    if (norm === 0) break;
+    const upper = upper0 ?? Math.abs(bestL) * 1.05 + 1e-6;
+    const step = lambda * Math.max(upper - L, 1e-6) / norm;
+    for (let r = 0; r < rows; r++) y[r] = y[r]! + step * g[r]!;
+    if (count !== undefined) mu += step * gMu;
+  }
+  const prices = repairDualPrices(rows, columns, bestY, bestMu, unit);
+  const bound = sum(prices) + (count !== undefined ? bestMu * count : 0);
+  return { prices, countPrice: bestMu, bound };
+}
+
+export interface FrontierOptions {
+  /** Dual prices per row (repaired to feasible ones here). [calcDualPrices] */
+  duals?: ArrayLike<number>;
+  /** Search only plans of exactly this many columns. [any number] */
+  count?: number;
+  /** Price of one column, used with `count` (see `DualPrices`). [0] */
+  countPrice?: number;
+  /**
+   * Row weights w with Σ_{r∈c} w_r ≤ 1 for every column: a state whose uncovered rows weigh W
+   * needs at least ⌈W⌉ more columns (used with `count`). [1 / largest column holding the row]
+   */
+  countWeights?: ArrayLike<number>;
+  /** Value of a known plan not in `model.start`: only better plans are searched. [none] */
+  upper?: number;
+  /** `Date.now()` after which the search stops. [none] */
+  deadline?: number;
+  /** Stop beyond this many stored states. [4000000] */
+  maxStates?: number;
+  /** Row order (from `orderRowsForFrontier`). [computed] */
+  order?: FrontierOrder;
+  /** States kept per position by the beam search that looks for a first plan (0: none). [64] */
+  beamWidth?: number;
+}
+
+export interface FrontierAnswer extends ComponentAnswer {
+  /** States stored by the search. */
+  states: number;
+  /** States expanded. */
+  expanded: number;
+  /** Span of the row order. */
+  span: number;
+  /** The bound before the search (Σ y + count · countPrice). */
+  rootBound: number;
+  /** The plan found is better than `model.start` and `options.upper` (else `chosen` is `model.start` or empty). */
+  improved: boolean;
+}
+
+/** Widest span the search handles (a 64-bit window). */
+export const FRONTIER_MAX_SPAN = 64;
+
+/** Tolerance below which a plan does not count as better than another. */
+export const FRONTIER_TOL = 5e-10;
+const TOL = FRONTIER_TOL;
+
+/** Number of trailing one bits of a 32-bit value. */
+function trailingOnes(x: number): number {
+  const z = ~x;
+  return z === 0 ? 32 : 31 - Math.clz32(z & -z);
+}
+
+/** Row weights 1 / (largest column holding the row): Σ over any column ≤ 1. */
+export function calcSizeWeights(rows: number, columns: Columns): Float64Array {
+  const big = new Int32Array(rows).fill(1);
+  for (const c of columns) for (const r of c.rows) if (c.rows.length > big[r]!) big[r] = c.rows.length;
+  return Float64Array.from(big, (b) => 1 / b);
+}
+
+/** Columns of the frontier search: lowest position, window masks, reduced cost, count weight, size. */
+interface FrontierColumns {
+  low: Int32Array; mLo: Int32Array; mHi: Int32Array; rc: Float64Array; w: Float64Array; size: Int32Array;
+}
+
+/** Columns whose lowest position is v, as a compressed list (ascending column index). */
+interface Buckets { start: Int32Array; cols: Int32Array }
+
+function makeBuckets(rows: number, fc: FrontierColumns, keep: (j: number) => boolean): Buckets {
+  const n = fc.low.length;
+  const count = new Int32Array(rows + 1);
+  for (let j = 0; j < n; j++) if (keep(j)) count[fc.low[j]! + 1] = count[fc.low[j]! + 1]! + 1;
+  for (let v = 0; v < rows; v++) count[v + 1] = count[v + 1]! + count[v]!;
+  const cols = new Int32Array(count[rows]!);
+  const fill = count.slice(0, rows);
+  for (let j = 0; j < n; j++) if (keep(j)) cols[fill[fc.low[j]!]!++] = j;
+  return { start: count, cols };
+}
+
+/**
+ * Solves one component exactly by the frontier search (see the module comment), optionally
+ * among plans of exactly `count` columns. Ties keep the first plan found in a fixed order:
+ * deterministic.
+ * @param model rows, columns and optionally a known plan `start`
+ * @param [options.duals=calcDualPrices(...)] dual prices
+ * @param [options.count] fix the number of columns
+ * @param [options.deadline] `Date.now()` limit
+ * @param [options.maxStates=4000000] state budget
+ * @param [options.beamWidth=64] beam width of the first-plan search
+ * @returns `optimal` with the best plan (the known one when nothing better exists), `infeasible`
+ *   when no plan exists, or `time_limit` with the best plan known and the proven bound (`error`
+ *   when the order spans more than 64 positions, or it stopped with no plan known)
+ */
+export function solveFrontier(model: Pick<ComponentModel, 'rows' | 'columns' | 'start'>, options: FrontierOptions = {}): FrontierAnswer {
+  const { rows, columns } = model;
+  const order = options.order ?? orderRowsForFrontier(rows, columns);
+  const span = order.span;
+  const maxStates = options.maxStates ?? 4_000_000;
+  const deadline = options.deadline ?? Infinity;
+  const count = options.count;
+  const planValue = (plan: readonly number[]): number => plan.reduce((s, j) => s + columns[j]!.cost, 0);
+  let incumbent: number[] | null = model.start !== undefined ? model.start.slice() : null;
+  let upper = incumbent !== null ? planValue(incumbent) : Infinity;
+  if (options.upper !== undefined && options.upper < upper) { upper = options.upper; incumbent = null; }
+  const upperIn = upper;
+  const base = { states: 0, expanded: 0, span, rootBound: -Infinity, improved: false };
+  if (rows === 0) return { ...base, status: count === undefined || count === 0 ? 'optimal' : 'infeasible', chosen: [], bound: 0, rootBound: 0 };
+  if (span > FRONTIER_MAX_SPAN) {
+    return { ...base, status: 'error', chosen: [], bound: -Infinity, message: `frontier search: the row order spans ${span} positions, more than ${FRONTIER_MAX_SPAN}` };
+  }
+  let y: Float64Array, mu: number;
+  if (options.duals !== undefined) {
+    mu = count !== undefined ? options.countPrice ?? 0 : 0;
+    y = repairDualPrices(rows, columns, options.duals, mu);
+  } else {
+    const d = calcDualPrices(rows, columns, { ...(Number.isFinite(upper) ? { upper } : {}), ...(count !== undefined ? { count } : {}) });
+    y = d.prices; mu = d.countPrice;
+  }
+  let Y = count !== undefined ? mu * count : 0;
+  for (let r = 0; r < rows; r++) Y += y[r]!;
+  base.rootBound = Y;
+  const weights = count !== undefined ? Float64Array.from(options.countWeights ?? calcSizeWeights(rows, columns)) : new Float64Array(rows);
+
+  // columns by lowest position, masks of their other rows relative to it, reduced costs
+  const pos = order.position;
+  const n = columns.length;
+  const fc: FrontierColumns = {
+    low: new Int32Array(n), mLo: new Int32Array(n), mHi: new Int32Array(n),
+    rc: new Float64Array(n), w: new Float64Array(n), size: new Int32Array(n),
+  };
+  for (let j = 0; j < n; j++) {
+    const c = columns[j]!;
+    let l = Infinity;
+    for (const r of c.rows) if (pos[r]! < l) l = pos[r]!;
+    let lo = 0, hi = 0, s = 0, w = 0;
+    for (const r of c.rows) {
+      s += y[r]!;
+      w += weights[r]!;
+      const b = pos[r]! - l - 1;
+      if (b < 0) continue;
+      if (b < 32) lo |= 1 << b; else hi |= 1 << (b - 32);
+    }
+    fc.low[j] = l; fc.mLo[j] = lo; fc.mHi[j] = hi; fc.w[j] = w; fc.size[j] = c.rows.length;
+    fc.rc[j] = Math.max(0, c.cost - mu - s);
+  }
+  let W0 = 0;
+  for (let r = 0; r < rows; r++) W0 += weights[r]!;
+  const search: SearchSetup = { rows, count: count ?? -1, fc, W0, deadline };
+
+  // a first plan by beam search over the same states (best `beamWidth` keys per position)
+  const beamWidth = options.beamWidth ?? 64;
+  if (beamWidth > 0 && Y < upper - TOL) {
+    const plan = beamSearch(search, makeBuckets(rows, fc, (j) => Y + fc.rc[j]! < upper - TOL), beamWidth);
+    if (plan !== null) {
+      const v = planValue(plan);
+      if (v < upper - TOL) { upper = v; incumbent = plan; }
+    }
+  }
+  const result = aStar(search, upper - Y - TOL, maxStates);
+  const done = { ...base, states: result.states, expanded: result.expanded };
+  if (result.plan !== null) {
+    const plan = result.plan.sort((a, b) => a - b);
+    return { ...done, status: 'optimal', chosen: plan, bound: planValue(plan), improved: true };
+  }
+  const improved = upper < upperIn;
+  if (result.stopped === null) {
+    // every state explored: the known plan (if any) is optimal; none means no plan exists
+    if (incumbent !== null) return { ...done, status: 'optimal', chosen: incumbent.sort((a, b) => a - b), bound: upper, improved };
+    if (Number.isFinite(upper)) return { ...done, status: 'optimal', chosen: [], bound: upper, improved, message: 'no plan better than the known value' };
+    return { ...done, status: 'infeasible', chosen: [], bound: Infinity };
+  }
+  const bound = Math.min(upper, Y + result.openKey);
+  const why = result.stopped === 'time' ? 'its time limit' : `${maxStates} states`;
+  if (incumbent === null) return { ...done, status: 'error', chosen: [], bound, improved, message: `frontier search stopped at ${why} without a plan` };
+  return { ...done, status: 'time_limit', chosen: incumbent.sort((a, b) => a - b), bound, improved, message: `frontier search stopped at ${why}` };
+}
+
+interface SearchSetup {
+  rows: number;
+  /** Exact number of columns, −1 when free. */
+  count: number;
+  fc: FrontierColumns;
+  /** Weight of all rows. */
+  W0: number;
+  deadline: number;
+}
+
+/** Shifts a 64-bit window (lo, hi) after covering more rows: returns [positions advanced, lo, hi]. */
+function advance(v: number, lo: number, hi: number, rows: number, out: Int32Array): void {
+  const t = lo === -1 ? 32 + trailingOnes(hi) : trailingOnes(lo);
+  const sh = t + 1;
+  if (sh >= 64) { lo = 0; hi = 0; } else if (sh >= 32) { lo = hi >>> (sh - 32); hi = 0; } else { lo = (lo >>> sh) | (hi << (32 - sh)); hi = hi >>> sh; }
+  let nv = v + sh;
+  if (nv >= rows) { nv = rows; lo = 0; hi = 0; }
+  out[0] = nv; out[1] = lo; out[2] = hi;
+}
+
+/** Can a state with `used` columns, `left` uncovered rows of weight `weight` still end with exactly `count` columns? */
+function countFits(count: number, used: number, left: number, weight: number): boolean {
+  if (count < 0) return true;
+  const rest = count - used;
+  return rest >= 0 && rest <= left && rest >= Math.ceil(weight - 1e-9);
+}
+
+/**
+ * A* over the frontier states with keys Σ reduced cost (< cutoff). Returns the first full plan
+ * taken from the queue, or why it stopped and the least open key.
+ */
+function aStar(setup: SearchSetup, cutoff: number, maxStates: number): { plan: number[] | null; stopped: 'time' | 'states' | null; openKey: number; states: number; expanded: number } {
+  const { rows, count, fc, W0, deadline } = setup;
+  const { mLo, mHi, rc, w, size } = fc;
+  const { start: bStart, cols: bCols } = makeBuckets(rows, fc, (j) => rc[j]! < cutoff);
+  // state store (growable typed arrays) and an open-addressing hash table on (v, lo, hi, used)
+  let cap = 1 << 14;
+  let sV = new Int32Array(cap), sLo = new Int32Array(cap), sHi = new Int32Array(cap), sUsed = new Int32Array(cap), sLeft = new Int32Array(cap);
+  let sR = new Float64Array(cap), sW = new Float64Array(cap), sPar = new Int32Array(cap), sCol = new Int32Array(cap);
+  let sClosed = new Uint8Array(cap);
+  let states = 0;
+  let tabBits = 15;
+  let tab = new Int32Array(1 << tabBits).fill(-1);
+  const hash = (v: number, lo: number, hi: number, used: number): number => {
+    let h = Math.imul(v ^ 0x27d4eb2d, 0x9e3779b1) ^ Math.imul(lo, 0x85ebca77) ^ Math.imul(hi ^ 0x165667b1, 0xc2b2ae3d) ^ Math.imul(used, 0x1b873593);
+    h ^= h >>> 15; h = Math.imul(h, 0x2c1b3c6d); h ^= h >>> 12;
+    return h >>> (32 - tabBits);
+  };
+  const grow = (): void => {
+    cap *= 2;
+    const g32 = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => { const b = new Int32Array(cap); b.set(a); return b; };
+    const g64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => { const b = new Float64Array(cap); b.set(a); return b; };
+    sV = g32(sV); sLo = g32(sLo); sHi = g32(sHi); sUsed = g32(sUsed); sLeft = g32(sLeft); sPar = g32(sPar); sCol = g32(sCol);
+    sR = g64(sR); sW = g64(sW);
+    const c = new Uint8Array(cap); c.set(sClosed); sClosed = c;
+  };
+  const rehash = (): void => {
+    tabBits++;
+    tab = new Int32Array(1 << tabBits).fill(-1);
+    const m = (1 << tabBits) - 1;
+    for (let i = 0; i < states; i++) {
+      let h = hash(sV[i]!, sLo[i]!, sHi[i]!, sUsed[i]!);
+      while (tab[h] !== -1) h = (h + 1) & m;
+      tab[h] = i;
+    }
+  };
+  // binary heap of (key, state) ordered by key, then state index
+  let hCap = 1 << 14;
+  let hKey = new Float64Array(hCap), hIdx = new Int32Array(hCap);
+  let hSize = 0;
+  const less = (a: number, b: number): boolean => hKey[a]! < hKey[b]! || (hKey[a] === hKey[b] && hIdx[a]! < hIdx[b]!);
+  const swap = (a: number, b: number): void => {
+    const k = hKey[a]!; hKey[a] = hKey[b]!; hKey[b] = k;
+    const i = hIdx[a]!; hIdx[a] = hIdx[b]!; hIdx[b] = i;
+  };
+  const push = (key: number, idx: number): void => {
+    if (hSize === hCap) {
+      hCap *= 2;
+      const k = new Float64Array(hCap); k.set(hKey); hKey = k;
+      const i = new Int32Array(hCap); i.set(hIdx); hIdx = i;
+    }
+    let c = hSize++;
+    hKey[c] = key; hIdx[c] = idx;
+    while (c > 0) { const p = (c - 1) >> 1; if (!less(c, p)) break; swap(c, p); c = p; }
+  };
+  const pop = (): void => {
+    hSize--;
+    if (hSize === 0) return;
+    hKey[0] = hKey[hSize]!; hIdx[0] = hIdx[hSize]!;
+    let c = 0;
+    for (;;) {
+      const l = 2 * c + 1, r = l + 1;
+      let m = c;
+      if (l < hSize && less(l, m)) m = l;
+      if (r < hSize && less(r, m)) m = r;
+      if (m === c) break;
+      swap(c, m); c = m;
+    }
+  };
+  const addState = (v: number, lo: number, hi: number, used: number, left: number, r: number, wt: number, par: number, col: number): void => {
+    const m = (1 << tabBits) - 1;
+    let h = hash(v, lo, hi, used);
+    for (;;) {
+      const i = tab[h]!;
+      if (i === -1) break;
+      if (sV[i] === v && sLo[i] === lo && sHi[i] === hi && sUsed[i] === used) {
+        if (!sClosed[i] && r < sR[i]!) { sR[i] = r; sPar[i] = par; sCol[i] = col; push(r, i); }
+        return;
+      }
+      h = (h + 1) & m;
+    }
+    if (states === cap) grow();
+    const i = states++;
+    sV[i] = v; sLo[i] = lo; sHi[i] = hi; sUsed[i] = used; sLeft[i] = left; sR[i] = r; sW[i] = wt; sPar[i] = par; sCol[i] = col; sClosed[i] = 0;
+    tab[h] = i;
+    if (states * 2 > 1 << tabBits) rehash();
+    push(r, i);
+  };
+
+  const next = new Int32Array(3);
+  if (countFits(count, 0, rows, W0)) addState(0, 0, 0, 0, rows, 0, W0, -1, -1);
+  let expanded = 0;
+  let stopped: 'time' | 'states' | null = null;
+  while (hSize > 0) {
+    const idx = hIdx[0]!;
+    if (sClosed[idx]) { pop(); continue; }
+    if (sV[idx] === rows) {
+      const plan: number[] = [];
+      for (let i = idx; sPar[i]! >= 0; i = sPar[i]!) plan.push(sCol[i]!);
+      return { plan, stopped: null, openKey: sR[idx]!, states, expanded };
+    }
+    if ((expanded & 1023) === 0 && expanded > 0 && Date.now() > deadline) { stopped = 'time'; break; }
+    if (states >= maxStates) { stopped = 'states'; break; }
+    pop();
+    sClosed[idx] = 1;
+    expanded++;
+    const v = sV[idx]!, lo = sLo[idx]!, hi = sHi[idx]!, r = sR[idx]!, used = sUsed[idx]! + 1, left = sLeft[idx]!, wt = sW[idx]!;
+    for (let k = bStart[v]!, end = bStart[v + 1]!; k < end; k++) {
+      const j = bCols[k]!;
+      if ((mLo[j]! & lo) !== 0 || (mHi[j]! & hi) !== 0) continue;
+      const nr = r + rc[j]!;
+      if (nr >= cutoff) continue;
+      const nLeft = left - size[j]!, nW = wt - w[j]!;
+      if (count >= 0 && !countFits(count, used, nLeft, nW)) continue;
+      advance(v, lo | mLo[j]!, hi | mHi[j]!, rows, next);
+      addState(next[0]!, next[1]!, next[2]!, count >= 0 ? used : 0, nLeft, nr, nW, idx, j);
+    }
+  }
+  while (hSize > 0 && sClosed[hIdx[0]!]) pop();
+  return { plan: null, stopped, openKey: hSize > 0 ? hKey[0]! : Infinity, states, expanded };
+}
+
+/**
+ * Beam search over the frontier states: positions in order, the `width` states of least key at
+ * each position expanded, duplicates merged. Returns a plan (column indices) or null.
+ */
+function beamSearch(setup: SearchSetup, buckets: Buckets, width: number): number[] | null {
+  const { rows, count, fc, W0, deadline } = setup;
+  const { mLo, mHi, rc, w, size } = fc;
+  interface Node { lo: number; hi: number; used: number; left: number; wt: number; r: number; prev: Node | null; col: number }
+  const at: Node[][] = Array.from({ length: rows + 1 }, () => []);
+  at[0]!.push({ lo: 0, hi: 0, used: 0, left: rows, wt: W0, r: 0, prev: null, col: -1 });
+  const next = new Int32Array(3);
+  for (let v = 0; v < rows; v++) {
+    const list = at[v]!;
+    if (list.length === 0) continue;
+    if (Date.now() > deadline) return null;
+    list.sort((a, b) => a.r - b.r);
+    const seen = new Set<string>();
+    let kept = 0;
+    for (const s of list) {
+      if (kept >= width) break;
+      const key = `${s.lo},${s.hi},${s.used}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      kept++;
+      for (let k = buckets.start[v]!, end = buckets.start[v + 1]!; k < end; k++) {
+        const j = buckets.cols[k]!;
+        if ((mLo[j]! & s.lo) !== 0 || (mHi[j]! & s.hi) !== 0) continue;
+        const used = s.used + 1, left = s.left - size[j]!, wt = s.wt - w[j]!;
+        if (count >= 0 && !countFits(count, used, left, wt)) continue;
+        advance(v, s.lo | mLo[j]!, s.hi | mHi[j]!, rows, next);
+        at[next[0]!]!.push({ lo: next[1]!, hi: next[2]!, used: count >= 0 ? used : 0, left, wt, r: s.r + rc[j]!, prev: s, col: j });
+      }
+    }
+    at[v] = [];
+  }
+  const goals = at[rows]!;
+  if (goals.length === 0) return null;
+  let best = goals[0]!;
+  for (const g of goals) if (g.r < best.r) best = g;
+  const plan: number[] = [];
+  for (let s: Node | null = best; s !== null && s.col >= 0; s = s.prev) plan.push(s.col);
+  return plan.sort((a, b) => a - b);
+}
