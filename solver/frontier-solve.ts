@@ -103,7 +103,7 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
   const engine = options.engine;
   const order = options.order ?? orderRowsForFrontier(model.rows, model.columns);
   const useFrontier = maxStates > 0 && order.span <= FRONTIER_MAX_SPAN;
-  const secondsLeft = (): number => Math.max(0.01, (deadline - Date.now()) / 1000);
+  const secondsLeft = (): number => Math.min(1e6, Math.max(0.01, (deadline - Date.now()) / 1000));
   const planValue = (plan: readonly number[]): number => plan.reduce((s, j) => s + model.columns[j]!.cost, 0);
   const out: DenseAnswer = { status: 'optimal', chosen: [], bound: -Infinity, span: order.span, rootBound: -Infinity, states: 0, counts: [] };
   let plan: number[] | null = model.start !== undefined && isPartition(model, model.start) ? model.start.slice() : null;
@@ -208,8 +208,18 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
     };
     const ks: number[] = [];
     const kUp = Math.min(model.rows, Math.max(kMin, Math.ceil(lp.columnsUsed - 1e-9)));
-    for (let k = kUp; k <= model.rows; k++) { if (boundOf(k) >= upper - FRONTIER_TOL) break; beam(k); ks.push(k); }
-    for (let k = Math.min(kUp - 1, Math.floor(lp.columnsUsed + 1e-9)); k >= kMin; k--) { if (boundOf(k) >= upper - FRONTIER_TOL) break; beam(k); ks.push(k); }
+    // a scan cut short by the clock leaves counts unexamined: only the LP bound holds for them
+    let scanned = true;
+    for (let k = kUp; k <= model.rows; k++) {
+      if (Date.now() > deadline) { scanned = false; break; }
+      if (boundOf(k) >= upper - FRONTIER_TOL) break;
+      beam(k); ks.push(k);
+    }
+    for (let k = Math.min(kUp - 1, Math.floor(lp.columnsUsed + 1e-9)); k >= kMin; k--) {
+      if (Date.now() > deadline) { scanned = false; break; }
+      if (boundOf(k) >= upper - FRONTIER_TOL) break;
+      beam(k); ks.push(k);
+    }
     ks.sort((a, b) => boundOf(a) - boundOf(b) || a - b);
 
     const settle = (k: number, report: CountReport): void => {
@@ -276,8 +286,10 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
       report.ms = Date.now() - tk;
     }
     const open = out.counts.filter((c) => !c.resolved);
-    const bound = open.length === 0 ? Infinity : Math.min(...open.map((c) => c.bound));
-    return finish(bound, open.length === 0, open.length > 0 ? `column counts ${open.map((c) => c.count).join(', ')} left open` : undefined);
+    // every count's plans cost at least the LP relaxation
+    const bound = Math.max(root.bound, Math.min(scanned ? Infinity : root.bound, ...open.map((c) => c.bound)));
+    const settled = open.length === 0 && scanned;
+    return finish(bound, settled, settled ? undefined : `column counts ${open.map((c) => c.count).join(', ')}${scanned ? '' : ' and others'} left open`);
   } finally {
     relax?.dispose();
   }

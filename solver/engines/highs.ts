@@ -72,7 +72,7 @@ export function makeHighsEngine(highs: Highs, options: HighsEngineOptions = {}):
         integrality: new Int32Array(numCols).fill(1) as unknown as Int32Array,
       });
       try {
-        lp.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: absGap, time_limit: model.timeLimitSec });
+        lp.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: absGap, time_limit: Number.isFinite(model.timeLimitSec) ? model.timeLimitSec : 1e9 });
         if (model.cutoff !== undefined && Number.isFinite(model.cutoff)) lp.options.set({ objective_bound: model.cutoff });
         if (model.start !== undefined) {
           const x = new Float64Array(numCols);
@@ -130,6 +130,7 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
   lp.options.set({ output_flag: false });
   let unitNow = false;
   let disposed = false;
+  let spentSec = 0;
   return {
     solve(options): RelaxationAnswer | null {
       if (disposed) return null;
@@ -140,11 +141,16 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
       }
       if (options.count !== undefined) lp.changeRowBounds(model.rows, options.count, options.count);
       else lp.changeRowBounds(model.rows, 0, numCols);
-      if (options.timeLimitSec !== undefined) lp.options.set({ time_limit: Math.max(0.01, options.timeLimitSec) });
+      // HiGHS counts its time limit over all runs of a model: add the time already spent
+      const limit = options.timeLimitSec !== undefined && Number.isFinite(options.timeLimitSec) ? Math.max(0.01, options.timeLimitSec) : 1e9;
+      lp.options.set({ time_limit: spentSec + limit });
+      const t0 = Date.now();
       try {
         lp.run();
       } catch {
         return null;
+      } finally {
+        spentSec += (Date.now() - t0) / 1000;
       }
       if (lp.getModelStatus() !== highs.constants.modelStatus.optimal) return null;
       const sol = lp.getSolution();

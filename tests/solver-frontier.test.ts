@@ -1,0 +1,291 @@
+/**
+ * The frontier solver (solver/frontier.ts, solver/frontier-solve.ts) against exact references:
+ * the subset dynamic program, a subset dynamic program with a column count, HiGHS alone and
+ * exhaustive enumeration; each path forced in turn (quick search, count split with the frontier
+ * search only, count split with HiGHS only, pruning by a known plan, state and time budgets).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { calcDualPrices, orderRowsForFrontier, repairDualPrices, solveFrontier } from '../solver/frontier.js';
+import { solveDenseComponent } from '../solver/frontier-solve.js';
+import { solvePartition, solveSmallComponent, type ComponentModel, type PartitionEngine } from '../solver/partition.js';
+import { enumerateCandidates } from '../solver/candidates.js';
+import { solveByEnumeration } from '../solver/reference.js';
+import { loadEngines, solveStreetOffice, type Engines } from '../solver/solve.js';
+import { verifyPartition } from '../solver/verify.js';
+import { makeRandomProblem, makeRng, seedFromName } from './helpers/random-problem.js';
+
+let engines: Engines;
+beforeAll(async () => { engines = await loadEngines(); });
+
+type Model = Pick<ComponentModel, 'rows' | 'columns'>;
+
+/**
+ * A random component: rows on a line, columns = random sets of 1–5 rows within a window of 8
+ * (local, like connected groups; [window=8]), costs 1 per column plus up to 0.6 (a station weight
+ * that dominates: the LP relaxation is weak). Singletons for all rows unless `holes` (half, and
+ * fewer other columns: some components have no partition).
+ */
+function makeModel(seed: number, rows: number, options: { extra?: number; holes?: boolean; window?: number } = {}): Model {
+  const rnd = makeRng(seed);
+  const seen = new Set<string>();
+  const columns: Model['columns'] = [];
+  const add = (set: number[]): void => {
+    const rowsOf = [...new Set(set)].sort((a, b) => a - b);
+    const key = rowsOf.join(',');
+    if (seen.has(key)) return;
+    seen.add(key);
+    columns.push({ rows: rowsOf, cost: Math.round((1 + 0.6 * rnd() + 0.15 * rowsOf.length * rnd()) * 1e9) / 1e9 });
+  };
+  for (let r = 0; r < rows; r++) if (!options.holes || rnd() < 0.5) add([r]);
+  const extra = options.extra ?? (options.holes ? rows : rows * 6);
+  const window = options.window ?? 8;
+  for (let k = 0; k < extra; k++) {
+    const first = Math.floor(rnd() * rows);
+    const size = 2 + Math.floor(rnd() * 4);
+    const set = [first];
+    for (let i = 1; i < size; i++) set.push(Math.min(rows - 1, first + Math.floor(rnd() * window)));
+    add(set);
+  }
+  return { rows, columns };
+}
+
+const value = (m: Model, plan: readonly number[]): number => plan.reduce((s, j) => s + m.columns[j]!.cost, 0);
+const isPartition = (m: Model, plan: readonly number[]): boolean => {
+  const hit = new Uint8Array(m.rows);
+  for (const j of plan) for (const r of m.columns[j]!.rows) { if (hit[r]) return false; hit[r] = 1; }
+  return hit.every((h) => h === 1);
+};
+
+/** Least cost of a partition with exactly `count` columns (subset DP with a count), Infinity when none. */
+function bestWithCount(m: Model, count: number): number {
+  const full = (1 << m.rows) - 1;
+  const masks = m.columns.map((c) => c.rows.reduce((s, r) => s | (1 << r), 0));
+  const memo = new Map<number, number>();
+  const f = (mask: number, left: number): number => {
+    if (mask === full) return left === 0 ? 0 : Infinity;
+    if (left <= 0) return Infinity;
+    const key = mask * 64 + left;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let low = 0;
+    while (mask & (1 << low)) low++;
+    let best = Infinity;
+    m.columns.forEach((c, j) => {
+      if (!(masks[j]! & (1 << low)) || (masks[j]! & mask)) return;
+      best = Math.min(best, c.cost + f(mask | masks[j]!, left - 1));
+    });
+    memo.set(key, best);
+    return best;
+  };
+  return f(0, count);
+}
+
+describe('frontier search equals the subset dynamic program', () => {
+  const name = 'solveFrontier equals solveSmallComponent on 300 random components';
+  it(name, () => {
+    const base = seedFromName(name);
+    let feasible = 0, infeasible = 0;
+    for (let k = 0; k < 300; k++) {
+      const m = makeModel(base + k, 4 + (k % 13), { holes: k % 5 === 0 });
+      const ref = solveSmallComponent(m);
+      const a = solveFrontier(m, { beamWidth: k % 2 === 0 ? 64 : 0 });
+      if (ref === null) {
+        expect(a.status, `instance ${k}`).toBe('infeasible');
+        infeasible++;
+        continue;
+      }
+      expect(a.status, `instance ${k}`).toBe('optimal');
+      expect(isPartition(m, a.chosen), `instance ${k}`).toBe(true);
+      expect(value(m, a.chosen), `instance ${k}`).toBeCloseTo(value(m, ref), 9);
+      feasible++;
+    }
+    expect(feasible).toBeGreaterThan(200);
+    expect(infeasible).toBeGreaterThan(5);
+  });
+
+  it('with a fixed column count it equals a subset DP with a count, and the bound holds', () => {
+    const base = seedFromName('frontier with a column count');
+    let tried = 0, none = 0;
+    for (let k = 0; k < 80; k++) {
+      const m = makeModel(base + k, 6 + (k % 7));
+      for (let count = 1; count <= m.rows; count++) {
+        const ref = bestWithCount(m, count);
+        const d = calcDualPrices(m.rows, m.columns, { count });
+        const a = solveFrontier(m, { count, duals: d.prices, countPrice: d.countPrice, beamWidth: count % 2 === 0 ? 16 : 0 });
+        tried++;
+        if (ref === Infinity) { expect(a.status, `instance ${k} count ${count}`).toBe('infeasible'); none++; continue; }
+        expect(a.status).toBe('optimal');
+        expect(a.chosen.length).toBe(count);
+        expect(value(m, a.chosen)).toBeCloseTo(ref, 9);
+        // the Lagrangian bound with the count is a lower bound of the best plan of that count
+        expect(d.bound).toBeLessThanOrEqual(ref + 1e-9);
+        expect(a.rootBound).toBeLessThanOrEqual(ref + 1e-9);
+      }
+    }
+    expect(tried).toBeGreaterThan(500);
+    expect(none).toBeGreaterThan(50);
+  });
+
+  it('prunes by a known plan: same optimum, fewer states; a known optimum is returned as proven', () => {
+    const base = seedFromName('frontier pruning');
+    let fewer = 0;
+    for (let k = 0; k < 60; k++) {
+      const m = makeModel(base + k, 14 + (k % 3), { extra: 120 });
+      const ref = solveSmallComponent(m)!;
+      const opt = value(m, ref);
+      const free = solveFrontier(m, { beamWidth: 0 });
+      // a slightly worse known value: the search may keep only states below it
+      const pruned = solveFrontier(m, { beamWidth: 0, upper: opt + 0.05 });
+      expect(pruned.status).toBe('optimal');
+      expect(value(m, pruned.chosen)).toBeCloseTo(opt, 9);
+      expect(pruned.states).toBeLessThanOrEqual(free.states);
+      if (pruned.states < free.states) fewer++;
+      // the optimum itself as the start: nothing better exists, the start comes back proven
+      const proven = solveFrontier({ ...m, start: ref }, { beamWidth: 0 });
+      expect(proven.status).toBe('optimal');
+      expect(proven.improved).toBe(false);
+      expect(proven.chosen).toEqual([...ref].sort((a, b) => a - b));
+      expect(proven.bound).toBeCloseTo(opt, 9);
+      // a known value below the optimum: no plan, proven
+      const below = solveFrontier(m, { beamWidth: 0, upper: opt - 1e-6 });
+      expect(below.status).toBe('optimal');
+      expect(below.chosen).toEqual([]);
+      expect(below.improved).toBe(false);
+    }
+    expect(fewer).toBeGreaterThan(30);
+  });
+
+  it('stops at its state budget with a checked plan and a valid bound', () => {
+    const base = seedFromName('frontier budget');
+    let stopped = 0;
+    for (let k = 0; k < 30; k++) {
+      const m = makeModel(base + k, 16, { extra: 200 });
+      const opt = value(m, solveSmallComponent(m)!);
+      const a = solveFrontier(m, { maxStates: 40, beamWidth: 8 });
+      if (a.status === 'optimal') { expect(value(m, a.chosen)).toBeCloseTo(opt, 9); continue; }
+      stopped++;
+      expect(a.status).toBe('time_limit');
+      expect(isPartition(m, a.chosen)).toBe(true);
+      expect(a.bound).toBeLessThanOrEqual(opt + 1e-9);
+      expect(a.bound).toBeGreaterThanOrEqual(a.rootBound - 1e-9);
+      expect(value(m, a.chosen)).toBeGreaterThanOrEqual(opt - 1e-9);
+    }
+    expect(stopped).toBeGreaterThan(10);
+  });
+
+  it('prices are feasible after repair and bound the optimum; the row order is a permutation with its span', () => {
+    const base = seedFromName('prices and order');
+    for (let k = 0; k < 40; k++) {
+      const m = makeModel(base + k, 10 + (k % 7));
+      const rnd = makeRng(base + k);
+      const wild = Float64Array.from({ length: m.rows }, () => rnd() * 3 - 1);
+      const y = repairDualPrices(m.rows, m.columns, wild);
+      for (const c of m.columns) expect(c.rows.reduce((s, r) => s + y[r]!, 0)).toBeLessThanOrEqual(c.cost + 1e-12);
+      const opt = value(m, solveSmallComponent(m)!);
+      expect(y.reduce((s, v) => s + v, 0)).toBeLessThanOrEqual(opt + 1e-9);
+      expect(calcDualPrices(m.rows, m.columns).bound).toBeLessThanOrEqual(opt + 1e-9);
+      const o = orderRowsForFrontier(m.rows, m.columns);
+      expect([...o.order].sort((a, b) => a - b)).toEqual(Array.from({ length: m.rows }, (_, i) => i));
+      o.order.forEach((r, i) => expect(o.position[r]).toBe(i));
+      const span = Math.max(...m.columns.map((c) => Math.max(...c.rows.map((r) => o.position[r]!)) - Math.min(...c.rows.map((r) => o.position[r]!))));
+      expect(o.span).toBe(span);
+    }
+  });
+});
+
+describe('solveDenseComponent (count split) equals the exact references', () => {
+  /** HiGHS for the LP only: its integer program refuses, so only the frontier searches can settle a count. */
+  const lpOnly = (): PartitionEngine => ({
+    name: 'lp-only',
+    relax: (m) => engines.highs.relax!(m),
+    solve: () => ({ status: 'error', chosen: [], bound: -Infinity, message: 'no integer program here' }),
+  });
+
+  it('every path gives the optimum on 120 random components', () => {
+    const base = seedFromName('dense paths');
+    const paths = { quick: 0, frontier: 0, engine: 0 };
+    for (let k = 0; k < 120; k++) {
+      const m = makeModel(base + k, 8 + (k % 9), { holes: k % 7 === 0 });
+      const ref = solveSmallComponent(m);
+      const variants = [
+        { label: 'default', a: solveDenseComponent(m, { engine: engines.highs }) },
+        { label: 'split, frontier only', a: solveDenseComponent(m, { engine: lpOnly(), quickStates: 0 }) },
+        { label: 'split, HiGHS only', a: solveDenseComponent(m, { engine: engines.highs, quickStates: 0, maxStates: 0 }) },
+        { label: 'no LP', a: solveDenseComponent(m, { quickStates: 0 }) },
+      ];
+      for (const { label, a } of variants) {
+        if (ref === null) { expect(a.status, `instance ${k} ${label}`).toBe('infeasible'); continue; }
+        expect(a.status, `instance ${k} ${label}: ${a.message}`).toBe('optimal');
+        expect(isPartition(m, a.chosen)).toBe(true);
+        expect(value(m, a.chosen), `instance ${k} ${label}`).toBeCloseTo(value(m, ref), 9);
+        expect(a.bound).toBeCloseTo(value(m, ref), 9);
+      }
+      if (ref === null) continue;
+      if (variants[0]!.a.counts.length === 0) paths.quick++;
+      for (const c of variants[1]!.a.counts) if (c.by === 'frontier') paths.frontier++;
+      for (const c of variants[2]!.a.counts) if (c.by === 'highs') paths.engine++;
+      // the LP bound never exceeds the optimum
+      expect(variants[2]!.a.rootBound).toBeLessThanOrEqual(value(m, ref) + 1e-9);
+    }
+    // each path did real work somewhere
+    expect(paths.quick).toBeGreaterThan(10);
+    expect(paths.frontier).toBeGreaterThan(20);
+    expect(paths.engine).toBeGreaterThan(20);
+  });
+
+  it('honours its deadline and reports a valid bound when it stops', () => {
+    const m = makeModel(seedFromName('dense deadline'), 100, { extra: 5000, window: 40 });
+    const t0 = Date.now();
+    const singles = m.columns.flatMap((c, j) => (c.rows.length === 1 ? [j] : []));
+    const a = solveDenseComponent({ ...m, start: singles }, { engine: lpOnlyFor(engines), deadline: Date.now() + 300, quickStates: 0 });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(a.status).toBe('time_limit');
+    expect(isPartition(m, a.chosen)).toBe(true);
+    expect(a.bound).toBeLessThanOrEqual(value(m, a.chosen) + 1e-9);
+    expect(a.bound).toBeGreaterThanOrEqual(a.rootBound - 1e-6);
+  });
+});
+
+function lpOnlyFor(e: Engines): PartitionEngine {
+  return { name: 'lp-only', relax: (m) => e.highs.relax!(m), solve: () => ({ status: 'error', chosen: [], bound: -Infinity }) };
+}
+
+describe('street offices through the frontier solver', () => {
+  it('equals exhaustive enumeration when every component above one committee is forced through it', () => {
+    const base = seedFromName('forced through the frontier solver');
+    let merged = 0;
+    for (let k = 0; k < 80; k++) {
+      const problem = makeRandomProblem({ seed: base + k, committees: 5 + (k % 8), cap: 2 + (k % 4), locks: k % 4 === 0, households: [500, 6000] });
+      const ref = solveByEnumeration(problem);
+      const r = solveStreetOffice(problem, engines, { smallComponentRows: 1 });
+      if (ref.objective === Infinity) { expect(r.status, `instance ${k}`).toBe('infeasible'); continue; }
+      expect(r.status, `instance ${k}`).toBe('optimal');
+      expect(r.objective, `instance ${k}`).toBeCloseTo(ref.objective, 7);
+      expect(verifyPartition(problem, r.groups)).toEqual([]);
+      // the same street office's components really went through the frontier solver
+      const { candidates } = enumerateCandidates(problem);
+      const out = solvePartition(problem.committees.length, candidates, engines.highs, { smallComponentRows: 1 });
+      expect(out.objective).toBeCloseTo(r.objective, 9);
+      if (out.dense.length > 0) merged++;
+    }
+    expect(merged).toBeGreaterThan(40);
+  });
+
+  it('agrees with HiGHS alone on 40 dense street offices of 20–60 committees', () => {
+    const base = seedFromName('frontier vs highs on dense offices');
+    let dense = 0;
+    for (let k = 0; k < 40; k++) {
+      const problem = makeRandomProblem({ seed: base + k, committees: 20 + (k % 5) * 10, cap: 3 + (k % 3), households: [500, 5000] });
+      const a = solveStreetOffice(problem, engines);
+      const b = solveStreetOffice(problem, engines, { frontierStates: 0 });
+      expect(a.status, `instance ${k}`).toBe('optimal');
+      expect(b.status, `instance ${k}`).toBe('optimal');
+      expect(a.objective, `instance ${k}`).toBeCloseTo(b.objective, 6);
+      expect(verifyPartition(problem, a.groups)).toEqual([]);
+      const { candidates } = enumerateCandidates(problem);
+      const out = solvePartition(problem.committees.length, candidates, engines.highs);
+      if (out.dense.length > 0) dense++;
+    }
+    expect(dense).toBeGreaterThan(20);
+  });
+});
