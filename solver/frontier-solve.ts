@@ -23,7 +23,7 @@ export interface DenseOptions {
   engine?: PartitionEngine;
   /** `Date.now()` after which the solve stops. [none] */
   deadline?: number;
-  /** State budget of each frontier search (0: no frontier search). [1000000] */
+  /** State budget of each frontier search (0: no frontier search). [200000] */
   maxStates?: number;
   /** Row order (from `orderRowsForFrontier`). [computed] */
   order?: FrontierOrder;
@@ -92,13 +92,13 @@ function isPartition(model: Pick<ComponentModel, 'rows' | 'columns'>, plan: read
  * @param model rows, columns, optionally a known plan `start`
  * @param [options.engine] LP relaxation and integer programs per count
  * @param [options.deadline] `Date.now()` limit
- * @param [options.maxStates=1000000] state budget of each frontier search
+ * @param [options.maxStates=200000] state budget of each frontier search
  * @param [options.beamWidth=64] beam width
  * @returns `optimal`, `infeasible`, `time_limit` (best plan, proven bound) or `error`
  */
 export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'columns' | 'start'>, options: DenseOptions = {}): DenseAnswer {
   const deadline = options.deadline ?? Infinity;
-  const maxStates = options.maxStates ?? 1_000_000;
+  const maxStates = options.maxStates ?? 200_000;
   const beamWidth = options.beamWidth ?? 64;
   const engine = options.engine;
   const order = options.order ?? orderRowsForFrontier(model.rows, model.columns);

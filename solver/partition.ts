@@ -84,7 +84,7 @@ export interface PartitionOptions {
   /**
    * Larger components go to the frontier solver (`solveDenseComponent`: column-count split, frontier
    * search, the engine per count) with this state budget per search; 0 sends them to the engine
-   * alone, as does `smallComponentRows: 0`. [1000000]
+   * alone, as does `smallComponentRows: 0`. [200000]
    */
   frontierStates?: number;
 }
@@ -258,7 +258,7 @@ export function solvePartition(n: number, candidates: readonly Candidate[], engi
   const t0 = Date.now();
   const limitMs = options.timeLimitMs ?? 60_000;
   const smallRows = Math.min(20, options.smallComponentRows ?? 16);
-  const frontierStates = options.frontierStates ?? 1_000_000;
+  const frontierStates = options.frontierStates ?? 200_000;
   const dropped = options.dominance === false ? candidates.map(() => false) : findDominated(candidates);
   let alive = candidates.map((_, i) => i).filter((i) => !dropped[i]);
   const outcome: PartitionOutcome = {

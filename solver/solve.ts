@@ -37,7 +37,7 @@ export interface SolveStreetOfficeOptions {
   maxCandidates?: number;
   /** Components of at most this many committees go to the built-in dynamic program, not the engine (0: none, and no frontier solver either). [16] */
   smallComponentRows?: number;
-  /** State budget of each frontier search on larger components (0: the engine alone). [1000000] */
+  /** State budget of each frontier search on larger components (0: the engine alone). [200000] */
   frontierStates?: number;
 }
 
