@@ -13,9 +13,9 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { assemblePlan, makeStreetOfficeProblem, type PlanContext, type PlanOutcome } from '../solver/pipeline.js';
+import { assemblePlan, makeOfficeStations, makeStreetOfficeProblem, type PlanContext, type PlanOutcome } from '../solver/pipeline.js';
 import { loadEngines, solveStreetOffice } from '../solver/solve.js';
-import type { Problem, SolveResult } from '../solver/types.js';
+import type { Problem, SolveResult, Station } from '../solver/types.js';
 
 /** Solves street offices, in worker threads or (with 0 workers) in this thread. */
 export interface SolvePool {
@@ -210,12 +210,15 @@ export interface PoolProgress {
 export async function solvePlanWithPool(ctx: PlanContext, pool: SolvePool, onOffice?: (p: PoolProgress) => void): Promise<PlanOutcome> {
   const t0 = performance.now();
   const results = new Map<string, SolveResult>();
+  // each office's stations are made as it comes back, while the workers solve the others
+  const made = new Map<string, Station[]>();
   await Promise.all(
     ctx.offices.map(async (office) => {
       const result = await pool.solve(makeStreetOfficeProblem(ctx, office));
       results.set(office, result);
+      made.set(office, makeOfficeStations(ctx, office, result));
       onOffice?.({ streetOffice: office, result });
     }),
   );
-  return assemblePlan(ctx, results, performance.now() - t0);
+  return assemblePlan(ctx, results, performance.now() - t0, made);
 }

@@ -99,8 +99,20 @@ function calcStationCost(ctx: PlanContext, members: readonly Member[]): number {
   return calcCandidateCost(problem, members.map((_, i) => i));
 }
 
+const memberOrderCache = new WeakMap<readonly Member[], Map<string, number>>();
+
+/** Position of each committee in the context's members (dataset order), computed once per member list. */
+function memberOrder(ctx: PlanContext): Map<string, number> {
+  let order = memberOrderCache.get(ctx.members);
+  if (!order) {
+    order = new Map(ctx.members.map((m, i) => [m.committee.id, i]));
+    memberOrderCache.set(ctx.members, order);
+  }
+  return order;
+}
+
 function makeStations(ctx: PlanContext, groups: readonly (readonly Member[])[]): Station[] {
-  const order = new Map(ctx.members.map((m, i) => [m.committee.id, i]));
+  const order = memberOrder(ctx);
   return groups
     .map((g) => [...g].sort((a, b) => order.get(a.committee.id)! - order.get(b.committee.id)!))
     .sort((a, b) => order.get(a[0]!.committee.id)! - order.get(b[0]!.committee.id)!)
@@ -204,23 +216,44 @@ export interface SolveProgress {
  * the batch runner solves the offices elsewhere (worker threads) and assembles here, so the plan
  * is the same whoever solved the offices. `results` needs an entry for every office of `ctx`.
  * @param ms wall-clock time to report in `summary.solver.ms`
+ * @param made stations already made with `makeOfficeStations` from the same results, by office [none]
  */
-export function assemblePlan(ctx: PlanContext, results: ReadonlyMap<string, SolveResult>, ms: number): PlanOutcome {
+export function assemblePlan(
+  ctx: PlanContext, results: ReadonlyMap<string, SolveResult>, ms: number, made?: ReadonlyMap<string, readonly Station[]>,
+): PlanOutcome {
   const reports = new Map<string, SolveResult | null>();
   const groups: Member[][] = [];
+  const premade: Station[] = [];
   const extra: Violation[] = [];
   for (const office of ctx.offices) {
     const members = ctx.byOffice.get(office)!;
     const result = results.get(office);
     if (result === undefined) throw new Error(`assemblePlan: no solver result for street office ${office}`);
     reports.set(office, result);
-    for (const g of result.groups) groups.push(g.map((i) => members[i]!));
+    const own = made?.get(office);
+    if (own) premade.push(...own);
+    else for (const g of result.groups) groups.push(g.map((i) => members[i]!));
     if (result.status === 'infeasible' || result.groups.length === 0) {
       const reasons = result.reasons?.length ? result.reasons.map((r) => r.message).join('; ') : `the solver found no plan (${result.status})`;
       extra.push({ rule: 'infeasible', severity: 'fatal', message: `${office}: ${reasons}` });
     }
   }
-  return assemble(ctx, makeStations(ctx, groups), reports, extra, ms);
+  let stations = makeStations(ctx, groups);
+  if (premade.length > 0) {
+    const order = memberOrder(ctx);
+    stations = [...premade, ...stations].sort((a, b) => order.get(a.committeeIds[0]!)! - order.get(b.committeeIds[0]!)!);
+  }
+  return assemble(ctx, stations, reports, extra, ms);
+}
+
+/**
+ * The stations of one solved street office exactly as `assemblePlan` makes them: callers that
+ * receive offices one by one (the batch's workers) make them while the others are being solved
+ * and hand them to `assemblePlan` as `made`.
+ */
+export function makeOfficeStations(ctx: PlanContext, office: string, result: SolveResult): Station[] {
+  const members = ctx.byOffice.get(office) ?? [];
+  return makeStations(ctx, result.groups.map((g) => g.map((i) => members[i]!)));
 }
 
 /** Solves every street office in scope and assembles the plan. */
