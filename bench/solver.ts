@@ -3,6 +3,7 @@
  * households 1,500–12,000, band 6,000–10,000), both engines side by side.
  * Every plan is checked with verifyPartition before its time counts.
  * Run: npx tsx bench/solver.ts [--quick] [--runs N] [--sizes 40,150,1000] [--engines highs,jslp]
+ *      [--frontier-states N] (0: each component above 16 committees to the engine alone, as before the frontier solver)
  */
 import os from 'node:os';
 import { enumerateCandidates } from '../solver/candidates.js';
@@ -18,13 +19,14 @@ const runs = Number(flag('--runs') ?? 3);
 const sizes = (flag('--sizes') ?? '40,150,1000').split(',').map(Number);
 const engineNames = (flag('--engines') ?? 'highs,jslp').split(',') as ('highs' | 'jslp')[];
 const seeds = Number(flag('--seeds') ?? 2);
+const frontierStates = flag('--frontier-states') !== undefined ? Number(flag('--frontier-states')) : undefined;
 /** Households range; `--dense` uses 500–5,000 (more merges, far more candidates: a stress case beyond the targets). */
 const households: [number, number] = args.includes('--dense') ? [500, 5000] : [1500, 12000];
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]!; };
 const engines = await loadEngines();
 console.log(`machine: ${os.cpus()[0]?.model ?? '?'} ×${os.cpus().length}, node ${process.version}, ${new Date().toISOString()}`);
-console.log(`households ${households[0]}–${households[1]}, band 6,000–10,000, runs ${runs}, time limit 60 s`);
+console.log(`households ${households[0]}–${households[1]}, band 6,000–10,000, runs ${runs}, time limit 60 s, frontier states ${frontierStates ?? 'default'}`);
 console.log('committees cap seed engine | candidates kept | status      objective     gap       bound      | median ms (min–max)');
 for (const n of sizes) {
   for (let s = 0; s < seeds; s++) {
@@ -37,7 +39,7 @@ for (const n of sizes) {
       const times: number[] = [];
       let last: SolveResult | null = null;
       for (let r = 0; r < runs; r++) {
-        const result = solveStreetOffice(problem, engines, { engine, timeLimitMs: 60_000 });
+        const result = solveStreetOffice(problem, engines, { engine, timeLimitMs: 60_000, ...(frontierStates !== undefined ? { frontierStates } : {}) });
         // a returned plan must pass the checker; a run without a plan is reported as its status
         const violations = result.groups.length > 0 ? verifyPartition(problem, result.groups) : [];
         if (violations.length > 0) throw new Error(`${engine} ${n}: plan fails the check: ${violations.slice(0, 3).join('; ')}`);

@@ -6,9 +6,11 @@
  * are forced (a committee left with a single candidate) are fixed, and what remains is split into
  * connected components (committees linked by a shared candidate), each solved on its own with a
  * greedy first plan as its starting solution: small ones (≤ 16 committees) by a dynamic program
- * over subsets, larger ones by the frontier solver (solver/frontier-solve.ts: column-count split,
- * frontier search, the engine per count), or by the engine alone when asked.
+ * over subsets, larger ones whose rows can be ordered so that no candidate spans more than 64
+ * positions by the frontier solver (solver/frontier-solve.ts: column-count split, frontier search,
+ * the engine per count), the rest (or all, when asked) by the engine alone.
  */
+import { FRONTIER_MAX_SPAN, orderRowsForFrontier } from './frontier.js';
 import { solveDenseComponent } from './frontier-solve.js';
 import type { Candidate } from './types.js';
 
@@ -356,12 +358,17 @@ export function solvePartition(n: number, candidates: readonly Candidate[], engi
       if (rowsList.length <= smallRows) {
         const plan = solveSmallComponent(model);
         answer = plan === null ? { status: 'infeasible', chosen: [], bound: Infinity } : { status: 'optimal', chosen: plan, bound: -Infinity };
-      } else if (frontierStates > 0 && smallRows > 0) {
-        const dense = solveDenseComponent(model, { engine, deadline: Date.now() + shareMs, maxStates: frontierStates });
-        answer = dense;
-        outcome.dense.push({ rows: model.rows, columns: columns.length, span: dense.span, status: dense.status, states: dense.states, counts: dense.counts.length });
       } else {
-        answer = engine.solve(model);
+        // the frontier solver where its search fits (a row order spanning ≤ 64 positions); wider
+        // components (large sprawling ones) go to the engine, which does better there alone
+        const order = frontierStates > 0 && smallRows > 0 ? orderRowsForFrontier(model.rows, model.columns) : null;
+        if (order !== null && order.span <= FRONTIER_MAX_SPAN) {
+          const dense = solveDenseComponent(model, { engine, deadline: Date.now() + shareMs, maxStates: frontierStates, order });
+          answer = dense;
+          outcome.dense.push({ rows: model.rows, columns: columns.length, span: dense.span, status: dense.status, states: dense.states, counts: dense.counts.length });
+        } else {
+          answer = engine.solve(model);
+        }
       }
     } catch (err) {
       answer = { status: 'error', chosen: [], bound: -Infinity, message: err instanceof Error ? err.message : String(err) };
