@@ -37,9 +37,12 @@ export class PoolClosedError extends Error {
 export interface SolvePoolOptions {
   /** Worker threads; 0 solves in the calling thread. [os.availableParallelism()] */
   workers?: number;
-  /** Jobs in flight per worker (hides message latency). [2] */
+  /** Messages in flight per worker (hides message latency); a message carries up to 16 jobs. [2] */
   perWorker?: number;
 }
+
+/** Most street offices sent to a worker in one message. */
+const MAX_JOBS_PER_MESSAGE = 16;
 
 const positionsCache = new WeakMap<Map<string, Map<string, number>>, Map<string, number>>();
 
@@ -106,7 +109,7 @@ interface Job {
  * Starts a pool. With `workers: 0` the engines are loaded here and each job is solved on the
  * next turn of the event loop (so signals and progress still get their turn).
  * @param [options.workers=os.availableParallelism()] worker threads, 0 for none
- * @param [options.perWorker=2] jobs in flight per worker
+ * @param [options.perWorker=2] messages (of up to 16 jobs) in flight per worker
  * @example const pool = await makeSolvePool({ workers: 4 }); const r = await pool.solve(problem); await pool.close();
  */
 export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<SolvePool> {
@@ -117,7 +120,7 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
   let closed = false;
   let nextId = 0;
   const queue: Job[] = [];
-  const slots = Array.from({ length: count }, () => ({ worker: startWorker(), inFlight: new Map<number, Job>() }));
+  const slots = Array.from({ length: count }, () => ({ worker: startWorker(), inFlight: new Map<number, Job>(), messages: 0 }));
 
   const failAll = (error: Error): void => {
     for (const s of slots) {
@@ -126,22 +129,29 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
     }
     for (const job of queue.splice(0)) job.reject(error);
   };
+  // Jobs go out in messages of up to MAX_JOBS_PER_MESSAGE (a message costs more than solving a
+  // small street office), fewer when the queue is short so that the workers finish together.
   const pump = (): void => {
     for (const s of slots) {
-      while (!closed && queue.length > 0 && s.inFlight.size < perWorker) {
-        const job = queue.shift()!;
-        s.inFlight.set(job.id, job);
-        s.worker.postMessage({ id: job.id, problem: job.problem });
+      while (!closed && queue.length > 0 && s.messages < perWorker) {
+        const size = Math.max(1, Math.min(MAX_JOBS_PER_MESSAGE, Math.floor(queue.length / (count * perWorker))));
+        const jobs = queue.splice(0, size);
+        for (const job of jobs) s.inFlight.set(job.id, job);
+        s.messages++;
+        s.worker.postMessage({ jobs: jobs.map((job) => ({ id: job.id, problem: job.problem })) });
       }
     }
   };
   for (const s of slots) {
-    s.worker.on('message', (m: { id: number; result?: SolveResult; error?: string }) => {
-      const job = s.inFlight.get(m.id);
-      if (!job) return;
-      s.inFlight.delete(m.id);
-      if (m.result) job.resolve(m.result);
-      else job.reject(new Error(`solver worker: ${m.error ?? 'no result'}`));
+    s.worker.on('message', (m: { results: { id: number; result?: SolveResult; error?: string }[] }) => {
+      s.messages--;
+      for (const r of m.results) {
+        const job = s.inFlight.get(r.id);
+        if (!job) continue;
+        s.inFlight.delete(r.id);
+        if (r.result) job.resolve(r.result);
+        else job.reject(new Error(`solver worker: ${r.error ?? 'no result'}`));
+      }
       pump();
     });
     s.worker.on('error', (e) => {

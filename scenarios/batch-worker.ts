@@ -1,7 +1,7 @@
 /**
  * Worker thread of the batch pool (scenarios/batch-pool.ts): loads the solver engines once, then
- * answers `{ id, problem }` with `{ id, result }` (or `{ id, error }` if the solver threw, which
- * it should never do). Plain data both ways (structured clone keeps Maps, NaN and Infinity).
+ * answers `{ jobs: [{ id, problem }, …] }` with `{ results: [{ id, result }, …] }` (`{ id, error }`
+ * for a job whose solver threw, which it should never do). Plain data both ways (structured clone keeps Maps, NaN and Infinity).
  */
 import { parentPort } from 'node:worker_threads';
 import { loadEngines, solveStreetOffice } from '../solver/solve.js';
@@ -11,15 +11,18 @@ if (!parentPort) throw new Error('scenarios/batch-worker.ts runs only as a worke
 const port = parentPort;
 const engines = loadEngines();
 
-port.on('message', (message: { id: number; problem: Problem }) => {
+port.on('message', (message: { jobs: { id: number; problem: Problem }[] }) => {
   engines.then(
     (loaded) => {
-      try {
-        port.postMessage({ id: message.id, result: solveStreetOffice(message.problem, loaded) });
-      } catch (e) {
-        port.postMessage({ id: message.id, error: (e as Error).message ?? String(e) });
-      }
+      const results = message.jobs.map(({ id, problem }) => {
+        try {
+          return { id, result: solveStreetOffice(problem, loaded) };
+        } catch (e) {
+          return { id, error: (e as Error).message ?? String(e) };
+        }
+      });
+      port.postMessage({ results });
     },
-    (e: unknown) => port.postMessage({ id: message.id, error: `cannot load the solver engines: ${(e as Error).message ?? String(e)}` }),
+    (e: unknown) => port.postMessage({ results: message.jobs.map(({ id }) => ({ id, error: `cannot load the solver engines: ${(e as Error).message ?? String(e)}` })) }),
   );
 });
