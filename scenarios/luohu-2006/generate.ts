@@ -159,17 +159,8 @@ export function classifyFacility(areaM2: number, threshold: number): FacilitySta
 // ---------------------------------------------------------------------------------------------
 // Random numbers
 
-/** mulberry32: a tiny, fast 32-bit PRNG; returns numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random.js';
+export { mulberry32 };
 
 /** FNV-1a hash of a string, for per-item seeds that do not depend on iteration order. */
 function hashString(s: string): number {

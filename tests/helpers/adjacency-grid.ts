@@ -19,17 +19,8 @@ export interface GridOptions {
   ownJitterM?: number;
 }
 
-/** mulberry32: a small deterministic PRNG. */
-export function makeRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as makeRandom } from '../../scenarios/random.js';
+export { makeRandom };
 
 export function makeGridCommittees(o: GridOptions): Committee[] {
   const { rows, cols } = o;

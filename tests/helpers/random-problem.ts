@@ -16,17 +16,8 @@ export function seedFromName(name: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: a small seeded generator of floats in [0, 1). */
-export function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as makeRng } from '../../scenarios/random.js';
+export { makeRng };
 
 export interface RandomProblemOptions {
   seed: number;
