@@ -3,6 +3,7 @@
  * swept parameter (the band's minimum, the cap on committees per station, …). Pure: data in,
  * string out.
  */
+import { escapeXml as esc } from './svg-escape.js';
 
 export interface LineSeries {
   /** Shown in the legend (Chinese is fine). */
@@ -242,13 +243,3 @@ function textWidth(s: string, size: number): number {
   return w * size;
 }
 
-/** XML text and attribute escaping; characters XML 1.0 forbids become U+FFFD. */
-function esc(s: string): string {
-  return s
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}

@@ -9,6 +9,7 @@ import { EARTH_RADIUS_M } from '../geo/distance.js';
 import type { Committee, MultiPolygonCoords } from '../geo/types.js';
 import type { PlanOutcome } from './pipeline.js';
 import type { Station } from './types.js';
+import { escapeXml as esc } from './svg-escape.js';
 
 export interface PlanMapOptions {
   /** Width of the SVG in px (the height follows the territory's shape). [1000] */
@@ -441,16 +442,6 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** XML text and attribute escaping; characters XML 1.0 forbids become U+FFFD. */
-function esc(s: string): string {
-  return s
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
 
 /** Path data at 0.1 px, repeated points dropped; every ring closed with Z. */
 function pathData(mp: PxMulti): string {
