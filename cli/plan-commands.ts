@@ -25,7 +25,7 @@ export interface PlanCommandOptions {
 }
 
 /** Up to this many committees a plan draws its map.svg unless told not to; above, only with --map. */
-export const MAP_AUTO_COMMITTEES = 3000;
+export const MAP_AUTO_COMMITTEES = 500;
 
 /**
  * From this many street offices `yizhan plan` solves them in worker threads (one per core, as
