@@ -28,6 +28,7 @@ import { calcSharedBorders, makeAdjacency } from '../geo/adjacency.js';
 import { readCommittees } from '../geo/ingest.js';
 import type { Committee } from '../geo/types.js';
 import { generateDistrict, type DistrictOptions } from './generate/district.js';
+import { calcPostgisSharedBorders, pairKey } from '../tests/helpers/postgis-borders.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
@@ -189,7 +190,7 @@ async function profileRun(cliArgs: string[], dir: string): Promise<{ wallMs: num
 
 // ---------- PostGIS baseline ----------
 
-const key = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
+const key = pairKey;
 
 interface EdgeDiff { edges: number; onlyOurs: string[]; onlyPostgis: string[]; over1: number; over1OursShorter: number; worst: number }
 interface Comparison { committees: number; oursMs: number; postgisMs: number; loadMs: number; postgisEdges: number; snap2m: EdgeDiff; snap1mm: EdgeDiff }
@@ -225,16 +226,7 @@ async function compareWithPostgis(db: PGlite, table: string, committees: readonl
   }
   await db.exec(`CREATE INDEX ON ${table} USING gist (geom); ANALYZE ${table}`);
   const loadMs = performance.now() - t0;
-  const t1 = performance.now();
-  // the exact shared border of GIS practice (as tests/adjacency-postgis.test.ts), lengths on the sphere
-  const r = await db.query<{ a: string; b: string; len: number }>(`
-    SELECT aid AS a, bid AS b, ST_Length(x::geography, false) AS len FROM (
-      SELECT a.id AS aid, b.id AS bid,
-             ST_CollectionExtract(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2) AS x
-      FROM ${table} a JOIN ${table} b ON a.id < b.id AND ST_Intersects(a.geom, b.geom)) q`);
-  const postgisMs = performance.now() - t1;
-  const theirs = new Map<string, number>();
-  for (const row of r.rows) if (row.len > 0) theirs.set(key(row.a, row.b), row.len);
+  const { lengths: theirs, ms: postgisMs } = await calcPostgisSharedBorders(db, table);
   await db.exec(`DROP TABLE ${table}`);
 
   const t2 = performance.now();

@@ -22,6 +22,7 @@ import { calcSharedBorders, makeAdjacency } from '../geo/adjacency.js';
 import type { Committee } from '../geo/types.js';
 import { makeGridCommittees } from './helpers/adjacency-grid.js';
 import { closePostgis, getPostgis } from './helpers/pglite.js';
+import { calcPostgisSharedBorders, pairKey } from './helpers/postgis-borders.js';
 import { readCanonicalCommittees, readRiCommittees } from './helpers/ri.js';
 
 const MIN = 20;
@@ -35,7 +36,7 @@ let db: PGlite;
 const datasets = new Map<string, Committee[]>();
 const postgis = new Map<string, { lengths: Map<string, number>; ms: number }>();
 
-const key = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+const key = pairKey;
 
 async function loadTable(table: string, committees: Committee[]): Promise<void> {
   await db.exec(`CREATE TABLE ${table} (id text PRIMARY KEY, so text NOT NULL, geom geometry(MultiPolygon, 4326) NOT NULL)`);
@@ -48,18 +49,6 @@ async function loadTable(table: string, committees: Committee[]): Promise<void> 
   await db.exec(`CREATE INDEX ON ${table} USING gist (geom); ANALYZE ${table}`);
 }
 
-async function postgisSharedBorders(table: string): Promise<{ lengths: Map<string, number>; ms: number }> {
-  const t0 = performance.now();
-  const r = await db.query<{ a: string; b: string; len: number }>(`
-    SELECT aid AS a, bid AS b, ST_Length(x::geography, false) AS len FROM (
-      SELECT a.id AS aid, b.id AS bid,
-             ST_CollectionExtract(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2) AS x
-      FROM ${table} a JOIN ${table} b ON a.id < b.id AND ST_Intersects(a.geom, b.geom)) q`);
-  const ms = performance.now() - t0;
-  const lengths = new Map<string, number>();
-  for (const row of r.rows) if (row.len > 0) lengths.set(key(row.a, row.b), row.len);
-  return { lengths, ms };
-}
 
 function flatten(m: Map<string, Map<string, number>>): Map<string, number> {
   const out = new Map<string, number>();
@@ -101,7 +90,7 @@ beforeAll(async () => {
   if (existsSync(LUOHU_PATH)) datasets.set('luohu', readCanonicalCommittees(LUOHU_PATH));
   for (const [name, cs] of datasets) {
     await loadTable(name, cs);
-    postgis.set(name, await postgisSharedBorders(name));
+    postgis.set(name, await calcPostgisSharedBorders(db, name));
   }
 }, 300_000);
 

@@ -24,6 +24,7 @@ import type { Actor, HistoryEntry, PlanState, ReviewerRole, Role, WorkflowAction
 import { REVIEWER_ROLES, WORKFLOW_ACTIONS } from '../server/store/types.js';
 import { applyAction, type WorkflowPlan } from '../server/workflow.js';
 import { pgliteTemplate } from './helpers/store.js';
+import { mulberry32 as rng } from '../scenarios/random.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'dist/cli/bin.js');
@@ -69,17 +70,6 @@ async function startChild(dataDir: string): Promise<Server> {
   }
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type TokenKey = 'huangbei' | 'dongmen' | 'planner' | ReviewerRole | 'district-government' | 'city-civil-affairs';
 
