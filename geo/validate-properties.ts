@@ -2,7 +2,7 @@
  * Property checks of one feature: canonical fields read through the field mapping, numbers checked.
  */
 import { COMMITTEE_TYPES } from './types.js';
-import type { CanonicalField, CommitteeType, FieldMapping } from './types.js';
+import type { CanonicalField, Committee, CommitteeType, FieldMapping } from './types.js';
 import type { FeatureProblem } from './validate-geometry.js';
 
 export const CANONICAL_FIELDS: readonly CanonicalField[] = [
@@ -34,22 +34,7 @@ const TYPE_ALIASES = new Map<string, CommitteeType>([
 export const kebab = (field: string): string => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** The values read from one feature's properties (fields with fatal problems are left out). */
-export interface PropertyValues {
-  id?: string;
-  name?: string;
-  streetOffice?: string;
-  households?: number;
-  population?: number;
-  type?: CommitteeType;
-  office?: number;
-  service?: number;
-  plaza?: number;
-  staff?: number;
-  partyMembers?: number;
-  station?: string;
-  selfContained?: boolean;
-  extra: Record<string, unknown>;
-}
+export type PropertyValues = Partial<Omit<Committee, 'geometry' | 'extra'>> & { extra: Record<string, unknown> };
 
 export interface ValidatePropertiesOptions {
   /** canonical → source property name; fields not named are read under their canonical name. [{}] */
