@@ -82,7 +82,8 @@ export function loadDataset(
   const text = readTextFile(path, 'dataset');
   const parsed = parseGeoJsonText(text);
   if (parsed.problem) throw new InputError(`dataset ${path} cannot be read`, [formatProblem(parsed.problem)]);
-  const features = (parsed.value as { features?: unknown }).features;
+  const value = parsed.value;
+  const features = value !== null && typeof value === 'object' ? (value as { features?: unknown }).features : undefined;
   const count = Array.isArray(features) ? features.length : 0;
   const checkTopology = topology ?? count <= TOPOLOGY_CHECK_MAX_FEATURES;
   const report = readCommittees(parsed.value, { ...reading, topology: checkTopology, name: basename(path).replace(/\.(geo)?json$/i, '') });

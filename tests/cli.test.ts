@@ -247,6 +247,19 @@ describe('yizhan validate', () => {
     for (const c of ['households-negative', 'id-duplicate', 'street-office-missing', 'geometry-type']) expect(codes).toContain(c);
   });
 
+  it('plans on a dataset that is JSON but not GeoJSON at all: a clear error, not a crash', () => {
+    const dir = tmp();
+    for (const [i, text] of ['null', '42', '"x"', '[]', '{}'].entries()) {
+      writeFileSync(join(dir, `d${i}.geojson`), text);
+      writeFileSync(join(dir, `s${i}.json`), JSON.stringify({ name: 's', dataset: `d${i}.geojson` }));
+      const r = yizhan('plan', join(dir, `s${i}.json`), '--out', join(dir, `out${i}`));
+      expect(r.code, text).toBe(1);
+      expect(r.stderr, text).not.toContain('internal error');
+      expect(r.stderr, text).toMatch(/not-feature-collection|FeatureCollection/);
+      expect(existsSync(join(dir, `out${i}`))).toBe(false);
+    }
+  });
+
   it('says where malformed JSON breaks', () => {
     const dir = tmp();
     const f = join(dir, 'bad.geojson');
