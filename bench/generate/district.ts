@@ -4,9 +4,9 @@
  * tessellation with exact shared borders, grouped into contiguous street offices, with enclaves
  * (插花地) and islands, and figures calibrated to Luohu 2006.
  */
-import type { CommitteeType, MultiPolygonCoords, Position, Ring } from '../../geo/types.js';
+import type { Committee, MultiPolygonCoords, Position, Ring } from '../../geo/types.js';
 import { makeLocalProjection } from '../../geo/distance.js';
-import { makeFigures } from './figures.js';
+import { makeFigures, type GeneratedFigures } from './figures.js';
 import { makeNames } from './names.js';
 import { growOffices } from './offices.js';
 import { hashUnit, makeRandom, MinHeap, shuffled } from './random.js';
@@ -30,21 +30,10 @@ export interface DistrictOptions {
 }
 
 /** Properties of a generated feature: exactly the `Committee` fields (optional ones only when set). */
-export interface CommitteeProperties {
-  id: string;
-  name: string;
-  streetOffice: string;
-  households: number;
-  population: number;
-  type: CommitteeType;
-  office: number;
-  service: number;
-  plaza: number;
-  staff: number;
-  partyMembers: number;
+export type CommitteeProperties = Required<Pick<Committee, 'id' | 'name' | 'streetOffice'>> & Omit<GeneratedFigures, 'selfContained'> & {
   station?: string;
   selfContained?: true;
-}
+};
 
 export interface CommitteeFeature {
   type: 'Feature';

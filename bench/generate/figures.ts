@@ -4,7 +4,7 @@
  * community types and facility compliance are met exactly by apportionment (largest remainder),
  * then dealt out in a seeded random order; the station staff total scales 653 per 115.
  */
-import type { CommitteeType } from '../../geo/types.js';
+import type { Committee, CommitteeType } from '../../geo/types.js';
 import { apportion, intBetween, shuffled, type Random } from './random.js';
 
 /** Luohu 2006, 115 committees. */
@@ -25,17 +25,10 @@ export const LUOHU_PROFILE = {
   personsPerHousehold: 2.6,
 } as const;
 
-export interface GeneratedFigures {
-  households: number;
-  population: number;
-  type: CommitteeType;
-  office: number;
-  service: number;
-  plaza: number;
-  staff: number;
-  partyMembers: number;
+/** The figures of one generated committee: the `Committee` fields the generator always sets. */
+export type GeneratedFigures = Required<Pick<Committee, 'households' | 'population' | 'type' | 'office' | 'service' | 'plaza' | 'staff' | 'partyMembers'>> & {
   selfContained: boolean;
-}
+};
 
 /**
  * Figures for `n` committees. `enclave[i]` marks committees that are enclaves on the map: they
