@@ -33,7 +33,7 @@ import {
   checkWhatIf, expandVariations, formatComparisonCsv, formatComparisonMarkdown, isFailedStatus, makeComparisonCells,
   makeComparisonRow, makeSensitivitySeries, makeVariationInput, stringifyCanonical, type ComparisonRow, type Variation,
 } from '../scenarios/batch.js';
-import { makeLineChartSvg } from '../solver/chart-svg.js';
+import { makeLineChartSvg } from '../render/chart-svg.js';
 import { PoolClosedError, makeSolvePool, solvePlanWithPool, type SolvePool } from '../scenarios/batch-pool.js';
 import { makeScenario, resolveLocks } from '../scenarios/resolve.js';
 import type { WhatIfFile } from '../scenarios/whatif-schema.js';

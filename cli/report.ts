@@ -1,5 +1,5 @@
 /** What `yizhan plan` and `yizhan evaluate` print: a table per street office and the checks. */
-import type { PlanOutcome } from '../solver/pipeline.js';
+import type { PlanOutcome } from '../solver/outcome.js';
 import type { Station } from '../solver/types.js';
 import { formatTable, makePainter } from './table.js';
 

@@ -13,7 +13,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { assemblePlan, makeOfficeStations, makeStreetOfficeProblem, type PlanContext, type PlanOutcome } from '../solver/pipeline.js';
+import { assemblePlan, makeOfficeStations, makeStreetOfficeProblem, type PlanContext } from '../solver/pipeline.js';
+import type { PlanOutcome } from '../solver/outcome.js';
 import { loadEngines, solveStreetOffice } from '../solver/solve.js';
 import type { Problem, SolveResult, Station } from '../solver/types.js';
 

@@ -6,7 +6,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { makeSolvePool, PoolClosedError, solvePlanWithPool, type SolvePool } from '../scenarios/batch-pool.js';
-import type { PlanContext, PlanOutcome } from '../solver/pipeline.js';
+import type { PlanOutcome } from '../solver/outcome.js';
+import type { PlanContext } from '../solver/pipeline.js';
 import type { Scenario } from '../solver/types.js';
 
 export interface PlanSolver {

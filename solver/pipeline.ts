@@ -12,7 +12,7 @@ import { calcCandidateCost } from './cost.js';
 import { calcExistingUnits } from './figures.js';
 import { solveStreetOffice, type Engines } from './solve.js';
 import { makeStation, type Member } from './station.js';
-import { makePlanTextEn, makePlanTextZh } from './text.js';
+import { makeOutcome, type PlanOutcome } from './outcome.js';
 import type { PlanSummary, Problem, Scenario, SolveResult, SolveStatus, Station, StreetOfficePlan, Violation } from './types.js';
 
 /** Everything the pipeline derives from the dataset once, before solving. */
@@ -119,16 +119,6 @@ function makeStations(ctx: PlanContext, groups: readonly (readonly Member[])[]):
     .map((g) => makeStation(g, ctx.graph, ctx.scenario.rules, calcStationCost(ctx, g)));
 }
 
-/** A plan as every consumer needs it: summary.json, the stations, the texts. */
-export interface PlanOutcome {
-  summary: PlanSummary;
-  /** All stations in street-office order (same objects as in the summary). */
-  stations: Station[];
-  textZh: string;
-  textEn: string;
-  /** Fatal violations (or infeasibility) make the plan unusable: exit code 1, no submission. */
-  fatal: boolean;
-}
 
 function countUnits(members: readonly Member[]): number {
   return new Set(members.map((m) => m.unit)).size;
@@ -174,19 +164,7 @@ function assemble(ctx: PlanContext, stations: Station[], reports: Map<string, So
       staffAfter: stations.reduce((s, st) => s + st.staff, 0),
     },
   };
-  const unitSize = new Map<number, number>();
-  for (const m of ctx.members) unitSize.set(m.unit, (unitSize.get(m.unit) ?? 0) + 1);
-  const isUnchanged = (ids: string[]): boolean => {
-    const units = new Set(ids.map((id) => memberById.get(id)!.unit));
-    return units.size === 1 && unitSize.get([...units][0]!) === ids.length;
-  };
-  return {
-    summary,
-    stations,
-    textZh: makePlanTextZh(offices, isUnchanged),
-    textEn: makePlanTextEn(offices, isUnchanged),
-    fatal: violations.some((v) => v.severity === 'fatal'),
-  };
+  return makeOutcome(summary, ctx.members.map((m) => m.committee));
 }
 
 /** Members of street offices that have a plan (an infeasible office has no stations to check). */

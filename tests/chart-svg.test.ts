@@ -5,7 +5,7 @@
  */
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
-import { makeLineChartSvg, type LineSeries } from '../solver/chart-svg.js';
+import { makeLineChartSvg, type LineSeries } from '../render/chart-svg.js';
 
 const mins = [4000, 4500, 5000, 5500, 6000, 6500, 7000];
 const series: LineSeries[] = [

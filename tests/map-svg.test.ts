@@ -10,8 +10,9 @@ import { loadDataset, loadHandPlan } from '../cli/load.js';
 import { makeAdjacency } from '../geo/adjacency.js';
 import type { Committee, MultiPolygonCoords } from '../geo/types.js';
 import { makeDefaultScenario } from '../scenarios/defaults.js';
-import { makePlanMapSvg } from '../solver/map-svg.js';
-import { evaluatePlan, makePlanContext, type PlanOutcome } from '../solver/pipeline.js';
+import { makePlanMapSvg } from '../render/map-svg.js';
+import { evaluatePlan, makePlanContext } from '../solver/pipeline.js';
+import type { PlanOutcome } from '../solver/outcome.js';
 import type { HouseholdCheck, Station } from '../solver/types.js';
 
 const LUOHU = new URL('../scenarios/luohu-2006/committees.geojson', import.meta.url).pathname;
@@ -44,7 +45,7 @@ function outcomeOf(stations: Station[], before: number): PlanOutcome {
       streetOffices: [{ name: '测试', stationsBefore: before, stationsAfter: stations.length, stations, solver: null }],
       checks: { violations: [], facilityTargets: { office: target, service: target, plaza: target }, staffBefore: 0, staffAfter: 0 },
     },
-    stations, textZh: '', textEn: '', fatal: false,
+    stations, fatal: false, isUnchanged: () => false,
   };
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatChineseNumber, formatStationSize, formatStreetOfficeName, makePlanTextZh } from '../solver/text.js';
+import { formatChineseNumber, formatStationSize, formatStreetOfficeName, makePlanTextZh } from '../render/text.js';
 import type { Station, StreetOfficePlan } from '../solver/types.js';
 import { parseSeedPlanText } from './helpers/seed-plan-text.js';
 

@@ -12,7 +12,7 @@ import { loadDataset, loadScenario } from '../cli/load.js';
 import { addOfficeOutlines, makePlanFiles, PLAN_WORKERS_FROM_OFFICES, runPlan } from '../cli/plan-commands.js';
 import type { MultiPolygonCoords } from '../geo/types.js';
 import { makeSolvePool, solvePlanWithPool } from '../scenarios/batch-pool.js';
-import { makeStationsGeoJson } from '../solver/export.js';
+import { makeStationsGeoJson } from '../render/export.js';
 import { makePlanContext, solvePlan } from '../solver/pipeline.js';
 import { loadEngines } from '../solver/solve.js';
 

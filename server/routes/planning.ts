@@ -1,14 +1,11 @@
 /**
- * What the plan routes share: a stored dataset and scenario back into the pipeline's inputs, a
- * stored plan back into a PlanOutcome for the exports (from the stored summary's stations and the
- * committees' geometry read from PostGIS), and committee references resolved with their field.
+ * What the plan routes share: a stored dataset and scenario back into the pipeline's inputs
+ * and committee references resolved with their field. (A stored plan becomes a PlanOutcome by
+ * solver/outcome.ts `makeOutcome`, as a solved one does.)
  */
 import type { Committee, Dataset, Problem } from '../../geo/types.js';
 import { makeCommitteeLookup, makeScenario, resolveCommitteeRef, resolveLocks } from '../../scenarios/resolve.js';
-import { calcExistingUnits } from '../../solver/figures.js';
-import type { PlanOutcome } from '../../solver/pipeline.js';
-import { makePlanTextEn, makePlanTextZh } from '../../solver/text.js';
-import type { PlanSummary, Scenario, Station } from '../../solver/types.js';
+import type { Scenario } from '../../solver/types.js';
 import type { PlanRecord, ScenarioRecord, StoreOps } from '../store/types.js';
 import { StoreError } from '../store/types.js';
 
@@ -86,40 +83,6 @@ export function resolveStationRefs(stations: readonly (readonly string[])[], com
     throw new StoreError('plan-committee-unknown', 422, problems[0]!.message, problems[0]!.field, problems);
   }
   return ids;
-}
-
-/** The stations of a summary, in street-office order. */
-export function listSummaryStations(summary: PlanSummary): Station[] {
-  return summary.streetOffices.flatMap((o) => o.stations);
-}
-
-/**
- * A stored plan as the exports need it: the stored summary and its stations, the texts made by
- * the pipeline's text functions (a station is "unchanged" when it is exactly one existing station
- * of the plan's street offices, as in `assemblePlan`).
- */
-export function makeStoredOutcome(summary: PlanSummary, committees: readonly Committee[]): PlanOutcome {
-  const offices = new Set(summary.streetOffices.map((o) => o.name));
-  const units = calcExistingUnits(committees);
-  const unitOf = new Map<string, number>();
-  const unitSize = new Map<number, number>();
-  committees.forEach((c, i) => {
-    if (!offices.has(c.streetOffice)) return;
-    unitOf.set(c.id, units[i]!);
-    unitSize.set(units[i]!, (unitSize.get(units[i]!) ?? 0) + 1);
-  });
-  const isUnchanged = (ids: string[]): boolean => {
-    const set = new Set(ids.map((id) => unitOf.get(id)));
-    const unit = [...set][0];
-    return set.size === 1 && unit !== undefined && unitSize.get(unit) === ids.length;
-  };
-  return {
-    summary,
-    stations: listSummaryStations(summary),
-    textZh: makePlanTextZh(summary.streetOffices, isUnchanged),
-    textEn: makePlanTextEn(summary.streetOffices, isUnchanged),
-    fatal: summary.checks.violations.some((v) => v.severity === 'fatal'),
-  };
 }
 
 /** The plan record without its groups, as the API shows it. */

@@ -6,8 +6,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Committee } from '../../geo/types.js';
-import { makeCommitteesGeoJson, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../../solver/export.js';
-import { evaluatePlan, makePlanContext, type PlanOutcome } from '../../solver/pipeline.js';
+import { makeCommitteesGeoJson, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../../render/export.js';
+import { evaluatePlan, makePlanContext } from '../../solver/pipeline.js';
+import { makeOutcome, type PlanOutcome } from '../../solver/outcome.js';
+import { makePlanTextEn } from '../../render/text.js';
 import type { PlanSummary, Scenario } from '../../solver/types.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
 import {
@@ -21,7 +23,7 @@ import type { Actor, OpinionRecord, PlanRecord } from '../store/types.js';
 import { StoreError } from '../store/types.js';
 import { isInScope } from '../workflow.js';
 import {
-  getPlanOr404, getScenarioOr404, loadStoredDataset, makePlanBody, makeResolvedScenario, makeScope, makeStoredOutcome,
+  getPlanOr404, getScenarioOr404, loadStoredDataset, makePlanBody, makeResolvedScenario, makeScope,
   resolveStationRefs,
 } from './planning.js';
 
@@ -188,7 +190,7 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
   async function loadOutcome(id: string): Promise<{ plan: PlanRecord; outcome: PlanOutcome; committees: Committee[] }> {
     const plan = await getPlanOr404(store, id);
     const dataset = await loadStoredDataset(store, plan.datasetId);
-    return { plan, outcome: makeStoredOutcome(plan.summary as PlanSummary, dataset.committees), committees: dataset.committees };
+    return { plan, outcome: makeOutcome(plan.summary as PlanSummary, dataset.committees), committees: dataset.committees };
   }
 
   const exportSchema = (summary: string, querystring?: typeof TextQuery) => ({
@@ -225,7 +227,7 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     schema: exportSchema('The plan text: ?lang=zh (default; the seed\'s phrasing, text/markdown) or ?lang=en (text/plain)', TextQuery),
   }, async (request, reply) => {
     const { plan, outcome } = await loadOutcome(request.params.id);
-    if (request.query.lang === 'en') return reply.type('text/plain; charset=utf-8').send(outcome.textEn + '\n');
+    if (request.query.lang === 'en') return reply.type('text/plain; charset=utf-8').send(makePlanTextEn(outcome.summary.streetOffices, outcome.isUnchanged) + '\n');
     const title = `${plan.name ?? (plan.summary as PlanSummary).scenario} 社区工作站整合方案`;
     return reply.type('text/markdown; charset=utf-8').send(makePlanMarkdown(outcome, title));
   });

@@ -3,7 +3,7 @@
  * swept parameter (the band's minimum, the cap on committees per station, …). Pure: data in,
  * string out.
  */
-import { escapeXml as esc } from './svg-escape.js';
+import { escapeXml as esc, FONT_FAMILY, formatPx as f, textWidth } from './svg.js';
 
 export interface LineSeries {
   /** Shown in the legend (Chinese is fine). */
@@ -22,7 +22,6 @@ export interface LineChartOptions {
   height?: number;
 }
 
-const FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif";
 /** Tableau 10: distinct, print- and colour-blind-friendlier with the marker shapes below. */
 const COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#ff9da7', '#bab0ac'];
 const MARKERS = ['circle', 'square', 'triangle', 'diamond'] as const;
@@ -231,15 +230,6 @@ function markerSvg(m: (typeof MARKERS)[number], x: number, y: number, colour: st
   return `<path ${common} d="M${f(x)} ${f(y - 5)}L${f(x + 5)} ${f(y)}L${f(x)} ${f(y + 5)}L${f(x - 5)} ${f(y)}Z"${close('path')}`;
 }
 
-function f(v: number): string {
-  const r = Math.round(v * 10) / 10;
-  return Object.is(r, -0) ? '0' : String(r);
-}
 
 /** Approximate advance width: CJK and full-width characters 1 em, others 0.6 em. */
-function textWidth(s: string, size: number): number {
-  let w = 0;
-  for (const ch of s) w += ch.codePointAt(0)! >= 0x2e80 ? 1 : 0.6;
-  return w * size;
-}
 

@@ -3,7 +3,7 @@
  * "(一)黄贝街道办事处从原来13个社区工作站整合为10个社区工作站,分别是:1.合并碧波、湖滨社区工作站,
  * 合并后为一站两居;…;4.保留水库、怡景、…7个社区工作站。"
  */
-import type { StreetOfficePlan } from './types.js';
+import type { StreetOfficePlan } from '../solver/types.js';
 
 const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 

@@ -7,9 +7,9 @@ import { makeAdjacency } from '../geo/adjacency.js';
 import { dissolve } from '../geo/dissolve.js';
 import { EARTH_RADIUS_M } from '../geo/distance.js';
 import type { Committee, MultiPolygonCoords } from '../geo/types.js';
-import type { PlanOutcome } from './pipeline.js';
-import type { Station } from './types.js';
-import { escapeXml as esc } from './svg-escape.js';
+import type { PlanOutcome } from '../solver/outcome.js';
+import type { Station } from '../solver/types.js';
+import { escapeXml as esc, FONT_FAMILY, formatPx as f, textWidth } from './svg.js';
 
 export interface PlanMapOptions {
   /** Width of the SVG in px (the height follows the territory's shape). [1000] */
@@ -35,7 +35,6 @@ interface Box { x0: number; y0: number; x1: number; y1: number }
 
 const RAD = Math.PI / 180;
 const M_PER_DEG = EARTH_RADIUS_M * RAD;
-const FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif";
 const MARGIN = 16;
 const HEADER = 62;
 
@@ -425,10 +424,6 @@ function safeDissolve(parts: MultiPolygonCoords[]): MultiPolygonCoords {
   }
 }
 
-function f(v: number): string {
-  const r = Math.round(v * 10) / 10;
-  return Object.is(r, -0) ? '0' : String(r);
-}
 
 function trimNumber(v: number): string {
   return String(Math.round(v * 1000) / 1000);
@@ -464,11 +459,6 @@ function pathData(mp: PxMulti): string {
 }
 
 /** Approximate advance width: CJK and full-width characters 1 em, others 0.6 em. */
-function textWidth(s: string, size: number): number {
-  let w = 0;
-  for (const ch of s) w += ch.codePointAt(0)! >= 0x2e80 ? 1 : 0.6;
-  return w * size;
-}
 
 function ringArea(r: PxRing): number {
   let s = 0;

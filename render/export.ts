@@ -5,8 +5,9 @@
  */
 import { dissolve } from '../geo/dissolve.js';
 import type { Committee, MultiPolygonCoords } from '../geo/types.js';
-import type { PlanOutcome } from './pipeline.js';
-import type { Station } from './types.js';
+import type { PlanOutcome } from '../solver/outcome.js';
+import { makePlanTextZh } from './text.js';
+import type { Station } from '../solver/types.js';
 
 export interface GeoJsonFeatureCollection {
   type: 'FeatureCollection';
@@ -142,7 +143,7 @@ export function makePlanMarkdown(outcome: PlanOutcome, title: string): string {
     '',
     `社区工作站由原来${summary.stationsBefore}个调整为${summary.stationsAfter}个。`,
     '',
-    ...outcome.textZh.split('\n').flatMap((p) => [p, '']),
+    ...makePlanTextZh(outcome.summary.streetOffices, outcome.isUnchanged).split('\n').flatMap((p) => [p, '']),
     '## 检查 Checks',
     '',
   ];
