@@ -55,7 +55,6 @@ interface Reply {
   text: string;
   /** The body's bytes (fetch's text() drops a byte-order mark). */
   bytes: Buffer;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json: any;
 }
 
