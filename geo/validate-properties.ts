@@ -20,6 +20,30 @@ const NUMBER_FIELDS: readonly { field: CanonicalField; integer: boolean }[] = [
   { field: 'partyMembers', integer: true },
 ];
 
+/** Longest id, name, street office or station accepted (an index row must hold it; no real name is longer). */
+export const MAX_TEXT_LENGTH = 200;
+/** Largest count accepted (households, population, staff, party members): what the store's integer columns hold. */
+export const MAX_COUNT = 2 ** 31 - 1;
+/** Deepest nesting of a property value kept in `extra` (objects and arrays). */
+export const MAX_PROPERTY_DEPTH = 32;
+const COUNT_FIELDS: ReadonlySet<CanonicalField> = new Set(['households', 'population', 'staff', 'partyMembers']);
+/** C0 control characters other than tab, line feed and carriage return (NUL included). */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Nesting depth of a JSON value (0 for a scalar), counted without recursion and stopping past `limit`. */
+export function calcJsonDepth(value: unknown, limit = Infinity): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > deepest) deepest = d + 1;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return deepest;
+}
+
 /** Accepted spellings of committee types: the English codes and the seed's Chinese terms. */
 const TYPE_ALIASES = new Map<string, CommitteeType>([
   ...COMMITTEE_TYPES.map((t): [string, CommitteeType] => [t, t]),
@@ -63,7 +87,10 @@ export function sourceName(field: CanonicalField, mapping: FieldMapping | undefi
  *
  * Fatal: `id-missing`, `street-office-missing`, `households-missing`, `households-not-number`
  * (a numeric string such as "1234" included: numbers must be JSON numbers), `households-negative`,
- * `households-not-integer`, `<field>-not-number` and `<field>-negative` for population, office,
+ * `households-not-integer`, `households-too-large` (and for population, staff, party-members: above
+ * MAX_COUNT), `id-too-long`, `name-too-long`, `street-office-too-long`, `station-too-long` (above
+ * MAX_TEXT_LENGTH), `<text field>-control-character` (NUL and the other C0 controls but tab and line
+ * breaks), `property-too-deep` (an extra property nested above MAX_PROPERTY_DEPTH), `<field>-not-number` and `<field>-negative` for population, office,
  * service, plaza, staff, party-members; `type-unknown`, `station-invalid`, `self-contained-not-boolean`.
  * Warning: `name-missing` (the id is used as name), `<field>-not-integer` for population, staff,
  * party-members (kept as given).
@@ -89,19 +116,31 @@ export function validateProperties(
   };
   const missing = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
   const values: PropertyValues = { extra: {} };
+  /** A text field's value, or undefined with a fatal problem when it is too long or holds a control character. */
+  const text = (field: CanonicalField, v: string): string | undefined => {
+    if (v.length > MAX_TEXT_LENGTH) {
+      push(`${kebab(field)}-too-long`, 'fatal', field, `${label(field)} has ${v.length} characters; at most ${MAX_TEXT_LENGTH} are accepted`);
+      return undefined;
+    }
+    if (CONTROL_CHARACTER.test(v)) {
+      push(`${kebab(field)}-control-character`, 'fatal', field, `${label(field)} contains a control character (U+${v.codePointAt(v.search(CONTROL_CHARACTER))!.toString(16).toUpperCase().padStart(4, '0')})`);
+      return undefined;
+    }
+    return v;
+  };
 
   // id
   let id = get('id');
   if (missing(id) && !(mapping && Object.hasOwn(mapping, 'id'))) id = options.featureId;
   if (typeof id === 'number' && Number.isFinite(id)) values.id = String(id);
-  else if (typeof id === 'string' && id.trim() !== '') values.id = id;
+  else if (typeof id === 'string' && id.trim() !== '') values.id = text('id', id);
   else if (!reportedMissing?.has('id')) {
     push('id-missing', 'fatal', 'id', `${label('id')} is ${missing(id) ? 'missing' : JSON.stringify(id)}; each committee needs a string or number id`);
   }
 
   // name
   const name = get('name');
-  if (typeof name === 'string' && name.trim() !== '') values.name = name;
+  if (typeof name === 'string' && name.trim() !== '') values.name = text('name', name);
   else if (typeof name === 'number' && Number.isFinite(name)) values.name = String(name);
   else if (values.id !== undefined) {
     values.name = values.id;
@@ -110,7 +149,7 @@ export function validateProperties(
 
   // street office
   const so = get('streetOffice');
-  if (typeof so === 'string' && so.trim() !== '') values.streetOffice = so;
+  if (typeof so === 'string' && so.trim() !== '') values.streetOffice = text('streetOffice', so);
   else if (typeof so === 'number' && Number.isFinite(so)) values.streetOffice = String(so);
   else if (!reportedMissing?.has('streetOffice')) {
     push('street-office-missing', 'fatal', 'streetOffice', `${label('streetOffice')} is ${missing(so) ? 'missing or empty' : JSON.stringify(so)}; each committee belongs to a street office`);
@@ -131,6 +170,8 @@ export function validateProperties(
     push('households-negative', 'fatal', 'households', `${label('households')} is ${hh}; households cannot be negative`);
   } else if (!Number.isInteger(hh)) {
     push('households-not-integer', 'fatal', 'households', `${label('households')} is ${hh}; households are a whole number`);
+  } else if (hh > MAX_COUNT) {
+    push('households-too-large', 'fatal', 'households', `${label('households')} is ${hh}; at most ${MAX_COUNT} is accepted`);
   } else values.households = hh;
 
   // optional numbers
@@ -143,6 +184,8 @@ export function validateProperties(
       push(`${code}-not-number`, 'fatal', field, `${label(field)} is ${JSON.stringify(v)}, not a number${hint}`);
     } else if (v < 0) {
       push(`${code}-negative`, 'fatal', field, `${label(field)} is ${v}; it cannot be negative`);
+    } else if (COUNT_FIELDS.has(field) && v > MAX_COUNT) {
+      push(`${code}-too-large`, 'fatal', field, `${label(field)} is ${v}; at most ${MAX_COUNT} is accepted`);
     } else {
       if (integer && !Number.isInteger(v)) {
         push(`${code}-not-integer`, 'warning', field, `${label(field)} is ${v}; expected a whole number (kept as given)`);
@@ -163,7 +206,7 @@ export function validateProperties(
 
   // station
   const st = get('station');
-  if (typeof st === 'string' && st.trim() !== '') values.station = st;
+  if (typeof st === 'string' && st.trim() !== '') values.station = text('station', st);
   else if (typeof st === 'number' && Number.isFinite(st)) values.station = String(st);
   else if (!missing(st)) push('station-invalid', 'fatal', 'station', `${label('station')} is ${JSON.stringify(st)}; expected a station id (string or number)`);
 
@@ -177,7 +220,13 @@ export function validateProperties(
 
   const consumed = options.consumed ?? consumedNames(mapping);
   for (const k of Object.keys(properties)) {
-    if (!consumed.has(k)) values.extra[k] = properties[k];
+    if (consumed.has(k)) continue;
+    const v = properties[k];
+    if (calcJsonDepth(v, MAX_PROPERTY_DEPTH) > MAX_PROPERTY_DEPTH) {
+      problems.push({ code: 'property-too-deep', severity: 'fatal', message: `property "${k}" is nested more than ${MAX_PROPERTY_DEPTH} levels deep` });
+      continue;
+    }
+    values.extra[k] = v;
   }
   return { values, problems };
 }

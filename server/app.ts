@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { makeAuthHook, authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { HARDENED_SERVER_OPTIONS, hardening } from './plugins/hardening.js';
 import { storePlugin } from './plugins/store.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -45,6 +46,7 @@ export async function yizhanApp(app: FastifyInstance, options: AppOptions): Prom
   await app.register(storePlugin, { store: options.store });
   await app.register(authPlugin);
   await app.register(errorsPlugin);
+  await app.register(hardening);
   app.addContentTypeParser('application/geo+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
   await app.register(swagger, {
@@ -110,6 +112,7 @@ export async function yizhanApp(app: FastifyInstance, options: AppOptions): Prom
 export async function buildApp(options: AppOptions, server: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
+    ...HARDENED_SERVER_OPTIONS,
     ...server,
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
