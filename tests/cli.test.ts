@@ -44,6 +44,82 @@ describe('yizhan usage', () => {
   });
 });
 
+describe('yizhan help, version and typos', () => {
+  it('prints the version of package.json', () => {
+    const r = yizhan('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(`yizhan ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}`);
+  });
+
+  it('suggests the nearest command for a typo and exits 2', () => {
+    const r = yizhan('plna', 'luohu-2006');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command "plna"; did you mean "plan"?');
+    expect(yizhan('valdiate').stderr).toContain('did you mean "validate"?');
+    expect(yizhan('frobnicate').stderr).not.toContain('did you mean');
+  });
+
+  it('gives each option of a command its own line of help', () => {
+    const r = yizhan('plan', '--help');
+    expect(r.code).toBe(0);
+    for (const flag of ['--out DIR', '--json', '--quiet', '--map', '--no-map', '--help']) {
+      const line = r.stdout.split('\n').find((l) => l.trimStart().replace(/^-\w, /, '').startsWith(flag));
+      expect(line, flag).toBeDefined();
+      expect(line!.length, flag).toBeGreaterThan(flag.length + 10); // the flag and what it does
+    }
+    expect(yizhan('evaluate', '--help').stdout).toMatch(/^\s+--plan FILE\s+\S/m);
+  });
+
+  it('lists every built-in scenario (each folder of scenarios/ with a scenario.json) in the usage and the not-found message', () => {
+    const builtins = readdirSync(join(root, 'scenarios'), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && existsSync(join(root, 'scenarios', e.name, 'scenario.json'))).map((e) => e.name);
+    expect(builtins).toContain('ri-2010');
+    const usage = yizhan('--help').stdout;
+    const missing = yizhan('plan', 'no-such-scenario').stderr;
+    for (const name of builtins) {
+      expect(usage).toContain(name);
+      expect(missing).toContain(name);
+    }
+  });
+
+  it('refuses an unknown flag with balanced quotes and the nearest flag', () => {
+    const r = yizhan('plan', 'luohu-2006', '--nomap');
+    expect(r.code).toBe(2);
+    const first = r.stderr.split('\n')[0]!;
+    expect(first).toBe('yizhan: unknown option --nomap for "plan"; did you mean --no-map?');
+    expect(yizhan('plan', 'luohu-2006', '--bogus').stderr.split('\n')[0]!.match(/["']/g)?.length ?? 0).toSatisfy((n: number) => n % 2 === 0);
+  });
+
+  it('says that a dataset needs a scenario file naming it', () => {
+    const r = yizhan('plan', 'scenarios/luohu-2006/committees.geojson');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('is a dataset, not a scenario');
+    expect(r.stderr).toContain('"dataset": "committees.geojson"');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('outputs of an earlier run', () => {
+  it('plan --no-map removes the map.svg of the previous run, and no file that is not its own', () => {
+    const out = tmp();
+    expect(yizhan('plan', 'luohu-2006', '--out', out, '--quiet', '--map').code).toBe(0);
+    expect(existsSync(join(out, 'map.svg'))).toBe(true);
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    writeFileSync(join(out, 'map.svg.bak'), 'mine too');
+    expect(yizhan('plan', 'luohu-2006', '--out', out, '--quiet', '--no-map').code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['committees.geojson', 'map.svg.bak', 'notes.txt', 'plan.csv', 'plan.zh.md', 'stations.geojson', 'summary.json']);
+  });
+
+  it('evaluate --no-map does the same', () => {
+    const out = tmp();
+    writeFileSync(join(out, 'map.svg'), '<svg/>');
+    const r = yizhan('evaluate', 'luohu-2006', '--plan', 'scenarios/luohu-2006/plan-2006.json', '--out', out, '--quiet', '--no-map');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(out, 'map.svg'))).toBe(false);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  });
+});
+
 describe('yizhan plan luohu-2006', () => {
   const out = tmp();
   let r: ReturnType<typeof yizhan>;
