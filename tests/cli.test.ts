@@ -174,6 +174,30 @@ describe('yizhan plan luohu-2006', () => {
     }
   });
 
+  it('rounds its numbers: coordinates to 7 decimals (≈ 1 cm), areaKm2 to 2, a solver gap of float noise to 0', () => {
+    const decimals = (v: number) => (String(v).split('.')[1] ?? '').length;
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.solver.gap === undefined || summary.solver.gap === 0 || summary.solver.gap >= 1e-9).toBe(true);
+    for (const file of ['stations.geojson', 'committees.geojson']) {
+      const fc = JSON.parse(readFileSync(join(out, file), 'utf8'));
+      let points = 0;
+      for (const f of fc.features) {
+        if (f.properties.areaKm2 !== undefined) expect(decimals(f.properties.areaKm2), `${file} ${f.id} areaKm2`).toBeLessThanOrEqual(2);
+        for (const poly of f.geometry.coordinates) for (const ring of poly) {
+          expect(ring.length).toBeGreaterThanOrEqual(4);
+          expect(ring[0]).toEqual(ring[ring.length - 1]);
+          for (const p of ring) {
+            points += 1;
+            expect(Math.max(decimals(p[0]), decimals(p[1])), `${file} ${f.id}`).toBeLessThanOrEqual(7);
+          }
+        }
+      }
+      expect(points).toBeGreaterThan(1000);
+    }
+    const station = JSON.parse(readFileSync(join(out, 'stations.geojson'), 'utf8')).features[0].properties;
+    expect(station.areaKm2).toBeGreaterThan(0);
+  });
+
   it('writes a CSV row per station and the plan text in the seed phrasing', () => {
     const csv = readFileSync(join(out, 'plan.csv'), 'utf8');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
