@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSeedPlanText } from './helpers/seed-plan-text.js';
+import { findLabelClashes, labelBoxes } from './helpers/svg-labels.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'dist/cli/bin.js');
@@ -172,6 +173,15 @@ describe('yizhan plan luohu-2006', () => {
       for (const key of ['id', 'name', 'streetOffice', 'households', 'station']) expect(f.properties).toHaveProperty(key);
       expect(ids.has(f.properties.station)).toBe(true);
     }
+  });
+
+  it('draws map.svg with a name for every committee and no two labels overlapping', () => {
+    const svg = readFileSync(join(out, 'map.svg'), 'utf8');
+    const committees = JSON.parse(readFileSync(join(out, 'committees.geojson'), 'utf8')).features.map((f: { id: string }) => f.id);
+    const labelled = new Set(labelBoxes(svg).filter((b) => b.cls === 'committee-label').map((b) => b.id));
+    expect([...labelled].sort()).toEqual([...committees].sort());
+    expect(labelBoxes(svg).filter((b) => b.cls === 'street-office-label')).toHaveLength(10);
+    expect(findLabelClashes(svg)).toEqual([]);
   });
 
   it('rounds its numbers: coordinates to 7 decimals (≈ 1 cm), areaKm2 to 2, a solver gap of float noise to 0', () => {
