@@ -10,13 +10,9 @@ import { makeDefaultScenario } from '../scenarios/defaults.js';
 import type { Problem } from '../solver/types.js';
 
 /** A 32-bit seed from a string (FNV-1a), e.g. the test's name. */
-export function seedFromName(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) { h ^= name.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
-  return h >>> 0;
-}
+export const seedFromName = hashString;
 
-import { mulberry32 as makeRng } from '../scenarios/random.js';
+import { hashString, mulberry32 as makeRng } from '../scenarios/random.js';
 export { makeRng };
 
 export interface RandomProblemOptions {

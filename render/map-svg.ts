@@ -5,7 +5,7 @@
  */
 import { makeAdjacency } from '../geo/adjacency.js';
 import { dissolve } from '../geo/dissolve.js';
-import { EARTH_RADIUS_M } from '../geo/distance.js';
+import { calcRingBBox, calcRingDoubleArea, extendBBox, M_PER_DEG, RAD, type BBox } from '../geo/planar.js';
 import type { Committee, MultiPolygonCoords } from '../geo/types.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import type { Station } from '../solver/types.js';
@@ -33,8 +33,6 @@ type PxPoly = PxRing[];
 type PxMulti = PxPoly[];
 interface Box { x0: number; y0: number; x1: number; y1: number }
 
-const RAD = Math.PI / 180;
-const M_PER_DEG = EARTH_RADIUS_M * RAD;
 const MARGIN = 16;
 const HEADER = 62;
 
@@ -105,13 +103,9 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
   if (stations.length === 0) return makeEmptySvg(width, title);
 
   // Projection.
-  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
-  for (const group of members) for (const c of group) for (const poly of c.geometry) for (const ring of poly) for (const p of ring) {
-    if (p[0] < minLon) minLon = p[0];
-    if (p[0] > maxLon) maxLon = p[0];
-    if (p[1] < minLat) minLat = p[1];
-    if (p[1] > maxLat) maxLat = p[1];
-  }
+  const bounds: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const group of members) for (const c of group) for (const poly of c.geometry) if (poly[0]) extendBBox(bounds, poly[0]);
+  const [minLon, minLat, maxLon, maxLat] = bounds;
   if (!Number.isFinite(minLon)) return makeEmptySvg(width, title);
   const kx = Math.cos(((minLat + maxLat) / 2) * RAD);
   const spanX = Math.max((maxLon - minLon) * kx, 1e-9);
@@ -485,10 +479,9 @@ function pathData(mp: PxMulti): string {
 
 /** Approximate advance width: CJK and full-width characters 1 em, others 0.6 em. */
 
+/** Area of a pixel ring (its sign is of no use here: y points down). */
 function ringArea(r: PxRing): number {
-  let s = 0;
-  for (let i = 0, j = r.length - 1; i < r.length; j = i++) s += (r[j]![0] - r[i]![0]) * (r[j]![1] + r[i]![1]);
-  return s / 2;
+  return Math.abs(calcRingDoubleArea(r)) / 2;
 }
 
 function largestPolygon(mp: PxMulti): PxPoly | undefined {
@@ -652,8 +645,7 @@ function findLabelSpot(poly: PxPoly, lines: string[], sizes: readonly number[], 
 const CALLOUT_REACH = 90;
 
 function polyBox(poly: PxPoly): Box {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const p of poly[0]!) { x0 = Math.min(x0, p[0]); x1 = Math.max(x1, p[0]); y0 = Math.min(y0, p[1]); y1 = Math.max(y1, p[1]); }
+  const [x0, y0, x1, y1] = calcRingBBox(poly[0]!);
   return { x0, y0, x1, y1 };
 }
 
