@@ -12,7 +12,7 @@
  * seeding) and the warm start (the same folder again).
  * Any error, timeout or non-2xx answer fails the run (exit 1) after the table is printed.
  *
- * Run: npm run build && node dist/bench/load.js [--duration 10] [--connections 8] [--solve-connections 4] [--engines pglite,pg]
+ * Run: npm run build && npx tsx bench/load.ts [--duration 10] [--connections 8] [--solve-connections 4] [--engines pglite,pg]
  *   or npx tsx bench/load.ts [same flags]. `--quick` is --duration 3.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,8 +33,9 @@ interface ChildReady {
 }
 
 async function runChild(spec: { dataDir?: string; databaseUrl?: string }): Promise<void> {
-  const { startServer } = await import('../server/main.js');
-  const { issueToken } = await import('../server/auth.js');
+  // the shipped code (dist/), so that the cold start is not tsx compiling the sources
+  const { startServer } = (await import(new URL('../dist/server/main.js', import.meta.url).href)) as typeof import('../server/main.js');
+  const { issueToken } = (await import(new URL('../dist/server/auth.js', import.meta.url).href)) as typeof import('../server/auth.js');
   const t0 = performance.now();
   const server = await startServer({
     port: 0, host: '127.0.0.1', logger: false, handleSignals: false, out: { write: () => true },

@@ -28,7 +28,7 @@ import { calcSharedBorders, makeAdjacency } from '../geo/adjacency.js';
 import { readCommittees } from '../geo/ingest.js';
 import type { Committee } from '../geo/types.js';
 import { generateDistrict, type DistrictOptions } from './generate/district.js';
-import { calcPostgisSharedBorders, pairKey } from '../tests/helpers/postgis-borders.js';
+import { calcPostgisSharedBorders, pairKey } from './postgis-borders.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'dist', 'cli', 'bin.js');

@@ -11,7 +11,7 @@ import { findDominated } from '../solver/partition.js';
 import { loadEngines, solveStreetOffice } from '../solver/solve.js';
 import type { SolveResult } from '../solver/types.js';
 import { verifyPartition } from '../solver/verify.js';
-import { makeRandomProblem, seedFromName } from '../tests/helpers/random-problem.js';
+import { makeRandomProblem, seedFromName } from './random-problem.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };

@@ -41,7 +41,7 @@ import { makePlanContext, type PlanContext } from '../solver/pipeline.js';
 import type { PlanSummary, Scenario } from '../solver/types.js';
 import { EXIT, InputError } from './errors.js';
 import { formatProblem, loadDataset, loadScenario, readJsonFile } from './load.js';
-import { addOfficeOutlines, makePlanFiles } from './plan-commands.js';
+import { PLAN_OUTPUT_NAMES, addOfficeOutlines, makePlanFiles } from './plan-commands.js';
 import { makeBatchProgress } from './progress.js';
 import { formatTable, makePainter } from './table.js';
 import { writeFilesAtomically } from './write.js';
@@ -275,7 +275,7 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
         // Drop an outdated summary first: until the new one lands the folder does not count as done.
         rmSync(join(p.dir, 'summary.json'), { force: true });
         const files = makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map, outlines });
-        writeFilesAtomically(p.dir, files);
+        writeFilesAtomically(p.dir, files, { owned: PLAN_OUTPUT_NAMES });
         // the row from the summary as written, so that a resumed batch gives the same row
         const row = makeComparisonRow(p.variation, { summary: JSON.parse(files['summary.json']!) as PlanSummary });
         rows.set(p.variation.index, row);

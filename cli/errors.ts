@@ -1,6 +1,10 @@
 /** A usage error: wrong subcommand, flags or arguments. Prints the usage; exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+  /** @param command the command the error is about: its help is printed instead of the overview */
+  constructor(message: string, readonly command?: string) {
+    super(message);
+  }
 }
 
 /**

@@ -3,14 +3,14 @@
  * Every failure becomes an InputError that lists each problem with its place.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseGeoJsonText, readCommittees } from '../geo/ingest.js';
 import type { Dataset, FieldMapping, Problem } from '../geo/types.js';
 import { makeScenario, makeCommitteeLookup, resolveCommitteeRef, resolveLocks } from '../scenarios/resolve.js';
 import type { ScenarioFile } from '../scenarios/schema.js';
 import type { Scenario } from '../solver/types.js';
 import { InputError } from './errors.js';
-import { builtinScenarioDir } from './paths.js';
+import { builtinScenarioDir, listBuiltinScenarios } from './paths.js';
 
 /** `[fatal] households-negative  feature 3 (id LH-01), field households: …` */
 export function formatProblem(p: Problem): string {
@@ -46,7 +46,16 @@ export function resolveScenarioPath(arg: string): string {
   if (extname(arg) === '' && !arg.includes('/')) {
     const builtin = resolve(builtinScenarioDir(arg), 'scenario.json');
     if (existsSync(builtin)) return builtin;
-    if (!existsSync(arg)) throw new InputError(`no built-in scenario "${arg}" and no such file (built-in: luohu-2006)`);
+    if (!existsSync(arg)) throw new InputError(`no built-in scenario "${arg}" and no such file (built-in: ${listBuiltinScenarios().join(', ')})`);
+  }
+  // A dataset is not a scenario: the rules a plan follows are written down beside it, not assumed.
+  if (/\.geojson$/i.test(arg)) {
+    const stem = basename(arg).replace(/\.geojson$/i, '');
+    throw new InputError(`${arg} is a dataset, not a scenario: a plan needs a scenario file naming it`, [
+      `write ${stem}.scenario.json beside it: {"name": "${stem}", "dataset": "${basename(arg)}"} (rules, weights and mapping left out take the defaults, README "Scenario files")`,
+      `then: yizhan plan ${join(dirname(arg), `${stem}.scenario.json`)}`,
+      `check the data first with: yizhan validate ${arg}`,
+    ]);
   }
   return resolve(arg);
 }

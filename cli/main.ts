@@ -2,9 +2,13 @@
  * The `yizhan` command. Subcommands in one table; unknown flags are refused; usage errors print
  * the usage and exit 2; bad input prints every problem (no stack trace) and exits 1.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { StoreError } from '../server/store/types.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROLES, StoreError } from '../server/store/types.js';
+import { MAP_AUTO_COMMITTEES } from './defaults.js';
 import { EXIT, InputError, UsageError } from './errors.js';
+import { findPackageRoot, listBuiltinScenarios } from './paths.js';
 import type { PlanCommandOptions } from './plan-commands.js';
 
 // Each command's module is loaded when the command runs: `yizhan plan` need not load the HTTP
@@ -16,23 +20,33 @@ const runValidate: typeof import('./validate-command.js').runValidate = async (.
 const runServe: typeof import('./serve-command.js').runServe = async (...a) => (await import('./serve-command.js')).runServe(...a);
 const runToken: typeof import('./token-command.js').runToken = async (...a) => (await import('./token-command.js')).runToken(...a);
 
+/** One option of a command: its parseArgs type, the placeholder of its value, and a line of help. */
+interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** Placeholder of the value in the help (`DIR`); string options only. */
+  value?: string;
+  help: string;
+}
+
 interface Command {
   summary: string;
-  usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+  /** The positional part of the usage line (`<scenario>`). */
+  args: string;
+  options: Record<string, OptionSpec>;
   run(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number>;
 }
 
-const COMMON = { help: { type: 'boolean', short: 'h' } } as const;
+const HELP: Record<string, OptionSpec> = { help: { type: 'boolean', short: 'h', help: 'print this help' } };
 
 /** Flags shared by the commands that write a plan's outputs. */
-const PLAN_OUTPUT = {
-  out: { type: 'string' },
-  json: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-  map: { type: 'boolean' },
-  'no-map': { type: 'boolean' },
-} as const;
+const PLAN_OUTPUT: Record<string, OptionSpec> = {
+  out: { type: 'string', value: 'DIR', help: 'write the outputs here [out/<scenario>]; outputs of an earlier run that this run does not write are removed' },
+  json: { type: 'boolean', help: 'print summary.json on stdout instead of the table' },
+  quiet: { type: 'boolean', short: 'q', help: 'print no table' },
+  map: { type: 'boolean', help: `draw map.svg [when the plan has at most ${MAP_AUTO_COMMITTEES} committees]` },
+  'no-map': { type: 'boolean', help: 'do not draw map.svg' },
+};
 
 function planOutputOptions(v: Record<string, string | boolean | undefined>): PlanCommandOptions {
   if (v.map && v['no-map']) throw new UsageError('--map and --no-map contradict each other');
@@ -47,60 +61,115 @@ function planOutputOptions(v: Record<string, string | boolean | undefined>): Pla
 const COMMANDS: Record<string, Command> = {
   plan: {
     summary: 'solve a scenario: proven-optimal merges, checks, plan text, GIS exports',
-    usage: 'yizhan plan <scenario|luohu-2006> [--out DIR] [--json] [--quiet] [--map|--no-map]',
-    options: { ...COMMON, ...PLAN_OUTPUT },
+    args: '<scenario>',
+    options: { ...PLAN_OUTPUT, ...HELP },
     run: (pos, v) => runPlan(one(pos, 'scenario'), planOutputOptions(v)),
   },
   evaluate: {
     summary: 'check a plan written by hand against the same rules',
-    usage: 'yizhan evaluate <scenario|luohu-2006> --plan FILE [--out DIR] [--json] [--quiet] [--map|--no-map]',
-    options: { ...COMMON, plan: { type: 'string' }, ...PLAN_OUTPUT },
+    args: '<scenario> --plan FILE',
+    options: {
+      plan: { type: 'string', value: 'FILE', help: 'the plan: {"stations": [["碧波", "湖滨"], …]} (luohu-2006: scenarios/luohu-2006/plan-2006.json)' },
+      ...PLAN_OUTPUT,
+      out: { ...PLAN_OUTPUT.out!, help: PLAN_OUTPUT.out!.help.replace('out/<scenario>', 'out/<scenario>-<plan file name>') },
+      ...HELP,
+    },
     run: (pos, v) => {
-      if (typeof v.plan !== 'string') throw new UsageError('evaluate needs --plan FILE (for luohu-2006: scenarios/luohu-2006/plan-2006.json)');
-      return runEvaluate(one(pos, 'scenario'), v.plan, planOutputOptions(v));
+      if (typeof v.plan !== 'string') throw new UsageError('evaluate needs --plan FILE (for luohu-2006: scenarios/luohu-2006/plan-2006.json)', 'evaluate');
+      return runEvaluate(one(pos, 'scenario', 'evaluate'), v.plan, planOutputOptions(v));
     },
   },
   batch: {
     summary: 'run every variation of a what-if grid (street offices in parallel, resumable); comparison table',
-    usage: 'yizhan batch <whatif.json> [--out DIR] [--workers N] [--json] [--quiet] [--map]',
-    options: { ...COMMON, out: { type: 'string' }, workers: { type: 'string', short: 'w' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, map: { type: 'boolean' } },
+    args: '<whatif.json>',
+    options: {
+      out: { type: 'string', value: 'DIR', help: 'write the variations and the comparison here [out/<what-if name>]' },
+      workers: { type: 'string', short: 'w', value: 'N', help: 'worker threads; 0 solves in the main thread [the number of cores]' },
+      json: { type: 'boolean', help: 'print the comparison rows as JSON' },
+      quiet: { type: 'boolean', short: 'q', help: 'print no progress and no table' },
+      map: { type: 'boolean', help: 'draw map.svg in every variation folder [off]' },
+      ...HELP,
+    },
     run: (pos, v) => {
       const workers = v.workers === undefined ? undefined : Number(v.workers);
       if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 256 || !/^\d+$/.test(String(v.workers)))) {
-        throw new UsageError(`--workers must be a whole number from 0 (solve in the main thread) to 256, got "${String(v.workers)}"`);
+        throw new UsageError(`--workers must be a whole number from 0 (solve in the main thread) to 256, got "${String(v.workers)}"`, 'batch');
       }
-      return runBatch(one(pos, 'whatif'), { out: v.out as string | undefined, workers, json: !!v.json, quiet: !!v.quiet, map: !!v.map });
+      return runBatch(one(pos, 'whatif', 'batch'), { out: v.out as string | undefined, workers, json: !!v.json, quiet: !!v.quiet, map: !!v.map });
     },
   },
   validate: {
     summary: 'report every problem of a committees GeoJSON; exit 1 if any is fatal',
-    usage: 'yizhan validate <dataset.geojson> [--mapping JSON|FILE] [--crs EPSG:xxxx] [--json]',
-    options: { ...COMMON, mapping: { type: 'string' }, crs: { type: 'string' }, json: { type: 'boolean' } },
-    run: (pos, v) => runValidate(one(pos, 'dataset'), { mapping: v.mapping as string | undefined, crs: v.crs as string | undefined, json: !!v.json }),
+    args: '<dataset.geojson>',
+    options: {
+      mapping: { type: 'string', value: 'JSON|FILE', help: 'canonical field → property names, e.g. {"households":"hh2010"}' },
+      crs: { type: 'string', value: 'EPSG:xxxx', help: 'the coordinate system of the file [the file\'s own, else EPSG:4326]' },
+      json: { type: 'boolean', help: 'print the report as JSON' },
+      ...HELP,
+    },
+    run: (pos, v) => runValidate(one(pos, 'dataset', 'validate'), { mapping: v.mapping as string | undefined, crs: v.crs as string | undefined, json: !!v.json }),
   },
   serve: {
     summary: 'the HTTP API (embedded database in --data; DATABASE_URL selects PostgreSQL)',
-    usage: 'yizhan serve [--port P] [--host H] [--data DIR] [--workers N] [--quiet]',
-    options: { ...COMMON, port: { type: 'string', short: 'p' }, host: { type: 'string' }, data: { type: 'string' }, workers: { type: 'string', short: 'w' }, quiet: { type: 'boolean', short: 'q' } },
+    args: '',
+    options: {
+      port: { type: 'string', short: 'p', value: 'P', help: 'TCP port [3000]' },
+      host: { type: 'string', value: 'H', help: 'address to listen on [127.0.0.1]' },
+      data: { type: 'string', value: 'DIR', help: 'folder of the embedded database [.data]' },
+      workers: { type: 'string', short: 'w', value: 'N', help: 'solver worker threads [the number of cores]' },
+      quiet: { type: 'boolean', short: 'q', help: 'no request log' },
+      ...HELP,
+    },
     run: (pos, v) => {
-      if (pos.length > 0) throw new UsageError(`unexpected argument(s): ${pos.join(' ')}`);
+      if (pos.length > 0) throw new UsageError(`unexpected argument(s): ${pos.join(' ')}`, 'serve');
       return runServe({ port: v.port as string | undefined, host: v.host as string | undefined, data: v.data as string | undefined, workers: v.workers as string | undefined, quiet: !!v.quiet });
     },
   },
   token: {
     summary: 'make a bearer token for a role; prints it alone on stdout',
-    usage: 'yizhan token create --role ROLE [--street-office NAME] [--label TEXT] [--data DIR]',
-    options: { ...COMMON, role: { type: 'string' }, 'street-office': { type: 'string' }, label: { type: 'string' }, data: { type: 'string' } },
-    run: (pos, v) => runToken(one(pos, 'action'), {
+    args: 'create --role ROLE',
+    options: {
+      role: { type: 'string', value: 'ROLE', help: `the role the token carries: ${ROLES.join(', ')}` },
+      'street-office': { type: 'string', value: 'NAME', help: 'the street office of a street-office token' },
+      label: { type: 'string', value: 'TEXT', help: 'a note to tell tokens apart' },
+      data: { type: 'string', value: 'DIR', help: 'folder of the embedded database [.data]' },
+      ...HELP,
+    },
+    run: (pos, v) => runToken(one(pos, 'action', 'token'), {
       role: v.role as string | undefined, streetOffice: v['street-office'] as string | undefined, label: v.label as string | undefined, data: v.data as string | undefined,
     }),
   },
 };
 
-function one(positionals: string[], what: string): string {
-  if (positionals.length === 0) throw new UsageError(`missing <${what}>`);
-  if (positionals.length > 1) throw new UsageError(`unexpected argument(s): ${positionals.slice(1).join(' ')}`);
+function one(positionals: string[], what: string, command = 'plan'): string {
+  if (positionals.length === 0) throw new UsageError(`missing <${what}>`, command);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument(s): ${positionals.slice(1).join(' ')}`, command);
   return positionals[0]!;
+}
+
+function flagOf(name: string, o: OptionSpec): string {
+  return `--${name}${o.value ? ` ${o.value}` : ''}`;
+}
+
+function usageLine(name: string, c: Command): string {
+  const flags = Object.entries(c.options).filter(([k]) => k !== 'help' && !c.args.includes(`--${k} `)).map(([k, o]) => `[${flagOf(k, o)}]`);
+  return ['yizhan', name, c.args, ...flags].filter((p) => p !== '').join(' ');
+}
+
+/** A command's help: usage line, summary, then one line per option. */
+export function formatCommandHelp(name: string): string {
+  const c = COMMANDS[name]!;
+  const labels = Object.entries(c.options).map(([k, o]) => [`${o.short ? `-${o.short}, ` : '    '}${flagOf(k, o)}`, o.help] as const);
+  const width = Math.max(...labels.map(([l]) => l.length));
+  const lines = [`Usage: ${usageLine(name, c)}`, '', c.summary, ''];
+  if (c.args.includes('<scenario>')) lines.push(`<scenario> is a scenario file (scenario.json) or a built-in name: ${builtinList()}.`, '');
+  lines.push('Options:', ...labels.map(([l, h]) => `  ${l.padEnd(width)}  ${h}`));
+  return lines.join('\n');
+}
+
+function builtinList(): string {
+  const names = listBuiltinScenarios();
+  return names.length > 0 ? names.join(', ') : '(none installed)';
 }
 
 export function formatUsage(): string {
@@ -109,13 +178,64 @@ export function formatUsage(): string {
     'yizhan 一站: plan the consolidation of community workstations (一站多居)',
     '',
     'Usage:',
-    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+    ...Object.entries(COMMANDS).map(([k, c]) => `  ${usageLine(k, c)}`),
+    '  yizhan <command> --help   (every option of a command)',
+    '  yizhan --version',
     '',
     'Commands:',
     ...Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`),
     '',
+    `Built-in scenarios: ${builtinList()}`,
+    '',
     'Exit codes: 0 done, 1 the input or the plan breaks a fatal rule, 2 usage error.',
   ].join('\n');
+}
+
+/** Optimal string alignment distance (Levenshtein plus swapping two neighbours: plna → plan is 1). */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The nearest of `names` to a typo, if it is near enough (a third of its letters, at least one). */
+export function suggest(typo: string, names: readonly string[]): string | undefined {
+  let best: string | undefined, bestD = Infinity;
+  for (const n of names) {
+    const d = editDistance(typo.toLowerCase(), n);
+    if (d < bestD) { best = n; bestD = d; }
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/**
+ * parseArgs's own messages quote unevenly ('-- "--bogus"); the common cases get ours, with the
+ * nearest option when the flag looks like a typo.
+ */
+function describeParseError(e: Error, name: string, c: Command): string {
+  const code = (e as { code?: string }).code;
+  const flag = /'(-{1,2}[^'\s]+)/.exec(e.message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
+    const near = flag.startsWith('--') ? suggest(flag.slice(2), Object.keys(c.options)) : undefined;
+    return `unknown option ${flag} for "${name}"${near ? `; did you mean --${near}?` : ''}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
+    const o = c.options[flag.replace(/^-+/, '')];
+    return o?.type === 'boolean' ? `${flag} takes no value` : `${flag} needs a value${o?.value ? ` (${flagOf(flag.replace(/^-+/, ''), o)})` : ''}`;
+  }
+  return e.message;
+}
+
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(findPackageRoot(), 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -124,23 +244,41 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(formatUsage() + '\n');
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`yizhan ${readVersion()}\n`);
+    return EXIT.ok;
+  }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
-    if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (!command) {
+      const near = suggest(name, Object.keys(COMMANDS));
+      if (near) {
+        process.stderr.write(`yizhan: unknown command "${name}"; did you mean "${near}"?\n(yizhan --help lists the commands)\n`);
+        return EXIT.usage;
+      }
+      throw new UsageError(`unknown command "${name}"`);
+    }
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+      const options = Object.fromEntries(Object.entries(command.options).map(([k, o]) => [k, o.short ? { type: o.type, short: o.short } : { type: o.type }]));
+      parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      throw new UsageError(describeParseError(e as Error, name, command), name);
     }
     if (parsed.values.help) {
-      process.stdout.write(`${command.usage}\n\n${command.summary}\n`);
+      process.stdout.write(formatCommandHelp(name) + '\n');
       return EXIT.ok;
     }
     return await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`yizhan: ${e.message}\n\n${formatUsage()}\n`);
+      // the command's own help when the error is about one command, else the overview
+      // about one command: its usage line and where its options are explained; else the overview
+      const about = e.command ?? (command ? name : undefined);
+      const help = about !== undefined && Object.hasOwn(COMMANDS, about)
+        ? `Usage: ${usageLine(about, COMMANDS[about]!)}\n(yizhan ${about} --help explains every option)`
+        : formatUsage();
+      process.stderr.write(`yizhan: ${e.message}\n\n${help}\n`);
       return EXIT.usage;
     }
     if (e instanceof StoreError) {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,4 +16,13 @@ export function findPackageRoot(from: string = dirname(fileURLToPath(import.meta
 /** Folder of the built-in scenarios (scenarios/<name>/scenario.json). */
 export function builtinScenarioDir(name: string): string {
   return join(findPackageRoot(), 'scenarios', name);
+}
+
+/** The built-in scenario names: the folders of scenarios/ that hold a scenario.json, sorted. */
+export function listBuiltinScenarios(): string[] {
+  const dir = join(findPackageRoot(), 'scenarios');
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'scenario.json')))
+    .map((e) => e.name)
+    .sort();
 }

@@ -12,6 +12,7 @@ import { evaluatePlan, makePlanContext, solvePlan, type PlanContext } from '../s
 import type { PlanOutcome } from '../solver/outcome.js';
 import { loadEngines } from '../solver/solve.js';
 import type { SolveResult } from '../solver/types.js';
+import { MAP_AUTO_COMMITTEES } from './defaults.js';
 import { EXIT } from './errors.js';
 import { loadHandPlan, loadScenario } from './load.js';
 import { formatPlanReport } from './report.js';
@@ -25,8 +26,7 @@ export interface PlanCommandOptions {
   map?: boolean;
 }
 
-/** Up to this many committees a plan draws its map.svg unless told not to; above, only with --map. */
-export const MAP_AUTO_COMMITTEES = 500;
+export { MAP_AUTO_COMMITTEES };
 
 /**
  * From this many street offices `yizhan plan` solves them in worker threads (one per core, as
@@ -48,6 +48,9 @@ export function addOfficeOutlines(ctx: PlanContext, office: string, result: Solv
     into.set(makeOutlineKey(committees.map((c) => c.id)), dissolve(committees.map((c) => c.geometry)));
   }
 }
+
+/** Every file a plan run may write; those a run does not write are removed from its folder. */
+export const PLAN_OUTPUT_NAMES = ['stations.geojson', 'committees.geojson', 'plan.zh.md', 'plan.csv', 'map.svg', 'summary.json'] as const;
 
 /** The output files of a plan, by file name: the five of the contract, and map.svg when asked. */
 export function makePlanFiles(
@@ -79,7 +82,7 @@ function finish(
 ): number {
   const committees = outcome.stations.reduce((n, s) => n + s.committeeIds.length, 0);
   const files = makePlanFiles(outcome, dataset, title, { map: options.map ?? committees <= MAP_AUTO_COMMITTEES, ...(outlines ? { outlines } : {}) });
-  writeFilesAtomically(outDir, files);
+  writeFilesAtomically(outDir, files, { owned: PLAN_OUTPUT_NAMES });
   if (options.json) process.stdout.write(JSON.stringify(outcome.summary, null, 2) + '\n');
   else if (!options.quiet) process.stdout.write(formatPlanReport(outcome, !!process.stdout.isTTY) + '\n');
   process.stderr.write(`wrote ${outDir}/{${Object.keys(files).join(',')}}\n`);

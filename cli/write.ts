@@ -5,8 +5,12 @@ import { join } from 'node:path';
  * Writes a set of files into `dir` so that no half-written file is ever left behind: each file
  * is written in full to a temporary name in the same folder, then all are renamed into place
  * (rename is atomic on one file system). On a failure the temporaries are removed.
+ *
+ * `options.owned` names the files this kind of run may write (e.g. a plan's six outputs): those
+ * among them that this run does not write are removed, so that a `map.svg` of an earlier run is
+ * never left beside a plan it does not describe. Other files in `dir` are never touched.
  */
-export function writeFilesAtomically(dir: string, files: Record<string, string>): string[] {
+export function writeFilesAtomically(dir: string, files: Record<string, string>, options: { owned?: readonly string[] } = {}): string[] {
   mkdirSync(dir, { recursive: true });
   const staged: [string, string][] = [];
   const tag = `.tmp-${process.pid}-${Date.now()}`;
@@ -16,6 +20,7 @@ export function writeFilesAtomically(dir: string, files: Record<string, string>)
       writeFileSync(tmp, content);
       staged.push([tmp, join(dir, name)]);
     }
+    for (const name of options.owned ?? []) if (!Object.hasOwn(files, name)) rmSync(join(dir, name), { force: true });
     for (const [tmp, final] of staged) renameSync(tmp, final);
   } catch (e) {
     for (const [tmp] of staged) rmSync(tmp, { force: true });

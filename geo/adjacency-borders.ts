@@ -3,8 +3,8 @@ import type { AdjacencyOptions, Committee } from './types.js';
 import {
   type BoundarySegments, M_PER_DEG, makeBoundarySegments, metersToLatDegrees, metersToLonDegrees,
 } from './segment-index.js';
+import { RAD } from './planar.js';
 
-const RAD = Math.PI / 180;
 
 /** Default vertex snapping tolerance, m. */
 export const DEFAULT_SNAP_TOLERANCE_M = 2;

@@ -1,8 +1,8 @@
 import Flatbush from 'flatbush';
 import type { Committee } from './types.js';
 import { type BoundarySegments, M_PER_DEG, metersToLatDegrees, metersToLonDegrees } from './segment-index.js';
+import { RAD } from './planar.js';
 
-const RAD = Math.PI / 180;
 
 /** A link to another committee is kept when its gap is at most this factor times the nearest gap (+ tol). */
 export const ENCLAVE_LINK_FACTOR = 1.5;

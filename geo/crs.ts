@@ -14,6 +14,7 @@
  * meridian.
  */
 import type { Position } from './types.js';
+import { RAD } from './planar.js';
 
 export interface Ellipsoid {
   /** Semi-major axis, m. */
@@ -42,7 +43,6 @@ export interface Projection {
   inverse(xy: [number, number]): Position;
 }
 
-const RAD = Math.PI / 180;
 
 /**
  * Transverse Mercator (Gauss–Krüger) forward and inverse, Krüger series to n⁶.

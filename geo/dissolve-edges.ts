@@ -5,6 +5,7 @@
  * polyclip-ts whenever it answers `null`.
  */
 import type { MultiPolygonCoords, PolygonCoords, Position, Ring } from './types.js';
+import { calcRingBBox, calcRingDoubleArea, type BBox } from './planar.js';
 
 /**
  * The union of `parts` by edge cancellation, or `null` when the parts are not topologically clean
@@ -185,9 +186,9 @@ export function dissolveByEdges(
   if (!edgesOnlyMeetAtVertices(rings)) return null;
 
   // 9. Classify, nest, drop slivers.
-  const areas = rings.map(signedArea2);
+  const areas = rings.map((r) => calcRingDoubleArea(r));
   if (areas.some((a) => a === 0)) return null;
-  const boxes = rings.map(bboxOfRing);
+  const boxes = rings.map((r) => calcRingBBox(r));
   const depth = rings.map((ring, k) => {
     const probe = midpointOf(ring);
     let d = 0;
@@ -242,28 +243,7 @@ function reverseRange(xs: number[], ys: number[], s: number, e: number): void {
   }
 }
 
-/** Twice the signed area of a closed ring, relative to its first vertex (positive = counter-clockwise). */
-function signedArea2(ring: Ring): number {
-  let s = 0;
-  const x0 = ring[0]![0], y0 = ring[0]![1];
-  for (let k = 1; k + 2 < ring.length; k++) {
-    s += (ring[k]![0] - x0) * (ring[k + 1]![1] - y0) - (ring[k + 1]![0] - x0) * (ring[k]![1] - y0);
-  }
-  return s;
-}
-
-type Box = [number, number, number, number];
-
-function bboxOfRing(ring: Ring): Box {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const p of ring) {
-    if (p[0] < minX) minX = p[0];
-    if (p[0] > maxX) maxX = p[0];
-    if (p[1] < minY) minY = p[1];
-    if (p[1] > maxY) maxY = p[1];
-  }
-  return [minX, minY, maxX, maxY];
-}
+type Box = BBox;
 
 function boxContains(outer: Box, inner: Box): boolean {
   return outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3];

@@ -1,10 +1,8 @@
 import { union } from 'polyclip-ts';
 import type { MultiPolygonCoords, PolygonCoords, Position, Ring } from './types.js';
 import { dissolveByEdges } from './dissolve-edges.js';
-import { EARTH_RADIUS_M } from './distance.js';
+import { calcRingDoubleArea, M_PER_DEG, RAD } from './planar.js';
 
-const RAD = Math.PI / 180;
-const M_PER_DEG = EARTH_RADIUS_M * RAD;
 
 export interface DissolveOptions {
   /** Coordinates are rounded to this grid (degrees) before the union; polyclip fails on many decimals. [1e-9] */
@@ -120,15 +118,6 @@ function roundMultiPolygon(mp: MultiPolygonCoords, grid: number): MultiPolygonCo
   return out;
 }
 
-/** Twice the signed area in degrees² (positive = counter-clockwise). */
-function signedArea2(ring: Ring): number {
-  let s = 0;
-  for (let k = 0; k + 1 < ring.length; k++) {
-    const p = ring[k]!, q = ring[k + 1]!;
-    s += p[0] * q[1] - q[0] * p[1];
-  }
-  return s;
-}
 
 /** Mean width of a ring, 2·area / perimeter, in metres (local projection at its first vertex). */
 function meanWidthMeters(ring: Ring): number {
@@ -157,7 +146,7 @@ function orientPolygon(poly: PolygonCoords, sliver: number): PolygonCoords | und
       continue;
     }
     if (r > 0 && meanWidthMeters(ring) < sliver) continue;
-    const ccw = signedArea2(ring) > 0;
+    const ccw = calcRingDoubleArea(ring) > 0;
     if ((r === 0) !== ccw) ring.reverse();
     out.push(ring);
   }

@@ -1,8 +1,7 @@
 import type { Position } from './types.js';
+import { EARTH_RADIUS_M, RAD } from './planar.js';
 
-/** Mean Earth radius used for all ground measures (IUGG), m. */
-export const EARTH_RADIUS_M = 6_371_008.8;
-const RAD = Math.PI / 180;
+export { EARTH_RADIUS_M };
 
 /**
  * Great-circle distance between two [lon, lat] positions in metres (haversine).

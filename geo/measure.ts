@@ -1,7 +1,7 @@
 import { calcDistanceMeters, EARTH_RADIUS_M, makeLocalProjection } from './distance.js';
 import type { Committee, CommitteeMeasures, MultiPolygonCoords, Position, Ring } from './types.js';
+import { RAD } from './planar.js';
 
-const RAD = Math.PI / 180;
 
 /**
  * Signed spherical area of a closed ring in m² (Chamberlain & Duquette, "Some algorithms for polygons

@@ -1,9 +1,8 @@
 import type { Committee } from './types.js';
-import { EARTH_RADIUS_M } from './distance.js';
+import { M_PER_DEG, RAD } from './planar.js';
 
-const RAD = Math.PI / 180;
 /** Metres per degree of latitude (and of longitude at the equator). */
-export const M_PER_DEG = EARTH_RADIUS_M * RAD;
+export { M_PER_DEG };
 
 /**
  * The boundary segments of many committees in flat typed arrays (degrees, WGS84), grouped by

@@ -3,6 +3,7 @@
  */
 import type { CrsReader } from './crs.js';
 import type { MultiPolygonCoords, PolygonCoords, Position, Problem, Ring } from './types.js';
+import { calcRingDoubleArea } from './planar.js';
 
 /** A problem about one feature before ingest adds the feature's index and id. */
 export type FeatureProblem = Omit<Problem, 'feature' | 'id'>;
@@ -195,16 +196,8 @@ export function isCollinear(ring: Ring): boolean {
   return true;
 }
 
-/** Twice the signed planar area of a closed ring (positive when counter-clockwise). */
-export function calcRingDoubleArea(ring: Ring): number {
-  let s = 0;
-  const x0 = ring[0]![0], y0 = ring[0]![1];
-  for (let i = 1; i + 1 < ring.length; i++) {
-    const p = ring[i]!, q = ring[i + 1]!;
-    s += (p[0] - x0) * (q[1] - y0) - (q[0] - x0) * (p[1] - y0);
-  }
-  return s;
-}
+/** Twice the signed planar area of a closed ring (positive when counter-clockwise); geo/planar.ts. */
+export { calcRingDoubleArea };
 
 const orient = (ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number =>
   (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);

@@ -3,9 +3,9 @@
  */
 import Flatbush from 'flatbush';
 import { intersection } from 'polyclip-ts';
-import { EARTH_RADIUS_M } from './distance.js';
 import { calcAreaM2 } from './measure.js';
 import type { MultiPolygonCoords, Position, Problem } from './types.js';
+import { calcBBox, M_PER_DEG, RAD, type BBox } from './planar.js';
 
 /** One committee as the topology checks see it. */
 export interface TopologyItem {
@@ -31,10 +31,8 @@ export interface TopologyOptions {
 
 /** A vertex closer than this to a border lies on it, m. */
 const ON_BORDER_M = 0.01;
-const M_PER_DEG = (EARTH_RADIUS_M * Math.PI) / 180;
 const SMALL = 32;
 
-type BBox = [number, number, number, number];
 
 /** Edges of one committee, with a spatial index when there are many. */
 interface Edges {
@@ -82,7 +80,7 @@ function forEachEdge(edges: Edges, minX: number, minY: number, maxX: number, max
 /** Distance in metres from p to the nearest edge within `tolM`, or Infinity. */
 function nearestEdgeM(edges: Edges, p: Position, tolM: number): number {
   const my = M_PER_DEG;
-  const mx = M_PER_DEG * Math.cos((p[1] * Math.PI) / 180);
+  const mx = M_PER_DEG * Math.cos(p[1] * RAD);
   const dx = tolM / mx, dy = tolM / my;
   let best = Infinity;
   const s = edges.seg;
@@ -143,18 +141,6 @@ function interiorsMayMeet(ea: Edges, ba: BBox, eb: Edges, bb: BBox): boolean {
   return probe(ea, eb) || probe(eb, ea);
 }
 
-function bboxOf(geometry: MultiPolygonCoords): BBox {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const polygon of geometry) {
-    for (const p of polygon[0] ?? []) {
-      if (p[0] < minX) minX = p[0];
-      if (p[0] > maxX) maxX = p[0];
-      if (p[1] < minY) minY = p[1];
-      if (p[1] > maxY) maxY = p[1];
-    }
-  }
-  return [minX, minY, maxX, maxY];
-}
 
 /**
  * Overlap and gap warnings between committees. Never throws (a clipping failure becomes an
@@ -188,7 +174,7 @@ export function findTopologyProblems(items: readonly TopologyItem[], options: To
   const problems: Problem[] = [];
   if (items.length < 2 || (!doOverlaps && !doGaps)) return problems;
 
-  const boxes = items.map((it) => bboxOf(it.geometry));
+  const boxes = items.map((it) => calcBBox(it.geometry));
   const index = new Flatbush(items.length);
   // Boxes grown by the gap tolerance, so that near-miss neighbours are found too.
   const grow = doGaps ? gapTol / M_PER_DEG : 0;
@@ -235,7 +221,7 @@ export function findTopologyProblems(items: readonly TopologyItem[], options: To
         const midLat = (Math.max(ba[1], bb[1]) + Math.min(ba[3], bb[3])) / 2;
         if (
           w > 0 && h > 0 &&
-          w * h * M_PER_DEG * M_PER_DEG * Math.cos((midLat * Math.PI) / 180) > overlapTol &&
+          w * h * M_PER_DEG * M_PER_DEG * Math.cos(midLat * RAD) > overlapTol &&
           interiorsMayMeet(edgesOf(i), ba, edgesOf(j), bb)
         ) {
           try {

@@ -19,6 +19,38 @@ export interface GeoJsonFeatureCollection {
   }[];
 }
 
+/** Decimals of exported lon/lat: 1e-7° is about 1 cm, finer than any committee boundary is surveyed. */
+export const COORDINATE_DECIMALS = 7;
+
+function roundTo(v: number, decimals: number): number {
+  const k = 10 ** decimals;
+  const r = Math.round(v * k) / k;
+  return Object.is(r, -0) ? 0 : r;
+}
+
+/**
+ * Coordinates at {@link COORDINATE_DECIMALS} decimals; points that become equal to the one before
+ * are dropped, and a ring left with fewer than 4 points (a sliver under a centimetre) with them.
+ */
+export function roundCoordinates(mp: MultiPolygonCoords, decimals = COORDINATE_DECIMALS): MultiPolygonCoords {
+  const out: MultiPolygonCoords = [];
+  for (const poly of mp) {
+    const rings: MultiPolygonCoords[number] = [];
+    for (const ring of poly) {
+      const r: [number, number][] = [];
+      for (const p of ring) {
+        const q: [number, number] = [roundTo(p[0], decimals), roundTo(p[1], decimals)];
+        const last = r[r.length - 1];
+        if (!last || last[0] !== q[0] || last[1] !== q[1]) r.push(q);
+      }
+      if (r.length >= 4) rings.push(r as MultiPolygonCoords[number][number]);
+      else if (rings.length === 0) break; // the outer ring vanished: so does the polygon
+    }
+    if (rings.length > 0) out.push(rings);
+  }
+  return out;
+}
+
 const HOUSEHOLD_CHECK_ZH: Record<string, string> = { ok: '达标', under: '不足', over: '超标', exempt: '豁免' };
 
 function stationProperties(s: Station): Record<string, unknown> {
@@ -38,7 +70,7 @@ function stationProperties(s: Station): Record<string, unknown> {
     staff: s.staff,
     partyMembers: s.partyMembers,
     party: s.party,
-    areaKm2: s.areaM2 / 1e6,
+    areaKm2: roundTo(s.areaM2 / 1e6, 2),
     checkHouseholds: s.checks.households,
     checkOffice: s.checks.office,
     checkService: s.checks.service,
@@ -76,7 +108,7 @@ export function makeStationsGeoJson(outcome: PlanOutcome, committees: readonly C
       type: 'Feature',
       id: s.id,
       properties: stationProperties(s),
-      geometry: { type: 'MultiPolygon', coordinates: outline(s) },
+      geometry: { type: 'MultiPolygon', coordinates: roundCoordinates(outline(s)) },
     })),
   };
 }
@@ -114,7 +146,7 @@ export function makeCommitteesGeoJson(outcome: PlanOutcome, committees: readonly
             stationHouseholds: s.households,
             stationCheckHouseholds: s.checks.households,
           },
-          geometry: { type: 'MultiPolygon' as const, coordinates: c.geometry },
+          geometry: { type: 'MultiPolygon' as const, coordinates: roundCoordinates(c.geometry) },
         };
       }),
   };
@@ -130,7 +162,7 @@ export function makePlanCsv(outcome: PlanOutcome): string {
   const head = ['station', 'streetOffice', 'committees', 'size', 'host', 'households', 'population', 'office_m2', 'service_m2', 'plaza_m2', 'staff', 'partyMembers', 'party', 'area_km2', 'check_households', 'check_office', 'check_service', 'check_plaza', 'contiguous', 'cost'];
   const rows = outcome.stations.map((s) => [
     s.id, s.streetOffice, s.committees.join('、'), s.committees.length, s.host, s.households, s.population, s.office, s.service, s.plaza, s.staff,
-    s.partyMembers, s.party, (s.areaM2 / 1e6).toFixed(3), s.checks.households, s.checks.office, s.checks.service, s.checks.plaza, s.checks.contiguous, s.cost.toFixed(6),
+    s.partyMembers, s.party, (s.areaM2 / 1e6).toFixed(2), s.checks.households, s.checks.office, s.checks.service, s.checks.plaza, s.checks.contiguous, s.cost.toFixed(6),
   ]);
   return '\uFEFF' + [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -5,7 +5,7 @@
  */
 import { makeAdjacency } from '../geo/adjacency.js';
 import { dissolve } from '../geo/dissolve.js';
-import { EARTH_RADIUS_M } from '../geo/distance.js';
+import { calcRingBBox, calcRingDoubleArea, extendBBox, M_PER_DEG, RAD, type BBox } from '../geo/planar.js';
 import type { Committee, MultiPolygonCoords } from '../geo/types.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import type { Station } from '../solver/types.js';
@@ -33,8 +33,6 @@ type PxPoly = PxRing[];
 type PxMulti = PxPoly[];
 interface Box { x0: number; y0: number; x1: number; y1: number }
 
-const RAD = Math.PI / 180;
-const M_PER_DEG = EARTH_RADIUS_M * RAD;
 const MARGIN = 16;
 const HEADER = 62;
 
@@ -105,13 +103,9 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
   if (stations.length === 0) return makeEmptySvg(width, title);
 
   // Projection.
-  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
-  for (const group of members) for (const c of group) for (const poly of c.geometry) for (const ring of poly) for (const p of ring) {
-    if (p[0] < minLon) minLon = p[0];
-    if (p[0] > maxLon) maxLon = p[0];
-    if (p[1] < minLat) minLat = p[1];
-    if (p[1] > maxLat) maxLat = p[1];
-  }
+  const bounds: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const group of members) for (const c of group) for (const poly of c.geometry) if (poly[0]) extendBBox(bounds, poly[0]);
+  const [minLon, minLat, maxLon, maxLat] = bounds;
   if (!Number.isFinite(minLon)) return makeEmptySvg(width, title);
   const kx = Math.cos(((minLat + maxLat) / 2) * RAD);
   const spanX = Math.max((maxLon - minLon) * kx, 1e-9);
@@ -205,9 +199,18 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
   });
   if (links.length > 0) out.push(`<g stroke="#262626" stroke-width="1.4" stroke-dasharray="4 3">`, ...links, '</g>');
 
-  // Committee names, then street office names in the room left (several offices only), then the under marks.
+  // Committee names, then street office names in the room left (several offices only), then the
+  // under marks. No two labels overlap: a name that fits nowhere inside its polygon is written
+  // beside it with a leader line; a street office name goes where its office has room.
   const textOut: string[] = [];
+  const leaders: string[] = [];
   const labelBoxOf = new Map<string, Box>();
+  const frame: Box = { x0: 2, y0: HEADER - 6, x1: width - 2, y1: HEADER + mapH + 10 };
+  const callout = (anchor: Pt, lines: string[], size: number, reach: number): LabelSpot | undefined => {
+    const spot = findCalloutSpot(anchor, lines, size, reserved, frame, reach);
+    if (spot) leaders.push(makeLeader(anchor, spot.box));
+    return spot;
+  };
   if (labelMode !== 'none') {
     const order = flat
       .map((c) => ({ c, poly: largestPolygon(committeePx.get(c.id)!) }))
@@ -216,6 +219,7 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
       .sort((a, b) => b.area - a.area || cmp(a.c.id, b.c.id));
     const stationOfId = new Map<string, Station>();
     for (const st of stations) for (const id of st.committeeIds) stationOfId.set(id, st);
+    const unplaced: { c: Committee; poly: PxPoly }[] = [];
     for (const { c, poly, area } of order) {
       const pref = clamp(Math.sqrt(area) / 7, 9, 16);
       const st = stationOfId.get(c.id)!;
@@ -227,11 +231,21 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
       };
       let spot = pref >= 10.5 ? findLabelSpot(poly, [c.name, second], sizes(10.5), reserved, false) : undefined;
       spot ??= findLabelSpot(poly, [c.name], sizes(8), reserved, false);
+      spot ??= findGridSpot((x, y) => insidePoly(poly, x, y), polyBox(poly), [c.name], sizes(8), reserved, ringCentroid(poly[0]!));
+      if (!spot) { unplaced.push({ c, poly }); continue; }
+      reserved.push(spot.box);
+      labelBoxOf.set(c.id, spot.box);
+      textOut.push(makeLabelText(spot, 'committee-label', ` data-id="${esc(c.id)}"`));
+    }
+    // The names with no room inside, after every name that has: beside the polygon, nearest first.
+    for (const { c, poly } of unplaced) {
+      const anchor = calcInteriorPoint(poly) ?? poly[0]![0]!;
+      let spot = callout(anchor, [c.name], 8.5, labelMode === 'all' ? Infinity : CALLOUT_REACH);
       if (!spot && labelMode === 'all') spot = findLabelSpot(poly, [c.name], [8], [], true);
       if (!spot) continue;
       reserved.push(spot.box);
       labelBoxOf.set(c.id, spot.box);
-      textOut.push(makeLabelText(spot, 'committee-label'));
+      textOut.push(makeLabelText(spot, 'committee-label', ` data-id="${esc(c.id)}"`));
     }
   }
   if (offices.length > 1 && labelMode !== 'none') {
@@ -242,20 +256,24 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
         .flatMap((s, si) => (s.streetOffice === o ? stationPx[si]! : []))
         .filter((poly) => poly[0] && poly[0].length >= 3)
         .sort((a, b) => Math.abs(ringArea(b[0]!)) - Math.abs(ringArea(a[0]!)));
+      if (polys.length === 0) return;
+      const sizes = [top, top * 0.85, top * 0.72, top * 0.62];
       let spot: LabelSpot | undefined;
-      for (const size of [top, top * 0.85, top * 0.72]) {
+      for (const size of sizes) {
         for (const poly of polys) {
           spot = findLabelSpot(poly, [name], [size], reserved, false);
           if (spot) break;
         }
         if (spot) break;
       }
-      // No free room: write it anyway, faint, so that the committee names under it stay legible.
-      const faint = !spot;
-      spot ??= polys[0] ? findLabelSpot(polys[0], [name], [top * 0.85], [], true) : undefined;
+      // Across station borders anywhere in the office, nearest its middle.
+      const inOffice = (x: number, y: number): boolean => polys.some((poly) => insidePoly(poly, x, y));
+      const box = polys.map(polyBox).reduce((a, b) => ({ x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) }));
+      spot ??= findGridSpot(inOffice, box, [name], sizes, reserved, multiCentroid(polys));
+      spot ??= callout(calcInteriorPoint(polys[0]) ?? polys[0]![0]![0]!, [name], sizes[2]!, Infinity);
       if (!spot) return;
       reserved.push(spot.box);
-      textOut.push(makeLabelText(spot, 'street-office-label', ` font-weight="bold" fill="#3a3a3a"${faint ? ' opacity="0.55"' : ''}`));
+      textOut.push(makeLabelText(spot, 'street-office-label', ' font-weight="bold" fill="#3a3a3a"'));
     });
   }
   const marks: string[] = [];
@@ -281,6 +299,7 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
     marks.push(`<use class="under-mark" data-station="${esc(s.id)}" href="#under" x="${f(p[0])}" y="${f(p[1])}"/>`);
   });
   if (marks.length > 0) out.push('<g class="under-marks">', ...marks, '</g>');
+  if (leaders.length > 0) out.push('<g class="leaders" stroke="#3a3a3a" stroke-width="0.8" fill="#3a3a3a">', ...leaders, '</g>');
   if (textOut.length > 0) {
     out.push('<g class="labels" text-anchor="middle" fill="#1a1a1a" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke" stroke-opacity="0.9">', ...textOut, '</g>');
   }
@@ -460,10 +479,9 @@ function pathData(mp: PxMulti): string {
 
 /** Approximate advance width: CJK and full-width characters 1 em, others 0.6 em. */
 
+/** Area of a pixel ring (its sign is of no use here: y points down). */
 function ringArea(r: PxRing): number {
-  let s = 0;
-  for (let i = 0, j = r.length - 1; i < r.length; j = i++) s += (r[j]![0] - r[i]![0]) * (r[j]![1] + r[i]![1]);
-  return s / 2;
+  return Math.abs(calcRingDoubleArea(r)) / 2;
 }
 
 function largestPolygon(mp: PxMulti): PxPoly | undefined {
@@ -623,6 +641,112 @@ function findLabelSpot(poly: PxPoly, lines: string[], sizes: readonly number[], 
   return { x: p[0], y: p[1], size, lines, box: { x0: p[0] - w / 2, y0: p[1] - h / 2, x1: p[0] + w / 2, y1: p[1] + h / 2 } };
 }
 
+/** How far (px) a name with no room inside its polygon may be written from it, with a leader line. */
+const CALLOUT_REACH = 90;
+
+function polyBox(poly: PxPoly): Box {
+  const [x0, y0, x1, y1] = calcRingBBox(poly[0]!);
+  return { x0, y0, x1, y1 };
+}
+
+/** Even-odd point in polygon (holes count). */
+function insidePoly(poly: PxPoly, x: number, y: number): boolean {
+  let inside = false;
+  for (const ring of poly) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const a = ring[j]!, b = ring[i]!;
+      if ((a[1] > y) !== (b[1] > y) && x < a[0] + ((y - a[1]) / (b[1] - a[1])) * (b[0] - a[0])) inside = !inside;
+    }
+  }
+  return inside;
+}
+
+/** Area-weighted centroid of several polygons' outer rings. */
+function multiCentroid(polys: readonly PxPoly[]): Pt | undefined {
+  let a = 0, x = 0, y = 0;
+  for (const poly of polys) {
+    const c = ringCentroid(poly[0]!);
+    const w = Math.abs(ringArea(poly[0]!));
+    if (!c) continue;
+    a += w; x += c[0] * w; y += c[1] * w;
+  }
+  return a > 0 ? [x / a, y / a] : undefined;
+}
+
+/**
+ * A label spot on a grid over `bounds`: the largest of `sizes` whose box (shrunk to FIT) has its
+ * corners, edge midpoints and centre inside (`contains`) and is clear of `reserved`; among those
+ * the point nearest `target`. Finds room the scan-line candidates of findLabelSpot miss.
+ */
+function findGridSpot(contains: (x: number, y: number) => boolean, bounds: Box, lines: string[], sizes: readonly number[], reserved: readonly Box[], target: Pt | undefined): LabelSpot | undefined {
+  const t = target ?? [(bounds.x0 + bounds.x1) / 2, (bounds.y0 + bounds.y1) / 2];
+  for (const size of sizes) {
+    const [w, h] = labelBox(lines, size);
+    const step = Math.max(1.5, Math.min(w, h) / 4);
+    let best: { p: Pt; d: number } | undefined;
+    for (let y = bounds.y0 + h / 2; y <= bounds.y1 - h / 2 + 1e-9; y += step) {
+      for (let x = bounds.x0 + w / 2; x <= bounds.x1 - w / 2 + 1e-9; x += step) {
+        const d = (x - t[0]) ** 2 + (y - t[1]) ** 2;
+        if (best && d >= best.d) continue;
+        const box = { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 };
+        if (reserved.some((r) => overlaps(r, box))) continue;
+        const hw = (w * FIT) / 2, hh = (h * FIT) / 2;
+        let ok = true;
+        for (const dx of [-hw, 0, hw]) for (const dy of [-hh, 0, hh]) if (ok && !contains(x + dx, y + dy)) ok = false;
+        if (ok) best = { p: [x, y], d };
+      }
+    }
+    if (best) {
+      const [x, y] = best.p;
+      return { x, y, size, lines, box: { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 } };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A spot for a label outside its polygon: on rings of growing radius around `anchor` (up to
+ * `reach` px), 16 directions each, the first box inside `frame`, clear of `reserved`, whose
+ * leader line (when there is to be one) crosses no reserved box.
+ */
+function findCalloutSpot(anchor: Pt, lines: string[], size: number, reserved: readonly Box[], frame: Box, reach: number, leader = true): LabelSpot | undefined {
+  const [w, h] = labelBox(lines, size);
+  const maxR = Math.min(reach, Math.hypot(frame.x1 - frame.x0, frame.y1 - frame.y0));
+  for (let r = Math.max(w, h) / 2 + 6; r <= maxR; r += 5) {
+    for (let k = 0; k < 16; k++) {
+      const a = (k * Math.PI) / 8 - Math.PI / 2;
+      const x = anchor[0] + r * Math.cos(a), y = anchor[1] + r * Math.sin(a);
+      const box = { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 };
+      if (box.x0 < frame.x0 || box.y0 < frame.y0 || box.x1 > frame.x1 || box.y1 > frame.y1) continue;
+      if (reserved.some((b) => overlaps(b, box))) continue;
+      const end = nearestOnBox(box, anchor);
+      if (leader && reserved.some((b) => segmentHitsBox(anchor, end, b))) continue;
+      return { x, y, size, lines, box };
+    }
+  }
+  return undefined;
+}
+
+function nearestOnBox(b: Box, p: Pt): Pt {
+  return [clamp(p[0], b.x0, b.x1), clamp(p[1], b.y0, b.y1)];
+}
+
+/** Whether the segment a–b passes through the box (sampled every 2 px; the boxes are ≥ 8 px). */
+function segmentHitsBox(a: Pt, b: Pt, box: Box): boolean {
+  const n = Math.max(1, Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1]) / 2));
+  for (let i = 0; i <= n; i++) {
+    const x = a[0] + ((b[0] - a[0]) * i) / n, y = a[1] + ((b[1] - a[1]) * i) / n;
+    if (x > box.x0 && x < box.x1 && y > box.y0 && y < box.y1) return true;
+  }
+  return false;
+}
+
+/** A leader line from the polygon's point to the edge of its label, with a dot at the point. */
+function makeLeader(anchor: Pt, box: Box): string {
+  const end = nearestOnBox(box, anchor);
+  return `<line class="leader" x1="${f(anchor[0])}" y1="${f(anchor[1])}" x2="${f(end[0])}" y2="${f(end[1])}"/><circle cx="${f(anchor[0])}" cy="${f(anchor[1])}" r="1.6"/>`;
+}
+
 function formatThousands(n: number): string {
   const s = String(Math.round(n));
   return s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -646,5 +770,10 @@ function findMarkSpot(poly: PxPoly, reserved: readonly Box[]): Pt {
     const box = { x0: p[0] - 7, y0: p[1] - 7, x1: p[0] + 7, y1: p[1] + 7 };
     if (boxFits(poly, p[0], p[1], 14, 14) && !reserved.some((r) => overlaps(r, box))) return p;
   }
-  return calcInteriorPoint(poly) ?? poly[0]![0]!;
+  // A small or crowded station: any free point inside, then the nearest free point beside it.
+  const grid = findGridSpot((x, y) => insidePoly(poly, x, y), polyBox(poly), ['口'], [10], reserved, ringCentroid(poly[0]!));
+  if (grid) return [grid.x, grid.y];
+  const anchor = calcInteriorPoint(poly) ?? poly[0]![0]!;
+  const beside = findCalloutSpot(anchor, ['口'], 10, reserved, { x0: -Infinity, y0: -Infinity, x1: Infinity, y1: Infinity }, 40, false);
+  return beside ? [beside.x, beside.y] : anchor;
 }

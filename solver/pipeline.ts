@@ -153,7 +153,7 @@ function assemble(ctx: PlanContext, stations: Station[], reports: Map<string, So
     solver: {
       status,
       objective,
-      ...(bound !== undefined ? { bound, gap: Math.max(0, (objective - bound) / Math.max(1, Math.abs(objective))) } : {}),
+      ...(bound !== undefined ? { bound, gap: Math.max(0, Math.round(((objective - bound) / Math.max(1, Math.abs(objective))) * 1e9) / 1e9) } : {}),
       ms,
     },
     streetOffices: offices,

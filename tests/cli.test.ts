@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSeedPlanText } from './helpers/seed-plan-text.js';
+import { findLabelClashes, labelBoxes } from './helpers/svg-labels.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'dist/cli/bin.js');
@@ -41,6 +42,82 @@ describe('yizhan usage', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no-such-scenario');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('yizhan help, version and typos', () => {
+  it('prints the version of package.json', () => {
+    const r = yizhan('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(`yizhan ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}`);
+  });
+
+  it('suggests the nearest command for a typo and exits 2', () => {
+    const r = yizhan('plna', 'luohu-2006');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command "plna"; did you mean "plan"?');
+    expect(yizhan('valdiate').stderr).toContain('did you mean "validate"?');
+    expect(yizhan('frobnicate').stderr).not.toContain('did you mean');
+  });
+
+  it('gives each option of a command its own line of help', () => {
+    const r = yizhan('plan', '--help');
+    expect(r.code).toBe(0);
+    for (const flag of ['--out DIR', '--json', '--quiet', '--map', '--no-map', '--help']) {
+      const line = r.stdout.split('\n').find((l) => l.trimStart().replace(/^-\w, /, '').startsWith(flag));
+      expect(line, flag).toBeDefined();
+      expect(line!.length, flag).toBeGreaterThan(flag.length + 10); // the flag and what it does
+    }
+    expect(yizhan('evaluate', '--help').stdout).toMatch(/^\s+--plan FILE\s+\S/m);
+  });
+
+  it('lists every built-in scenario (each folder of scenarios/ with a scenario.json) in the usage and the not-found message', () => {
+    const builtins = readdirSync(join(root, 'scenarios'), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && existsSync(join(root, 'scenarios', e.name, 'scenario.json'))).map((e) => e.name);
+    expect(builtins).toContain('ri-2010');
+    const usage = yizhan('--help').stdout;
+    const missing = yizhan('plan', 'no-such-scenario').stderr;
+    for (const name of builtins) {
+      expect(usage).toContain(name);
+      expect(missing).toContain(name);
+    }
+  });
+
+  it('refuses an unknown flag with balanced quotes and the nearest flag', () => {
+    const r = yizhan('plan', 'luohu-2006', '--nomap');
+    expect(r.code).toBe(2);
+    const first = r.stderr.split('\n')[0]!;
+    expect(first).toBe('yizhan: unknown option --nomap for "plan"; did you mean --no-map?');
+    expect(yizhan('plan', 'luohu-2006', '--bogus').stderr.split('\n')[0]!.match(/["']/g)?.length ?? 0).toSatisfy((n: number) => n % 2 === 0);
+  });
+
+  it('says that a dataset needs a scenario file naming it', () => {
+    const r = yizhan('plan', 'scenarios/luohu-2006/committees.geojson');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('is a dataset, not a scenario');
+    expect(r.stderr).toContain('"dataset": "committees.geojson"');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('outputs of an earlier run', () => {
+  it('plan --no-map removes the map.svg of the previous run, and no file that is not its own', () => {
+    const out = tmp();
+    expect(yizhan('plan', 'luohu-2006', '--out', out, '--quiet', '--map').code).toBe(0);
+    expect(existsSync(join(out, 'map.svg'))).toBe(true);
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    writeFileSync(join(out, 'map.svg.bak'), 'mine too');
+    expect(yizhan('plan', 'luohu-2006', '--out', out, '--quiet', '--no-map').code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['committees.geojson', 'map.svg.bak', 'notes.txt', 'plan.csv', 'plan.zh.md', 'stations.geojson', 'summary.json']);
+  });
+
+  it('evaluate --no-map does the same', () => {
+    const out = tmp();
+    writeFileSync(join(out, 'map.svg'), '<svg/>');
+    const r = yizhan('evaluate', 'luohu-2006', '--plan', 'scenarios/luohu-2006/plan-2006.json', '--out', out, '--quiet', '--no-map');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(out, 'map.svg'))).toBe(false);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
   });
 });
 
@@ -96,6 +173,39 @@ describe('yizhan plan luohu-2006', () => {
       for (const key of ['id', 'name', 'streetOffice', 'households', 'station']) expect(f.properties).toHaveProperty(key);
       expect(ids.has(f.properties.station)).toBe(true);
     }
+  });
+
+  it('draws map.svg with a name for every committee and no two labels overlapping', () => {
+    const svg = readFileSync(join(out, 'map.svg'), 'utf8');
+    const committees = JSON.parse(readFileSync(join(out, 'committees.geojson'), 'utf8')).features.map((f: { id: string }) => f.id);
+    const labelled = new Set(labelBoxes(svg).filter((b) => b.cls === 'committee-label').map((b) => b.id));
+    expect([...labelled].sort()).toEqual([...committees].sort());
+    expect(labelBoxes(svg).filter((b) => b.cls === 'street-office-label')).toHaveLength(10);
+    expect(findLabelClashes(svg)).toEqual([]);
+  });
+
+  it('rounds its numbers: coordinates to 7 decimals (≈ 1 cm), areaKm2 to 2, a solver gap of float noise to 0', () => {
+    const decimals = (v: number) => (String(v).split('.')[1] ?? '').length;
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.solver.gap === undefined || summary.solver.gap === 0 || summary.solver.gap >= 1e-9).toBe(true);
+    for (const file of ['stations.geojson', 'committees.geojson']) {
+      const fc = JSON.parse(readFileSync(join(out, file), 'utf8'));
+      let points = 0;
+      for (const f of fc.features) {
+        if (f.properties.areaKm2 !== undefined) expect(decimals(f.properties.areaKm2), `${file} ${f.id} areaKm2`).toBeLessThanOrEqual(2);
+        for (const poly of f.geometry.coordinates) for (const ring of poly) {
+          expect(ring.length).toBeGreaterThanOrEqual(4);
+          expect(ring[0]).toEqual(ring[ring.length - 1]);
+          for (const p of ring) {
+            points += 1;
+            expect(Math.max(decimals(p[0]), decimals(p[1])), `${file} ${f.id}`).toBeLessThanOrEqual(7);
+          }
+        }
+      }
+      expect(points).toBeGreaterThan(1000);
+    }
+    const station = JSON.parse(readFileSync(join(out, 'stations.geojson'), 'utf8')).features[0].properties;
+    expect(station.areaKm2).toBeGreaterThan(0);
   });
 
   it('writes a CSV row per station and the plan text in the seed phrasing', () => {

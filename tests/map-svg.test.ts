@@ -14,6 +14,7 @@ import { makePlanMapSvg } from '../render/map-svg.js';
 import { evaluatePlan, makePlanContext } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import type { HouseholdCheck, Station } from '../solver/types.js';
+import { findLabelClashes, labelBoxes } from './helpers/svg-labels.js';
 
 const LUOHU = new URL('../scenarios/luohu-2006/committees.geojson', import.meta.url).pathname;
 const LUOHU_PLAN = new URL('../scenarios/luohu-2006/plan-2006.json', import.meta.url).pathname;
@@ -127,8 +128,15 @@ describe('makePlanMapSvg on a hand-made grid', () => {
     expect(svg).toContain('网格 &lt;测试&gt; &amp; 检查');
   });
 
-  it("labels 'auto' skips a polygon too small for its name, 'all' writes it, 'none' writes none", () => {
-    expect(labelTexts(svg)).not.toContain('小小社区');
+  it("labels 'auto' writes the name of a polygon too small for it beside it with a leader line, 'none' writes none", () => {
+    expect(labelTexts(svg)).toContain('小小社区');
+    const leaders = elements(svg, 'leader');
+    expect(leaders).toHaveLength(1);
+    // the leader starts in the small square and ends on the edge of its label
+    const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map((k) => Number(leaders[0]!.get(k)));
+    const box = labelBoxes(svg).find((b) => b.text === '小小社区')!;
+    expect(x2! >= box.x0 - 1 && x2! <= box.x1 + 1 && y2! >= box.y0 - 3 && y2! <= box.y1 + 3).toBe(true);
+    expect(Math.hypot(x2! - x1!, y2! - y1!)).toBeGreaterThan(3);
     expect(labelTexts(makePlanMapSvg(grid, c, { labels: 'all' }))).toContain('小小社区');
     expect(labelTexts(makePlanMapSvg(grid, c, { labels: 'none' }))).toEqual([]);
   });
@@ -189,6 +197,19 @@ describe('makePlanMapSvg on the Luohu 2006 published plan', () => {
     // Most names fit at this size.
     expect(labelTexts(svg).length).toBeGreaterThan(100);
     expect(elements(svg, 'under-mark')).toHaveLength(outcome.stations.filter((s) => s.checks.households === 'under').length);
+  }, 30_000);
+
+  it('names every committee, and no two labels (street office names included) or under marks overlap', () => {
+    const svg = makePlanMapSvg(outcome, dataset.committees);
+    const boxes = labelBoxes(svg);
+    const labelled = new Set(boxes.filter((b) => b.cls === 'committee-label').map((b) => b.id));
+    expect([...labelled].sort()).toEqual(dataset.committees.map((c) => c.id).sort());
+    for (const name of ['罗湖', '翠园', '百仕达', '翠宁', '翠平']) expect(labelTexts(svg)).toContain(name);
+    expect(boxes.filter((b) => b.cls === 'street-office-label')).toHaveLength(10);
+    const clashes = findLabelClashes(svg);
+    expect(clashes).toEqual([]);
+    // names with no room inside are drawn beside their committee with a leader line
+    expect(elements(svg, 'leader').length).toBeGreaterThan(0);
   }, 30_000);
 
   it('draws one street office on its own, with only its stations', () => {

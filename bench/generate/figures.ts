@@ -37,7 +37,7 @@ export type GeneratedFigures = Required<Pick<Committee, 'households' | 'populati
 export function makeFigures(n: number, enclave: readonly boolean[], rng: Random): GeneratedFigures[] {
   const p = LUOHU_PROFILE;
   // population: exact bracket counts, dealt at random
-  const popCounts = apportion(n, p.population.map((b) => b.count));
+  const popCounts = apportion(p.population.map((b) => b.count), n);
   const pops: number[] = [];
   p.population.forEach((b, i) => {
     for (let k = 0; k < popCounts[i]!; k++) {
@@ -51,12 +51,12 @@ export function makeFigures(n: number, enclave: readonly boolean[], rng: Random)
 
   // types: map enclaves first, then the remaining quota
   const typeNames = Object.keys(p.types) as CommitteeType[];
-  const typeCounts = apportion(n, typeNames.map((t) => p.types[t]));
+  const typeCounts = apportion(typeNames.map((t) => p.types[t]), n);
   const onMap = enclave.filter(Boolean).length;
   const enclaveIdx = typeNames.indexOf('enclave');
   const extraEnclaves = Math.max(0, typeCounts[enclaveIdx]! - onMap);
   const others = typeNames.filter((t) => t !== 'enclave');
-  const otherCounts = apportion(n - onMap - extraEnclaves, others.map((t) => p.types[t]));
+  const otherCounts = apportion(others.map((t) => p.types[t]), n - onMap - extraEnclaves);
   const pool: CommitteeType[] = [];
   for (let k = 0; k < extraEnclaves; k++) pool.push('enclave');
   others.forEach((t, i) => { for (let k = 0; k < otherCounts[i]!; k++) pool.push(t); });
@@ -81,7 +81,7 @@ export function makeFigures(n: number, enclave: readonly boolean[], rng: Random)
   // staff: proportional to households^0.7, at least 2, summing to 653 per 115 committees
   const staffTotal = Math.round((n * p.staffTotal) / p.committees);
   const weights = households.map((h) => Math.max(1, h) ** 0.7);
-  const staff = apportion(Math.max(0, staffTotal - 2 * n), weights).map((s) => s + 2);
+  const staff = apportion(weights, Math.max(0, staffTotal - 2 * n)).map((s) => s + 2);
 
   return population.map((pop, i) => ({
     households: households[i]!,

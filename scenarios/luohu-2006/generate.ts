@@ -159,26 +159,11 @@ export function classifyFacility(areaM2: number, threshold: number): FacilitySta
 // ---------------------------------------------------------------------------------------------
 // Random numbers
 
-import { mulberry32 } from '../random.js';
+import { apportion, hashString, mulberry32, normal, shuffle } from '../random.js';
 export { mulberry32 };
-
-/** FNV-1a hash of a string, for per-item seeds that do not depend on iteration order. */
-function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
 
 function makeRng(label: string, seed: number): () => number {
   return mulberry32(hashString(label) ^ seed);
-}
-
-function normal(rng: () => number): number {
-  const u = Math.max(rng(), 1e-12), v = rng();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
 function uniform(rng: () => number, lo: number, hi: number): number {
@@ -189,15 +174,6 @@ function logUniform(rng: () => number, lo: number, hi: number): number {
   return Math.exp(uniform(rng, Math.log(lo), Math.log(hi)));
 }
 
-function shuffle<T>(items: readonly T[], rng: () => number): T[] {
-  const out = items.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
 /** Labels by rank: the highest scores get the first label, and so on; counts are exact. */
 function assignByRank<L>(scores: readonly number[], labels: readonly { label: L; count: number }[]): L[] {
   const total = labels.reduce((s, l) => s + l.count, 0);
@@ -206,17 +182,6 @@ function assignByRank<L>(scores: readonly number[], labels: readonly { label: L;
   const out = new Array<L>(scores.length);
   let k = 0;
   for (const { label, count } of labels) for (let c = 0; c < count; c++) out[order[k++]!.i] = label;
-  return out;
-}
-
-/** Integers proportional to `weights` adding up to exactly `total` (largest remainder). */
-function apportion(weights: readonly number[], total: number): number[] {
-  const sum = weights.reduce((s, w) => s + w, 0);
-  const raw = weights.map((w) => (w * total) / sum);
-  const out = raw.map(Math.floor);
-  let left = total - out.reduce((s, v) => s + v, 0);
-  const order = raw.map((r, i) => ({ f: r - Math.floor(r), i })).sort((a, b) => b.f - a.f || a.i - b.i);
-  for (let k = 0; left > 0; k++, left--) out[order[k]!.i]! += 1;
   return out;
 }
 
