@@ -6,7 +6,7 @@ import type { ScenarioInput, ScenarioOps, ScenarioRecord } from './types.js';
 import { StoreError } from './types.js';
 
 function toScenario(r: Row): ScenarioRecord {
-  return { id: str(r.id), datasetId: strOrNull(r.dataset_id), name: str(r.name), body: json(r.body), createdAt: iso(r.created_at) };
+  return { id: str(r.id), datasetId: strOrNull(r.dataset_id), name: str(r.name), body: json(r.body) as Record<string, unknown>, createdAt: iso(r.created_at) };
 }
 
 /** The scenario operations: reads on `db`, each write in its own transaction (`inTx`). */

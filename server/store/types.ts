@@ -88,13 +88,14 @@ export interface GeoJSONFeatureCollection {
 export interface ScenarioInput {
   datasetId?: string | null;
   name: string;
-  body: unknown;
+  /** The scenario file (scenarios/schema.ts) as given: street offices and locks unresolved. */
+  body: Record<string, unknown>;
 }
 export interface ScenarioRecord {
   id: string;
   datasetId: string | null;
   name: string;
-  body: unknown;
+  body: Record<string, unknown>;
   createdAt: string;
 }
 
