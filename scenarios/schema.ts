@@ -69,6 +69,15 @@ export const LocksSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** How to solve: a wall-clock limit and the LP engine (scenario files and API bodies alike). */
+export const SolverOptionsSchema = Type.Object(
+  {
+    timeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
+    engine: Type.Optional(Type.Union([Type.Literal('highs'), Type.Literal('jslp')])),
+  },
+  { additionalProperties: false },
+);
+
 export const FieldMappingSchema = Type.Record(Type.String(), Type.String(), {
   description: 'canonical field → source property, e.g. {"households": "households2010"}',
 });
@@ -85,15 +94,7 @@ export const ScenarioFileSchema = Type.Object(
     rules: Type.Optional(RulesSchema),
     weights: Type.Optional(WeightsSchema),
     locks: Type.Optional(LocksSchema),
-    solver: Type.Optional(
-      Type.Object(
-        {
-          timeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
-          engine: Type.Optional(Type.Union([Type.Literal('highs'), Type.Literal('jslp')])),
-        },
-        { additionalProperties: false },
-      ),
-    ),
+    solver: Type.Optional(SolverOptionsSchema),
   },
   { additionalProperties: false },
 );

@@ -6,6 +6,7 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { makeAuthHook, authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
@@ -42,7 +43,7 @@ export interface AppOptions {
  * Registers the whole API on `app`: store, auth, errors, OpenAPI at /documentation (JSON at
  * /documentation/json), GET /health, and the /api routes (every one needs a bearer token).
  */
-export async function yizhanApp(app: FastifyInstance, options: AppOptions): Promise<void> {
+export const yizhanApp: FastifyPluginAsyncTypebox<AppOptions> = async (app, options) => {
   await app.register(storePlugin, { store: options.store });
   await app.register(authPlugin);
   await app.register(errorsPlugin);
@@ -94,7 +95,7 @@ export async function yizhanApp(app: FastifyInstance, options: AppOptions): Prom
     await api.register(jobRoutes);
     await api.register(tokenRoutes);
   }, { prefix: '/api' });
-}
+};
 
 /**
  * A ready Fastify instance with the API (not listening). Validation is strict: no type coercion,

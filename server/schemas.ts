@@ -1,15 +1,12 @@
 /**
- * TypeBox schemas of every request body, parameter, querystring and response of the HTTP API,
- * with the `Static<>` types the routes use. Bodies are `additionalProperties: false` (a misspelt
+ * TypeBox schemas of every request body, parameter, querystring and response of the HTTP API.
+ * The routes infer their types from them (@fastify/type-provider-typebox). Bodies are `additionalProperties: false` (a misspelt
  * field is a 422, never silently dropped), except the uploaded GeoJSON, whose foreign members
  * (`name`, `bbox`, legacy `crs`) are legal GeoJSON.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { LocksSchema, RulesSchema, WeightsSchema } from '../scenarios/schema.js';
-import { PLAN_STATES, ROLES, WORKFLOW_ACTIONS, type JobStatus, type PlanKind } from './store/types.js';
-
-const JOB_STATUSES_LIST: readonly JobStatus[] = ['queued', 'running', 'done', 'failed'];
-const PLAN_KINDS_LIST: readonly PlanKind[] = ['solved', 'hand'];
+import { LocksSchema, RulesSchema, SolverOptionsSchema, WeightsSchema } from '../scenarios/schema.js';
+import { JOB_STATUSES, PLAN_KINDS, PLAN_STATES, ROLES, WORKFLOW_ACTIONS } from './store/types.js';
 
 const literals = <T extends string>(values: readonly T[], description?: string) =>
   Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {});
@@ -31,14 +28,12 @@ export const ErrorSchema = Type.Object(
 export type ErrorBody = Static<typeof ErrorSchema>;
 
 /** Responses shared by every /api route: its own plus the error shapes. */
-export function withErrors(ok: Record<number, TSchema>): Record<string, TSchema> {
-  return { ...Object.fromEntries(Object.entries(ok)), '4xx': ErrorSchema, '5xx': ErrorSchema };
+export function withErrors<T extends Record<number, TSchema>>(ok: T): T & { '4xx': typeof ErrorSchema; '5xx': typeof ErrorSchema } {
+  return { ...ok, '4xx': ErrorSchema, '5xx': ErrorSchema };
 }
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
-export type IdParamsT = Static<typeof IdParams>;
 export const CompareParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }), otherId: Type.String({ minLength: 1, maxLength: 200 }) });
-export type CompareParamsT = Static<typeof CompareParams>;
 
 export const HealthSchema = Type.Object({ status: Type.Literal('ok'), engine: Type.String(), uptimeS: Type.Number() }, { additionalProperties: false });
 
@@ -69,7 +64,6 @@ export const DatasetUploadQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export type DatasetUploadQueryT = Static<typeof DatasetUploadQuery>;
 
 export const FeatureCollectionBody = Type.Object(
   { type: Type.String({ description: 'FeatureCollection' }), features: Type.Array(AnyJson) },
@@ -102,17 +96,8 @@ export const StreetOfficeQuery = Type.Object(
   { streetOffice: Type.Optional(Type.String({ minLength: 1 })) },
   { additionalProperties: false },
 );
-export type StreetOfficeQueryT = Static<typeof StreetOfficeQuery>;
 
 // ---------------------------------------------------------------- scenarios
-
-const SolverOptionsSchema = Type.Object(
-  {
-    timeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
-    engine: Type.Optional(literals(['highs', 'jslp'])),
-  },
-  { additionalProperties: false },
-);
 
 /** The scenario file's fields (scenarios/schema.ts) that make sense over a stored dataset, plus `datasetId`. */
 export const ScenarioBody = Type.Object(
@@ -128,7 +113,6 @@ export const ScenarioBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type ScenarioBodyT = Static<typeof ScenarioBody>;
 
 export const ScenarioSchema = Type.Object(
   {
@@ -142,14 +126,13 @@ export const ScenarioSchema = Type.Object(
 );
 export const ScenarioListSchema = Type.Object({ scenarios: Type.Array(ScenarioSchema) }, { additionalProperties: false });
 export const DatasetFilterQuery = Type.Object({ datasetId: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false });
-export type DatasetFilterQueryT = Static<typeof DatasetFilterQuery>;
 
 // ---------------------------------------------------------------- plans and jobs
 
 export const JobSchema = Type.Object(
   {
     id: Type.String(),
-    status: literals(JOB_STATUSES_LIST),
+    status: literals(JOB_STATUSES),
     planId: Type.Union([Type.String(), Type.Null()]),
     error: Type.Union([ErrorSchema, Type.Null()]),
     createdAt: Type.String(),
@@ -158,7 +141,7 @@ export const JobSchema = Type.Object(
   { additionalProperties: false },
 );
 export type JobBody = Static<typeof JobSchema>;
-export const JobAcceptedSchema = Type.Object({ job: Type.Object({ id: Type.String(), status: literals(JOB_STATUSES_LIST) }, { additionalProperties: false }) }, { additionalProperties: false });
+export const JobAcceptedSchema = Type.Object({ job: Type.Object({ id: Type.String(), status: literals(JOB_STATUSES) }, { additionalProperties: false }) }, { additionalProperties: false });
 
 export const SummarySchema = Document('summary.json: the contract of DESIGN.md (scenario, stationsBefore/After, solver, streetOffices, checks)');
 
@@ -167,7 +150,7 @@ export const PlanSchema = Type.Object(
     id: Type.String(),
     datasetId: Type.String(),
     scenarioId: Type.Union([Type.String(), Type.Null()]),
-    kind: literals(PLAN_KINDS_LIST),
+    kind: literals(PLAN_KINDS),
     name: Type.Union([Type.String(), Type.Null()]),
     scope: Type.Array(Type.String()),
     state: literals(PLAN_STATES),
@@ -193,7 +176,6 @@ export const PlanListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export type PlanListQueryT = Static<typeof PlanListQuery>;
 export const PlanListSchema = Type.Object({ plans: Type.Array(PlanSchema) }, { additionalProperties: false });
 
 const StationsRefs = Type.Array(
@@ -210,7 +192,6 @@ export const HandPlanBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type HandPlanBodyT = Static<typeof HandPlanBody>;
 
 export const RevisionBody = Type.Object(
   {
@@ -220,7 +201,6 @@ export const RevisionBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type RevisionBodyT = Static<typeof RevisionBody>;
 
 export const ActionBody = Type.Object(
   {
@@ -231,7 +211,6 @@ export const ActionBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type ActionBodyT = Static<typeof ActionBody>;
 
 export const HistoryEntrySchema = Type.Object(
   {
@@ -266,7 +245,6 @@ export const HistorySchema = Type.Object(
 );
 
 export const TextQuery = Type.Object({ lang: Type.Optional(literals(['zh', 'en'])) }, { additionalProperties: false });
-export type TextQueryT = Static<typeof TextQuery>;
 
 export const CompareSchema = Type.Object(
   {
@@ -301,7 +279,6 @@ export const TokenBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type TokenBodyT = Static<typeof TokenBody>;
 export const TokenCreatedSchema = Type.Object(
   {
     id: Type.String(),

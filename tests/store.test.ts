@@ -10,7 +10,11 @@ import { openPglite } from '../server/store/pglite.js';
 import { makeStore } from '../server/store/sql.js';
 import type { Actor, PlanRecord, Store, TransitionRequest } from '../server/store/types.js';
 import { REVIEWER_ROLES, StoreError } from '../server/store/types.js';
+import type { PlanSummary } from '../solver/types.js';
 import { ACTORS, openTestPg, openTestPglite, rect, sampleCommittees } from './helpers/store.js';
+
+/** The store keeps any summary JSON; of its content only `checks.violations` matters to it. */
+const partialSummary = (summary: unknown): PlanSummary => summary as PlanSummary;
 
 const reviewer = { organisation: ACTORS.organisation, 'civil-affairs': ACTORS.civilAffairs, establishment: ACTORS.establishment };
 
@@ -52,7 +56,7 @@ function storeSuite(engine: Engine): void {
   async function newPlan(over: { scope?: string[]; summary?: unknown } = {}): Promise<PlanRecord> {
     return store.createPlan({
       datasetId, kind: 'hand', scope: over.scope ?? ['黄贝'],
-      summary: over.summary ?? { checks: { violations: [{ rule: 'facility', severity: 'warning', message: 'm' }] } },
+      summary: partialSummary(over.summary ?? { checks: { violations: [{ rule: 'facility', severity: 'warning', message: 'm' }] } }),
       groups: [['c1', 'constructor'], ['c3']],
     }, ACTORS.huangbei);
   }
@@ -138,12 +142,12 @@ function storeSuite(engine: Engine): void {
       const sc = await store.createScenario({ datasetId, name: 'band 5000–9000', body: { rules: { households: { min: 5000, max: 9000 } } } });
       expect(await store.getScenario(sc.id)).toEqual(sc);
       expect((await store.listScenarios({ datasetId })).map((s) => s.id)).toContain(sc.id);
-      const p = await store.createPlan({ datasetId, scenarioId: sc.id, kind: 'solved', scope: ['黄贝'], summary: { a: 1 }, groups: [] });
+      const p = await store.createPlan({ datasetId, scenarioId: sc.id, kind: 'solved', scope: ['黄贝'], summary: partialSummary({ a: 1 }), groups: [] });
       expect(p).toMatchObject({ state: 'draft', version: 1, revision: 1, round: 0, parentId: null, scenarioId: sc.id, scope: ['黄贝'] });
       expect(await store.getPlan(p.id)).toEqual(p);
       expect((await store.listPlans({ streetOffice: '黄贝', state: 'draft' })).map((x) => x.id)).toContain(p.id);
       expect((await store.listPlans({ streetOffice: '东门' })).map((x) => x.id)).not.toContain(p.id);
-      expect(await refusal(store.createPlan({ datasetId: 'nope', kind: 'hand', scope: [], summary: null, groups: null })))
+      expect(await refusal(store.createPlan({ datasetId: 'nope', kind: 'hand', scope: [], summary: partialSummary(null), groups: [] })))
         .toMatchObject({ code: 'dataset-not-found', status: 404 });
     });
   });

@@ -4,11 +4,11 @@
  * `requireRole(actor, roles)` (403 `forbidden-role`). The check runs in `onRequest`, before the
  * body is read, so an anonymous client cannot make the server parse a large body.
  */
+import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth.js';
 import type { Actor, Role } from '../store/types.js';
 import { StoreError } from '../store/types.js';
-import { shareWithParent } from './shared.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,9 +17,9 @@ declare module 'fastify' {
 }
 
 /** Decorates requests with `actor` (null until authenticated). */
-export const authPlugin = shareWithParent(async (app: FastifyInstance) => {
+export const authPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('actor', null);
-}, 'yizhan-auth');
+}, { name: 'yizhan-auth', fastify: '5.x', dependencies: ['yizhan-store'] });
 
 /** An `onRequest` hook for a scope of routes that all need a valid bearer token. */
 export function makeAuthHook(app: FastifyInstance) {

@@ -8,10 +8,10 @@
  *   400 `empty-body`; unsupported content type → 415 `unsupported-media-type`;
  * - unknown route → 404 `not-found`; anything else → 500 `internal` (logged, not shown).
  */
+import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '../schemas.js';
 import { StoreError } from '../store/types.js';
-import { shareWithParent } from './shared.js';
 
 interface ValidationItem {
   instancePath?: string;
@@ -76,7 +76,7 @@ export function makeErrorReply(error: unknown): { status: number; body: ErrorBod
 }
 
 /** Installs the error handler and the not-found handler. */
-export const errorsPlugin = shareWithParent(async (app: FastifyInstance) => {
+export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body, internal } = makeErrorReply(error);
     if (internal) request.log.error({ err: error }, 'internal error');
@@ -86,4 +86,4 @@ export const errorsPlugin = shareWithParent(async (app: FastifyInstance) => {
     return reply.code(404).type('application/json; charset=utf-8')
       .send({ code: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` } satisfies ErrorBody);
   });
-}, 'yizhan-errors');
+}, { name: 'yizhan-errors', fastify: '5.x' });

@@ -9,8 +9,8 @@
  */
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
 import { StoreError } from '../store/types.js';
-import { shareWithParent } from './shared.js';
 
 /** Deepest JSON body accepted: a GeoJSON MultiPolygon upload nests 7 levels, a scenario about 5. */
 export const MAX_BODY_DEPTH = 64;
@@ -103,7 +103,7 @@ async function hardeningPlugin(app: FastifyInstance): Promise<void> {
   });
 }
 
-export const hardening = shareWithParent(hardeningPlugin, 'yizhan-hardening');
+export const hardening = fp(hardeningPlugin, { name: 'yizhan-hardening' });
 
 /** Errors raised by Node's HTTP parser before Fastify sees a request, in the documented shape. */
 function handleClientError(error: Error & { code?: string }, socket: Socket): void {

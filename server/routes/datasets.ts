@@ -2,13 +2,13 @@
  * Datasets: upload a committees FeatureCollection (validated by geo/ingest; nothing stored when a
  * problem is fatal), list, fetch, committees as GeoJSON from the stored PostGIS geometry.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { readCommittees } from '../../geo/ingest.js';
 import type { FieldMapping } from '../../geo/types.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
 import {
   DatasetCreatedSchema, DatasetListSchema, DatasetSchema, DatasetUploadQuery, FeatureCollectionBody, GeoJsonSchema, IdParams,
-  StreetOfficeQuery, withErrors, type DatasetUploadQueryT, type IdParamsT, type StreetOfficeQueryT,
+  StreetOfficeQuery, withErrors,
 } from '../schemas.js';
 import { StoreError } from '../store/types.js';
 
@@ -26,8 +26,8 @@ function parseMapping(text: string | undefined): FieldMapping | undefined {
   }
 }
 
-export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutesOptions): Promise<void> {
-  app.post<{ Querystring: DatasetUploadQueryT; Body: unknown }>('/datasets', {
+export const datasetRoutes: FastifyPluginAsyncTypebox<DatasetRoutesOptions> = async (app, options) => {
+  app.post('/datasets', {
     bodyLimit: options.datasetBodyLimit ?? 50 * 1024 * 1024,
     schema: {
       tags: ['datasets'],
@@ -62,7 +62,7 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
     schema: { tags: ['datasets'], summary: 'List datasets', response: withErrors({ 200: DatasetListSchema }) },
   }, async () => ({ datasets: await app.store.listDatasets() }));
 
-  app.get<{ Params: IdParamsT }>('/datasets/:id', {
+  app.get('/datasets/:id', {
     schema: { tags: ['datasets'], summary: 'One dataset', params: IdParams, response: withErrors({ 200: DatasetSchema }) },
   }, async (request) => {
     const record = await app.store.getDataset(request.params.id);
@@ -70,7 +70,7 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
     return record;
   });
 
-  app.get<{ Params: IdParamsT; Querystring: StreetOfficeQueryT }>('/datasets/:id/committees.geojson', {
+  app.get('/datasets/:id/committees.geojson', {
     schema: {
       tags: ['datasets'],
       summary: 'The committees as GeoJSON (application/geo+json), geometry from PostGIS; ?streetOffice= for one',
@@ -81,6 +81,6 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
     const fc = await app.store.getCommitteesGeoJSON(request.params.id,
       request.query.streetOffice !== undefined ? { streetOffice: request.query.streetOffice } : {});
     if (!fc) throw new StoreError('dataset-not-found', 404, `no dataset "${request.params.id}"`, 'id');
-    return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(fc));
+    return reply.type('application/geo+json; charset=utf-8').send(fc);
   });
-}
+};

@@ -1,6 +1,6 @@
 /** Jobs: a long solve answers 202 with a job; poll it until `done` (then `planId`) or `failed` (then `error`). */
-import type { FastifyInstance } from 'fastify';
-import { IdParams, JobSchema, withErrors, type IdParamsT, type JobBody } from '../schemas.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams, JobSchema, withErrors, type JobBody } from '../schemas.js';
 import type { JobRecord } from '../store/types.js';
 import { StoreError } from '../store/types.js';
 
@@ -17,8 +17,8 @@ export function makeJobBody(job: JobRecord): JobBody {
   return { id: job.id, status: job.status, planId: job.planId, error, createdAt: job.createdAt, updatedAt: job.updatedAt };
 }
 
-export async function jobRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Params: IdParamsT }>('/jobs/:id', {
+export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/jobs/:id', {
     schema: { tags: ['plans'], summary: 'A solve job: queued, running, done (planId) or failed (error)', params: IdParams, response: withErrors({ 200: JobSchema }) },
   }, async (request, reply) => {
     const job = await app.store.getJob(request.params.id);
@@ -26,4 +26,4 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
     if (job.status === 'done' && job.planId) void reply.header('location', `/api/plans/${job.planId}`);
     return makeJobBody(job);
   });
-}
+};

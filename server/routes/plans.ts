@@ -3,8 +3,9 @@
  * else 202 with a job), hand-made plans and revisions (evaluated with the same checks), the
  * exports rebuilt from stored data, comparison, the approval actions and the history.
  */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { Committee } from '../../geo/types.js';
 import { makeCommitteesGeoJson, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../../render/export.js';
 import { evaluatePlan, makePlanContext } from '../../solver/pipeline.js';
@@ -15,7 +16,6 @@ import { requireActor, requireRole } from '../plugins/auth.js';
 import {
   ActionBody, ActionResultSchema, CompareParams, CompareSchema, HandPlanBody, HistorySchema, IdParams, JobAcceptedSchema,
   PlanCreatedSchema, PlanListQuery, PlanListSchema, PlanSchema, RevisionBody, TextQuery, withErrors,
-  type ActionBodyT, type CompareParamsT, type HandPlanBodyT, type IdParamsT, type PlanListQueryT, type RevisionBodyT, type TextQueryT,
 } from '../schemas.js';
 import { PoolClosedError } from '../../scenarios/batch-pool.js';
 import { SolveTimeoutError, type PlanSolver } from '../solve-pool.js';
@@ -23,9 +23,8 @@ import type { Actor, OpinionRecord, PlanRecord } from '../store/types.js';
 import { StoreError } from '../store/types.js';
 import { isInScope } from '../workflow.js';
 import {
-  getPlanOr404, getScenarioOr404, loadStoredDataset, makePlanBody, makeResolvedScenario, makeScope,
-  resolveStationRefs,
-} from './planning.js';
+  getPlanOr404, getScenarioOr404, loadPlanningInputs, loadStoredDataset, makeOutOfScopeError, makePlanBody, resolveStationRefs,
+} from '../planning.js';
 
 export interface PlanRoutesOptions {
   solver: PlanSolver;
@@ -36,10 +35,6 @@ export interface PlanRoutesOptions {
 }
 
 const PLAN_ROLES = ['district-planner', 'street-office'] as const;
-
-function outOfScope(scope: readonly string[], actor: Actor): StoreError {
-  return new StoreError('out-of-scope', 403, `the plan covers ${scope.join(', ') || 'no street office'}, not only ${actor.streetOffice ?? '(none)'}`);
-}
 
 /** The version the caller saw: the body's `version`, else the If-Match header (`"3"`, `W/"3"` or `3`). */
 function pickVersion(bodyVersion: number | undefined, ifMatch: string | string[] | undefined): number | undefined {
@@ -57,7 +52,7 @@ function jobError(e: StoreError): string {
   return JSON.stringify({ code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) });
 }
 
-export async function planRoutes(app: FastifyInstance, options: PlanRoutesOptions): Promise<void> {
+export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (app, options) => {
   const store = app.store;
 
   /** Solves and stores the plan; never rejects (failures become the job's error). */
@@ -94,7 +89,7 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     return result;
   }
 
-  app.post<{ Params: IdParamsT }>('/scenarios/:id/plans', {
+  app.post('/scenarios/:id/plans', {
     schema: {
       tags: ['plans'],
       summary: 'Solve a scenario: 201 { id, summary } when done within the wait, else 202 { job } (Location: /api/jobs/:id); 422 scenario-infeasible',
@@ -106,10 +101,7 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     requireRole(actor, PLAN_ROLES, 'solve scenarios');
     const record = await getScenarioOr404(store, request.params.id);
     if (record.datasetId === null) throw new StoreError('scenario-without-dataset', 422, 'the scenario names no dataset', 'datasetId');
-    const dataset = await loadStoredDataset(store, record.datasetId);
-    const scenario = makeResolvedScenario(record.body, dataset.committees);
-    const scope = makeScope(scenario, dataset.committees);
-    if (!isInScope(scope, actor)) throw outOfScope(scope, actor);
+    const { dataset, scenario, scope } = await loadPlanningInputs(store, actor, { datasetId: record.datasetId, scenario: record, name: record.name });
     const job = await store.createJob({ params: { kind: 'solve', scenarioId: record.id } });
     await store.updateJob(job.id, { status: 'running' });
     // The wait starts before the solve does: preparing the problem (adjacency) counts against it.
@@ -131,7 +123,7 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
       .send({ id: plan.id, state: plan.state, version: plan.version, summary: plan.summary });
   }
 
-  app.post<{ Params: IdParamsT; Body: HandPlanBodyT }>('/datasets/:id/plans', {
+  app.post('/datasets/:id/plans', {
     schema: {
       tags: ['plans'],
       summary: 'Submit a hand-made plan for evaluation ({ stations: [[names or ids]] }); committees not named keep their current station',
@@ -141,22 +133,11 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
   }, async (request, reply) => {
     const actor = requireActor(request);
     requireRole(actor, PLAN_ROLES, 'make plans');
-    const dataset = await loadStoredDataset(store, request.params.id);
     const body = request.body;
-    let scenarioBody: Record<string, unknown> = { name: body.name ?? 'hand-made plan' };
-    if (body.scenarioId !== undefined) {
-      const record = await getScenarioOr404(store, body.scenarioId, 'scenarioId');
-      if (record.datasetId !== request.params.id) {
-        throw new StoreError('scenario-dataset-mismatch', 422, `scenario ${record.id} belongs to another dataset`, 'scenarioId');
-      }
-      scenarioBody = { ...(record.body as Record<string, unknown>) };
-    }
-    const offices = body.streetOffices ?? (scenarioBody.streetOffices as string[] | undefined)
-      ?? (actor.role === 'street-office' ? [actor.streetOffice!] : undefined);
-    if (offices !== undefined) scenarioBody.streetOffices = offices;
-    const scenario = makeResolvedScenario(scenarioBody, dataset.committees);
-    const scope = makeScope(scenario, dataset.committees);
-    if (!isInScope(scope, actor)) throw outOfScope(scope, actor);
+    const { dataset, scenario, scope } = await loadPlanningInputs(store, actor, {
+      datasetId: request.params.id, scenario: body.scenarioId ?? null, name: body.name ?? 'hand-made plan',
+      ...(body.streetOffices !== undefined ? { streetOffices: body.streetOffices } : {}), ownOfficeByDefault: true,
+    });
     const ids = resolveStationRefs(body.stations, dataset.committees);
     const outcome = evaluatePlan(makePlanContext(dataset, scenario), ids);
     const plan = await store.createPlan({
@@ -166,7 +147,7 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     return sendCreated(reply, plan);
   });
 
-  app.get<{ Querystring: PlanListQueryT }>('/plans', {
+  app.get('/plans', {
     schema: { tags: ['plans'], summary: 'List plans (?datasetId=&state=&streetOffice=)', querystring: PlanListQuery, response: withErrors({ 200: PlanListSchema }) },
   }, async (request) => {
     const q = request.query;
@@ -178,7 +159,7 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     return { plans: plans.map(makePlanBody) };
   });
 
-  app.get<{ Params: IdParamsT }>('/plans/:id', {
+  app.get('/plans/:id', {
     schema: { tags: ['plans'], summary: 'A plan: state, version (also as ETag), revision, scope, kind and summary', params: IdParams, response: withErrors({ 200: PlanSchema }) },
   }, async (request, reply) => {
     const plan = await getPlanOr404(store, request.params.id);
@@ -190,18 +171,18 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
   async function loadOutcome(id: string): Promise<{ plan: PlanRecord; outcome: PlanOutcome; committees: Committee[] }> {
     const plan = await getPlanOr404(store, id);
     const dataset = await loadStoredDataset(store, plan.datasetId);
-    return { plan, outcome: makeOutcome(plan.summary as PlanSummary, dataset.committees), committees: dataset.committees };
+    return { plan, outcome: makeOutcome(plan.summary, dataset.committees), committees: dataset.committees };
   }
 
-  const exportSchema = (summary: string, querystring?: typeof TextQuery) => ({
-    tags: ['exports'], summary, params: IdParams, ...(querystring ? { querystring } : {}),
+  const exportSchema = (summary: string) => ({
+    tags: ['exports'], summary, params: IdParams,
     response: withErrors({ 200: Type.String({ description: summary }) }),
   });
 
   // Dissolving every station is the dearest read; a plan's content changes only with its version.
   const stationsCache = new Map<string, string>();
   const STATIONS_CACHE_SIZE = 32;
-  app.get<{ Params: IdParamsT }>('/plans/:id/stations.geojson', {
+  app.get('/plans/:id/stations.geojson', {
     schema: exportSchema('One dissolved feature per station (application/geo+json)'),
   }, async (request, reply) => {
     const plan = await getPlanOr404(store, request.params.id);
@@ -216,30 +197,30 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     return reply.type('application/geo+json; charset=utf-8').send(body);
   });
 
-  app.get<{ Params: IdParamsT }>('/plans/:id/committees.geojson', {
+  app.get('/plans/:id/committees.geojson', {
     schema: exportSchema('Every committee of the plan with its station (application/geo+json)'),
   }, async (request, reply) => {
     const { outcome, committees } = await loadOutcome(request.params.id);
     return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(makeCommitteesGeoJson(outcome, committees)));
   });
 
-  app.get<{ Params: IdParamsT; Querystring: TextQueryT }>('/plans/:id/text', {
-    schema: exportSchema('The plan text: ?lang=zh (default; the seed\'s phrasing, text/markdown) or ?lang=en (text/plain)', TextQuery),
+  app.get('/plans/:id/text', {
+    schema: { ...exportSchema('The plan text: ?lang=zh (default; the seed\'s phrasing, text/markdown) or ?lang=en (text/plain)'), querystring: TextQuery },
   }, async (request, reply) => {
     const { plan, outcome } = await loadOutcome(request.params.id);
     if (request.query.lang === 'en') return reply.type('text/plain; charset=utf-8').send(makePlanTextEn(outcome.summary.streetOffices, outcome.isUnchanged) + '\n');
-    const title = `${plan.name ?? (plan.summary as PlanSummary).scenario} 社区工作站整合方案`;
+    const title = `${plan.name ?? plan.summary.scenario} 社区工作站整合方案`;
     return reply.type('text/markdown; charset=utf-8').send(makePlanMarkdown(outcome, title));
   });
 
-  app.get<{ Params: IdParamsT }>('/plans/:id/plan.csv', {
+  app.get('/plans/:id/plan.csv', {
     schema: exportSchema('One row per station (text/csv, UTF-8 with BOM)'),
   }, async (request, reply) => {
     const { outcome } = await loadOutcome(request.params.id);
     return reply.type('text/csv; charset=utf-8').send(makePlanCsv(outcome));
   });
 
-  app.get<{ Params: CompareParamsT }>('/plans/:id/compare/:otherId', {
+  app.get('/plans/:id/compare/:otherId', {
     schema: {
       tags: ['plans'], summary: 'Compare two plans of one dataset: committees that change station, stations per street office, checks side by side',
       params: CompareParams, response: withErrors({ 200: CompareSchema }),
@@ -251,8 +232,8 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     }
     const committees = await store.getCommittees(a.datasetId);
     if (!committees) throw new StoreError('dataset-not-found', 404, `no dataset "${a.datasetId}"`, 'datasetId');
-    const sa = a.summary as PlanSummary;
-    const sb = b.summary as PlanSummary;
+    const sa = a.summary;
+    const sb = b.summary;
     const stationOf = (s: PlanSummary) => {
       const map = new Map<string, { station: string; committees: string[]; key: string }>();
       for (const o of s.streetOffices) for (const st of o.stations) {
@@ -287,7 +268,7 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     return { plan: a.id, other: b.id, datasetId: a.datasetId, changed, streetOffices: offices, checks: { plan: checks(sa), other: checks(sb) } };
   });
 
-  app.post<{ Params: IdParamsT; Body: ActionBodyT }>('/plans/:id/actions', {
+  app.post('/plans/:id/actions', {
     schema: {
       tags: ['approval'],
       summary: 'One approval step: submit (street office), opinion (organisation, civil-affairs, establishment; agree + text), approve / reject (district-government), file (city-civil-affairs). Send the version you saw (body or If-Match); a stale one gets 409',
@@ -305,7 +286,7 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     return { plan: makePlanBody(plan), entry };
   });
 
-  app.get<{ Params: IdParamsT }>('/plans/:id/history', {
+  app.get('/plans/:id/history', {
     schema: { tags: ['approval'], summary: 'Every step of the plan, in order (append-only), and the opinions of every round', params: IdParams, response: withErrors({ 200: HistorySchema }) },
   }, async (request) => {
     const plan = await getPlanOr404(store, request.params.id);
@@ -319,7 +300,7 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     };
   });
 
-  app.post<{ Params: IdParamsT; Body: RevisionBodyT }>('/plans/:id/revisions', {
+  app.post('/plans/:id/revisions', {
     schema: {
       tags: ['plans'],
       summary: 'A new revision (a draft) with changed stations, re-evaluated with the same checks; committees not named keep their station in this plan',
@@ -330,16 +311,14 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     const actor = requireActor(request);
     requireRole(actor, PLAN_ROLES, 'revise plans');
     const parent = await getPlanOr404(store, request.params.id);
-    if (!isInScope(parent.scope, actor)) throw outOfScope(parent.scope, actor);
+    if (!isInScope(parent.scope, actor)) throw makeOutOfScopeError(parent.scope, actor);
     const version = pickVersion(request.body.version, request.headers['if-match']);
-    const dataset = await loadStoredDataset(store, parent.datasetId);
-    const base = parent.scenarioId !== null
-      ? { ...((await getScenarioOr404(store, parent.scenarioId, 'scenarioId')).body as Record<string, unknown>) }
-      : { name: (parent.summary as PlanSummary).scenario };
-    const scenario = makeResolvedScenario({ ...base, streetOffices: parent.scope }, dataset.committees);
+    const { dataset, scenario } = await loadPlanningInputs(store, actor, {
+      datasetId: parent.datasetId, scenario: parent.scenarioId, name: parent.summary.scenario, streetOffices: parent.scope,
+    });
     const named = resolveStationRefs(request.body.stations, dataset.committees);
     const taken = new Set(named.flat());
-    const kept = (parent.groups as string[][]).map((g) => g.filter((id) => !taken.has(id))).filter((g) => g.length > 0);
+    const kept = parent.groups.map((g) => g.filter((id) => !taken.has(id))).filter((g) => g.length > 0);
     const outcome = evaluatePlan(makePlanContext(dataset, scenario), [...named, ...kept]);
     const plan = await store.revisePlan(parent.id, {
       version: version as number, summary: outcome.summary, groups: outcome.stations.map((s) => s.committeeIds),
@@ -347,4 +326,4 @@ export async function planRoutes(app: FastifyInstance, options: PlanRoutesOption
     });
     return sendCreated(reply, plan);
   });
-}
+};

@@ -2,18 +2,15 @@
  * Scenarios: a dataset plus rules, weights and locks, checked with the scenario schema and
  * resolved against the dataset's committees before they are stored.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireActor, requireRole } from '../plugins/auth.js';
-import {
-  DatasetFilterQuery, IdParams, ScenarioBody, ScenarioListSchema, ScenarioSchema, withErrors,
-  type DatasetFilterQueryT, type IdParamsT, type ScenarioBodyT,
-} from '../schemas.js';
+import { DatasetFilterQuery, IdParams, ScenarioBody, ScenarioListSchema, ScenarioSchema, withErrors } from '../schemas.js';
 import { StoreError } from '../store/types.js';
 import { isInScope } from '../workflow.js';
-import { getScenarioOr404, loadStoredDataset, makeResolvedScenario } from './planning.js';
+import { getScenarioOr404, loadStoredDataset, makeResolvedScenario } from '../planning.js';
 
-export async function scenarioRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: ScenarioBodyT }>('/scenarios', {
+export const scenarioRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/scenarios', {
     schema: {
       tags: ['scenarios'],
       summary: 'Create a scenario over a dataset; a street-office token only for its own street office (streetOffices defaults to it)',
@@ -39,13 +36,13 @@ export async function scenarioRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(201).header('location', `/api/scenarios/${record.id}`).send(record);
   });
 
-  app.get<{ Querystring: DatasetFilterQueryT }>('/scenarios', {
+  app.get('/scenarios', {
     schema: { tags: ['scenarios'], summary: 'List scenarios (?datasetId=)', querystring: DatasetFilterQuery, response: withErrors({ 200: ScenarioListSchema }) },
   }, async (request) => ({
     scenarios: await app.store.listScenarios(request.query.datasetId !== undefined ? { datasetId: request.query.datasetId } : {}),
   }));
 
-  app.get<{ Params: IdParamsT }>('/scenarios/:id', {
+  app.get('/scenarios/:id', {
     schema: { tags: ['scenarios'], summary: 'One scenario', params: IdParams, response: withErrors({ 200: ScenarioSchema }) },
   }, async (request) => getScenarioOr404(app.store, request.params.id));
-}
+};

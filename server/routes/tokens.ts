@@ -1,11 +1,11 @@
 /** Tokens: an admin makes a token for a role (and a street office); the token is shown once. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { issueToken } from '../auth.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
-import { TokenBody, TokenCreatedSchema, withErrors, type TokenBodyT } from '../schemas.js';
+import { TokenBody, TokenCreatedSchema, withErrors } from '../schemas.js';
 
-export async function tokenRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: TokenBodyT }>('/tokens', {
+export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/tokens', {
     schema: {
       tags: ['tokens'],
       summary: 'Create a token (admin); the answer is the only time the token is shown',
@@ -20,4 +20,4 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
     });
     return reply.code(201).send({ id: record.id, token, role: record.role, streetOffice: record.streetOffice, label: record.label, createdAt: record.createdAt });
   });
-}
+};

@@ -4,6 +4,7 @@
  * Timestamps are ISO 8601 strings; ids are random UUIDs as text.
  */
 import type { Committee } from '../../geo/types.js';
+import type { PlanSummary } from '../../solver/types.js';
 
 /** Roles a bearer token is bound to. */
 export type Role =
@@ -27,7 +28,9 @@ export type ReviewerRole = 'organisation' | 'civil-affairs' | 'establishment';
 export const REVIEWER_ROLES: readonly ReviewerRole[] = ['organisation', 'civil-affairs', 'establishment'];
 
 export type PlanKind = 'solved' | 'hand';
+export const PLAN_KINDS: readonly PlanKind[] = ['solved', 'hand'];
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+export const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'done', 'failed'];
 
 /** Who acts: resolved from a bearer token. `tokenId` is null for the system itself. */
 export interface Actor {
@@ -85,13 +88,14 @@ export interface GeoJSONFeatureCollection {
 export interface ScenarioInput {
   datasetId?: string | null;
   name: string;
-  body: unknown;
+  /** The scenario file (scenarios/schema.ts) as given: street offices and locks unresolved. */
+  body: Record<string, unknown>;
 }
 export interface ScenarioRecord {
   id: string;
   datasetId: string | null;
   name: string;
-  body: unknown;
+  body: Record<string, unknown>;
   createdAt: string;
 }
 
@@ -102,10 +106,10 @@ export interface PlanInput {
   name?: string | null;
   /** Street offices the plan covers. A `street-office` token acts only when all are its own. */
   scope: readonly string[];
-  /** The plan's summary (solver/types PlanSummary); `checks.violations` with severity `fatal` block submission. */
-  summary: unknown;
+  /** The plan's summary.json; `checks.violations` with severity `fatal` block submission. */
+  summary: PlanSummary;
   /** Merge groups (committee ids per station). */
-  groups: unknown;
+  groups: string[][];
 }
 
 export interface PlanRecord {
@@ -115,8 +119,8 @@ export interface PlanRecord {
   kind: PlanKind;
   name: string | null;
   scope: string[];
-  summary: unknown;
-  groups: unknown;
+  summary: PlanSummary;
+  groups: string[][];
   state: PlanState;
   /** Rises with every action and every edit; callers send the version they saw. */
   version: number;
@@ -196,14 +200,13 @@ export interface TransitionResult {
 export interface PlanEdit {
   /** The plan version the caller saw. */
   version: number;
-  summary?: unknown;
-  groups?: unknown;
+  summary?: PlanSummary;
+  groups?: string[][];
   name?: string | null;
   actor: Actor;
 }
 
-/** Every operation of the store; inside `transaction` they run on the transaction's connection. */
-export interface StoreOps {
+export interface DatasetOps {
   createDataset(input: DatasetInput): Promise<DatasetRecord>;
   getDataset(id: string): Promise<DatasetRecord | null>;
   listDatasets(): Promise<DatasetRecord[]>;
@@ -211,11 +214,15 @@ export interface StoreOps {
   getCommittees(datasetId: string): Promise<Committee[] | null>;
   /** FeatureCollection built in SQL from the stored geometry; optionally one street office. Null: no such dataset. */
   getCommitteesGeoJSON(datasetId: string, options?: { streetOffice?: string }): Promise<GeoJSONFeatureCollection | null>;
+}
 
+export interface ScenarioOps {
   createScenario(input: ScenarioInput): Promise<ScenarioRecord>;
   getScenario(id: string): Promise<ScenarioRecord | null>;
   listScenarios(options?: { datasetId?: string }): Promise<ScenarioRecord[]>;
+}
 
+export interface PlanOps {
   /** New plan in `draft`, version 1, revision 1; history gets a `create` entry. */
   createPlan(input: PlanInput, actor?: Actor | null): Promise<PlanRecord>;
   getPlan(id: string): Promise<PlanRecord | null>;
@@ -229,17 +236,24 @@ export interface StoreOps {
   getPlanHistory(id: string): Promise<HistoryEntry[]>;
   /** Opinions of one round (default: the plan's current round). */
   getOpinions(planId: string, options?: { round?: number }): Promise<OpinionRecord[]>;
+}
 
+export interface TokenOps {
   createToken(input: { hash: string; role: Role; streetOffice?: string | null; label?: string | null }): Promise<TokenRecord>;
   /** The token with this hash, unless revoked. */
   findTokenByHash(hash: string): Promise<TokenRecord | null>;
   listTokens(): Promise<TokenRecord[]>;
   revokeToken(id: string): Promise<boolean>;
+}
 
+export interface JobOps {
   createJob(input?: { params?: unknown }): Promise<JobRecord>;
   getJob(id: string): Promise<JobRecord | null>;
   updateJob(id: string, patch: { status?: JobStatus; planId?: string | null; error?: string | null }): Promise<JobRecord>;
 }
+
+/** Every operation of the store; inside `transaction` they run on the transaction's connection. */
+export interface StoreOps extends DatasetOps, ScenarioOps, PlanOps, TokenOps, JobOps {}
 
 export interface Store extends StoreOps {
   readonly engine: 'pglite' | 'pg';

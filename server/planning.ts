@@ -1,13 +1,15 @@
 /**
- * What the plan routes share: a stored dataset and scenario back into the pipeline's inputs
- * and committee references resolved with their field. (A stored plan becomes a PlanOutcome by
- * solver/outcome.ts `makeOutcome`, as a solved one does.)
+ * The planning service behind the plan routes (no routes here): a stored dataset and scenario back
+ * into the pipeline's inputs, the scope a plan covers and who may act on it, committee references
+ * resolved with their field. (A stored plan becomes a PlanOutcome by solver/outcome.ts
+ * `makeOutcome`, as a solved one does.)
  */
-import type { Committee, Dataset, Problem } from '../../geo/types.js';
-import { makeCommitteeLookup, makeScenario, resolveCommitteeRef, resolveLocks } from '../../scenarios/resolve.js';
-import type { Scenario } from '../../solver/types.js';
-import type { PlanRecord, ScenarioRecord, StoreOps } from '../store/types.js';
-import { StoreError } from '../store/types.js';
+import type { Committee, Dataset, Problem } from '../geo/types.js';
+import { makeCommitteeLookup, makeScenario, resolveCommitteeRef, resolveLocks } from '../scenarios/resolve.js';
+import type { Scenario } from '../solver/types.js';
+import type { Actor, PlanRecord, ScenarioRecord, StoreOps } from './store/types.js';
+import { StoreError } from './store/types.js';
+import { isInScope } from './workflow.js';
 
 /** `locks.together.0.1` → `locks.together[0][1]`. */
 export function formatFieldPath(path: string): string {
@@ -63,6 +65,62 @@ export function listStreetOffices(committees: readonly Committee[]): string[] {
 /** The street offices a plan of this scenario covers: its `streetOffices`, else every one of the dataset. */
 export function makeScope(scenario: Scenario, committees: readonly Committee[]): string[] {
   return scenario.streetOffices && scenario.streetOffices.length > 0 ? [...scenario.streetOffices] : listStreetOffices(committees);
+}
+
+/** 403 `out-of-scope`: a street-office token acts only on plans of its own street office. */
+export function makeOutOfScopeError(scope: readonly string[], actor: Actor): StoreError {
+  return new StoreError('out-of-scope', 403, `the plan covers ${scope.join(', ') || 'no street office'}, not only ${actor.streetOffice ?? '(none)'}`);
+}
+
+/** What a plan is made from: the stored dataset, the resolved scenario and the street offices it covers. */
+export interface PlanningInputs {
+  dataset: Dataset;
+  scenario: Scenario;
+  scope: string[];
+}
+
+export interface PlanningRequest {
+  datasetId: string;
+  /**
+   * The stored scenario whose rules apply (a record already read, or its id: 404
+   * `scenario-not-found` on `scenarioField`; 422 `scenario-dataset-mismatch` when it belongs to
+   * another dataset); null: the default rules under `name`.
+   */
+  scenario: ScenarioRecord | string | null;
+  /** The scenario's name when no stored scenario applies. */
+  name: string;
+  /** [scenarioId] */
+  scenarioField?: string;
+  /** Street offices replacing the scenario's. */
+  streetOffices?: readonly string[];
+  /** A street-office token whose scenario names no street office plans its own. [false: every street office of the dataset] */
+  ownOfficeByDefault?: boolean;
+}
+
+/**
+ * The preamble of every route that makes a plan: dataset (404), scenario (404, 422), the scenario
+ * resolved against the committees (422 with the field), its scope, and 403 `out-of-scope` unless
+ * the actor may plan every street office of it.
+ */
+export async function loadPlanningInputs(store: StoreOps, actor: Actor, request: PlanningRequest): Promise<PlanningInputs> {
+  const dataset = await loadStoredDataset(store, request.datasetId);
+  let body: Record<string, unknown> = { name: request.name };
+  if (request.scenario !== null) {
+    const record = typeof request.scenario === 'string'
+      ? await getScenarioOr404(store, request.scenario, request.scenarioField ?? 'scenarioId')
+      : request.scenario;
+    if (record.datasetId !== request.datasetId) {
+      throw new StoreError('scenario-dataset-mismatch', 422, `scenario ${record.id} belongs to another dataset`, request.scenarioField ?? 'scenarioId');
+    }
+    body = { ...record.body };
+  }
+  const offices = request.streetOffices
+    ?? (body.streetOffices == null && request.ownOfficeByDefault && actor.role === 'street-office' ? [actor.streetOffice!] : undefined);
+  if (offices !== undefined) body.streetOffices = [...offices];
+  const scenario = makeResolvedScenario(body, dataset.committees);
+  const scope = makeScope(scenario, dataset.committees);
+  if (!isInScope(scope, actor)) throw makeOutOfScopeError(scope, actor);
+  return { dataset, scenario, scope };
 }
 
 /**

@@ -1,0 +1,120 @@
+/** Datasets and their committees: geometry stored in PostGIS, read back with ST_AsGeoJSON. */
+import { randomUUID } from 'node:crypto';
+import type { Committee } from '../../geo/types.js';
+import type { Sql } from './db.js';
+import { iso, json, str, type InTx, type Row } from './rows.js';
+import type { DatasetInput, DatasetOps, DatasetRecord, GeoJSONFeatureCollection } from './types.js';
+import { StoreError } from './types.js';
+
+const CANONICAL = new Set(['id', 'name', 'streetOffice', 'households', 'geometry']);
+
+const DATASET_SELECT = `SELECT d.id, d.name, d.meta, d.created_at,
+  (SELECT count(*)::int FROM committees c WHERE c.dataset_id = d.id) AS committee_count,
+  (SELECT json_agg(DISTINCT c.street_office) FROM committees c WHERE c.dataset_id = d.id) AS street_offices
+  FROM datasets d`;
+
+function toDataset(r: Row): DatasetRecord {
+  return {
+    id: str(r.id), name: str(r.name), meta: (json(r.meta) ?? {}) as Record<string, unknown>,
+    committeeCount: Number(r.committee_count),
+    streetOffices: (json(r.street_offices) as string[] | null ?? []).slice().sort(),
+    createdAt: iso(r.created_at),
+  };
+}
+
+function isPosition(p: unknown): boolean {
+  return Array.isArray(p) && p.length >= 2 && p.length <= 3 && p.every((x) => typeof x === 'number' && Number.isFinite(x));
+}
+
+/** Checks a committee's fields before they reach SQL; the error names the feature (index, id) and the field. */
+function checkCommittee(c: Committee, i: number, seen: Set<string>): void {
+  const where = (field: string) => `dataset committee ${i}${typeof c?.id === 'string' ? ` (id "${c.id}")` : ''}: ${field}`;
+  const bad = (field: string, what: string) =>
+    new StoreError('invalid-committee', 400, `${where(field)} ${what}`, field, { feature: i, id: typeof c?.id === 'string' ? c.id : undefined });
+  if (c === null || typeof c !== 'object') throw bad('committee', 'is not an object');
+  if (typeof c.id !== 'string' || c.id === '') throw bad('id', 'must be a non-empty string');
+  if (seen.has(c.id)) throw bad('id', 'is used by an earlier committee');
+  seen.add(c.id);
+  if (typeof c.name !== 'string') throw bad('name', 'must be a string');
+  if (typeof c.streetOffice !== 'string' || c.streetOffice === '') throw bad('streetOffice', 'must be a non-empty string');
+  if (!Number.isInteger(c.households) || c.households < 0 || c.households > 2_147_483_647) {
+    throw bad('households', `must be a non-negative integer, got ${JSON.stringify(c.households)}`);
+  }
+  const g = c.geometry as unknown;
+  if (!Array.isArray(g) || g.length === 0) throw bad('geometry', 'must be MultiPolygon coordinates (a non-empty array of polygons)');
+  g.forEach((poly, pi) => {
+    if (!Array.isArray(poly) || poly.length === 0) throw bad('geometry', `polygon ${pi} has no rings`);
+    poly.forEach((ring: unknown, ri) => {
+      if (!Array.isArray(ring) || ring.length < 4 || !ring.every(isPosition)) {
+        throw bad('geometry', `polygon ${pi} ring ${ri} must hold at least 4 [lon, lat] positions of finite numbers`);
+      }
+    });
+  });
+}
+
+/** The dataset operations: reads on `db`, each write in its own transaction (`inTx`). */
+export function makeDatasetOps(db: Sql, inTx: InTx): DatasetOps {
+  return {
+    createDataset: (input: DatasetInput) => inTx(async (sql) => {
+      if (typeof input?.name !== 'string' || input.name.trim() === '') {
+        throw new StoreError('invalid-dataset', 400, 'a dataset needs a name', 'name');
+      }
+      if (!Array.isArray(input.committees)) throw new StoreError('invalid-dataset', 400, 'a dataset needs a committees array', 'committees');
+      const seen = new Set<string>();
+      input.committees.forEach((c, i) => checkCommittee(c, i, seen));
+      const id = randomUUID();
+      await sql.query('INSERT INTO datasets (id, name, meta) VALUES ($1, $2, $3::jsonb)', [id, input.name, JSON.stringify(input.meta ?? {})]);
+      const rows = input.committees.map((c) => {
+        const props: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(c)) if (!CANONICAL.has(k) && v !== undefined) props[k] = v;
+        return { id: c.id, name: c.name, streetOffice: c.streetOffice, households: c.households, props,
+          geometry: JSON.stringify({ type: 'MultiPolygon', coordinates: c.geometry }) };
+      });
+      if (rows.length > 0) {
+        await sql.query(
+          `INSERT INTO committees (dataset_id, id, ord, name, street_office, households, props, geom)
+           SELECT $1, e.c->>'id', (e.ord - 1)::int, e.c->>'name', e.c->>'streetOffice', (e.c->>'households')::int, e.c->'props',
+             ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(e.c->>'geometry'), 4326))
+           FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(c, ord)`,
+          [id, JSON.stringify(rows)]);
+      }
+      const out = await sql.query<Row>(`${DATASET_SELECT} WHERE d.id = $1`, [id]);
+      return toDataset(out[0]!);
+    }),
+
+    async getDataset(id) {
+      const rows = await db.query<Row>(`${DATASET_SELECT} WHERE d.id = $1`, [id]);
+      return rows[0] ? toDataset(rows[0]) : null;
+    },
+
+    async listDatasets() {
+      return (await db.query<Row>(`${DATASET_SELECT} ORDER BY d.created_at, d.id`)).map(toDataset);
+    },
+
+    async getCommittees(datasetId) {
+      if ((await db.query('SELECT 1 FROM datasets WHERE id = $1', [datasetId])).length === 0) return null;
+      const rows = await db.query<Row>(
+        `SELECT id, name, street_office, households, props, ST_AsGeoJSON(geom, 15) AS geometry
+         FROM committees WHERE dataset_id = $1 ORDER BY ord`, [datasetId]);
+      return rows.map((r) => ({
+        ...(json(r.props) as Record<string, unknown>),
+        id: str(r.id), name: str(r.name), streetOffice: str(r.street_office), households: Number(r.households),
+        geometry: (JSON.parse(str(r.geometry)) as { coordinates: Committee['geometry'] }).coordinates,
+      }) as Committee);
+    },
+
+    async getCommitteesGeoJSON(datasetId, options = {}) {
+      if ((await db.query('SELECT 1 FROM datasets WHERE id = $1', [datasetId])).length === 0) return null;
+      const rows = await db.query<Row>(
+        `SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+           'type', 'Feature', 'id', c.id,
+           'geometry', ST_AsGeoJSON(c.geom, 15)::json,
+           'properties', coalesce(c.props->'extra', '{}'::jsonb) || (c.props - 'extra')
+             || jsonb_build_object('id', c.id, 'name', c.name, 'streetOffice', c.street_office, 'households', c.households)
+         ) ORDER BY c.ord), '[]'::json))::text AS fc
+         FROM committees c WHERE c.dataset_id = $1 AND ($2::text IS NULL OR c.street_office = $2::text)`,
+        [datasetId, options.streetOffice ?? null]);
+      return JSON.parse(str(rows[0]!.fc)) as GeoJSONFeatureCollection;
+    },
+  };
+}
