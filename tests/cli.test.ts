@@ -58,6 +58,9 @@ describe('yizhan help, version and typos', () => {
     expect(r.stderr).toContain('unknown command "plna"; did you mean "plan"?');
     expect(yizhan('valdiate').stderr).toContain('did you mean "validate"?');
     expect(yizhan('frobnicate').stderr).not.toContain('did you mean');
+    const scenario = yizhan('plan', 'luohu-2060');
+    expect(scenario.code).toBe(1);
+    expect(scenario.stderr).toContain('did you mean "luohu-2006"?');
   });
 
   it('gives each option of a command its own line of help', () => {
