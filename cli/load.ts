@@ -11,6 +11,7 @@ import type { ScenarioFile } from '../scenarios/schema.js';
 import type { Scenario } from '../solver/types.js';
 import { InputError } from './errors.js';
 import { builtinScenarioDir, listBuiltinScenarios } from './paths.js';
+import { suggest } from './suggest.js';
 
 /** `[fatal] households-negative  feature 3 (id LH-01), field households: …` */
 export function formatProblem(p: Problem): string {
@@ -46,7 +47,11 @@ export function resolveScenarioPath(arg: string): string {
   if (extname(arg) === '' && !arg.includes('/')) {
     const builtin = resolve(builtinScenarioDir(arg), 'scenario.json');
     if (existsSync(builtin)) return builtin;
-    if (!existsSync(arg)) throw new InputError(`no built-in scenario "${arg}" and no such file (built-in: ${listBuiltinScenarios().join(', ')})`);
+    if (!existsSync(arg)) {
+      const builtins = listBuiltinScenarios();
+      const near = suggest(arg, builtins);
+      throw new InputError(`no built-in scenario "${arg}" and no such file${near ? `; did you mean "${near}"?` : ''} (built-in: ${builtins.join(', ')})`);
+    }
   }
   // A dataset is not a scenario: the rules a plan follows are written down beside it, not assumed.
   if (/\.geojson$/i.test(arg)) {
