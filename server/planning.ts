@@ -83,14 +83,12 @@ export interface PlanningRequest {
   datasetId: string;
   /**
    * The stored scenario whose rules apply (a record already read, or its id: 404
-   * `scenario-not-found` on `scenarioField`; 422 `scenario-dataset-mismatch` when it belongs to
-   * another dataset); null: the default rules under `name`.
+   * `scenario-not-found`; 422 `scenario-dataset-mismatch` when it belongs to another dataset;
+   * both on the field `scenarioId`); null: the default rules under `name`.
    */
   scenario: ScenarioRecord | string | null;
   /** The scenario's name when no stored scenario applies. */
   name: string;
-  /** [scenarioId] */
-  scenarioField?: string;
   /** Street offices replacing the scenario's. */
   streetOffices?: readonly string[];
   /** A street-office token whose scenario names no street office plans its own. [false: every street office of the dataset] */
@@ -107,10 +105,10 @@ export async function loadPlanningInputs(store: StoreOps, actor: Actor, request:
   let body: Record<string, unknown> = { name: request.name };
   if (request.scenario !== null) {
     const record = typeof request.scenario === 'string'
-      ? await getScenarioOr404(store, request.scenario, request.scenarioField ?? 'scenarioId')
+      ? await getScenarioOr404(store, request.scenario, 'scenarioId')
       : request.scenario;
     if (record.datasetId !== request.datasetId) {
-      throw new StoreError('scenario-dataset-mismatch', 422, `scenario ${record.id} belongs to another dataset`, request.scenarioField ?? 'scenarioId');
+      throw new StoreError('scenario-dataset-mismatch', 422, `scenario ${record.id} belongs to another dataset`, 'scenarioId');
     }
     body = { ...record.body };
   }

@@ -1,8 +1,8 @@
 /**
- * TypeBox schemas of every request body, parameter, querystring and response of the HTTP API.
- * The routes infer their types from them (@fastify/type-provider-typebox). Bodies are `additionalProperties: false` (a misspelt
- * field is a 422, never silently dropped), except the uploaded GeoJSON, whose foreign members
- * (`name`, `bbox`, legacy `crs`) are legal GeoJSON.
+ * TypeBox schemas of every request body, parameter, querystring and response of the HTTP API; the
+ * routes infer their types from them (@fastify/type-provider-typebox). Bodies are
+ * `additionalProperties: false` (a misspelt field is a 422, never silently dropped), except the
+ * uploaded GeoJSON, whose foreign members (`name`, `bbox`, legacy `crs`) are legal GeoJSON.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { LocksSchema, RulesSchema, SolverOptionsSchema, WeightsSchema } from '../scenarios/schema.js';

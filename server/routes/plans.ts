@@ -136,7 +136,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
     const body = request.body;
     const { dataset, scenario, scope } = await loadPlanningInputs(store, actor, {
       datasetId: request.params.id, scenario: body.scenarioId ?? null, name: body.name ?? 'hand-made plan',
-      ...(body.streetOffices !== undefined ? { streetOffices: body.streetOffices } : {}), ownOfficeByDefault: true,
+      streetOffices: body.streetOffices, ownOfficeByDefault: true,
     });
     const ids = resolveStationRefs(body.stations, dataset.committees);
     const outcome = evaluatePlan(makePlanContext(dataset, scenario), ids);
