@@ -2,10 +2,11 @@
  * `yizhan token create --role R [--street-office S] [--label L] [--data DIR]`: makes a bearer token
  * and prints it alone on stdout (the store keeps only its hash). DATABASE_URL selects PostgreSQL.
  * The embedded data folder admits one process at a time: stop the server first, or use
- * POST /api/tokens with an admin token.
+ * POST /api/tokens with an admin token. On a new data folder it does what the first `serve` would
+ * do: seeds the built-in dataset and makes the folder's admin token, printed once on stderr.
  */
 import { issueToken } from '../server/auth.js';
-import { openStore } from '../server/store/open.js';
+import { openForUse } from '../server/first-open.js';
 import { ROLES, StoreError, type Role } from '../server/store/types.js';
 import { EXIT, InputError, UsageError } from './errors.js';
 
@@ -24,7 +25,8 @@ export async function runToken(action: string, options: TokenOptions): Promise<n
   if (role === 'street-office' && !options.streetOffice) throw new UsageError('a street-office token needs --street-office NAME');
   if (role !== 'street-office' && options.streetOffice !== undefined) throw new UsageError(`a ${role} token has no street office: drop --street-office`);
   const databaseUrl = process.env.DATABASE_URL;
-  const store = await openStore(databaseUrl ? { databaseUrl } : { dataDir: options.data ?? '.data' });
+  // stdout carries the asked-for token alone; the folder's first admin token goes to stderr
+  const { store } = await openForUse({ ...(databaseUrl ? { databaseUrl } : { dataDir: options.data ?? '.data' }), out: process.stderr });
   try {
     const { token } = await issueToken(store, { role, streetOffice: options.streetOffice ?? null, label: options.label ?? null });
     process.stdout.write(`${token}\n`);

@@ -4,14 +4,9 @@
  * its scenario, prints an admin token once on the first start of the embedded default, listens,
  * and closes cleanly (solves in flight record their result, the store is closed) on SIGINT/SIGTERM.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { readCommittees } from '../geo/ingest.js';
 import { buildApp, type AppOptions } from './app.js';
-import { issueToken } from './auth.js';
-import { openStore } from './store/open.js';
+import { openForUse } from './first-open.js';
 import type { Store } from './store/types.js';
 
 export interface StartServerOptions {
@@ -45,35 +40,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The package root: the folder above this file with package.json and scenarios/ (works from dist/ too). */
-function findPackageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scenarios'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the package root (package.json + scenarios/)');
-    dir = up;
-  }
-}
-
-/**
- * Loads the built-in luohu-2006 dataset and its scenario into an empty store (one transaction).
- * @returns the ids, or null when the store already holds a dataset
- */
-export async function seedBuiltinDataset(store: Store): Promise<{ datasetId: string; scenarioId: string } | null> {
-  if ((await store.listDatasets()).length > 0) return null;
-  const dir = join(findPackageRoot(), 'scenarios', 'luohu-2006');
-  const file = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as Record<string, unknown> & { name: string; dataset: string };
-  const report = readCommittees(JSON.parse(readFileSync(resolve(dir, file.dataset), 'utf8')), { name: file.name });
-  if (!report.dataset) throw new Error(`the built-in dataset ${file.name} has ${report.fatal} fatal problem(s)`);
-  const dataset = report.dataset;
-  const { dataset: _path, mapping: _mapping, crs: _crs, ...body } = file;
-  return store.transaction(async (tx) => {
-    const ds = await tx.createDataset({ name: file.name, committees: dataset.committees, meta: { source: 'built-in', builtin: file.name } });
-    const sc = await tx.createScenario({ datasetId: ds.id, name: file.name, body });
-    return { datasetId: ds.id, scenarioId: sc.id };
-  });
-}
+export { seedBuiltinDataset } from './first-open.js';
 
 /**
  * Marks the solve jobs a previous process left queued or running (it was killed) as failed with
@@ -98,17 +65,14 @@ export async function failAbandonedJobs(store: Store): Promise<number> {
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const useServer = options.databaseUrl !== undefined && options.databaseUrl !== '';
-  const store = await openStore(useServer ? { databaseUrl: options.databaseUrl! } : { dataDir: options.dataDir ?? '.data' });
+  // seeds an empty store; the first opening of an embedded folder prints its admin token
+  const { store, adminToken } = await openForUse({
+    ...(useServer ? { databaseUrl: options.databaseUrl! } : { dataDir: options.dataDir ?? '.data' }),
+    ...(options.out ? { out: options.out } : {}),
+  });
   let app: FastifyInstance;
-  let adminToken: string | null = null;
   try {
-    const firstStart = (await store.listTokens()).length === 0;
     if (!useServer) await failAbandonedJobs(store);
-    await seedBuiltinDataset(store);
-    if (firstStart && !useServer) {
-      adminToken = (await issueToken(store, { role: 'admin', label: 'first start' })).token;
-      (options.out ?? process.stdout).write(`admin token: ${adminToken}\n`);
-    }
     app = await buildApp({ ...(options.app ?? {}), store }, {
       logger: options.logger ?? true,
       requestTimeout: 120_000,

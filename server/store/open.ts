@@ -16,6 +16,11 @@ export interface OpenStoreOptions {
   databaseUrl?: string;
   /** PostgreSQL only: work in this schema (tests use a throw-away one). [search_path as configured] */
   schema?: string;
+  /**
+   * Embedded only: a prepared, closed data folder that a new `dataDir` starts as a copy of
+   * (see server/prepare.ts). [none: a new folder runs initdb and every migration]
+   */
+  template?: string;
 }
 
 /**
@@ -26,7 +31,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   const url = options.databaseUrl;
   const db: Db = url !== undefined && url !== ''
     ? await openPg(url, options.schema !== undefined ? { schema: options.schema } : {})
-    : await openPglite(options.dataDir);
+    : await openPglite(options.dataDir, options.template !== undefined ? { template: options.template } : {});
   try {
     await migrate(db);
   } catch (err) {
