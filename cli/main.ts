@@ -87,7 +87,7 @@ const COMMANDS: Record<string, Command> = {
       out: { type: 'string', value: 'DIR', help: 'write the variations and the comparison here [out/<what-if name>]' },
       workers: { type: 'string', short: 'w', value: 'N', help: 'worker threads; 0 solves in the main thread [the number of cores]' },
       json: { type: 'boolean', help: 'print the comparison rows as JSON' },
-      quiet: { type: 'boolean', short: 'q', help: 'print no progress and no table' },
+      quiet: { type: 'boolean', short: 'q', help: 'print no comparison table (progress still goes to stderr)' },
       map: { type: 'boolean', help: 'draw map.svg in every variation folder [off]' },
       ...HELP,
     },
