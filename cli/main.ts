@@ -117,7 +117,7 @@ const COMMANDS: Record<string, Command> = {
       port: { type: 'string', short: 'p', value: 'P', help: 'TCP port [3000]' },
       host: { type: 'string', value: 'H', help: 'address to listen on [127.0.0.1]' },
       data: { type: 'string', value: 'DIR', help: 'folder of the embedded database [.data]' },
-      workers: { type: 'string', short: 'w', value: 'N', help: 'solver worker threads [the number of cores]' },
+      workers: { type: 'string', short: 'w', value: 'N', help: 'solve worker threads; 0 solves in the main thread [2, or 1 on one core]' },
       quiet: { type: 'boolean', short: 'q', help: 'no request log' },
       ...HELP,
     },
