@@ -208,7 +208,15 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
   const frame: Box = { x0: 2, y0: HEADER - 6, x1: width - 2, y1: HEADER + mapH + 10 };
   const callout = (anchor: Pt, lines: string[], size: number, reach: number): LabelSpot | undefined => {
     const spot = findCalloutSpot(anchor, lines, size, reserved, frame, reach);
-    if (spot) leaders.push(makeLeader(anchor, spot.box));
+    if (!spot) return undefined;
+    leaders.push(makeLeader(anchor, spot.box));
+    // the leader line is kept clear too: small boxes along it
+    const end = nearestOnBox(spot.box, anchor);
+    const n = Math.ceil(Math.hypot(end[0] - anchor[0], end[1] - anchor[1]) / 3);
+    for (let i = 0; i < n; i++) {
+      const x = anchor[0] + ((end[0] - anchor[0]) * i) / n, y = anchor[1] + ((end[1] - anchor[1]) * i) / n;
+      reserved.push({ x0: x - 1, y0: y - 1, x1: x + 1, y1: y + 1 });
+    }
     return spot;
   };
   if (labelMode !== 'none') {
