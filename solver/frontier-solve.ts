@@ -16,7 +16,7 @@
  * prices runs, then the engine with what time is left.
  */
 import { calcDualPrices, calcSizeWeights, FRONTIER_MAX_SPAN, FRONTIER_TOL, orderRowsForFrontier, repairDualPrices, solveFrontier, type FrontierOrder } from './frontier.js';
-import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine } from './partition.js';
+import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine } from './engines/types.js';
 
 export interface DenseOptions {
   /** Engine for the LP relaxation (`relax`) and the integer program per count (`solve`). [none: frontier search only] */

@@ -13,7 +13,7 @@
  * the gap to a known plan is dropped before the search. When the search stops on its clock or
  * state budget, min over open states of Σ y + key is the proven bound.
  */
-import type { ComponentAnswer, ComponentModel } from './partition.js';
+import type { ComponentAnswer, ComponentModel } from './engines/types.js';
 
 type Columns = ComponentModel['columns'];
 
