@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { makeSolvePool, PoolClosedError, solvePlanWithPool, type SolvePool } from '../scenarios/batch-pool.js';
+import { SOLVER_DEFAULTS } from '../solver/defaults.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import type { PlanContext } from '../solver/pipeline.js';
 import type { Scenario } from '../solver/types.js';
@@ -42,7 +43,7 @@ export function capSolverTime(scenario: Scenario, limitMs: number): Scenario {
  */
 export function makePlanSolver(options: PlanSolverOptions = {}): PlanSolver {
   const workers = options.workers ?? Math.min(2, availableParallelism());
-  const limit = options.timeLimitMs ?? 60_000;
+  const limit = options.timeLimitMs ?? SOLVER_DEFAULTS.timeLimitMs;
   let pool: Promise<SolvePool> | undefined;
   let closed = false;
   return {

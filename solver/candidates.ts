@@ -1,6 +1,7 @@
 /**
  * Admissible merge groups (candidates) of one street office.
  */
+import { SOLVER_DEFAULTS } from './defaults.js';
 import { calcCandidateCost, calcIndexedGraph, type IndexedGraph } from './cost.js';
 import type { Candidate, InfeasibleReason, Problem } from './types.js';
 import { calcUnits, type UnitStructure } from './units.js';
@@ -58,7 +59,7 @@ export function isConnectedGroup(members: readonly number[], graph: IndexedGraph
 export function enumerateCandidates(problem: Problem, options: CandidateOptions = {}): CandidateList {
   const graph = options.graph ?? calcIndexedGraph(problem);
   const units = options.units ?? calcUnits(problem);
-  const maxCandidates = options.maxCandidates ?? 2_000_000;
+  const maxCandidates = options.maxCandidates ?? SOLVER_DEFAULTS.maxCandidates;
   const { committees, scenario } = problem;
   const cap = scenario.rules.maxCommitteesPerStation;
   const hmax = scenario.rules.households.max;

@@ -15,6 +15,7 @@
  * Without an LP relaxation (an engine without `relax`), one frontier search with subgradient
  * prices runs, then the engine with what time is left.
  */
+import { SOLVER_DEFAULTS } from './defaults.js';
 import { calcDualPrices, calcSizeWeights, FRONTIER_MAX_SPAN, FRONTIER_TOL, orderRowsForFrontier, repairDualPrices, solveFrontier, type FrontierOrder } from './frontier.js';
 import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine } from './engines/types.js';
 
@@ -98,7 +99,7 @@ function isPartition(model: Pick<ComponentModel, 'rows' | 'columns'>, plan: read
  */
 export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'columns' | 'start'>, options: DenseOptions = {}): DenseAnswer {
   const deadline = options.deadline ?? Infinity;
-  const maxStates = options.maxStates ?? 200_000;
+  const maxStates = options.maxStates ?? SOLVER_DEFAULTS.frontierStates;
   const beamWidth = options.beamWidth ?? 64;
   const engine = options.engine;
   const order = options.order ?? orderRowsForFrontier(model.rows, model.columns);
