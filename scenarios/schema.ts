@@ -89,6 +89,7 @@ export const ScenarioFileSchema = Type.Object(
       Type.Object(
         {
           timeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
+          officeTimeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
           engine: Type.Optional(Type.Union([Type.Literal('highs'), Type.Literal('jslp')])),
         },
         { additionalProperties: false },

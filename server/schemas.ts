@@ -109,6 +109,7 @@ export type StreetOfficeQueryT = Static<typeof StreetOfficeQuery>;
 const SolverOptionsSchema = Type.Object(
   {
     timeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
+    officeTimeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
     engine: Type.Optional(literals(['highs', 'jslp'])),
   },
   { additionalProperties: false },

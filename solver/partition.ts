@@ -209,8 +209,8 @@ export function solveSmallComponent(model: Pick<ComponentModel, 'rows' | 'column
  * left unsolved. `floor` caps y_r for rows whose columns may be missing (an enumeration stopped
  * early; see `calcMissingCostFloor`). −Infinity when a row has no column and no floor.
  */
-export function calcRowBound(rows: number, columns: readonly { rows: readonly number[]; cost: number }[], floor = Infinity): number {
-  const y = new Float64Array(rows).fill(floor);
+export function calcRowBound(rows: number, columns: readonly { rows: readonly number[]; cost: number }[], floor: number | ArrayLike<number> = Infinity): number {
+  const y = typeof floor === 'number' ? new Float64Array(rows).fill(floor) : Float64Array.from(floor);
   for (const c of columns) {
     const per = c.cost / c.rows.length;
     for (const r of c.rows) if (per < y[r]!) y[r] = per;
