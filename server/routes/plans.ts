@@ -17,7 +17,7 @@ import {
   PlanCreatedSchema, PlanListQuery, PlanListSchema, PlanSchema, RevisionBody, TextQuery, withErrors,
   type ActionBodyT, type CompareParamsT, type HandPlanBodyT, type IdParamsT, type PlanListQueryT, type RevisionBodyT, type TextQueryT,
 } from '../schemas.js';
-import { PoolClosedError } from '../../scenarios/batch-pool.js';
+import { PoolClosedError } from '../../scenarios/solve-pool.js';
 import { SolveTimeoutError, type PlanSolver } from '../solve-pool.js';
 import type { Actor, OpinionRecord, PlanRecord } from '../store/types.js';
 import { StoreError } from '../store/types.js';
