@@ -27,6 +27,8 @@ import type { Problem, SolveResult, Station } from '../solver/types.js';
 export interface SolvePool {
   /** Worker threads (0: solving in the calling thread). */
   readonly workers: number;
+  /** Workers stopped so far because a job ran past its deadline + the grace. */
+  readonly stopped: number;
   /** Solves one street office. Rejects with `PoolClosedError` once the pool is closed. */
   solve(problem: Problem, limits?: JobLimits): Promise<SolveResult>;
   /** Stops the workers; pending and queued jobs reject with `PoolClosedError`. Idempotent. */
@@ -59,6 +61,8 @@ export interface SolvePoolOptions {
   workers?: number;
   /** Messages in flight per worker (hides message latency); a message carries up to 16 jobs. [2] */
   perWorker?: number;
+  /** How long a job may run past its deadline before its worker is stopped, ms. [OVERRUN_GRACE_MS] */
+  graceMs?: number;
 }
 
 /** Most street offices sent to a worker in one message. */
@@ -126,14 +130,20 @@ interface Job {
   reject: (e: Error) => void;
   /** The last checked plan the worker reported. */
   latest?: SolveResult;
-  /** Times its worker was terminated under it. */
-  kills: number;
 }
 
-/** When a job must be over (its worker is terminated after that). */
-function hardStop(job: Job): number {
-  return (job.limits.deadline ?? Infinity) + OVERRUN_GRACE_MS;
+/**
+ * The answer for a street office whose worker was stopped before it reported a plan (it had not
+ * started, or was still enumerating): solved here with the clock already run out, which takes
+ * milliseconds (a stopped enumeration, each component's greedy plan or dynamic program, the row
+ * bound) and is checked like any other.
+ */
+async function quickAnswer(problem: Problem): Promise<SolveResult> {
+  const result = solveStreetOffice(problem, await loadEngines(), { deadline: Date.now() });
+  return { ...result, notes: [...(result.notes ?? []), `street office ${problem.streetOffice}: its worker was stopped at the time limit before any plan; this is the quick plan`] };
 }
+
+
 
 /**
  * Starts a pool. With `workers: 0` the engines are loaded here and each job is solved on the
@@ -147,6 +157,10 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
   if (!Number.isInteger(count) || count < 0) throw new Error(`makeSolvePool: workers must be an integer ≥ 0, got ${String(count)}`);
   if (count === 0) return makeInlinePool();
   const perWorker = options.perWorker ?? 2;
+  const grace = options.graceMs ?? OVERRUN_GRACE_MS;
+  /** When a job must be over (its worker is terminated after that). */
+  const hardStop = (job: Job): number => (job.limits.deadline ?? Infinity) + grace;
+  let stopped = 0;
   let closed = false;
   let nextId = 0;
   const queue: Job[] = [];
@@ -187,17 +201,15 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
       for (const [k, s] of slots.entries()) {
         if (![...s.inFlight.values()].some((job) => hardStop(job) <= now)) continue;
         void s.worker.terminate();
+        stopped++;
+        // (its plans are kept as posted: the onPlan of solver/solve.ts checks each one first)
         const jobs = [...s.inFlight.values()];
         s.inFlight.clear();
         slots[k] = makeSlot();
-        const retry: Job[] = [];
         for (const job of jobs) {
-          job.kills++;
           if (job.latest) job.resolve(job.latest);
-          else if (job.kills <= 1) retry.push(job);
-          else job.resolve(stoppedWithoutPlan(job.problem, now - (job.limits.deadline ?? now)));
+          else void quickAnswer(job.problem).then(job.resolve, job.reject);
         }
-        queue.unshift(...retry);
       }
       pump();
     }, Math.max(0, next - Date.now()) + 5);
@@ -236,10 +248,11 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
   for (let k = 0; k < count; k++) slots.push(makeSlot());
   const pool: SolvePool = {
     workers: count,
+    get stopped() { return stopped; },
     solve(problem, limits = {}) {
       if (closed) return Promise.reject(new PoolClosedError());
       return new Promise<SolveResult>((resolve, reject) => {
-        queue.push({ id: nextId++, problem: makeSlimProblem(problem), limits, resolve, reject, kills: 0 });
+        queue.push({ id: nextId++, problem: makeSlimProblem(problem), limits, resolve, reject });
         pump();
       });
     },
@@ -260,6 +273,7 @@ async function makeInlinePool(): Promise<SolvePool> {
   const pending = new Set<(e: Error) => void>();
   return {
     workers: 0,
+    stopped: 0,
     solve(problem, limits = {}) {
       if (closed) return Promise.reject(new PoolClosedError());
       const slim = makeSlimProblem(problem);
@@ -285,14 +299,6 @@ export function toSolveOptions(limits: JobLimits): { deadline?: number; timeLimi
   return {
     ...(limits.deadline !== undefined ? { deadline: limits.deadline } : {}),
     ...(limits.officeTimeLimitMs !== undefined ? { timeLimitMs: limits.officeTimeLimitMs } : {}),
-  };
-}
-
-/** The answer for a street office whose worker was stopped before it reported any plan. */
-function stoppedWithoutPlan(problem: Problem, overMs: number): SolveResult {
-  return {
-    status: 'error', groups: [], objective: NaN, bound: -Infinity, gap: Infinity, ms: 0, candidates: 0, engine: 'stopped',
-    reasons: [{ code: 'time-limit', message: `street office ${problem.streetOffice}: stopped ${Math.round(overMs)} ms past the time limit before any plan was found` }],
   };
 }
 

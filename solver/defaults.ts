@@ -15,6 +15,11 @@ export const SOLVER_DEFAULTS = {
   maxCandidates: 2_000_000,
   /** Memory the candidate list of one street office may take, MB (estimated; memory budget). */
   candidateMemoryMb: 1024,
+  /**
+   * Time kept in hand when calling an engine on a large model (HiGHS overruns its own limit by
+   * seconds there; solver/partition.ts engineSeconds), ms.
+   */
+  engineReserveMs: 1500,
   /** Share of a street office's time that candidate enumeration and pricing may take. */
   enumerationShare: 0.4,
 } as const;

@@ -18,6 +18,7 @@
 import { SOLVER_DEFAULTS } from './defaults.js';
 import { calcDualPrices, calcSizeWeights, FRONTIER_MAX_SPAN, FRONTIER_TOL, orderRowsForFrontier, repairDualPrices, solveFrontier, type FrontierOrder } from './frontier.js';
 import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine } from './engines/types.js';
+import { engineSeconds } from './engines/clock.js';
 
 export interface DenseOptions {
   /** Engine for the LP relaxation (`relax`) and the integer program per count (`solve`). [none: frontier search only] */
@@ -155,7 +156,9 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
         bound = a.bound;
       }
       if (engine === undefined || !useMip || Date.now() > deadline) return finish(bound, false, 'frontier search stopped');
-      const b = engine.solve({ rows: model.rows, columns: model.columns, timeLimitSec: secondsLeft(), ...(plan !== null ? { start: plan } : {}) });
+      const seconds = engineSeconds(deadline, model.columns.length);
+      if (seconds === null) return finish(bound, false, 'too little time left for the engine');
+      const b = engine.solve({ rows: model.rows, columns: model.columns, timeLimitSec: seconds, ...(plan !== null ? { start: plan } : {}) });
       if (b.status === 'infeasible') return plan === null ? { ...out, status: 'infeasible', chosen: [], bound: Infinity } : finish(bound, false, `${engine.name} disagrees: infeasible`);
       offer(b.chosen);
       if (b.status === 'optimal' && plan !== null && planValue(plan) <= planValue(b.chosen) + FRONTIER_TOL) return finish(Infinity, true);
@@ -257,8 +260,10 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
       if (keep.length === 0 || covered.some((h) => h === 0)) { Object.assign(report, { resolved: true, bound: Infinity, by: 'lp' }); return; }
       const local = new Map<number, number>();
       keep.forEach((j, i) => local.set(j, i));
+      const seconds = engineSeconds(deadline, keep.length);
+      if (seconds === null) return;
       const sub: ComponentModel = {
-        rows: model.rows, columns: keep.map((j) => model.columns[j]!), count: k, timeLimitSec: secondsLeft(),
+        rows: model.rows, columns: keep.map((j) => model.columns[j]!), count: k, timeLimitSec: seconds,
         ...(Number.isFinite(upper) ? { cutoff: upper + 1e-7 } : {}),
       };
       const best = plan as number[] | null;

@@ -14,6 +14,7 @@ import { FRONTIER_MAX_SPAN, orderRowsForFrontier } from './frontier.js';
 import { solveDenseComponent } from './frontier-solve.js';
 import type { ComponentAnswer, ComponentModel, ComponentStatus, PartitionEngine } from './engines/types.js';
 import { SOLVER_DEFAULTS } from './defaults.js';
+import { engineSeconds } from './engines/clock.js';
 import type { Candidate } from './types.js';
 
 export interface PartitionOptions {
@@ -349,7 +350,11 @@ function runComponent(model: ComponentModel, engine: PartitionEngine, smallRows:
       const dense = solveDenseComponent(model, { engine, deadline, maxStates: frontierStates, order });
       return { answer: dense, dense: { rows: model.rows, columns: model.columns.length, span: dense.span, status: dense.status, states: dense.states, counts: dense.counts.length } };
     }
-    return { answer: engine.solve(model) };
+    const seconds = engineSeconds(deadline, model.columns.length);
+    if (seconds === null && model.start !== undefined) {
+      return { answer: { status: 'error', chosen: [], bound: -Infinity, message: 'too little time left for the engine' } };
+    }
+    return { answer: engine.solve({ ...model, timeLimitSec: seconds ?? 0.01 }) };
   } catch (err) {
     return { answer: { status: 'error', chosen: [], bound: -Infinity, message: err instanceof Error ? err.message : String(err) } };
   }
@@ -463,3 +468,4 @@ export function solvePartition(n: number, candidates: readonly Candidate[], engi
   outcome.bound = forcedCost + bounds.reduce((s, b) => s + b, 0);
   return outcome;
 }
+
