@@ -17,8 +17,8 @@
  */
 import { SOLVER_DEFAULTS } from './defaults.js';
 import { calcDualPrices, calcSizeWeights, FRONTIER_MAX_SPAN, FRONTIER_TOL, orderRowsForFrontier, repairDualPrices, solveFrontier, type FrontierOrder } from './frontier.js';
-import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine } from './engines/types.js';
 import { engineSeconds } from './engines/clock.js';
+import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine } from './engines/types.js';
 
 export interface DenseOptions {
   /** Engine for the LP relaxation (`relax`) and the integer program per count (`solve`). [none: frontier search only] */
@@ -135,7 +135,10 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
     if (a.status === 'infeasible') return { ...out, status: 'infeasible', chosen: [], bound: Infinity };
     if (a.improved || plan === null) offer(a.chosen);
     if (a.status === 'optimal') return finish(a.bound, true);
+    // out of time: the search's bound (its open states) is what is proven
+    if (Date.now() >= deadline) return finish(a.bound, false, 'time limit reached in the first frontier search');
   }
+  if (Date.now() >= deadline) return finish(-Infinity, false, 'time limit reached before the frontier search');
   const frontierShare = options.frontierShare ?? 0.25;
   const frontierDeadline = (): number => Math.min(deadline, Date.now() + frontierShare * Math.max(0, deadline - Date.now()));
   const useMip = options.engineMip !== false;
