@@ -252,6 +252,9 @@ function officeWeight(ctx: PlanContext, office: string): number {
   return (ctx.byOffice.get(office)?.length ?? 0) ** 2;
 }
 
+/** The least share of the budget a street office may use (most finish far sooner). */
+const MIN_OFFICE_SHARE = 0.1;
+
 /** The clock of one street office of a plan solved in parallel. */
 export interface OfficeLimits {
   /** `Date.now()` by which the whole plan's solve ends (scenario.solver.timeLimitMs from now). */
@@ -272,7 +275,7 @@ export function planLimits(ctx: PlanContext, workers = 1): Map<string, OfficeLim
   const total = ctx.offices.reduce((s, o) => s + officeWeight(ctx, o), 0) || 1;
   const out = new Map<string, OfficeLimits>();
   for (const office of ctx.offices) {
-    const share = Math.min(1, Math.max(1, workers) * officeWeight(ctx, office) / total);
+    const share = Math.min(1, Math.max(MIN_OFFICE_SHARE, Math.max(1, workers) * officeWeight(ctx, office) / total));
     out.set(office, { deadline, officeTimeLimitMs: Math.max(1, Math.min(cap, budget * share)) });
   }
   return out;
@@ -294,7 +297,9 @@ export function solvePlan(ctx: PlanContext, engines: Engines, onProgress?: (p: S
     const w = officeWeight(ctx, office);
     const share = weightLeft > 0 ? w / weightLeft : 1;
     weightLeft -= w;
-    const own = Math.max(0, deadline - Date.now()) * share;
+    const left = Math.max(0, deadline - Date.now());
+    // at least a tenth of the budget (or half what is left): a small office needs little, and what it leaves goes on
+    const own = Math.max(left * share, Math.min(left / 2, budget * MIN_OFFICE_SHARE));
     const result = solveStreetOffice(makeStreetOfficeProblem(ctx, office), engines, {
       deadline, timeLimitMs: Math.max(1, Math.min(cap ?? Infinity, own)),
     });
