@@ -23,6 +23,7 @@ export const RulesSchema = Type.Object(
       Type.Object({ min: Type.Optional(Type.Integer({ minimum: 0 })), max: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
     ),
     maxCommitteesPerStation: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
+    stations: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Integer({ minimum: 1 }))),
     minSharedBorderMeters: Type.Optional(NonNegative),
     snapToleranceMeters: Type.Optional(Type.Number({ minimum: 0, maximum: 50 })),
     enclaveLinkMeters: Type.Optional(NonNegative),

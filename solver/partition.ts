@@ -27,6 +27,11 @@ export interface PartitionOptions {
    * plan: chosen candidate indices (ascending), their cost and a proven lower bound. [none]
    */
   onPlan?: (plan: { chosen: number[]; objective: number; bound: number }) => void;
+  /**
+   * Only plans of exactly this many candidates (a fixed station count): dominance is then off
+   * (a split changes the count) and what the forced choices leave is one model for the engine. [free]
+   */
+  count?: number;
   /** Drop dominated candidates first. [true] */
   dominance?: boolean;
   /**
@@ -396,6 +401,7 @@ export function solvePartition(n: number, candidates: readonly Candidate[], engi
   const deadline = Math.min(options.deadline ?? Infinity, t0 + (options.timeLimitMs ?? SOLVER_DEFAULTS.timeLimitMs));
   const smallRows = Math.min(20, options.smallComponentRows ?? SOLVER_DEFAULTS.smallComponentRows);
   const frontierStates = options.frontierStates ?? SOLVER_DEFAULTS.frontierStates;
+  if (options.count !== undefined) return solveWithCount(n, candidates, engine, options.count, deadline);
   // dominance may take a quarter of the time: what it has not marked by then is kept
   const reduced = reduceCandidates(n, candidates, options.dominance !== false, t0 + (deadline - t0) / 4);
   const outcome: PartitionOutcome = {
@@ -469,3 +475,62 @@ export function solvePartition(n: number, candidates: readonly Candidate[], engi
   return outcome;
 }
 
+
+/**
+ * The best partition with exactly `count` candidates: forced choices, then one integer program
+ * Σ x = count − forced over every committee left (components are not independent any more: the
+ * count ties them), checked like any other answer.
+ */
+function solveWithCount(n: number, candidates: readonly Candidate[], engine: PartitionEngine, count: number, deadline: number): PartitionOutcome {
+  const reduced = reduceCandidates(n, candidates, false, deadline);
+  const outcome: PartitionOutcome = {
+    status: 'optimal', chosen: [], objective: NaN, bound: Infinity, kept: reduced.kept,
+    components: 1, largestComponent: 0, failed: [], messages: [], dense: [],
+  };
+  const rows: number[] = [];
+  for (let r = 0; r < n; r++) if (!reduced.fixedRow[r]) rows.push(r);
+  const left = count - reduced.forced.length;
+  const infeasible = (why: string): PartitionOutcome => {
+    outcome.status = 'infeasible';
+    outcome.failed.push(rows.length > 0 ? rows : Array.from({ length: n }, (_, i) => i));
+    outcome.messages.push(why);
+    return outcome;
+  };
+  if (reduced.infeasibleRows.length > 0) return infeasible('some committees are left with no candidate once the forced choices are made');
+  if (left < 0 || (rows.length === 0 && left !== 0) || left > rows.length) {
+    return infeasible(`${reduced.forced.length} stations are forced and ${rows.length} committees are left: no plan has exactly ${count} stations`);
+  }
+  const forcedCost = reduced.forced.reduce((s, ci) => s + candidates[ci]!.cost, 0);
+  let chosen: number[] = [];
+  let bound = 0;
+  let status: ComponentStatus = 'optimal';
+  if (rows.length > 0) {
+    const comp = makeComponentModel({ rows, cols: reduced.alive }, candidates);
+    outcome.largestComponent = reduced.alive.length;
+    const model: ComponentModel = { rows: comp.model.rows, columns: comp.model.columns, count: left, timeLimitSec: Math.max(0.01, (deadline - Date.now()) / 1000) };
+    if (comp.model.start !== undefined && comp.model.start.length === left) model.start = comp.model.start;
+    let answer: ComponentAnswer;
+    try {
+      answer = engine.solve(model);
+    } catch (err) {
+      answer = { status: 'error', chosen: [], bound: -Infinity, message: err instanceof Error ? err.message : String(err) };
+    }
+    if (answer.status === 'infeasible') return infeasible(`no plan of exactly ${count} stations satisfies the rules and locks`);
+    if (answer.status === 'error' || !isExactPartition(model, answer.chosen) || answer.chosen.length !== left) {
+      outcome.status = 'error';
+      outcome.bound = -Infinity;
+      outcome.failed.push(rows);
+      outcome.messages.push(answer.message ?? `${engine.name} found no plan of exactly ${count} stations in time`);
+      return outcome;
+    }
+    const value = answer.chosen.reduce((s, j) => s + model.columns[j]!.cost, 0);
+    status = answer.status;
+    bound = status === 'optimal' ? value : Math.min(value, answer.bound);
+    chosen = answer.chosen.map((j) => reduced.alive[j]!);
+  }
+  outcome.chosen = [...reduced.forced, ...chosen].sort((a, b) => a - b);
+  outcome.status = status;
+  outcome.objective = outcome.chosen.reduce((s, ci) => s + candidates[ci]!.cost, 0);
+  outcome.bound = forcedCost + bound;
+  return outcome;
+}

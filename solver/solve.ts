@@ -138,6 +138,8 @@ export function solveStreetOffice(problem: Problem, engines: Engines, options: S
     notes.push(`street office ${problem.streetOffice}: candidate enumeration stopped by its ${why} after ${list.candidates.length} candidates; the plan is the best over those, the bound holds for all`);
   }
   const partitionOptions: PartitionOptions = { deadline };
+  const fixedCount = problem.scenario.rules.stations?.[problem.streetOffice];
+  if (fixedCount !== undefined) partitionOptions.count = fixedCount;
   if (options.dominance !== undefined) partitionOptions.dominance = options.dominance;
   if (options.smallComponentRows !== undefined) partitionOptions.smallComponentRows = options.smallComponentRows;
   if (options.frontierStates !== undefined) partitionOptions.frontierStates = options.frontierStates;
@@ -158,6 +160,12 @@ export function solveStreetOffice(problem: Problem, engines: Engines, options: S
   const out = solvePartition(n, list.candidates, engine, partitionOptions);
   const candidates = list.candidates.length;
   const nameOf = (i: number): string => problem.committees[i]!.name;
+  if (out.status === 'infeasible' && fixedCount !== undefined) {
+    return done({
+      ...base(), status: 'infeasible', bound: Infinity, candidates,
+      reasons: [{ code: 'station-count', message: `street office ${problem.streetOffice}: ${out.messages.join('; ')} (rules.stations asks for ${fixedCount})` }],
+    });
+  }
   if (out.status === 'infeasible') {
     return done({
       ...base(), status: 'infeasible', bound: Infinity, candidates,

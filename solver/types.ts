@@ -26,6 +26,11 @@ export interface Rules {
   snapToleranceMeters: number;
   enclaveLinkMeters: number;
   facilities: Record<FacilityKind, FacilityRule>;
+  /**
+   * Fixed station counts by street office name: the best plan with exactly that many stations
+   * there, or the reason there is none. [free]
+   */
+  stations?: Record<string, number>;
 }
 
 /** Weights of the objective (README: "The objective"). All ≥ 0. */
