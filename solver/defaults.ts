@@ -21,5 +21,5 @@ export const SOLVER_DEFAULTS = {
    */
   engineReserveMs: 1500,
   /** Share of a street office's time that candidate enumeration and pricing may take. */
-  enumerationShare: 0.4,
+  enumerationShare: 0.6,
 } as const;

@@ -265,8 +265,9 @@ export interface OfficeLimits {
 
 /**
  * The clock of every street office of a plan solved by `workers` in parallel: each office may use
- * its share of workers × budget (by `officeWeight`), capped by the whole budget and by
- * `solver.officeTimeLimitMs`, and the plan's deadline holds for all.
+ * its share of workers × budget (by `officeWeight`; at least an equal part, and a tenth of the
+ * budget), capped by the whole budget and by `solver.officeTimeLimitMs`, and the plan's deadline
+ * holds for all.
  */
 export function planLimits(ctx: PlanContext, workers = 1): Map<string, OfficeLimits> {
   const budget = ctx.scenario.solver?.timeLimitMs ?? SOLVER_DEFAULTS.timeLimitMs;
@@ -275,7 +276,8 @@ export function planLimits(ctx: PlanContext, workers = 1): Map<string, OfficeLim
   const total = ctx.offices.reduce((s, o) => s + officeWeight(ctx, o), 0) || 1;
   const out = new Map<string, OfficeLimits>();
   for (const office of ctx.offices) {
-    const share = Math.min(1, Math.max(MIN_OFFICE_SHARE, Math.max(1, workers) * officeWeight(ctx, office) / total));
+    const parallel = Math.max(1, workers);
+    const share = Math.min(1, Math.max(MIN_OFFICE_SHARE, parallel / ctx.offices.length, parallel * officeWeight(ctx, office) / total));
     out.set(office, { deadline, officeTimeLimitMs: Math.max(1, Math.min(cap, budget * share)) });
   }
   return out;
@@ -298,8 +300,9 @@ export function solvePlan(ctx: PlanContext, engines: Engines, onProgress?: (p: S
     const share = weightLeft > 0 ? w / weightLeft : 1;
     weightLeft -= w;
     const left = Math.max(0, deadline - Date.now());
-    // at least a tenth of the budget (or half what is left): a small office needs little, and what it leaves goes on
-    const own = Math.max(left * share, Math.min(left / 2, budget * MIN_OFFICE_SHARE));
+    // at least an equal part of what is left, and a tenth of the budget (or half what is left):
+    // a small office needs little, and what it leaves goes on to the next
+    const own = Math.max(left * share, left / (order.length - k), Math.min(left / 2, budget * MIN_OFFICE_SHARE));
     const result = solveStreetOffice(makeStreetOfficeProblem(ctx, office), engines, {
       deadline, timeLimitMs: Math.max(1, Math.min(cap ?? Infinity, own)),
     });
