@@ -13,6 +13,8 @@ import { toSolveOptions, type JobLimits } from './solve-pool.js';
 if (!parentPort) throw new Error('scenarios/solve-worker.ts runs only as a worker thread');
 const port = parentPort;
 const engines = loadEngines();
+/** A job's plans are posted once it has run this long. */
+const PLAN_POST_AFTER_MS = 20;
 
 port.on('message', (message: { jobs: { id: number; problem: Problem; limits?: JobLimits }[] }) => {
   engines.then(
@@ -20,8 +22,12 @@ port.on('message', (message: { jobs: { id: number; problem: Problem; limits?: Jo
       const results = message.jobs.map(({ id, problem, limits }) => {
         try {
           const options = toSolveOptions(limits ?? {});
-          // only a job with a deadline may be stopped from outside: only then are its plans worth posting
-          const onPlan = limits?.deadline !== undefined ? { onPlan: (result: Parameters<typeof port.postMessage>[0]) => port.postMessage({ plan: { id, result } }) } : {};
+          // Only a job with a deadline may be stopped from outside, and only one that has run a
+          // while can be (most street offices take a few ms): only then is a plan worth a message
+          // (messages are what the batching of jobs saves).
+          const started = Date.now();
+          const post = (result: unknown): void => { if (Date.now() - started >= PLAN_POST_AFTER_MS) port.postMessage({ plan: { id, result } }); };
+          const onPlan = limits?.deadline !== undefined ? { onPlan: post } : {};
           return { id, result: solveStreetOffice(problem, loaded, { ...options, ...onPlan }) };
         } catch (e) {
           return { id, error: (e as Error).message ?? String(e) };
