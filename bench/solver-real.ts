@@ -15,7 +15,7 @@
  */
 import os from 'node:os';
 import { loadScenario } from '../cli/load.js';
-import type { ComponentAnswer, PartitionEngine } from '../solver/partition.js';
+import type { ComponentAnswer, PartitionEngine } from '../solver/engines/types.js';
 import { makePlanContext, makeStreetOfficeProblem } from '../solver/pipeline.js';
 import { loadEngines, solveStreetOffice, type Engines } from '../solver/solve.js';
 import type { SolveResult } from '../solver/types.js';

@@ -34,7 +34,7 @@ import {
   makeComparisonRow, makeSensitivitySeries, makeVariationInput, stringifyCanonical, type ComparisonRow, type Variation,
 } from '../scenarios/batch.js';
 import { makeLineChartSvg } from '../render/chart-svg.js';
-import { PoolClosedError, makeSolvePool, solvePlanWithPool, type SolvePool } from '../scenarios/batch-pool.js';
+import { PoolClosedError, makeSolvePool, solvePlanWithPool, type SolvePool } from '../scenarios/solve-pool.js';
 import { makeScenario, resolveLocks } from '../scenarios/resolve.js';
 import type { WhatIfFile } from '../scenarios/whatif-schema.js';
 import { makePlanContext, type PlanContext } from '../solver/pipeline.js';

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { basename } from 'node:path';
 import { dissolve } from '../geo/dissolve.js';
 import type { Dataset } from '../geo/types.js';
-import { makeSolvePool, solvePlanWithPool } from '../scenarios/batch-pool.js';
+import { makeSolvePool, solvePlanWithPool } from '../scenarios/solve-pool.js';
 import { makeCommitteesGeoJson, makeOutlineKey, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../render/export.js';
 import { makePlanMapSvg } from '../render/map-svg.js';
 import type { MultiPolygonCoords } from '../geo/types.js';

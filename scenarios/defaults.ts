@@ -1,3 +1,4 @@
+import { SOLVER_DEFAULTS } from '../solver/defaults.js';
 import type { Locks, Rules, Scenario, SolverOptions, Weights } from '../solver/types.js';
 
 /** The seed's rules (DOMAIN.md; seed 004 for Luohu 2006). */
@@ -28,7 +29,7 @@ export const DEFAULT_WEIGHTS: Weights = {
 
 export const DEFAULT_LOCKS: Locks = { separate: [], together: [], keep: [] };
 
-export const DEFAULT_SOLVER: SolverOptions = { timeLimitMs: 60_000, engine: 'highs' };
+export const DEFAULT_SOLVER: SolverOptions = { timeLimitMs: SOLVER_DEFAULTS.timeLimitMs, engine: SOLVER_DEFAULTS.engine };
 
 export function makeDefaultScenario(name: string): Scenario {
   return structuredClone({ name, rules: DEFAULT_RULES, weights: DEFAULT_WEIGHTS, locks: DEFAULT_LOCKS, solver: DEFAULT_SOLVER });

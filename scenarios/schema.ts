@@ -23,6 +23,7 @@ export const RulesSchema = Type.Object(
       Type.Object({ min: Type.Optional(Type.Integer({ minimum: 0 })), max: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
     ),
     maxCommitteesPerStation: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
+    stations: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Integer({ minimum: 1 }))),
     minSharedBorderMeters: Type.Optional(NonNegative),
     snapToleranceMeters: Type.Optional(Type.Number({ minimum: 0, maximum: 50 })),
     enclaveLinkMeters: Type.Optional(NonNegative),
@@ -73,6 +74,7 @@ export const LocksSchema = Type.Object(
 export const SolverOptionsSchema = Type.Object(
   {
     timeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
+    officeTimeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
     engine: Type.Optional(Type.Union([Type.Literal('highs'), Type.Literal('jslp')])),
   },
   { additionalProperties: false },

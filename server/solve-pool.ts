@@ -1,11 +1,12 @@
 /**
- * Solving off the request thread: the batch runner's worker pool (scenarios/batch-pool.ts) behind
- * a lazily started, closable plan solver with a wall-clock limit. Each street office is one job
- * for the pool and the plan is assembled with the pipeline's own `assemblePlan`, so the plan is
- * the one `yizhan plan` finds (tests compare the summaries).
+ * Solving off the request thread: the solver pool (scenarios/solve-pool.ts, shared with the CLI's
+ * plan and batch) behind a lazily started, closable plan solver whose budget caps the scenario's
+ * `solver.timeLimitMs`. The pool makes that budget hold (it stops a worker that overruns and keeps
+ * its best checked plan); the timeout here only guards against a pool that does not answer.
  */
 import { availableParallelism } from 'node:os';
-import { makeSolvePool, PoolClosedError, solvePlanWithPool, type SolvePool } from '../scenarios/batch-pool.js';
+import { makeSolvePool, PoolClosedError, solvePlanWithPool, type SolvePool } from '../scenarios/solve-pool.js';
+import { SOLVER_DEFAULTS } from '../solver/defaults.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import type { PlanContext } from '../solver/pipeline.js';
 import type { Scenario } from '../solver/types.js';
@@ -42,7 +43,7 @@ export function capSolverTime(scenario: Scenario, limitMs: number): Scenario {
  */
 export function makePlanSolver(options: PlanSolverOptions = {}): PlanSolver {
   const workers = options.workers ?? Math.min(2, availableParallelism());
-  const limit = options.timeLimitMs ?? 60_000;
+  const limit = options.timeLimitMs ?? SOLVER_DEFAULTS.timeLimitMs;
   let pool: Promise<SolvePool> | undefined;
   let closed = false;
   return {
@@ -52,8 +53,8 @@ export function makePlanSolver(options: PlanSolverOptions = {}): PlanSolver {
       const capped: PlanContext = { ...ctx, scenario: capSolverTime(ctx.scenario, limit) };
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        // the solver honours its own limit per street office; this guards the whole plan (queueing included)
-        timer = setTimeout(() => reject(new SolveTimeoutError(`the solve took longer than ${limit} ms`)), limit + 1000);
+        // the pool holds the budget (queueing included); this only guards against a pool that hangs
+        timer = setTimeout(() => reject(new SolveTimeoutError(`the solve took longer than ${limit} ms`)), limit * 1.1 + 2000);
       });
       try {
         return await Promise.race([pool.then((p) => solvePlanWithPool(capped, p)), timeout]);

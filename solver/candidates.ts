@@ -1,6 +1,7 @@
 /**
  * Admissible merge groups (candidates) of one street office.
  */
+import { SOLVER_DEFAULTS } from './defaults.js';
 import { calcCandidateCost, calcIndexedGraph, type IndexedGraph } from './cost.js';
 import type { Candidate, InfeasibleReason, Problem } from './types.js';
 import { calcUnits, type UnitStructure } from './units.js';
@@ -10,17 +11,34 @@ export interface CandidateOptions {
   graph?: IndexedGraph;
   /** Units and blocks (computed when absent). */
   units?: UnitStructure;
-  /** Stop and report when more candidates than this are found. [2000000] */
+  /** Count budget: stop beyond this many candidates. [SOLVER_DEFAULTS.maxCandidates] */
   maxCandidates?: number;
+  /** Memory budget of the list, MB (estimated from the members stored). [SOLVER_DEFAULTS.candidateMemoryMb] */
+  maxMemoryMb?: number;
+  /** `Date.now()` at which the enumeration stops. [none] */
+  deadline?: number;
 }
+
+/** Why an enumeration stopped before the end: the count budget, the memory budget or the clock. */
+export type EnumerationStop = 'count' | 'memory' | 'time';
 
 export interface CandidateList {
   /** Candidates sorted canonically (members compared lexicographically). */
   candidates: Candidate[];
   /** Committees that no admissible candidate covers (a together block that cannot be connected within the rules). */
   reasons: InfeasibleReason[];
-  /** True when `maxCandidates` was reached (the list is then incomplete). */
+  /**
+   * True when a budget stopped the enumeration: the list then holds every candidate rooted at a
+   * block before `completeBlocks` and, after it, only each block alone (so a plan still exists).
+   */
   truncated: boolean;
+  /** Which budget stopped it (absent when complete). */
+  stoppedBy?: EnumerationStop;
+  /**
+   * Committees whose candidates are all listed (every committee when complete): a candidate
+   * holding committee i is rooted at a block ≤ i's block, and roots before the stop are complete.
+   */
+  complete: Uint8Array;
 }
 
 /** Lexicographic comparison of two ascending index lists. */
@@ -58,7 +76,9 @@ export function isConnectedGroup(members: readonly number[], graph: IndexedGraph
 export function enumerateCandidates(problem: Problem, options: CandidateOptions = {}): CandidateList {
   const graph = options.graph ?? calcIndexedGraph(problem);
   const units = options.units ?? calcUnits(problem);
-  const maxCandidates = options.maxCandidates ?? 2_000_000;
+  const maxCandidates = options.maxCandidates ?? SOLVER_DEFAULTS.maxCandidates;
+  const maxBytes = (options.maxMemoryMb ?? SOLVER_DEFAULTS.candidateMemoryMb) * 1024 * 1024;
+  const deadline = options.deadline ?? Infinity;
   const { committees, scenario } = problem;
   const cap = scenario.rules.maxCommitteesPerStation;
   const hmax = scenario.rules.households.max;
@@ -82,13 +102,24 @@ export function enumerateCandidates(problem: Problem, options: CandidateOptions 
     return [...s].sort((x, y) => x - y);
   });
 
-  const found: number[][] = [];
+  // candidates are priced as they are found, so that the clock covers the pricing too
+  const found: Candidate[] = [];
   let truncated = false;
-  const record = (blocks: readonly number[]): void => {
-    if (found.length >= maxCandidates) { truncated = true; return; }
+  let stoppedBy: EnumerationStop | undefined;
+  let bytes = 0;
+  let ticks = 0;
+  const stop = (why: EnumerationStop): void => { truncated = true; stoppedBy ??= why; };
+  const record = (blocks: readonly number[], budgeted = true): void => {
+    if (budgeted) {
+      if (found.length >= maxCandidates) { stop('count'); return; }
+      if (bytes > maxBytes) { stop('memory'); return; }
+      if ((++ticks & 1023) === 0 && Date.now() > deadline) { stop('time'); return; }
+    }
     const members = blocks.flatMap((b) => units.blocks[b]!).sort((x, y) => x - y);
     if (blocks.some((b) => !trivial[b]) && !isConnectedGroup(members, graph)) return;
-    found.push(members);
+    // an array of numbers, its object and the candidate: about 8 bytes a member plus 120
+    bytes += 120 + 8 * members.length;
+    found.push({ members, cost: calcCandidateCost(problem, members, graph) });
   };
 
   const mark = new Int32Array(B); // > 0: in the current set or next to it
@@ -96,6 +127,7 @@ export function enumerateCandidates(problem: Problem, options: CandidateOptions 
   const extend = (ext: number[], root: number, sz: number, h: number): void => {
     const rest = ext.slice();
     while (rest.length > 0 && !truncated) {
+      if ((++ticks & 4095) === 0 && Date.now() > deadline) { stop('time'); return; }
       const w = rest.pop()!;
       if (sz + size[w]! > cap || h + hh[w]! > hmax || units.alone[w] || !blockSepOk[w]) continue;
       if (sepOf[w]!.some((g) => sepCount[g]! > 0)) continue;
@@ -116,10 +148,11 @@ export function enumerateCandidates(problem: Problem, options: CandidateOptions 
     }
   };
 
-  for (let v = 0; v < B && !truncated; v++) {
-    const alone = units.singleUnit[v]! ||
-      (size[v]! <= cap && hh[v]! <= hmax && blockSepOk[v]!);
-    if (alone) record([v]);
+  const aloneOk = (v: number): boolean => units.singleUnit[v]! || (size[v]! <= cap && hh[v]! <= hmax && blockSepOk[v]!);
+  let stoppedAt = B;
+  for (let v = 0; v < B; v++) {
+    if (truncated) { stoppedAt = v - 1; break; }
+    if (aloneOk(v)) record([v]);
     if (units.alone[v] || size[v]! >= cap || hh[v]! > hmax || !blockSepOk[v]) continue;
     mark[v]!++;
     for (const u of nbrs[v]!) mark[u]!++;
@@ -132,13 +165,23 @@ export function enumerateCandidates(problem: Problem, options: CandidateOptions 
     mark[v]!--;
   }
 
-  found.sort(compareMembers);
-  const candidates: Candidate[] = found.map((members) => ({ members, cost: calcCandidateCost(problem, members, graph) }));
+  if (truncated && stoppedAt === B) stoppedAt = B - 1;
+  const complete = new Uint8Array(committees.length).fill(1);
+  if (truncated) {
+    // every block after the stop alone, budget or not: the plan of the current stations stays possible
+    const listed = new Set(found.map((c) => c.members.join(',')));
+    for (let v = Math.max(0, stoppedAt); v < B; v++) {
+      for (const i of units.blocks[v]!) complete[i] = 0;
+      if (aloneOk(v) && !listed.has([...units.blocks[v]!].sort((x, y) => x - y).join(','))) record([v], false);
+    }
+  }
+  found.sort((a, b) => compareMembers(a.members, b.members));
+  const candidates = found;
 
   const reasons: InfeasibleReason[] = [];
   if (!truncated) {
     const covered = new Uint8Array(committees.length);
-    for (const c of found) for (const i of c) covered[i] = 1;
+    for (const c of found) for (const i of c.members) covered[i] = 1;
     units.blocks.forEach((block) => {
       if (block.some((i) => covered[i] === 1)) return;
       const who = block.map((i) => committees[i]!.name);
@@ -149,5 +192,5 @@ export function enumerateCandidates(problem: Problem, options: CandidateOptions 
       });
     });
   }
-  return { candidates, reasons, truncated };
+  return { candidates, reasons, truncated, complete, ...(stoppedBy !== undefined ? { stoppedBy } : {}) };
 }

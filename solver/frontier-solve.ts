@@ -15,8 +15,10 @@
  * Without an LP relaxation (an engine without `relax`), one frontier search with subgradient
  * prices runs, then the engine with what time is left.
  */
+import { SOLVER_DEFAULTS } from './defaults.js';
 import { calcDualPrices, calcSizeWeights, FRONTIER_MAX_SPAN, FRONTIER_TOL, orderRowsForFrontier, repairDualPrices, solveFrontier, type FrontierOrder } from './frontier.js';
-import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine } from './partition.js';
+import { engineSeconds } from './engines/clock.js';
+import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine } from './engines/types.js';
 
 export interface DenseOptions {
   /** Engine for the LP relaxation (`relax`) and the integer program per count (`solve`). [none: frontier search only] */
@@ -98,7 +100,7 @@ function isPartition(model: Pick<ComponentModel, 'rows' | 'columns'>, plan: read
  */
 export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'columns' | 'start'>, options: DenseOptions = {}): DenseAnswer {
   const deadline = options.deadline ?? Infinity;
-  const maxStates = options.maxStates ?? 200_000;
+  const maxStates = options.maxStates ?? SOLVER_DEFAULTS.frontierStates;
   const beamWidth = options.beamWidth ?? 64;
   const engine = options.engine;
   const order = options.order ?? orderRowsForFrontier(model.rows, model.columns);
@@ -133,7 +135,10 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
     if (a.status === 'infeasible') return { ...out, status: 'infeasible', chosen: [], bound: Infinity };
     if (a.improved || plan === null) offer(a.chosen);
     if (a.status === 'optimal') return finish(a.bound, true);
+    // out of time: the search's bound (its open states) is what is proven
+    if (Date.now() >= deadline) return finish(a.bound, false, 'time limit reached in the first frontier search');
   }
+  if (Date.now() >= deadline) return finish(-Infinity, false, 'time limit reached before the frontier search');
   const frontierShare = options.frontierShare ?? 0.25;
   const frontierDeadline = (): number => Math.min(deadline, Date.now() + frontierShare * Math.max(0, deadline - Date.now()));
   const useMip = options.engineMip !== false;
@@ -154,7 +159,9 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
         bound = a.bound;
       }
       if (engine === undefined || !useMip || Date.now() > deadline) return finish(bound, false, 'frontier search stopped');
-      const b = engine.solve({ rows: model.rows, columns: model.columns, timeLimitSec: secondsLeft(), ...(plan !== null ? { start: plan } : {}) });
+      const seconds = engineSeconds(deadline, model.columns.length);
+      if (seconds === null) return finish(bound, false, 'too little time left for the engine');
+      const b = engine.solve({ rows: model.rows, columns: model.columns, timeLimitSec: seconds, ...(plan !== null ? { start: plan } : {}) });
       if (b.status === 'infeasible') return plan === null ? { ...out, status: 'infeasible', chosen: [], bound: Infinity } : finish(bound, false, `${engine.name} disagrees: infeasible`);
       offer(b.chosen);
       if (b.status === 'optimal' && plan !== null && planValue(plan) <= planValue(b.chosen) + FRONTIER_TOL) return finish(Infinity, true);
@@ -256,8 +263,10 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
       if (keep.length === 0 || covered.some((h) => h === 0)) { Object.assign(report, { resolved: true, bound: Infinity, by: 'lp' }); return; }
       const local = new Map<number, number>();
       keep.forEach((j, i) => local.set(j, i));
+      const seconds = engineSeconds(deadline, keep.length);
+      if (seconds === null) return;
       const sub: ComponentModel = {
-        rows: model.rows, columns: keep.map((j) => model.columns[j]!), count: k, timeLimitSec: secondsLeft(),
+        rows: model.rows, columns: keep.map((j) => model.columns[j]!), count: k, timeLimitSec: seconds,
         ...(Number.isFinite(upper) ? { cutoff: upper + 1e-7 } : {}),
       };
       const best = plan as number[] | null;

@@ -13,7 +13,7 @@
  * the gap to a known plan is dropped before the search. When the search stops on its clock or
  * state budget, min over open states of Σ y + key is the proven bound.
  */
-import type { ComponentAnswer, ComponentModel } from './partition.js';
+import type { ComponentAnswer, ComponentModel } from './engines/types.js';
 
 type Columns = ComponentModel['columns'];
 
@@ -170,6 +170,8 @@ export interface DualPriceOptions {
   count?: number;
   /** Every column costs 1 (prices bound the number of columns). [false] */
   unitCost?: boolean;
+  /** `Date.now()` after which the iterations stop (the best point so far is kept). [none] */
+  deadline?: number;
 }
 
 /**
@@ -198,7 +200,10 @@ export function calcDualPrices(rows: number, columns: Columns, options: DualPric
   const g = new Float64Array(rows);
   let lambda = 1;
   let stall = 0;
+  const deadline = options.deadline ?? Infinity;
   for (let it = 0; it <= iterations; it++) {
+    // out of time: the best point so far, repaired below, is still a valid bound
+    if (it > 0 && Date.now() > deadline) break;
     g.fill(1);
     let L = sum(y) + (count !== undefined ? mu * count : 0);
     let negatives = 0;
@@ -336,7 +341,7 @@ export function solveFrontier(model: Pick<ComponentModel, 'rows' | 'columns' | '
     mu = count !== undefined ? options.countPrice ?? 0 : 0;
     y = repairDualPrices(rows, columns, options.duals, mu);
   } else {
-    const d = calcDualPrices(rows, columns, { ...(Number.isFinite(upper) ? { upper } : {}), ...(count !== undefined ? { count } : {}) });
+    const d = calcDualPrices(rows, columns, { deadline, ...(Number.isFinite(upper) ? { upper } : {}), ...(count !== undefined ? { count } : {}) });
     y = d.prices; mu = d.countPrice;
   }
   let Y = count !== undefined ? mu * count : 0;

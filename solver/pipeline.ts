@@ -10,6 +10,7 @@ import type { AdjacencyGraph, Dataset } from '../geo/types.js';
 import { calcFacilityTargets, makeViolations } from './checks.js';
 import { calcCandidateCost } from './cost.js';
 import { calcExistingUnits } from './figures.js';
+import { SOLVER_DEFAULTS } from './defaults.js';
 import { solveStreetOffice, type Engines } from './solve.js';
 import { makeStation, type Member } from './station.js';
 import { makeOutcome, type PlanOutcome } from './outcome.js';
@@ -234,12 +235,77 @@ export function makeOfficeStations(ctx: PlanContext, office: string, result: Sol
   return makeStations(ctx, result.groups.map((g) => g.map((i) => members[i]!)));
 }
 
-/** Solves every street office in scope and assembles the plan. */
+/**
+ * The street offices in the order to solve them: fewest committees first (then dataset order), so
+ * that the hard ones come last and the budget that easy ones leave over goes to them.
+ */
+export function officesSmallFirst(ctx: PlanContext): string[] {
+  const size = (o: string): number => ctx.byOffice.get(o)?.length ?? 0;
+  return ctx.offices.map((o, k) => ({ o, k })).sort((a, b) => size(a.o) - size(b.o) || a.k - b.k).map((x) => x.o);
+}
+
+/**
+ * How hard a street office is likely to be, for sharing the budget: candidates (and time) grow
+ * far faster than the committee count, so the square.
+ */
+function officeWeight(ctx: PlanContext, office: string): number {
+  return (ctx.byOffice.get(office)?.length ?? 0) ** 2;
+}
+
+/** The least share of the budget a street office may use (most finish far sooner). */
+const MIN_OFFICE_SHARE = 0.1;
+
+/** The clock of one street office of a plan solved in parallel. */
+export interface OfficeLimits {
+  /** `Date.now()` by which the whole plan's solve ends (scenario.solver.timeLimitMs from now). */
+  deadline: number;
+  /** This office's share of the budget (or scenario.solver.officeTimeLimitMs when smaller), ms. */
+  officeTimeLimitMs: number;
+}
+
+/**
+ * The clock of every street office of a plan solved by `workers` in parallel: each office may use
+ * its share of workers × budget (by `officeWeight`; at least an equal part, and a tenth of the
+ * budget), capped by the whole budget and by `solver.officeTimeLimitMs`, and the plan's deadline
+ * holds for all.
+ */
+export function planLimits(ctx: PlanContext, workers = 1): Map<string, OfficeLimits> {
+  const budget = ctx.scenario.solver?.timeLimitMs ?? SOLVER_DEFAULTS.timeLimitMs;
+  const cap = ctx.scenario.solver?.officeTimeLimitMs ?? Infinity;
+  const deadline = Date.now() + budget;
+  const total = ctx.offices.reduce((s, o) => s + officeWeight(ctx, o), 0) || 1;
+  const out = new Map<string, OfficeLimits>();
+  for (const office of ctx.offices) {
+    const parallel = Math.max(1, workers);
+    const share = Math.min(1, Math.max(MIN_OFFICE_SHARE, parallel / ctx.offices.length, parallel * officeWeight(ctx, office) / total));
+    out.set(office, { deadline, officeTimeLimitMs: Math.max(1, Math.min(cap, budget * share)) });
+  }
+  return out;
+}
+
+/**
+ * Solves every street office in scope and assembles the plan, within `scenario.solver.timeLimitMs`
+ * for all: offices are solved fewest committees first, each by its share of the time left.
+ */
 export function solvePlan(ctx: PlanContext, engines: Engines, onProgress?: (p: SolveProgress) => void): PlanOutcome {
   const t0 = performance.now();
+  const budget = ctx.scenario.solver?.timeLimitMs ?? SOLVER_DEFAULTS.timeLimitMs;
+  const cap = ctx.scenario.solver?.officeTimeLimitMs;
+  const deadline = Date.now() + budget;
   const results = new Map<string, SolveResult>();
-  ctx.offices.forEach((office, k) => {
-    const result = solveStreetOffice(makeStreetOfficeProblem(ctx, office), engines);
+  const order = officesSmallFirst(ctx);
+  let weightLeft = order.reduce((s, o) => s + officeWeight(ctx, o), 0);
+  order.forEach((office, k) => {
+    const w = officeWeight(ctx, office);
+    const share = weightLeft > 0 ? w / weightLeft : 1;
+    weightLeft -= w;
+    const left = Math.max(0, deadline - Date.now());
+    // at least an equal part of what is left, and a tenth of the budget (or half what is left):
+    // a small office needs little, and what it leaves goes on to the next
+    const own = Math.max(left * share, left / (order.length - k), Math.min(left / 2, budget * MIN_OFFICE_SHARE));
+    const result = solveStreetOffice(makeStreetOfficeProblem(ctx, office), engines, {
+      deadline, timeLimitMs: Math.max(1, Math.min(cap ?? Infinity, own)),
+    });
     results.set(office, result);
     onProgress?.({ done: k + 1, total: ctx.offices.length, streetOffice: office, result });
   });

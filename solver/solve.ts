@@ -5,7 +5,9 @@ import { enumerateCandidates } from './candidates.js';
 import { calcIndexedGraph } from './cost.js';
 import { loadHighsRuntime, makeHighsEngine } from './engines/highs.js';
 import { makeJslpEngine } from './engines/jslp.js';
-import { solvePartition, type PartitionEngine, type PartitionOptions } from './partition.js';
+import type { PartitionEngine } from './engines/types.js';
+import { SOLVER_DEFAULTS } from './defaults.js';
+import { calcRowBound, solvePartition, type PartitionOptions } from './partition.js';
 import type { InfeasibleReason, Problem, SolveResult, SolverOptions } from './types.js';
 import { calcUnits } from './units.js';
 import { verifyPartition } from './verify.js';
@@ -27,14 +29,26 @@ export function loadEngines(): Promise<Engines> {
 }
 
 export interface SolveStreetOfficeOptions {
-  /** Wall-clock limit, ms. [problem.scenario.solver.timeLimitMs, else 60000] */
+  /**
+   * Wall-clock limit of this street office, ms. [scenario.solver.officeTimeLimitMs, else
+   * scenario.solver.timeLimitMs, else SOLVER_DEFAULTS.timeLimitMs]
+   */
   timeLimitMs?: number;
+  /** `Date.now()` by which to return (the share of the command's budget); the earlier limit holds. [none] */
+  deadline?: number;
+  /**
+   * Called with each checked plan as it improves (status `time_limit`, its proven bound): what a
+   * caller that must stop the solve from outside keeps. [none]
+   */
+  onPlan?: (result: SolveResult) => void;
   /** Engine. [problem.scenario.solver.engine, else 'highs'] */
   engine?: SolverOptions['engine'];
   /** Drop dominated candidates before the integer program. [true] */
   dominance?: boolean;
-  /** Give up (status `error`) beyond this many candidates. [2000000] */
+  /** Count budget of the candidate enumeration; beyond it the solve goes on over those found. [SOLVER_DEFAULTS.maxCandidates] */
   maxCandidates?: number;
+  /** Memory budget of the candidate enumeration, MB. [SOLVER_DEFAULTS.candidateMemoryMb] */
+  maxCandidateMemoryMb?: number;
   /** Components of at most this many committees go to the built-in dynamic program, not the engine (0: none, and no frontier solver either). [16] */
   smallComponentRows?: number;
   /** State budget of each frontier search on larger components (0: the engine alone). [200000] */
@@ -99,21 +113,59 @@ export function solveStreetOffice(problem: Problem, engines: Engines, options: S
     return done({ ...base(), status: 'infeasible', objective: NaN, bound: Infinity, reasons: units.reasons });
   }
   const graph = calcIndexedGraph(problem);
-  const list = enumerateCandidates(problem, { graph, units, maxCandidates: options.maxCandidates ?? 2_000_000 });
-  if (list.truncated) {
-    return done({ ...base(), candidates: list.candidates.length, reasons: [{ code: 'too-many-candidates', message: `street office ${problem.streetOffice}: more than ${list.candidates.length} candidate stations; lower maxCommitteesPerStation` }] });
-  }
+  const solver = problem.scenario.solver;
+  const officeMs = options.timeLimitMs ?? solver?.officeTimeLimitMs ?? solver?.timeLimitMs ?? SOLVER_DEFAULTS.timeLimitMs;
+  const deadline = Math.min(options.deadline ?? Infinity, t0 + officeMs);
+  const list = enumerateCandidates(problem, {
+    graph, units,
+    maxCandidates: options.maxCandidates ?? SOLVER_DEFAULTS.maxCandidates,
+    maxMemoryMb: options.maxCandidateMemoryMb ?? SOLVER_DEFAULTS.candidateMemoryMb,
+    deadline: t0 + SOLVER_DEFAULTS.enumerationShare * (deadline - t0),
+  });
   if (list.reasons.length > 0) {
     return done({ ...base(), status: 'infeasible', objective: NaN, bound: Infinity, candidates: list.candidates.length, reasons: list.reasons });
   }
-  const timeLimitMs = options.timeLimitMs ?? problem.scenario.solver?.timeLimitMs ?? 60_000;
-  const partitionOptions: PartitionOptions = { timeLimitMs: Math.max(0, timeLimitMs - (Date.now() - t0)) };
+  const notes: string[] = [];
+  // Stopped early, the list lacks candidates: bounds over it would not hold for the whole
+  // problem. The bound is then the row bound, with the least cost per committee any missing
+  // candidate could have for committees whose list is incomplete.
+  let truncatedBound: number | undefined;
+  if (list.truncated) {
+    const floor = calcMissingCostFloor(problem);
+    const floors = Float64Array.from(list.complete, (c) => (c ? Infinity : floor));
+    truncatedBound = calcRowBound(n, list.candidates.map((c) => ({ rows: c.members, cost: c.cost })), floors);
+    const why = { count: 'count budget', memory: 'memory budget', time: 'time share' }[list.stoppedBy ?? 'count'];
+    notes.push(`street office ${problem.streetOffice}: candidate enumeration stopped by its ${why} after ${list.candidates.length} candidates; the plan is the best over those, the bound holds for all`);
+  }
+  const partitionOptions: PartitionOptions = { deadline };
+  const fixedCount = problem.scenario.rules.stations?.[problem.streetOffice];
+  if (fixedCount !== undefined) partitionOptions.count = fixedCount;
   if (options.dominance !== undefined) partitionOptions.dominance = options.dominance;
   if (options.smallComponentRows !== undefined) partitionOptions.smallComponentRows = options.smallComponentRows;
   if (options.frontierStates !== undefined) partitionOptions.frontierStates = options.frontierStates;
+  const toGroups = (chosen: readonly number[]): number[][] => chosen.map((ci) => list.candidates[ci]!.members.slice()).sort((a, b) => a[0]! - b[0]!);
+  const onPlan = options.onPlan;
+  if (onPlan) {
+    partitionOptions.onPlan = (p) => {
+      const groups = toGroups(p.chosen);
+      if (verifyPartition(problem, groups).length > 0) return;
+      const bound = Math.min(p.objective, truncatedBound ?? p.bound);
+      onPlan({
+        status: 'time_limit', groups, objective: p.objective, bound, gap: (p.objective - bound) / Math.max(1, Math.abs(p.objective)),
+        ms: Date.now() - t0, candidates: list.candidates.length, engine: `${engine.name} (stopped)`,
+        notes: [...notes, `street office ${problem.streetOffice}: stopped at the time limit`],
+      });
+    };
+  }
   const out = solvePartition(n, list.candidates, engine, partitionOptions);
   const candidates = list.candidates.length;
   const nameOf = (i: number): string => problem.committees[i]!.name;
+  if (out.status === 'infeasible' && fixedCount !== undefined) {
+    return done({
+      ...base(), status: 'infeasible', bound: Infinity, candidates,
+      reasons: [{ code: 'station-count', message: `street office ${problem.streetOffice}: ${out.messages.join('; ')} (rules.stations asks for ${fixedCount})` }],
+    });
+  }
   if (out.status === 'infeasible') {
     return done({
       ...base(), status: 'infeasible', bound: Infinity, candidates,
@@ -130,17 +182,32 @@ export function solveStreetOffice(problem: Problem, engines: Engines, options: S
       reasons: [{ code: 'engine-error', message: `${engine.name} failed: ${out.messages.join('; ') || 'no plan'}`, committees: out.failed.flat().map(nameOf) }],
     });
   }
-  const groups = out.chosen.map((ci) => list.candidates[ci]!.members.slice()).sort((a, b) => a[0]! - b[0]!);
+  const groups = toGroups(out.chosen);
   const violations = verifyPartition(problem, groups);
   if (violations.length > 0) {
     return done({ ...base(), candidates, reasons: violations.map((v) => ({ code: 'plan-check-failed', message: v })) });
   }
   const objective = out.objective;
-  let bound = Math.min(out.bound, objective);
+  let bound = Math.min(truncatedBound ?? out.bound, objective);
   let status = out.status;
-  if (status === 'optimal' || objective - bound <= 1e-9) { status = 'optimal'; bound = objective; }
+  if (truncatedBound !== undefined && objective - bound > 1e-9) status = 'time_limit';
+  else if (status === 'optimal' || objective - bound <= 1e-9) { status = 'optimal'; bound = objective; }
+  if (status === 'time_limit' && Date.now() >= deadline) notes.push(`street office ${problem.streetOffice}: stopped at the time limit`);
   const gap = (objective - bound) / Math.max(1, Math.abs(objective));
   // Name what proved it: the frontier search, when it handled a dense component, beside the engine.
   const by = out.dense.length > 0 ? `${engine.name}+frontier` : engine.name;
-  return done({ status, groups, objective, bound, gap, ms: 0, candidates, engine: by });
+  return done({ status, groups, objective, bound, gap, ms: 0, candidates, engine: by, ...(notes.length > 0 ? { notes } : {}) });
+}
+
+/**
+ * The least cost per committee that a candidate missing from a stopped enumeration can have: the
+ * added candidates are never single blocks (those are always listed), so they hold at most
+ * `maxCommitteesPerStation` committees, and every term of the cost is ≥ 0 besides the station
+ * term: cost ≥ station weight. −Infinity when a weight is negative (no floor then).
+ */
+export function calcMissingCostFloor(problem: Problem): number {
+  const w = problem.scenario.weights;
+  const all = [w.station, w.merge, w.under, w.over, w.compactness, w.typeMix, w.enclaveLink, ...Object.values(w.facility)];
+  if (all.some((x) => !(x >= 0))) return -Infinity;
+  return w.station / problem.scenario.rules.maxCommitteesPerStation;
 }

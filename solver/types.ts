@@ -26,6 +26,11 @@ export interface Rules {
   snapToleranceMeters: number;
   enclaveLinkMeters: number;
   facilities: Record<FacilityKind, FacilityRule>;
+  /**
+   * Fixed station counts by street office name: the best plan with exactly that many stations
+   * there, or the reason there is none. [free]
+   */
+  stations?: Record<string, number>;
 }
 
 /** Weights of the objective (README: "The objective"). All ≥ 0. */
@@ -63,8 +68,13 @@ export interface Locks {
 }
 
 export interface SolverOptions {
-  /** Wall-clock limit for one street office, ms. [60000] */
+  /**
+   * Wall-clock budget of the whole solve (every street office of the command), ms: the solve
+   * returns within it (+ 10% + 2 s) with the best checked plan and its bound. [SOLVER_DEFAULTS.timeLimitMs]
+   */
   timeLimitMs: number;
+  /** Cap for one street office within that budget, ms. [none] */
+  officeTimeLimitMs?: number;
   /** Which integer-programming engine. ['highs'] */
   engine: 'highs' | 'jslp';
 }
@@ -114,6 +124,8 @@ export interface SolveResult {
   /** Why it is infeasible: the committee or lock that cannot be satisfied, in words. */
   reasons?: InfeasibleReason[];
   engine: string;
+  /** What limited the solve, in words (a budget that stopped the enumeration, the clock). */
+  notes?: string[];
 }
 
 export interface InfeasibleReason {

@@ -15,7 +15,7 @@ import { formatDuration, formatProgressLine, makeBatchProgress } from '../cli/pr
 import {
   checkWhatIf, expandVariations, formatComparisonCsv, makeComparisonRow, makeVariationInput, type Variation,
 } from '../scenarios/batch.js';
-import { makeSlimProblem, makeSolvePool, solvePlanWithPool } from '../scenarios/batch-pool.js';
+import { makeSlimProblem, makeSolvePool, solvePlanWithPool } from '../scenarios/solve-pool.js';
 import type { WhatIfFile } from '../scenarios/whatif-schema.js';
 import { makePlanContext, makeStreetOfficeProblem, solvePlan } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
@@ -397,7 +397,7 @@ describe('yizhan batch, end to end', () => {
 });
 
 const dist = join(root, 'dist');
-describe.skipIf(!existsSync(join(dist, 'scenarios/batch-worker.js')))('yizhan batch from dist (compiled worker)', () => {
+describe.skipIf(!existsSync(join(dist, 'scenarios/solve-worker.js')))('yizhan batch from dist (compiled worker)', () => {
   it('runs with worker threads from the built .js files: same comparison as in the main thread', () => {
     // dist/ may lag the sources (others' work in progress), so compare dist with dist.
     const run = (workers: string) => {

@@ -11,7 +11,7 @@ import { generateDistrict } from '../bench/generate/district.js';
 import { loadDataset, loadScenario } from '../cli/load.js';
 import { addOfficeOutlines, makePlanFiles, PLAN_WORKERS_FROM_OFFICES, runPlan } from '../cli/plan-commands.js';
 import type { MultiPolygonCoords } from '../geo/types.js';
-import { makeSolvePool, solvePlanWithPool } from '../scenarios/batch-pool.js';
+import { makeSolvePool, solvePlanWithPool } from '../scenarios/solve-pool.js';
 import { makeStationsGeoJson } from '../render/export.js';
 import { makePlanContext, solvePlan } from '../solver/pipeline.js';
 import { loadEngines } from '../solver/solve.js';

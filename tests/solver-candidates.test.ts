@@ -40,14 +40,29 @@ describe('enumerateCandidates', () => {
     expect(total).toBeGreaterThan(1000);
   });
 
-  it('stops at maxCandidates and says so', () => {
+  it('stops at maxCandidates, says so and keeps every block alone', () => {
     const p = makeRandomProblem({ seed: 7, committees: 30, cap: 4, households: [500, 1500] });
     const all = enumerateCandidates(p);
     expect(all.truncated).toBe(false);
     const few = enumerateCandidates(p, { maxCandidates: 10 });
     expect(few.truncated).toBe(true);
-    expect(few.candidates.length).toBe(10);
+    expect(few.stoppedBy).toBe('count');
     expect(all.candidates.length).toBeGreaterThan(10);
+    // the budgeted ones, then every later block alone: every committee still has a candidate
+    expect(few.candidates.length).toBeLessThanOrEqual(10 + 30);
+    expect(few.candidates.length).toBeLessThan(all.candidates.length);
+    const covered = new Set(few.candidates.flatMap((c) => c.members));
+    expect(covered.size).toBe(30);
+    const known = new Map(all.candidates.map((c) => [c.members.join(','), c.cost]));
+    for (const c of few.candidates) expect(known.get(c.members.join(','))).toBe(c.cost);
+    // committees marked complete have exactly their full candidate list
+    for (let i = 0; i < 30; i++) {
+      if (!few.complete[i]) continue;
+      const a = all.candidates.filter((c) => c.members.includes(i)).length;
+      const b = few.candidates.filter((c) => c.members.includes(i)).length;
+      expect(b).toBe(a);
+    }
+    expect(few.complete.some((c) => c === 0)).toBe(true);
   });
 });
 

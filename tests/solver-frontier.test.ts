@@ -7,7 +7,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { calcDualPrices, orderRowsForFrontier, repairDualPrices, solveFrontier } from '../solver/frontier.js';
 import { solveDenseComponent } from '../solver/frontier-solve.js';
-import { solvePartition, solveSmallComponent, type ComponentModel, type PartitionEngine } from '../solver/partition.js';
+import type { ComponentModel, PartitionEngine } from '../solver/engines/types.js';
+import { solvePartition, solveSmallComponent } from '../solver/partition.js';
 import { enumerateCandidates } from '../solver/candidates.js';
 import { solveByEnumeration } from '../solver/reference.js';
 import { loadEngines, solveStreetOffice, type Engines } from '../solver/solve.js';

@@ -3,14 +3,15 @@
  *   npx tsx bench/generate/cli.ts --committees 700 --seed 1 --out /tmp/d700.geojson
  * Options: --committees N (required), --seed S [1], --origin LON,LAT [114.05,22.55],
  * --street-office-size MIN,MAX [5,60], --enclaves SHARE [0.03], --islands SHARE [0.01],
- * --shared-stations SHARE [0.02], --out FILE (stdout when absent). A summary goes to stderr.
+ * --shared-stations SHARE [0.02], --tracts (real-like census tracts: 1,000–3,000 households,
+ * 150–250 per group, 3% islands), --out FILE (stdout when absent). A summary goes to stderr.
  * Exit codes: 0 done, 2 usage error.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { generateDistrict, type DistrictOptions } from './district.js';
 
-const USAGE = 'usage: npx tsx bench/generate/cli.ts --committees N [--seed S] [--origin LON,LAT] [--street-office-size MIN,MAX] [--enclaves SHARE] [--islands SHARE] [--shared-stations SHARE] [--out FILE]';
+const USAGE = 'usage: npx tsx bench/generate/cli.ts --committees N [--seed S] [--origin LON,LAT] [--street-office-size MIN,MAX] [--enclaves SHARE] [--islands SHARE] [--shared-stations SHARE] [--tracts] [--out FILE]';
 
 function usageError(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -43,6 +44,7 @@ function main(): void {
         enclaves: { type: 'string' },
         islands: { type: 'string' },
         'shared-stations': { type: 'string' },
+        tracts: { type: 'boolean' },
         out: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -69,6 +71,7 @@ function main(): void {
   if (islands !== undefined) options.islands = islands;
   const shared = numberFlag('shared-stations', values['shared-stations'] as string | undefined);
   if (shared !== undefined) options.sharedStations = shared;
+  if (values.tracts) options.tracts = true;
 
   const t0 = performance.now();
   let district;

@@ -27,6 +27,12 @@ export interface DistrictOptions {
   islands?: number;
   /** Share of committees already sharing a station with a neighbour, in pairs. [0.02] */
   sharedStations?: number;
+  /**
+   * Real-like census tracts instead of Luohu's committees: 1,000–3,000 households each, 150–250
+   * per group (street office) and islands at 3% (each within the enclave link distance of its
+   * shore, so linked by the enclave rule): the groups that make the solver work hardest. [false]
+   */
+  tracts?: boolean;
 }
 
 /** Properties of a generated feature: exactly the `Committee` fields (optional ones only when set). */
@@ -83,7 +89,8 @@ function checkOptions(o: DistrictOptions): Required<DistrictOptions> {
   if (!Array.isArray(origin) || origin.length !== 2 || !(Math.abs(origin[0]) <= 170) || !(Math.abs(origin[1]) <= 70)) {
     fail('origin', `must be [lon, lat] with |lon| ≤ 170 and |lat| ≤ 70, got ${JSON.stringify(origin)}`);
   }
-  const size = o.streetOfficeSize ?? [5, 60];
+  const tracts = o.tracts === true;
+  const size = o.streetOfficeSize ?? (tracts ? [150, 250] : [5, 60]);
   if (!Array.isArray(size) || size.length !== 2 || !Number.isInteger(size[0]) || !Number.isInteger(size[1]) || size[0] < 1 || size[1] < size[0]) {
     fail('streetOfficeSize', `must be [min, max] integers with 1 ≤ min ≤ max, got ${JSON.stringify(size)}`);
   }
@@ -95,8 +102,9 @@ function checkOptions(o: DistrictOptions): Required<DistrictOptions> {
   return {
     committees, seed, origin: [origin[0], origin[1]], streetOfficeSize: [size[0], size[1]],
     enclaves: share('enclaves', o.enclaves, 0.03),
-    islands: share('islands', o.islands, 0.01),
+    islands: share('islands', o.islands, tracts ? 0.03 : 0.01),
     sharedStations: share('sharedStations', o.sharedStations, 0.02),
+    tracts,
   };
 }
 
@@ -291,12 +299,15 @@ export function generateDistrict(options: DistrictOptions): DistrictCollection {
   const toLonLat = makeRenderer(tess, o.seed, o.origin);
   const features: CommitteeFeature[] = committeeCells.map((c, i) => {
     const fig = figures[i]!;
+    // tracts: households uniform in 1,000–3,000, persons per household kept
+    const households = o.tracts ? 1000 + Math.floor(2001 * hashUnit(o.seed, 7, i)) : fig.households;
+    const population = o.tracts ? Math.round(households * fig.population / Math.max(1, fig.households)) : fig.population;
     const properties: CommitteeProperties = {
       id: ids[i]!,
       name: names[i]!,
       streetOffice: officeNames[officeOf[i]!]!,
-      households: fig.households,
-      population: fig.population,
+      households,
+      population,
       type: fig.type,
       office: fig.office,
       service: fig.service,

@@ -17,7 +17,7 @@ import {
   ActionBody, ActionResultSchema, CompareParams, CompareSchema, HandPlanBody, HistorySchema, IdParams, JobAcceptedSchema,
   PlanCreatedSchema, PlanListQuery, PlanListSchema, PlanSchema, RevisionBody, TextQuery, withErrors,
 } from '../schemas.js';
-import { PoolClosedError } from '../../scenarios/batch-pool.js';
+import { PoolClosedError } from '../../scenarios/solve-pool.js';
 import { SolveTimeoutError, type PlanSolver } from '../solve-pool.js';
 import type { Actor, OpinionRecord, PlanRecord } from '../store/types.js';
 import { StoreError } from '../store/types.js';

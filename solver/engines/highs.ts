@@ -3,7 +3,7 @@
  */
 import * as highsModule from 'highs';
 import type { Highs, InitOptions } from 'highs';
-import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine, RelaxationAnswer } from '../partition.js';
+import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine, RelaxationAnswer } from './types.js';
 
 // The package's types are read as CommonJS: the loader is `default` at runtime in ESM.
 type Loader = (options?: InitOptions) => Promise<Highs>;

@@ -15,7 +15,7 @@ function pickSolver(ns: unknown): Solver {
   return x as Solver;
 }
 const solver: Solver = pickSolver(jslpModule);
-import type { ComponentAnswer, ComponentModel, PartitionEngine } from '../partition.js';
+import type { ComponentAnswer, ComponentModel, PartitionEngine } from './types.js';
 
 function buildModel(model: ComponentModel, integer: boolean, timeoutMs: number): Model {
   const constraints: Model['constraints'] = {};

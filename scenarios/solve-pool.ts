@@ -1,8 +1,13 @@
 /**
- * The batch's worker-thread pool. Street offices are independent problems: workers load the
- * solver engines once and solve one street office per job; the main thread assembles each plan
- * with the pipeline's own `assemblePlan`, so a plan does not depend on how many workers solved it
- * (nor on which finished first).
+ * The solver's worker-thread pool, for every command that solves (plan, batch, the server).
+ * Street offices are independent problems: workers load the solver engines once and solve one
+ * street office per job; the main thread assembles each plan with the pipeline's own
+ * `assemblePlan`, so a plan does not depend on how many workers solved it (nor on which finished
+ * first).
+ *
+ * The time limit holds: a job carries the deadline of its plan, the solver returns by it, and a
+ * worker still busy shortly after (an engine call that does not look at its clock) is terminated;
+ * its job then ends with the last checked plan the worker reported (`time_limit`, with its bound).
  *
  * Jobs carry a slim copy of the problem (`makeSlimProblem`): the committees without geometry or
  * pass-through properties (the solver reads neither) and only the adjacency among the office's
@@ -13,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { assemblePlan, makeOfficeStations, makeStreetOfficeProblem, type PlanContext } from '../solver/pipeline.js';
+import { assemblePlan, makeOfficeStations, makeStreetOfficeProblem, officesSmallFirst, planLimits, type PlanContext } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { loadEngines, solveStreetOffice } from '../solver/solve.js';
 import type { Problem, SolveResult, Station } from '../solver/types.js';
@@ -22,8 +27,10 @@ import type { Problem, SolveResult, Station } from '../solver/types.js';
 export interface SolvePool {
   /** Worker threads (0: solving in the calling thread). */
   readonly workers: number;
+  /** Workers stopped so far because a job ran past its deadline + the grace. */
+  readonly stopped: number;
   /** Solves one street office. Rejects with `PoolClosedError` once the pool is closed. */
-  solve(problem: Problem): Promise<SolveResult>;
+  solve(problem: Problem, limits?: JobLimits): Promise<SolveResult>;
   /** Stops the workers; pending and queued jobs reject with `PoolClosedError`. Idempotent. */
   close(): Promise<void>;
 }
@@ -35,11 +42,27 @@ export class PoolClosedError extends Error {
   }
 }
 
+/** The clock of one job. */
+export interface JobLimits {
+  /** `Date.now()` by which the street office returns (the plan's budget). [its own limit only] */
+  deadline?: number;
+  /** Cap for this street office from the moment it starts, ms. [scenario.solver.officeTimeLimitMs / timeLimitMs] */
+  officeTimeLimitMs?: number;
+}
+
+/**
+ * How long past its deadline a job may run before its worker is terminated: the solver checks
+ * its clock between steps, but one engine call on a large model may not.
+ */
+export const OVERRUN_GRACE_MS = 1000;
+
 export interface SolvePoolOptions {
   /** Worker threads; 0 solves in the calling thread. [os.availableParallelism()] */
   workers?: number;
   /** Messages in flight per worker (hides message latency); a message carries up to 16 jobs. [2] */
   perWorker?: number;
+  /** How long a job may run past its deadline before its worker is stopped, ms. [OVERRUN_GRACE_MS] */
+  graceMs?: number;
 }
 
 /** Most street offices sent to a worker in one message. */
@@ -91,10 +114,10 @@ export function makeSlimProblem(problem: Problem): Problem {
  */
 function startWorker(): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./batch-worker.js', here));
+  if (!here.endsWith('.ts')) return new Worker(new URL('./solve-worker.js', here));
   // tsx/esm/api resolves to its CommonJS build through require; its ESM build sits beside it.
   const api = pathToFileURL(join(dirname(createRequire(here).resolve('tsx/esm/api')), 'index.mjs')).href;
-  const worker = new URL('./batch-worker.ts', here).href;
+  const worker = new URL('./solve-worker.ts', here).href;
   const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); })`;
   return new Worker(boot, { eval: true });
 }
@@ -102,9 +125,25 @@ function startWorker(): Worker {
 interface Job {
   id: number;
   problem: Problem;
+  limits: JobLimits;
   resolve: (r: SolveResult) => void;
   reject: (e: Error) => void;
+  /** The last checked plan the worker reported. */
+  latest?: SolveResult;
 }
+
+/**
+ * The answer for a street office whose worker was stopped before it reported a plan (it had not
+ * started, or was still enumerating): solved here with the clock already run out, which takes
+ * milliseconds (a stopped enumeration, each component's greedy plan or dynamic program, the row
+ * bound) and is checked like any other.
+ */
+async function quickAnswer(problem: Problem): Promise<SolveResult> {
+  const result = solveStreetOffice(problem, await loadEngines(), { deadline: Date.now() });
+  return { ...result, notes: [...(result.notes ?? []), `street office ${problem.streetOffice}: its worker was stopped at the time limit before any plan; this is the quick plan`] };
+}
+
+
 
 /**
  * Starts a pool. With `workers: 0` the engines are loaded here and each job is solved on the
@@ -118,10 +157,15 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
   if (!Number.isInteger(count) || count < 0) throw new Error(`makeSolvePool: workers must be an integer ≥ 0, got ${String(count)}`);
   if (count === 0) return makeInlinePool();
   const perWorker = options.perWorker ?? 2;
+  const grace = options.graceMs ?? OVERRUN_GRACE_MS;
+  /** When a job must be over (its worker is terminated after that). */
+  const hardStop = (job: Job): number => (job.limits.deadline ?? Infinity) + grace;
+  let stopped = 0;
   let closed = false;
   let nextId = 0;
   const queue: Job[] = [];
-  const slots = Array.from({ length: count }, () => ({ worker: startWorker(), inFlight: new Map<number, Job>(), messages: 0 }));
+  interface Slot { worker: Worker; inFlight: Map<number, Job>; messages: number }
+  const slots: Slot[] = [];
 
   const failAll = (error: Error): void => {
     for (const s of slots) {
@@ -139,12 +183,51 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
         const jobs = queue.splice(0, size);
         for (const job of jobs) s.inFlight.set(job.id, job);
         s.messages++;
-        s.worker.postMessage({ jobs: jobs.map((job) => ({ id: job.id, problem: job.problem })) });
+        s.worker.postMessage({ jobs: jobs.map((job) => ({ id: job.id, problem: job.problem, limits: job.limits })) });
       }
     }
+    watch();
   };
-  for (const s of slots) {
-    s.worker.on('message', (m: { results: { id: number; result?: SolveResult; error?: string }[] }) => {
+  // The watchdog: a worker whose job runs past its hard stop is terminated and replaced; its jobs
+  // end with their last reported plan, or go back to the queue (once) when they had none.
+  let timer: NodeJS.Timeout | undefined;
+  const watch = (): void => {
+    if (timer !== undefined || closed) return;
+    const next = Math.min(...slots.flatMap((s) => [...s.inFlight.values()].map(hardStop)));
+    if (!Number.isFinite(next)) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      const now = Date.now();
+      for (const [k, s] of slots.entries()) {
+        if (![...s.inFlight.values()].some((job) => hardStop(job) <= now)) continue;
+        void s.worker.terminate();
+        stopped++;
+        // (its plans are kept as posted: the onPlan of solver/solve.ts checks each one first)
+        const jobs = [...s.inFlight.values()];
+        s.inFlight.clear();
+        slots[k] = makeSlot();
+        for (const job of jobs) {
+          if (job.latest) job.resolve(job.latest);
+          else void quickAnswer(job.problem).then(job.resolve, job.reject);
+        }
+      }
+      pump();
+    }, Math.max(0, next - Date.now()) + 5);
+    timer.unref?.();
+  };
+  const makeSlot = (): Slot => {
+    const s: Slot = { worker: startWorker(), inFlight: new Map<number, Job>(), messages: 0 };
+    listen(s);
+    return s;
+  };
+  const listen = (s: Slot): void => {
+    s.worker.on('message', (m: { plan?: { id: number; result: SolveResult }; results?: { id: number; result?: SolveResult; error?: string }[] }) => {
+      if (m.plan) {
+        const job = s.inFlight.get(m.plan.id);
+        if (job) job.latest = m.plan.result;
+        return;
+      }
+      if (!m.results) return;
       s.messages--;
       for (const r of m.results) {
         const job = s.inFlight.get(r.id);
@@ -156,24 +239,27 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
       pump();
     });
     s.worker.on('error', (e) => {
-      if (closed) return;
+      if (closed || !slots.includes(s)) return;
       closed = true;
       failAll(new Error(`solver worker failed: ${e.message}`));
       for (const o of slots) void o.worker.terminate();
     });
-  }
+  };
+  for (let k = 0; k < count; k++) slots.push(makeSlot());
   const pool: SolvePool = {
     workers: count,
-    solve(problem) {
+    get stopped() { return stopped; },
+    solve(problem, limits = {}) {
       if (closed) return Promise.reject(new PoolClosedError());
       return new Promise<SolveResult>((resolve, reject) => {
-        queue.push({ id: nextId++, problem: makeSlimProblem(problem), resolve, reject });
+        queue.push({ id: nextId++, problem: makeSlimProblem(problem), limits, resolve, reject });
         pump();
       });
     },
     async close() {
       if (closed) return;
       closed = true;
+      clearTimeout(timer);
       failAll(new PoolClosedError());
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
@@ -187,7 +273,8 @@ async function makeInlinePool(): Promise<SolvePool> {
   const pending = new Set<(e: Error) => void>();
   return {
     workers: 0,
-    solve(problem) {
+    stopped: 0,
+    solve(problem, limits = {}) {
       if (closed) return Promise.reject(new PoolClosedError());
       const slim = makeSlimProblem(problem);
       return new Promise<SolveResult>((resolve, reject) => {
@@ -195,7 +282,7 @@ async function makeInlinePool(): Promise<SolvePool> {
         setImmediate(() => {
           pending.delete(reject);
           if (closed) reject(new PoolClosedError());
-          else resolve(solveStreetOffice(slim, engines));
+          else resolve(solveStreetOffice(slim, engines, toSolveOptions(limits)));
         });
       });
     },
@@ -204,6 +291,14 @@ async function makeInlinePool(): Promise<SolvePool> {
       for (const reject of pending) reject(new PoolClosedError());
       pending.clear();
     },
+  };
+}
+
+/** The solver's options for a job's limits. */
+export function toSolveOptions(limits: JobLimits): { deadline?: number; timeLimitMs?: number } {
+  return {
+    ...(limits.deadline !== undefined ? { deadline: limits.deadline } : {}),
+    ...(limits.officeTimeLimitMs !== undefined ? { timeLimitMs: limits.officeTimeLimitMs } : {}),
   };
 }
 
@@ -223,9 +318,10 @@ export async function solvePlanWithPool(ctx: PlanContext, pool: SolvePool, onOff
   const results = new Map<string, SolveResult>();
   // each office's stations are made as it comes back, while the workers solve the others
   const made = new Map<string, Station[]>();
+  const limits = planLimits(ctx, pool.workers);
   await Promise.all(
-    ctx.offices.map(async (office) => {
-      const result = await pool.solve(makeStreetOfficeProblem(ctx, office));
+    officesSmallFirst(ctx).map(async (office) => {
+      const result = await pool.solve(makeStreetOfficeProblem(ctx, office), limits.get(office));
       results.set(office, result);
       made.set(office, makeOfficeStations(ctx, office, result));
       onOffice?.({ streetOffice: office, result });

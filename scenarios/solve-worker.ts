@@ -1,0 +1,40 @@
+/**
+ * Worker thread of the solver pool (scenarios/solve-pool.ts): loads the solver engines once, then
+ * answers `{ jobs: [{ id, problem, limits }, …] }` with `{ results: [{ id, result }, …] }`
+ * (`{ id, error }` for a job whose solver threw, which it should never do). While a job runs, each
+ * better checked plan is posted as `{ plan: { id, result } }`: what the pool keeps if it must stop
+ * this worker at the time limit. Plain data both ways (structured clone keeps Maps, NaN and Infinity).
+ */
+import { parentPort } from 'node:worker_threads';
+import { loadEngines, solveStreetOffice } from '../solver/solve.js';
+import type { Problem } from '../solver/types.js';
+import { toSolveOptions, type JobLimits } from './solve-pool.js';
+
+if (!parentPort) throw new Error('scenarios/solve-worker.ts runs only as a worker thread');
+const port = parentPort;
+const engines = loadEngines();
+/** A job's plans are posted once it has run this long. */
+const PLAN_POST_AFTER_MS = 20;
+
+port.on('message', (message: { jobs: { id: number; problem: Problem; limits?: JobLimits }[] }) => {
+  engines.then(
+    (loaded) => {
+      const results = message.jobs.map(({ id, problem, limits }) => {
+        try {
+          const options = toSolveOptions(limits ?? {});
+          // Only a job with a deadline may be stopped from outside, and only one that has run a
+          // while can be (most street offices take a few ms): only then is a plan worth a message
+          // (messages are what the batching of jobs saves).
+          const started = Date.now();
+          const post = (result: unknown): void => { if (Date.now() - started >= PLAN_POST_AFTER_MS) port.postMessage({ plan: { id, result } }); };
+          const onPlan = limits?.deadline !== undefined ? { onPlan: post } : {};
+          return { id, result: solveStreetOffice(problem, loaded, { ...options, ...onPlan }) };
+        } catch (e) {
+          return { id, error: (e as Error).message ?? String(e) };
+        }
+      });
+      port.postMessage({ results });
+    },
+    (e: unknown) => port.postMessage({ results: message.jobs.map(({ id }) => ({ id, error: `cannot load the solver engines: ${(e as Error).message ?? String(e)}` })) }),
+  );
+});

@@ -1,0 +1,64 @@
+/**
+ * What an integer-programming engine is to the partition solver: one component's
+ * set-partitioning model, the engine's answer, and the LP relaxation the frontier search prices
+ * with. Here, apart from the solvers that use them, so that no solver module imports another
+ * in a circle.
+ */
+/** One component's set-partitioning model, rows 0..rows-1. */
+export interface ComponentModel {
+  rows: number;
+  /** Columns: rows covered (ascending) and cost. */
+  columns: { rows: number[]; cost: number }[];
+  /** A feasible starting plan (column indices), when known. */
+  start?: number[];
+  /** Seconds left for this component. */
+  timeLimitSec: number;
+  /** Only plans of exactly this many columns (Σ x = count). [any number] */
+  count?: number;
+  /**
+   * Only plans of value ≤ cutoff matter: an engine may prune above it and then report
+   * `infeasible` when there is none (a hint; engines may ignore it). [none]
+   */
+  cutoff?: number;
+}
+
+export type ComponentStatus = 'optimal' | 'feasible' | 'time_limit' | 'infeasible' | 'error';
+
+export interface ComponentAnswer {
+  status: ComponentStatus;
+  /** Chosen column indices (empty when none). */
+  chosen: number[];
+  /** Proven lower bound (−Infinity when unknown). */
+  bound: number;
+  message?: string;
+}
+
+/** One solve of a component's LP relaxation. */
+export interface RelaxationAnswer {
+  /** LP optimum reported by the solver (not trusted: bounds are recomputed from the prices). */
+  value: number;
+  /** Row duals. */
+  rowPrices: Float64Array;
+  /** Dual of the column-count row (0 when the count is free). */
+  countPrice: number;
+  /** Σ x of the LP solution. */
+  columnsUsed: number;
+}
+
+/** The LP relaxation of one component, kept warm between solves; `dispose()` when done. */
+export interface ComponentRelaxation {
+  /**
+   * Solves min Σ cost·x (Σ x with `unitCost`) over 0 ≤ x ≤ 1, one equality per row, and
+   * Σ x = `count` when given. Returns null when the LP is infeasible or the solver fails.
+   */
+  solve(options: { count?: number; unitCost?: boolean; timeLimitSec?: number }): RelaxationAnswer | null;
+  dispose(): void;
+}
+
+/** An integer-programming engine able to solve one component. */
+export interface PartitionEngine {
+  name: string;
+  solve(model: ComponentModel): ComponentAnswer;
+  /** The LP relaxation (optional: used for the bounds of the frontier search). */
+  relax?(model: Pick<ComponentModel, 'rows' | 'columns'>): ComponentRelaxation;
+}
