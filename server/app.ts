@@ -92,7 +92,7 @@ export async function yizhanApp(app: FastifyInstance, options: AppOptions): Prom
     await api.register(jobRoutes);
     await api.register(tokenRoutes);
   }, { prefix: '/api' });
-  await app.register(import('./plugins/web.js')); // the review desk at GET / (and GET /api/me)
+  await app.register(import('./plugins/web.js')); // the review desk at GET / (and GET /api/me, POST /api/plans/:id/evaluate)
 }
 
 /**

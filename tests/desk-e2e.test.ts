@@ -69,7 +69,7 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     await page.locator('[data-nav-solve]').click();
     await page.locator('form[data-solve-form]').waitFor();
     // a street office may plan only its own office: the one box is its own, already ticked
-    await expect(page.locator('input[name=streetOffice]').evaluateAll((els) => els.map((e) => [(e as HTMLInputElement).value, (e as HTMLInputElement).checked])))
+    await expect(page.locator('input[name=streetOffice]').evaluateAll((els) => els.map((e) => [(e as unknown as { value: string; checked: boolean }).value, (e as unknown as { value: string; checked: boolean }).checked])))
       .resolves.toEqual([['黄贝', true]]);
     await page.locator('#s-name').fill('黄贝 2006 方案');
     await page.locator('[data-solve]').click();
@@ -95,8 +95,8 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     await expect(page.locator(`[data-station="${rows[0]}"]`).getAttribute('aria-selected')).resolves.toBe('true');
     await expect(page.locator(`[data-station="${second}"]`).getAttribute('aria-selected')).resolves.toBe('false');
     // every form field has a label
-    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, textarea, select')]
-      .filter((e) => (e as HTMLInputElement).labels?.length === 0).map((e) => e.outerHTML));
+    const unlabelled = await page.locator('input, textarea, select').evaluateAll((els) =>
+      els.filter((e) => (e as unknown as { labels: { length: number } | null }).labels?.length === 0).map((e) => e.outerHTML));
     expect(unlabelled).toEqual([]);
     await page.locator('[data-plan-text]').filter({ hasText: '黄贝' }).waitFor();
     await page.screenshot({ path: join(OUT, 'plan-draft.png'), fullPage: true });
@@ -146,7 +146,7 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     await page.keyboard.press('Space');
     expect(await page.locator('input[name=agree][value=true]').isChecked()).toBe(true);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('opinion');
+    expect(await page.locator('button[data-action=opinion]').evaluate((e) => e === e.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
     await page.locator('[data-notice-kind=ok]').waitFor();
   });

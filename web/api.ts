@@ -9,6 +9,7 @@ import type {
 } from '../server/schemas.js';
 import type { MeSchema } from '../server/routes/me.js';
 import type { PlanSummary } from '../solver/types.js';
+import type { EvaluateResult } from '../server/routes/evaluate.js';
 
 export type Plan = Omit<Static<typeof PlanSchema>, 'summary'> & { summary: PlanSummary };
 export type History = Static<typeof HistorySchema>;
@@ -69,4 +70,9 @@ export const api = {
   createScenario: (body: ScenarioRequest) => call<Scenario>('POST', '/scenarios', body).then((r) => r.data),
   solve: (scenarioId: string) => call<PlanCreated | JobAccepted>('POST', `/scenarios/${enc(scenarioId)}/plans`),
   job: (id: string) => get<Job>(`/jobs/${enc(id)}`),
+  evaluate: (id: string, stations: string[][]) => call<EvaluateResult>('POST', `/plans/${enc(id)}/evaluate`, { stations }).then((r) => r.data),
+  handPlan: (datasetId: string, body: { name: string; scenarioId?: string; streetOffices: string[]; stations: string[][] }) =>
+    call<PlanCreated>('POST', `/datasets/${enc(datasetId)}/plans`, body).then((r) => r.data),
+  revise: (id: string, body: { version: number; name: string; stations: string[][] }) =>
+    call<PlanCreated>('POST', `/plans/${enc(id)}/revisions`, body).then((r) => r.data),
 };

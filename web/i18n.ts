@@ -125,6 +125,21 @@ const zh = {
   disagreed: '不同意',
   byRole: '{0}',
   notFound: '找不到该页面。',
+  editPlan: '编辑方案',
+  editTitle: '编辑方案：{0}',
+  editHelp: '把社区移到相邻的工作站或让它单独成站；检查和目标值随即更新。',
+  costLine: '目标值 {0}，最优 {1}，{2}',
+  costNoOptimum: '目标值 {0}（同一情景的最优值未知）',
+  moveTo: '{0} 移到',
+  stay: '留在 {0} 号站',
+  joinStation: '并入 {0} 号站（{1}）',
+  ownStation: '单独成站',
+  committee: '社区',
+  saveHand: '另存为手工方案',
+  saveRevision: '保存为修订版',
+  saved: '已保存为新方案。',
+  changes: '已调整 {0} 个社区',
+  undo: '撤销',
 };
 
 export type Key = keyof typeof zh;
@@ -249,6 +264,21 @@ const en: Record<Key, string> = {
   disagreed: 'disagrees',
   byRole: '{0}',
   notFound: 'No such page.',
+  editPlan: 'Edit the plan',
+  editTitle: 'Edit plan: {0}',
+  editHelp: 'Move a committee to a neighbouring station or make it a station of its own; the checks and the cost update at once.',
+  costLine: 'cost {0}, optimum {1}, {2}',
+  costNoOptimum: 'cost {0} (optimum of the same scenario unknown)',
+  moveTo: 'Move {0} to',
+  stay: 'stay in station {0}',
+  joinStation: 'join station {0} ({1})',
+  ownStation: 'a station of its own',
+  committee: 'Committee',
+  saveHand: 'Save as a hand plan',
+  saveRevision: 'Save as a revision',
+  saved: 'Saved as a new plan.',
+  changes: '{0} committee(s) moved',
+  undo: 'Undo',
 };
 
 export type Lang = 'zh' | 'en';

@@ -9,6 +9,7 @@ import { h, fill } from './dom.js';
 import { getLang, roleName, setLang, t } from './i18n.js';
 import { showInbox } from './views/inbox.js';
 import { showPlan } from './views/plan.js';
+import { showEdit } from './views/edit.js';
 import { showCompare } from './views/compare.js';
 import { showSolve, mayPlan } from './views/solve.js';
 
@@ -88,6 +89,7 @@ async function render(): Promise<void> {
   const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
   try {
     if (parts.length === 0) await showInbox(ctx);
+    else if (parts[0] === 'plans' && parts[1] && parts[2] === 'edit') await showEdit(ctx, parts[1]);
     else if (parts[0] === 'plans' && parts[1]) await showPlan(ctx, parts[1]);
     else if (parts[0] === 'compare' && parts[1] && parts[2]) await showCompare(ctx, parts[1], parts[2]);
     else if (parts[0] === 'solve') await showSolve(ctx);

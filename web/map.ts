@@ -44,12 +44,12 @@ function colourStations(committees: Feature[], stationIds: string[]): Map<string
   return new Map([...colour].map(([s, c]) => [s, PALETTE[c % PALETTE.length]!]));
 }
 
-/** Edges where committees of two street offices meet (matched on shared vertices). */
-function streetOfficeBorders(committees: Feature[]): L.LatLngExpression[][] {
+/** Edges where committees of two groups meet (`groupOf`: street office, station), matched on shared vertices. */
+function bordersBetween(committees: Feature[], groupOf: (f: Feature) => string): L.LatLngExpression[][] {
   const edges = new Map<string, { office: string; a: number[]; b: number[]; other: boolean }>();
   const lines: L.LatLngExpression[][] = [];
   for (const f of committees) {
-    const office = String(f.properties.streetOffice);
+    const office = groupOf(f);
     for (const poly of polygonsOf(f)) for (const ring of poly) {
       for (let i = 0; i + 1 < ring.length; i++) {
         const a = ring[i]!, b = ring[i + 1]!;
@@ -132,7 +132,12 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
     },
   }).addTo(map);
 
-  const borders = streetOfficeBorders(o.committees.features);
+  // Without dissolved outlines (the editor), station borders are the edges between two stations.
+  if (!o.outlines) {
+    const lines = bordersBetween(o.committees.features, (f) => String(f.properties.station));
+    if (lines.length > 0) L.polyline(lines, { color: '#303030', weight: 2, interactive: false }).addTo(map);
+  }
+  const borders = bordersBetween(o.committees.features, (f) => String(f.properties.streetOffice));
   if (borders.length > 0) L.polyline(borders, { color: '#222', weight: 4, opacity: 0.9, interactive: false }).addTo(map);
 
   let drawn = 0;

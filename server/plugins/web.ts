@@ -1,7 +1,8 @@
 /**
- * The review desk (web/): the bundled client from dist/web at `GET /` and `/web/*`, and the one
- * route it needs that the rest of the API lacks, `GET /api/me` (server/routes/me.ts, behind the
- * same bearer-token hook as every /api route). Files are read once at registration and served
+ * The review desk (web/): the bundled client from dist/web at `GET /` and `/web/*`, and the two
+ * routes it needs that the rest of the API lacks, `GET /api/me` (server/routes/me.ts) and
+ * `POST /api/plans/:id/evaluate` (server/routes/evaluate.ts), behind the same bearer-token hook
+ * as every /api route. Files are read once at registration and served
  * from memory with an ETag; the page is the same for everyone (the token lives in the browser's
  * sessionStorage, never in a URL or cookie). Encapsulated: its hooks touch only its own routes.
  */
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { StoreError } from '../store/types.js';
 import { makeAuthHook } from './auth.js';
+import { evaluateRoutes } from '../routes/evaluate.js';
 import { meRoutes } from '../routes/me.js';
 
 export interface WebPluginOptions {
@@ -85,5 +87,6 @@ export async function webPlugin(app: FastifyInstance, options: WebPluginOptions 
   await app.register(async (api) => {
     api.addHook('onRequest', makeAuthHook(api));
     await api.register(meRoutes);
+    await api.register(evaluateRoutes);
   }, { prefix: '/api' });
 }

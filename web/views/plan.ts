@@ -6,7 +6,8 @@
  */
 import { applyAction, type WorkflowPlan } from '../../server/workflow.js';
 import { REVIEWER_ROLES, WORKFLOW_ACTIONS, type ReviewerRole, type WorkflowAction } from '../../server/store/types.js';
-import type { Station, Violation } from '../../solver/types.js';
+import type { PlanSummary, Station, Violation } from '../../solver/types.js';
+import { EDIT_ROLES, isInScope } from '../../server/workflow.js';
 import { FACILITY_KINDS } from '../../solver/types.js';
 import { api, ApiError, type History, type Me, type Plan } from '../api.js';
 import { fill, h } from '../dom.js';
@@ -19,14 +20,14 @@ import { renderMarkdown } from '../markdown.js';
 import { byNewest, planName, stateBadge } from './common.js';
 
 /** Stations that break a fatal rule, as map.svg marks them. */
-export function fatalStations(plan: Plan): Set<string> {
+export function fatalStations(plan: { summary: PlanSummary }): Set<string> {
   const out = new Set<string>();
   for (const v of plan.summary.checks.violations) if (v.severity === 'fatal' && v.station) for (const id of v.station.split(',')) out.add(id);
   for (const o of plan.summary.streetOffices) for (const s of o.stations) if (s.checks.households === 'over' || !s.checks.contiguous) out.add(s.id);
   return out;
 }
 
-export const stationsOf = (plan: Plan): Station[] => plan.summary.streetOffices.flatMap((o) => o.stations);
+export const stationsOf = (plan: { summary: PlanSummary }): Station[] => plan.summary.streetOffices.flatMap((o) => o.stations);
 
 export function describeStation(s: Station, no: number): string {
   return `${t('station')} ${no}: ${s.committees.join('、')} · ${t('households', formatNumber(s.households))} · ${householdCheckName(s.checks.households)}`;
@@ -76,7 +77,7 @@ function stationTable(stations: Station[], fatal: Set<string>, onSelect: (id: st
 }
 
 /** A violation in the page's language: the English message as it is, in Chinese the stations it names by number. */
-function violationWords(plan: Plan, v: Violation): string {
+function violationWords(plan: { summary: PlanSummary }, v: Violation): string {
   if (getLang() === 'en') return v.message;
   const stations = stationsOf(plan);
   const named = (v.station ?? '').split(',').filter((id) => id !== '').map((id) => {
@@ -94,7 +95,7 @@ function violationWords(plan: Plan, v: Violation): string {
   return v.message;
 }
 
-function planChecks(plan: Plan): HTMLElement {
+export function planChecks(plan: { summary: PlanSummary }): HTMLElement {
   const c = plan.summary.checks;
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   return h('section', { class: 'card', 'aria-labelledby': 'checks-h', 'data-checks': '' },
@@ -226,7 +227,8 @@ export async function showPlan(ctx: Context, id: string): Promise<void> {
     h('div', { class: 'plan-head' },
       h('h1', { tabindex: -1 }, t('planTitle', planName(plan))),
       stateBadge(plan.state, { 'data-plan-state': plan.state }),
-      h('span', { class: 'muted' }, `${plan.scope.join('、')} · ${t(plan.kind === 'solved' ? 'kind_solved' : 'kind_hand')} · ${t('version', plan.version)} · ${t('revision', plan.revision)}${plan.round > 0 ? ` · ${t('round', plan.round)}` : ''}`)),
+      h('span', { class: 'muted' }, `${plan.scope.join('、')} · ${t(plan.kind === 'solved' ? 'kind_solved' : 'kind_hand')} · ${t('version', plan.version)} · ${t('revision', plan.revision)}${plan.round > 0 ? ` · ${t('round', plan.round)}` : ''}`),
+      mayEdit(ctx.me, plan) ? h('a', { href: `#/plans/${encodeURIComponent(plan.id)}/edit`, class: 'button-link', 'data-edit': '' }, t('editPlan')) : null),
     h('div', { class: 'plan-grid' },
       h('section', { class: 'card map-card', 'aria-labelledby': 'map-h' },
         h('h2', { id: 'map-h' }, t('map')), h('p', { class: 'help' }, t('mapHelp')), mapEl, legend()),
@@ -236,8 +238,14 @@ export async function showPlan(ctx: Context, id: string): Promise<void> {
     textSection(plan),
     historyList(history));
   map = drawPlanMap(mapEl, { stations, committees, outlines, fatal, onSelect: (sid) => select(sid, 'map'), describe: describeStation, householdsText: (n: number) => t('households', formatNumber(n)) });
+  // The page is usable from here (map, table, actions): bench/desk.ts reads this mark.
+  performance.mark('desk:plan-interactive', { detail: { stations: stations.length } });
   void api.plans().then((plans) => { const f = compareForm(plan, plans); if (f) compareSlot.append(f); }).catch(() => {});
 }
+
+/** Street offices (in scope) and district planners may change a plan: in place while a draft, else as a revision. */
+export const mayEdit = (me: Me, plan: Plan): boolean =>
+  EDIT_ROLES.includes(me.role) && isInScope(plan.scope, { tokenId: me.tokenId, role: me.role, streetOffice: me.streetOffice });
 
 export function legend(): HTMLElement {
   return h('ul', { class: 'legend', 'aria-label': t('legend') },
