@@ -20,7 +20,9 @@ import { startDesk, type Desk } from '../tests/helpers/desk.js';
 interface Timing { interactive: number; dcl: number; load: number }
 
 async function post<T>(desk: Desk, path: string, token: string, body: unknown, type = 'application/json'): Promise<{ status: number; data: T }> {
-  const res = await fetch(`${desk.url}/api${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body: JSON.stringify(body) });
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (body !== undefined) headers['content-type'] = type;
+  const res = await fetch(`${desk.url}/api${path}`, { method: 'POST', headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   return { status: res.status, data: (await res.json()) as T };
 }
 

@@ -59,6 +59,7 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     (await (await fetch(`${desk.url}/api${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
 
   let planId = '';
+  let secondPlan = '';
 
   it('a street office signs in, solves 黄贝 and sees its plan on the map and in the table', async () => {
     await page.goto(`${desk.url}/`);
@@ -116,12 +117,19 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     }, { id: planId });
     expect(forged).toEqual({ status: 403, body: expect.objectContaining({ code: 'forbidden-role' }) });
     expect(await state(page)).toBe('draft');
+    // nor may it edit: no link, and the editor's evaluation is refused
+    expect(await page.locator('[data-edit]').count()).toBe(0);
+    const evaluate = await page.evaluate(async ({ id }) => (await fetch(`/api/plans/${id}/evaluate`, {
+      method: 'POST', headers: { authorization: `Bearer ${sessionStorage.getItem('yizhan-token')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ stations: [] }),
+    })).status, { id: planId });
+    expect(evaluate).toBe(403);
   });
 
   it('the street office submits; two reviewers give opinions, one by keyboard alone', async () => {
     await signOut(page);
     await signIn(page, desk.tokens.huangbei);
-    await expect(page.locator(`[data-inbox-plan-id="${planId}"]`).count()).resolves.toBe(1);
+    await page.locator(`[data-inbox-plan-id="${planId}"]`).waitFor();
     await openPlan(page, planId);
     expect(await page.locator('button[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['submit']);
     await act(page, 'submit', '黄贝街道申请将工作站整合');
@@ -130,7 +138,7 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
 
     await signOut(page);
     await signIn(page, desk.tokens.organisation);
-    await expect(page.locator(`[data-inbox-plan-id="${planId}"]`).count()).resolves.toBe(1);
+    await page.locator(`[data-inbox-plan-id="${planId}"]`).waitFor();
     await openPlan(page, planId);
     await act(page, 'opinion', '同意整合，党组织设置符合要求', true);
     expect(await page.locator('[data-notice-kind=ok]').count()).toBe(1);
@@ -178,7 +186,7 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
   it('the district government rejects; the street office resubmits; three opinions; approved and filed', async () => {
     await signOut(page);
     await signIn(page, desk.tokens.government);
-    await expect(page.locator(`[data-inbox-plan-id="${planId}"]`).count()).resolves.toBe(1);
+    await page.locator(`[data-inbox-plan-id="${planId}"]`).waitFor();
     await page.screenshot({ path: join(OUT, 'inbox.png'), fullPage: true });
     await openPlan(page, planId);
     expect(await page.locator('button[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['approve', 'reject']);
@@ -205,7 +213,7 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
 
     await signOut(page);
     await signIn(page, desk.tokens.city);
-    await expect(page.locator(`[data-inbox-plan-id="${planId}"]`).count()).resolves.toBe(1);
+    await page.locator(`[data-inbox-plan-id="${planId}"]`).waitFor();
     await openPlan(page, planId);
     await act(page, 'file', '已备案');
     expect(await state(page)).toBe('filed');
@@ -259,6 +267,39 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     expect(await page.locator('[data-changed-committee]').count()).toBe(cmp.changed.length);
     await page.screenshot({ path: join(OUT, 'compare.png'), fullPage: true });
     await page.locator('[data-lang]').click();
+    secondPlan = other;
+  });
+
+  it('edits a draft: a committee moves to a neighbouring station, the cost rises above the optimum, saved as a hand plan', async () => {
+    await page.goto(`${desk.url}/#/plans/${encodeURIComponent(secondPlan)}`);
+    await page.locator('[data-edit]').click();
+    const cost = page.locator('[data-edit-cost]');
+    await page.locator('[data-map][data-stations-drawn]').waitFor();
+    await expect(cost.textContent()).resolves.toContain('+0.0%');
+    const optimum = Number(await cost.getAttribute('data-cost'));
+    // the first committee that may join a neighbouring station
+    const selects = page.locator('select[data-move]');
+    let moved = '';
+    for (let i = 0; i < (await selects.count()); i++) {
+      const values = await selects.nth(i).locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value')));
+      const join = values.find((v) => v !== '' && v !== '*own');
+      if (join) { moved = (await selects.nth(i).getAttribute('data-move'))!; await selects.nth(i).selectOption(join); break; }
+    }
+    expect(moved).not.toBe('');
+    await page.locator('[data-undo]:not([disabled])').waitFor();
+    const after = Number(await cost.getAttribute('data-cost'));
+    expect(after).toBeGreaterThanOrEqual(optimum - 1e-9); // the solved plan is proven optimal
+    await expect(page.locator('[data-edit-changes]').textContent()).resolves.not.toMatch(/^已调整 0 /);
+    await page.screenshot({ path: join(OUT, 'edit.png'), fullPage: true });
+    await page.locator('[data-save=hand]').click();
+    await page.waitForURL((u) => !u.hash.includes(secondPlan) && u.hash.startsWith('#/plans/'));
+    const saved = decodeURIComponent(page.url().split('#/plans/')[1]!);
+    const plan = await api<{ kind: string; state: string; summary: { solver: { objective: number }; streetOffices: { stations: { committeeIds: string[] }[] }[] } }>(`/plans/${saved}`, desk.tokens.planner);
+    expect(plan.kind).toBe('hand');
+    expect(plan.summary.solver.objective).toBeCloseTo(after, 6);
+    const parent = await api<{ summary: { streetOffices: { stations: { committeeIds: string[] }[] }[] } }>(`/plans/${secondPlan}`, desk.tokens.planner);
+    const stationOf = (p: typeof parent, c: string) => p.summary.streetOffices.flatMap((o) => o.stations).find((s) => s.committeeIds.includes(c))!.committeeIds;
+    expect(stationOf(plan, moved)).not.toEqual(stationOf(parent, moved));
   });
 
   it('logged no page errors', () => {

@@ -19,7 +19,7 @@ export async function buildWeb(outdir = join(here, '..', 'dist', 'web')) {
     bundle: true,
     format: 'esm',
     target: ['chrome100', 'firefox100', 'safari15'],
-    minify: true,
+    minify: process.env.YIZHAN_WEB_DEBUG !== '1',
     sourcemap: true,
     outdir,
     loader: { '.png': 'dataurl', '.svg': 'dataurl' },

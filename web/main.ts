@@ -96,6 +96,7 @@ async function render(): Promise<void> {
     else fill(main, h('p', {}, t('notFound')));
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) { clearToken(); me = null; showLogin(t('badToken')); return; }
+    console.error(e);
     ctx.notify(t('error', e instanceof Error ? e.message : String(e)), 'error');
   }
 }

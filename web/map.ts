@@ -130,7 +130,12 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
       layer.bindTooltip(`${String(f.properties.name)} · ${o.householdsText(Number(f.properties.households))}`, { sticky: true, direction: 'top' });
       layer.on('click', () => o.onSelect?.(s));
     },
-  }).addTo(map);
+  });
+  // The view first: Leaflet clips lines against the renderer's bounds, which exist only once the map has a view.
+  const bounds = committeeLayer.getBounds();
+  if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+  else map.setView([0, 0], 1);
+  committeeLayer.addTo(map);
 
   // Without dissolved outlines (the editor), station borders are the edges between two stations.
   if (!o.outlines) {
@@ -166,8 +171,6 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
     }).on('click', () => o.onSelect?.(s.id)).addTo(map);
   }
 
-  const bounds = committeeLayer.getBounds();
-  if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
   container.setAttribute('data-stations-drawn', String(drawn));
 
   let selected: string | null = null;

@@ -36,7 +36,7 @@ export async function showEdit(ctx: Context, id: string): Promise<void> {
 
   const costEl = h('p', { class: 'cost', 'data-edit-cost': '', 'aria-live': 'polite' });
   const checksSlot = h('div', { 'data-edit-checks': '' });
-  const mapEl = h('div', { class: 'map', 'data-map': '', role: 'img', 'aria-label': t('map') });
+  let mapEl = h('div', { class: 'map', 'data-map': '', role: 'img', 'aria-label': t('map') });
   const tableSlot = h('div', {});
   const name = h('input', { id: 'e-name', name: 'name', type: 'text', value: `${planName(plan)} (${t('kind_hand')})`, maxlength: 200 });
   const undo = h('button', { type: 'button', 'data-undo': '', disabled: true, onclick: () => { const prev = history.pop(); if (prev) void change(prev); } }, t('undo'));
@@ -63,7 +63,13 @@ export async function showEdit(ctx: Context, id: string): Promise<void> {
       type: 'FeatureCollection',
       features: base.features.map((f) => ({ ...f, properties: { ...f.properties, station: stationOf.get(String(f.properties.id))?.id ?? '' } })),
     };
-    map?.destroy();
+    // A fresh container each time: Leaflet's own teardown may still have a frame pending on the old one.
+    const old = map;
+    map = null;
+    try { old?.destroy(); } catch { /* the old map is dropped either way */ }
+    const fresh = mapEl.cloneNode(false) as HTMLDivElement;
+    mapEl.replaceWith(fresh);
+    mapEl = fresh;
     map = drawPlanMap(mapEl, {
       stations, committees, fatal: fatalStations({ summary }), describe: describeStation,
       householdsText: (n) => t('households', formatNumber(n)),
@@ -71,7 +77,7 @@ export async function showEdit(ctx: Context, id: string): Promise<void> {
     });
     // one row per committee, with where it may go
     fill(tableSlot, h('table', { class: 'stations', 'data-edit-table': '' },
-      h('thead', {}, h('tr', {}, ...(['colNo', 'committee', 'colHouseholds', 'colCommittees'] as const).map((k) => h('th', { scope: 'col' }, t(k))), h('th', { scope: 'col' }, t('moveTo', '')))),
+      h('thead', {}, h('tr', {}, ...(['colNo', 'committee', 'colHouseholds', 'colStationMembers'] as const).map((k) => h('th', { scope: 'col' }, t(k))), h('th', { scope: 'col' }, t('moveTo', '')))),
       h('tbody', {}, stations.flatMap((s) => s.committeeIds.map((c) => {
         const targets = new Map<string, Station>();
         for (const n of evaluated.neighbours[c] ?? []) {
@@ -113,6 +119,7 @@ export async function showEdit(ctx: Context, id: string): Promise<void> {
       groups = next;
       draw(evaluated.summary, performance.now() - t0);
     } catch (e) {
+      console.error('edit', e instanceof Error ? e.stack : e);
       ctx.notify(t('error', e instanceof Error ? e.message : String(e)), 'error');
     }
   }
