@@ -55,6 +55,34 @@ async function timePage(desk: Desk, planId: string, token: string): Promise<Timi
   return t;
 }
 
+/** Edits in the editor: each change's time from the select's change to the checks and map redrawn (mark `desk:edit-checks`). */
+async function timeEdits(desk: Desk, planId: string, token: string, edits: number): Promise<number[]> {
+  const context = await desk.browser.newContext({ viewport: { width: 1360, height: 900 } });
+  await context.addInitScript((t) => sessionStorage.setItem('yizhan-token', t), token);
+  const page = await context.newPage();
+  await page.goto(`${desk.url}/#/plans/${encodeURIComponent(planId)}/edit`);
+  await page.locator('[data-edit-cost]').waitFor({ timeout: 60_000 });
+  const out: number[] = [];
+  for (let k = 0; k < edits; k++) {
+    const selects = page.locator('select[data-move]');
+    const n = await selects.count();
+    let done = false;
+    for (let i = (k * 7) % n, tried = 0; tried < n && !done; i = (i + 1) % n, tried++) {
+      const values = await selects.nth(i).locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value')));
+      const target = values.find((v) => v !== '' && v !== '*own') ?? values.find((v) => v === '*own');
+      if (!target) continue;
+      const before = await page.evaluate(() => performance.getEntriesByName('desk:edit-checks').length);
+      await selects.nth(i).selectOption(target);
+      await page.waitForFunction((b) => performance.getEntriesByName('desk:edit-checks').length > b, before, { timeout: 30_000 });
+      done = true;
+    }
+  }
+  const marks = await page.evaluate(() => performance.getEntriesByName('desk:edit-checks').map((m) => ((m as unknown as { detail: { ms: number } }).detail.ms)));
+  out.push(...marks);
+  await context.close();
+  return out;
+}
+
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 
 async function main(): Promise<void> {
@@ -71,6 +99,13 @@ async function main(): Promise<void> {
     plans.push({ name: 'luohu-2006 (10 street offices)', id: await solve(desk, whole.data.id, planner), committees: 115 });
     const hb = await post<{ id: string }>(desk, '/scenarios', planner, { datasetId: luohu, name: '黄贝', streetOffices: ['黄贝'] });
     plans.push({ name: 'luohu-2006 黄贝', id: await solve(desk, hb.data.id, planner), committees: 13 });
+    // the editor on the largest street office of luohu-2006
+    const fc = (await (await fetch(`${desk.url}/api/datasets/${luohu}/committees.geojson`, { headers: { authorization: `Bearer ${planner}` } })).json()) as { features: { properties: { streetOffice: string } }[] };
+    const sizes = new Map<string, number>();
+    for (const f of fc.features) sizes.set(f.properties.streetOffice, (sizes.get(f.properties.streetOffice) ?? 0) + 1);
+    const [bigOffice, bigSize] = [...sizes].sort((a, b) => b[1] - a[1])[0]!;
+    const big = await post<{ id: string }>(desk, '/scenarios', planner, { datasetId: luohu, name: bigOffice, streetOffices: [bigOffice] });
+    const bigPlan = await solve(desk, big.data.id, planner);
     if (values.district) {
       const n = Number(values.district);
       const fc = generateDistrict({ committees: n, seed: 1 });
@@ -88,6 +123,8 @@ async function main(): Promise<void> {
       const inter = times.map((x) => x.interactive);
       console.log(`${p.name} | ${p.committees} | ${times[0]!.stations} | ${inter[0]!.toFixed(0)} | ${median(inter).toFixed(0)} | ${Math.max(...inter).toFixed(0)} | ${median(times.map((x) => x.dcl)).toFixed(0)} | ${median(times.map((x) => x.load)).toFixed(0)}`);
     }
+    const edits = await timeEdits(desk, bigPlan, planner, 8);
+    console.log(`editor, street office ${bigOffice} (${bigSize} committees), ${edits.length} edits: change → checks and map redrawn, median ${median(edits).toFixed(0)} ms, max ${Math.max(...edits).toFixed(0)} ms (${edits.map((x) => x.toFixed(0)).join(', ')})`);
     console.log(`(whole run ${((Date.now() - started) / 1000).toFixed(0)} s, load after ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
   } finally {
     await desk.close();
