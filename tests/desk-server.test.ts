@@ -5,6 +5,8 @@
  * label of the caller's own token; 401 without one; never the token or its hash).
  */
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +22,8 @@ describe('review desk: static client and GET /api/me', () => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    webDir = await buildWeb();
+    webDir = await buildWeb(await mkdtemp(join(tmpdir(), 'yizhan-web-')));
+    process.env.YIZHAN_WEB_DIR = webDir;
     const t = await openTestPglite();
     remove = t.remove;
     tokens.huangbei = (await issueToken(t.store, { role: 'street-office', streetOffice: '黄贝', label: '黄贝街道' })).token;
@@ -30,6 +33,8 @@ describe('review desk: static client and GET /api/me', () => {
   afterAll(async () => {
     await app?.close();
     await remove?.();
+    delete process.env.YIZHAN_WEB_DIR;
+    if (webDir) await rm(webDir, { recursive: true, force: true });
   });
 
   it('serves the page with a CSP that allows nothing from outside, and its assets', async () => {

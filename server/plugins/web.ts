@@ -17,7 +17,7 @@ import { evaluateRoutes } from '../routes/evaluate.js';
 import { meRoutes } from '../routes/me.js';
 
 export interface WebPluginOptions {
-  /** Folder of the built client. [<package root>/dist/web] */
+  /** Folder of the built client. [$YIZHAN_WEB_DIR, else <package root>/dist/web] */
   root?: string;
 }
 
@@ -66,7 +66,7 @@ function readAssets(root: string): Map<string, Asset> {
 export default webPlugin;
 
 export async function webPlugin(app: FastifyInstance, options: WebPluginOptions = {}): Promise<void> {
-  const root = options.root ?? join(findPackageRoot(), 'dist', 'web');
+  const root = options.root ?? (process.env.YIZHAN_WEB_DIR || join(findPackageRoot(), 'dist', 'web'));
   const assets = readAssets(root);
 
   const send = (name: string) => async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {

@@ -1,7 +1,7 @@
 /**
  * The review desk's test and benchmark harness: a real server (startServer, embedded PGlite in a
  * copy of the migrated template, seeded with luohu-2006), the client built with the same esbuild
- * step as `npm run build`, a token per role, and headless Debian Chromium through playwright-core
+ * step as `npm run build`, into a folder of its own served through $YIZHAN_WEB_DIR), a token per role, and headless Debian Chromium through playwright-core
  * (no browser download). `hasChromium` says whether the browser is there.
  */
 import { existsSync } from 'node:fs';
@@ -36,8 +36,9 @@ export function launchChromium(): Promise<Browser> {
 
 /** Builds the client, starts the server on a fresh data folder, makes the tokens, launches Chromium. */
 export async function startDesk(options: { solveWorkers?: number } = {}): Promise<Desk> {
-  await buildWeb();
   const dir = await mkdtemp(join(tmpdir(), 'yizhan-desk-'));
+  // A build of its own (the same esbuild step as npm run build): test files running at once never share a folder.
+  process.env.YIZHAN_WEB_DIR = await buildWeb(join(dir, 'web'));
   const dataDir = join(dir, 'data');
   await cp(await pgliteTemplate(), dataDir, { recursive: true });
   const server = await startServer({
