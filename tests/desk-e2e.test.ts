@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     await page.locator('[data-solve]').click();
     await page.waitForURL(/#\/plans\//, { timeout: 60_000 });
     planId = decodeURIComponent(page.url().split('#/plans/')[1]!);
-    const plan = await api<{ scope: string[]; summary: { stationsAfter: number; streetOffices: { stations: { id: string }[] }[] } }>(`/plans/${planId}`, desk.tokens.organisation);
+    const plan = await api<{ scope: string[]; summary: { stationsAfter: number; streetOffices: { stations: { id: string; committeeIds: string[] }[] }[] } }>(`/plans/${planId}`, desk.tokens.organisation);
     expect(plan.scope).toEqual(['黄贝']);
     const n = plan.summary.stationsAfter;
     await page.locator('[data-map][data-stations-drawn]').waitFor();
@@ -84,8 +84,11 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     const rows = await page.locator('[data-station]').evaluateAll((els) => els.map((e) => e.getAttribute('data-station')));
     expect(rows).toEqual(plan.summary.streetOffices.flatMap((o) => o.stations.map((s) => s.id)));
     expect(await state(page)).toBe('draft');
-    // the map draws one filled path per committee and one outline per station
-    expect(await page.locator('[data-map] path.leaflet-interactive').count()).toBeGreaterThan(n);
+    // every committee of 黄贝 is drawn, on a canvas
+    const committees = plan.summary.streetOffices.flatMap((o) => o.stations).reduce((k, st) => k + st.committeeIds.length, 0);
+    expect(committees).toBe(13);
+    expect(await page.locator('[data-map]').getAttribute('data-committees-drawn')).toBe(String(committees));
+    expect(await page.locator('[data-map] canvas').count()).toBeGreaterThan(0);
 
     // table → map and map → table
     const second = rows[1]!;

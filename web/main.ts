@@ -111,6 +111,7 @@ async function start(): Promise<void> {
   if (!getToken()) { showLogin(); return; }
   try {
     me = await api.me();
+    performance.mark('desk:signed-in');
   } catch (e) {
     clearToken();
     showLogin(e instanceof ApiError && e.status === 401 ? t('badToken') : t('error', (e as Error).message));

@@ -105,7 +105,8 @@ export interface PlanMap {
 
 export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap {
   container.removeAttribute('data-stations-drawn');
-  const map = L.map(container, { attributionControl: false, zoomSnap: 0.25, renderer: L.svg({ padding: 0.2 }), keyboard: true });
+  // Canvas: one bitmap instead of an SVG element per polygon (a district has hundreds); clicks still hit-test per polygon.
+  const map = L.map(container, { attributionControl: false, zoomSnap: 0.25, renderer: L.canvas({ padding: 0.2 }), keyboard: true });
   const ids = o.stations.map((s) => s.id);
   const colours = colourStations(o.committees.features, ids);
   const no = new Map(o.stations.map((s, i) => [s.id, i + 1]));
@@ -171,6 +172,7 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
     }).on('click', () => o.onSelect?.(s.id)).addTo(map);
   }
 
+  container.setAttribute('data-committees-drawn', String(o.committees.features.length));
   container.setAttribute('data-stations-drawn', String(drawn));
 
   let selected: string | null = null;

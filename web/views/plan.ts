@@ -208,6 +208,7 @@ function compareForm(plan: Plan, plans: Plan[]): HTMLElement | null {
 export async function showPlan(ctx: Context, id: string): Promise<void> {
   fill(ctx.main, h('p', { class: 'loading' }, t('loading')));
   const [plan, history, committees, outlines] = await Promise.all([api.plan(id), api.history(id), api.committees(id), api.stations(id)]);
+  performance.mark('desk:plan-data');
   document.title = `${planName(plan)} · ${t('appTitle')}`;
   const stations = stationsOf(plan);
   const fatal = fatalStations(plan);
