@@ -52,8 +52,29 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<{ 
   return { status: res.status, data: data as T };
 }
 
-const get = async <T>(path: string): Promise<T> => (await call<T>('GET', path)).data;
+/** GETs started before they are asked for (the plan page's data while the token is checked); each is used once. */
+const early = new Map<string, Promise<unknown>>();
+export function prefetch(paths: string[]): void {
+  for (const path of paths) {
+    const p = call<unknown>('GET', path).then((r) => r.data);
+    p.catch(() => {}); // a refused prefetch is asked again, and reported, by whoever needs it
+    early.set(path, p);
+  }
+}
+
+const get = async <T>(path: string): Promise<T> => {
+  const pending = early.get(path);
+  if (pending) {
+    early.delete(path);
+    try { return (await pending) as T; } catch { /* ask again below */ }
+  }
+  return (await call<T>('GET', path)).data;
+};
 const enc = encodeURIComponent;
+
+/** The paths the plan page reads (web/views/plan.ts), to start them early. */
+export const planPaths = (id: string): string[] =>
+  [`/plans/${enc(id)}`, `/plans/${enc(id)}/history`, `/plans/${enc(id)}/committees.geojson`, `/plans/${enc(id)}/stations.geojson`];
 
 export const api = {
   me: () => get<Me>('/me'),

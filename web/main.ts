@@ -4,7 +4,7 @@
  */
 import 'leaflet/dist/leaflet.css';
 import './style.css';
-import { api, ApiError, clearToken, getToken, setToken, type Me } from './api.js';
+import { api, ApiError, clearToken, getToken, planPaths, prefetch, setToken, type Me } from './api.js';
 import { h, fill } from './dom.js';
 import { getLang, roleName, setLang, t } from './i18n.js';
 import { showInbox } from './views/inbox.js';
@@ -109,6 +109,9 @@ export function go(hash: string, text?: string, kind: 'info' | 'error' | 'ok' = 
 
 async function start(): Promise<void> {
   if (!getToken()) { showLogin(); return; }
+  // Opening a plan: its data are asked for while the token is checked (one round trip less).
+  const plan = /^#\/plans\/([^/]+)$/.exec(location.hash);
+  if (plan) prefetch(planPaths(decodeURIComponent(plan[1]!)));
   try {
     me = await api.me();
     performance.mark('desk:signed-in');

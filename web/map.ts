@@ -17,7 +17,8 @@ export const UNDER_AMBER = '#b86e00';
 type Ring = number[][];
 const polygonsOf = (f: Feature): Ring[][] =>
   f.geometry.type === 'Polygon' ? [f.geometry.coordinates as Ring[]] : (f.geometry.coordinates as Ring[][]);
-const vkey = (p: number[]): string => `${p[0]!.toFixed(6)},${p[1]!.toFixed(6)}`;
+/** A vertex to about 0.1 m (integers: much cheaper than toFixed over a district's vertices). */
+const vkey = (p: number[]): string => `${Math.round(p[0]! * 1e6)},${Math.round(p[1]! * 1e6)}`;
 
 /** Greedy colouring, most-connected first, of stations that share a vertex. */
 function colourStations(committees: Feature[], stationIds: string[]): Map<string, string> {
