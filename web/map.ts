@@ -160,6 +160,7 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
     }).addTo(map);
   }
 
+  const badges: { marker: L.Marker; weight: number }[] = [];
   for (const s of o.stations) {
     const feats = featuresOf.get(s.id);
     if (!feats || feats.length === 0) continue;
@@ -167,12 +168,27 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
     const under = s.checks.households === 'under';
     const fatal = o.fatal.has(s.id);
     const html = `<span class="badge${fatal ? ' badge-fatal' : ''}">${no.get(s.id)}</span>${under ? '<span class="under-mark" aria-hidden="true">▼</span>' : ''}`;
-    L.marker(labelPoint(feats), {
+    const marker = L.marker(labelPoint(feats), {
       icon: L.divIcon({ className: 'station-label', html, iconSize: [40, 22], iconAnchor: [11, 11] }),
       keyboard: false, title: o.describe(s, no.get(s.id)!),
     }).on('click', () => o.onSelect?.(s.id)).addTo(map);
+    badges.push({ marker, weight: s.areaM2 });
   }
+  // Badges that would overlap at this zoom: the larger station's shows, the other waits for a closer
+  // zoom (its number stays in the table and in the polygon's tooltip).
+  const declutter = (): void => {
+    const kept: L.Point[] = [];
+    for (const b of [...badges].sort((x, y) => y.weight - x.weight)) {
+      const p = map.latLngToContainerPoint(b.marker.getLatLng());
+      const free = kept.every((q) => Math.abs(q.x - p.x) > 26 || Math.abs(q.y - p.y) > 20);
+      const el = b.marker.getElement();
+      if (el) el.style.visibility = free ? '' : 'hidden';
+      if (free) kept.push(p);
+    }
+  };
+  map.on('zoomend', declutter);
 
+  declutter();
   container.setAttribute('data-committees-drawn', String(o.committees.features.length));
   container.setAttribute('data-stations-drawn', String(drawn));
 
