@@ -1,7 +1,8 @@
 /**
  * Bundles the review desk (web/) into dist/web with esbuild: one app.js (the client and Leaflet),
  * one app.css (ours and Leaflet's, its images inlined) and index.html. Run by `npm run build`
- * (and so by `npm install`). Nothing is loaded from outside at run time.
+ * (and so by `npm install`). Nothing is loaded from outside at run time. YIZHAN_WEB_DEBUG=1 leaves
+ * the bundle unminified (readable stack traces).
  */
 import { build } from 'esbuild';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
