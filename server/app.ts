@@ -95,6 +95,7 @@ export const yizhanApp: FastifyPluginAsyncTypebox<AppOptions> = async (app, opti
     await api.register(jobRoutes);
     await api.register(tokenRoutes);
   }, { prefix: '/api' });
+  await app.register(import('./plugins/web.js')); // the review desk at GET / (and GET /api/me, POST /api/plans/:id/evaluate)
 };
 
 /**

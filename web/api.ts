@@ -1,0 +1,99 @@
+/**
+ * The API client: the bearer token from sessionStorage on every call, JSON errors turned into
+ * ApiError (status, code, message). Types come from the server's own TypeBox schemas.
+ */
+import type { Static } from '@sinclair/typebox';
+import type {
+  CompareSchema, DatasetSchema, HistorySchema, JobSchema, PlanCreatedSchema, PlanSchema, ScenarioSchema, JobAcceptedSchema,
+  ActionBody, ScenarioBody,
+} from '../server/schemas.js';
+import type { MeSchema } from '../server/routes/me.js';
+import type { PlanSummary } from '../solver/types.js';
+import type { EvaluateResult } from '../server/routes/evaluate.js';
+
+export type Plan = Omit<Static<typeof PlanSchema>, 'summary'> & { summary: PlanSummary };
+export type History = Static<typeof HistorySchema>;
+export type Compare = Static<typeof CompareSchema>;
+export type Dataset = Static<typeof DatasetSchema>;
+export type Scenario = Static<typeof ScenarioSchema>;
+export type Job = Static<typeof JobSchema>;
+export type Me = Static<typeof MeSchema>;
+export type ActionRequest = Static<typeof ActionBody>;
+export type ScenarioRequest = Static<typeof ScenarioBody>;
+export type PlanCreated = Static<typeof PlanCreatedSchema>;
+export type JobAccepted = Static<typeof JobAcceptedSchema>;
+
+export interface Feature { type: 'Feature'; id?: string; properties: Record<string, unknown>; geometry: { type: 'MultiPolygon' | 'Polygon'; coordinates: number[][][][] | number[][][] } }
+export interface FeatureCollection { type: 'FeatureCollection'; features: Feature[] }
+
+const KEY = 'yizhan-token';
+export const getToken = (): string | null => sessionStorage.getItem(KEY);
+export const setToken = (token: string): void => sessionStorage.setItem(KEY, token);
+export const clearToken = (): void => sessionStorage.removeItem(KEY);
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
+  const headers: Record<string, string> = {};
+  const token = getToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`/api${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const type = res.headers.get('content-type') ?? '';
+  const data: unknown = type.includes('json') ? await res.json() : await res.text();
+  if (!res.ok) {
+    const e = (typeof data === 'object' && data !== null ? data : {}) as { code?: string; message?: string; details?: unknown };
+    throw new ApiError(res.status, e.code ?? 'http-error', e.message ?? `HTTP ${res.status}`, e.details);
+  }
+  return { status: res.status, data: data as T };
+}
+
+/** GETs started before they are asked for (the plan page's data while the token is checked); each is used once. */
+const early = new Map<string, Promise<unknown>>();
+export function prefetch(paths: string[]): void {
+  for (const path of paths) {
+    const p = call<unknown>('GET', path).then((r) => r.data);
+    p.catch(() => {}); // a refused prefetch is asked again, and reported, by whoever needs it
+    early.set(path, p);
+  }
+}
+
+const get = async <T>(path: string): Promise<T> => {
+  const pending = early.get(path);
+  if (pending) {
+    early.delete(path);
+    try { return (await pending) as T; } catch { /* ask again below */ }
+  }
+  return (await call<T>('GET', path)).data;
+};
+const enc = encodeURIComponent;
+
+/** The paths the plan page reads (web/views/plan.ts), to start them early. */
+export const planPaths = (id: string): string[] =>
+  [`/plans/${enc(id)}`, `/plans/${enc(id)}/history`, `/plans/${enc(id)}/committees.geojson`, `/plans/${enc(id)}/stations.geojson`];
+
+export const api = {
+  me: () => get<Me>('/me'),
+  plans: () => get<{ plans: Plan[] }>('/plans').then((r) => r.plans),
+  plan: (id: string) => get<Plan>(`/plans/${enc(id)}`),
+  history: (id: string) => get<History>(`/plans/${enc(id)}/history`),
+  text: (id: string, lang: 'zh' | 'en') => get<string>(`/plans/${enc(id)}/text?lang=${lang}`),
+  committees: (id: string) => get<FeatureCollection>(`/plans/${enc(id)}/committees.geojson`),
+  stations: (id: string) => get<FeatureCollection>(`/plans/${enc(id)}/stations.geojson`),
+  compare: (a: string, b: string) => get<Compare>(`/plans/${enc(a)}/compare/${enc(b)}`),
+  act: (id: string, body: ActionRequest) => call<{ plan: Plan }>('POST', `/plans/${enc(id)}/actions`, body).then((r) => r.data.plan),
+  datasets: () => get<{ datasets: Dataset[] }>('/datasets').then((r) => r.datasets),
+  scenarios: (datasetId: string) => get<{ scenarios: Scenario[] }>(`/scenarios?datasetId=${enc(datasetId)}`).then((r) => r.scenarios),
+  createScenario: (body: ScenarioRequest) => call<Scenario>('POST', '/scenarios', body).then((r) => r.data),
+  solve: (scenarioId: string) => call<PlanCreated | JobAccepted>('POST', `/scenarios/${enc(scenarioId)}/plans`),
+  job: (id: string) => get<Job>(`/jobs/${enc(id)}`),
+  evaluate: (id: string, stations: string[][]) => call<EvaluateResult>('POST', `/plans/${enc(id)}/evaluate`, { stations }).then((r) => r.data),
+  handPlan: (datasetId: string, body: { name: string; scenarioId?: string; streetOffices: string[]; stations: string[][] }) =>
+    call<PlanCreated>('POST', `/datasets/${enc(datasetId)}/plans`, body).then((r) => r.data),
+  revise: (id: string, body: { version: number; name: string; stations: string[][] }) =>
+    call<PlanCreated>('POST', `/plans/${enc(id)}/revisions`, body).then((r) => r.data),
+};
