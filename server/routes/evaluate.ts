@@ -7,7 +7,7 @@
  * district planner) may ask.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { evaluatePlan, makePlanContext, type PlanContext } from '../../solver/pipeline.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
 import { getPlanOr404, loadPlanningInputs, makeOutOfScopeError, resolveStationRefs } from '../planning.js';
@@ -26,6 +26,8 @@ export const EvaluateResultSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+/** The answer, as the desk's client reads it. */
+export type EvaluateResult = Static<typeof EvaluateResultSchema>;
 
 export const evaluateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const contexts = new Map<string, { ctx: PlanContext; groups: string[][] }>();
