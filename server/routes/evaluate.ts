@@ -9,6 +9,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { evaluatePlan, makePlanContext, type PlanContext } from '../../solver/pipeline.js';
+import type { PlanSummary } from '../../solver/types.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
 import { getPlanOr404, loadPlanningInputs, makeOutOfScopeError, resolveStationRefs } from '../planning.js';
 import { IdParams, SummarySchema, withErrors } from '../schemas.js';
@@ -27,7 +28,7 @@ export const EvaluateResultSchema = Type.Object(
   { additionalProperties: false },
 );
 /** The answer, as the desk's client reads it. */
-export type EvaluateResult = Static<typeof EvaluateResultSchema>;
+export type EvaluateResult = Static<typeof EvaluateResultSchema> & { summary: PlanSummary };
 
 export const evaluateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const contexts = new Map<string, { ctx: PlanContext; groups: string[][] }>();
