@@ -32,11 +32,14 @@ const PLAN_OUTPUT = {
   quiet: { type: 'boolean', short: 'q' },
   map: { type: 'boolean' },
   'no-map': { type: 'boolean' },
+  lang: { type: 'string' },
 } as const;
 
 function planOutputOptions(v: Record<string, string | boolean | undefined>): PlanCommandOptions {
   if (v.map && v['no-map']) throw new UsageError('--map and --no-map contradict each other');
+  if (v.lang !== undefined && v.lang !== 'zh' && v.lang !== 'en') throw new UsageError(`--lang must be zh or en (headers of plan.csv and plan.xlsx), got "${String(v.lang)}"`);
   return {
+    ...(v.lang ? { lang: v.lang as 'zh' | 'en' } : {}),
     out: v.out as string | undefined,
     json: !!v.json,
     quiet: !!v.quiet,
@@ -47,13 +50,13 @@ function planOutputOptions(v: Record<string, string | boolean | undefined>): Pla
 const COMMANDS: Record<string, Command> = {
   plan: {
     summary: 'solve a scenario: proven-optimal merges, checks, plan text, GIS exports',
-    usage: 'yizhan plan <scenario|luohu-2006> [--out DIR] [--json] [--quiet] [--map|--no-map]',
+    usage: 'yizhan plan <scenario|luohu-2006> [--out DIR] [--json] [--quiet] [--map|--no-map] [--lang zh|en]',
     options: { ...COMMON, ...PLAN_OUTPUT },
     run: (pos, v) => runPlan(one(pos, 'scenario'), planOutputOptions(v)),
   },
   evaluate: {
     summary: 'check a plan written by hand against the same rules',
-    usage: 'yizhan evaluate <scenario|luohu-2006> --plan FILE [--out DIR] [--json] [--quiet] [--map|--no-map]',
+    usage: 'yizhan evaluate <scenario|luohu-2006> --plan FILE [--out DIR] [--json] [--quiet] [--map|--no-map] [--lang zh|en]',
     options: { ...COMMON, plan: { type: 'string' }, ...PLAN_OUTPUT },
     run: (pos, v) => {
       if (typeof v.plan !== 'string') throw new UsageError('evaluate needs --plan FILE (for luohu-2006: scenarios/luohu-2006/plan-2006.json)');

@@ -73,6 +73,28 @@ export const FieldMappingSchema = Type.Record(Type.String(), Type.String(), {
   description: 'canonical field → source property, e.g. {"households": "households2010"}',
 });
 
+const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+const Paragraphs = Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'paragraphs, in order' });
+
+/** The 方案 document's settings (render/plan-document.ts PlanDocumentSettings; defaults there). */
+export const DocumentSettingsSchema = Type.Object(
+  {
+    title: Type.Optional(Type.String({ minLength: 1 })),
+    district: Type.Optional(Type.String({ minLength: 1 })),
+    issuer: Type.Optional(Type.String({ minLength: 1 })),
+    date: Type.Optional(IsoDate),
+    documentNumber: Type.Optional(Type.String({ minLength: 1 })),
+    purpose: Type.Optional(Paragraphs),
+    principles: Type.Optional(Paragraphs),
+    safeguards: Type.Optional(Paragraphs),
+    schedule: Type.Optional(Type.Array(
+      Type.Object({ stage: Type.String({ minLength: 1 }), from: IsoDate, to: IsoDate, tasks: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      { minItems: 1 },
+    )),
+  },
+  { additionalProperties: false },
+);
+
 export const ScenarioFileSchema = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
@@ -85,6 +107,7 @@ export const ScenarioFileSchema = Type.Object(
     rules: Type.Optional(RulesSchema),
     weights: Type.Optional(WeightsSchema),
     locks: Type.Optional(LocksSchema),
+    document: Type.Optional(DocumentSettingsSchema),
     solver: Type.Optional(
       Type.Object(
         {
@@ -102,3 +125,4 @@ export type ScenarioFile = Static<typeof ScenarioFileSchema>;
 export type RulesInput = Static<typeof RulesSchema>;
 export type WeightsInput = Static<typeof WeightsSchema>;
 export type LocksInput = Static<typeof LocksSchema>;
+export type DocumentSettingsInput = Static<typeof DocumentSettingsSchema>;
