@@ -15,6 +15,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { planRoutes } from './routes/plans.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { documentRoutes } from './routes/documents.js';
 import { HealthSchema } from './schemas.js';
 import { makePlanSolver, type PlanSolver } from './solve-pool.js';
 import type { Store } from './store/types.js';
@@ -91,6 +92,7 @@ export async function yizhanApp(app: FastifyInstance, options: AppOptions): Prom
     await api.register(planRoutes, { solver, solveSyncWaitMs: options.solveSyncWaitMs ?? 2000, track });
     await api.register(jobRoutes);
     await api.register(tokenRoutes);
+    await api.register(documentRoutes);
   }, { prefix: '/api' });
 }
 
