@@ -128,7 +128,7 @@ const DEFAULT_SAFEGUARDS = [
   '(四)明晰责任边界。整合后及时调整社区工作站的服务范围,明确各社区工作站的责任边界,并向社会公布。',
 ];
 
-const FULL_WIDTH: Record<string, string> = { ',': ',', ';': ';', ':': ':', '(': '(', ')': ')', '?': '?', '!': '!' };
+const FULL_WIDTH: Record<string, string> = { ',': '\uFF0C', ';': '\uFF1B', ':': '\uFF1A', '(': '\uFF08', ')': '\uFF09', '?': '\uFF1F', '!': '\uFF01' };
 
 /**
  * Chinese text with full-width punctuation, as an official document prints it (the seeds, as
@@ -148,6 +148,7 @@ export function withFullWidthPunctuation<T extends OfficialDocument>(doc: T): T 
   return {
     ...doc,
     title: f(doc.title),
+    ...(doc.banner !== undefined ? { banner: f(doc.banner) } : {}),
     ...(doc.recipient !== undefined ? { recipient: f(doc.recipient) } : {}),
     sections: sections(doc.sections),
     annexes: sections(doc.annexes),

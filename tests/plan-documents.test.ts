@@ -11,7 +11,7 @@ import { loadScenario } from '../cli/load.js';
 import { runEvaluate, runPlan } from '../cli/plan-commands.js';
 import { formatCsv, formatCsvCell } from '../render/csv.js';
 import { makePlanCsv } from '../render/export.js';
-import { FAIL_BANNER, formatDateZh, makeDefaultSchedule, makePlanDocument } from '../render/plan-document.js';
+import { FAIL_BANNER, formatDateZh, formatPunctuationZh as f, makeDefaultSchedule, makePlanDocument } from '../render/plan-document.js';
 import { formatComparisonCsv, type ComparisonRow } from '../scenarios/batch.js';
 import { makeOutcome } from '../solver/outcome.js';
 import type { PlanSummary } from '../solver/types.js';
@@ -62,7 +62,7 @@ describe('plan.docx (the 方案)', () => {
     const start = docx.paragraphs.findIndex((p) => p.text === '五、整合方案');
     const end = docx.paragraphs.findIndex((p) => p.text === '六、人员安置');
     const part = docx.paragraphs.slice(start + 1, end).map((p) => p.text);
-    expect(part[0]).toBe(`将罗湖区目前${summary.stationsBefore}个社区工作站调整合并为${summary.stationsAfter}个社区工作站,具体如下:`);
+    expect(part[0]).toBe(f(`将罗湖区目前${summary.stationsBefore}个社区工作站调整合并为${summary.stationsAfter}个社区工作站,具体如下:`));
     expect(part.slice(1).map((t) => /^\uFF08[一二三四五六七八九十]+\uFF09(.+?)街道办事处/.exec(t)?.[1])).toEqual(summary.streetOffices.map((o) => o.name));
     const table = docx.tables[0]!;
     const stations = summary.streetOffices.flatMap((o) => o.stations);
@@ -89,6 +89,8 @@ describe('plan.docx (the 方案)', () => {
   it('holds nothing English and no internal id; the checks are in a Chinese annex, not in the body', () => {
     const texts = docx.paragraphs.map((p) => p.text).concat(docx.tables.flat(2));
     for (const t of texts) expect(t, t).not.toMatch(/[A-Za-z]/);
+    // an official document prints full-width punctuation
+    for (const p of docx.paragraphs) expect(p.text, p.text).not.toMatch(/[,;:()]/);
     const annex = docx.paragraphs.findIndex((p) => p.pageBreakBefore && /^附件/.test(p.text));
     expect(annex).toBeGreaterThan(0);
     const body = docx.paragraphs.slice(0, annex).map((p) => p.text).join('\n');
@@ -98,7 +100,7 @@ describe('plan.docx (the 方案)', () => {
     const warnings = summary.checks.violations.filter((v) => v.severity === 'warning').length;
     expect(annexText).toContain('需要说明的情况');
     expect(docx.paragraphs.slice(annex).filter((p) => /^\d+\./.test(p.text))).toHaveLength(warnings);
-    expect(body).not.toContain(FAIL_BANNER);
+    expect(body).not.toContain(f(FAIL_BANNER));
   });
 
   it('bannering a plan with fatal violations: 未通过检查,不得上报, the list marked as a draft, the violations named in Chinese', async () => {
@@ -108,11 +110,12 @@ describe('plan.docx (the 方案)', () => {
     const bad = await readDocx(readFileSync(join(dir, 'bad', 'plan.docx')));
     const badSummary = JSON.parse(readFileSync(join(dir, 'bad', 'summary.json'), 'utf8')) as PlanSummary;
     const first = bad.paragraphs.find((p) => p.text.trim() !== '')!;
-    expect(first.text).toBe('未通过检查,不得上报');
+    expect(first.text).toBe(f(FAIL_BANNER));
+    expect(first.text).toBe('未通过检查\uFF0C不得上报');
     expect(first.color).toBe('C00000');
     const texts = bad.paragraphs.map((p) => p.text);
-    expect(texts).toContain('五、整合方案(草案,未通过检查)');
-    expect(texts.join('\n')).not.toMatch(/调整合并为\d+个社区工作站,具体如下/);
+    expect(texts).toContain(f('五、整合方案(草案,未通过检查)'));
+    expect(texts.join('\n')).not.toMatch(/调整合并为\d+个社区工作站.具体如下/);
     const fatal = badSummary.checks.violations.filter((v) => v.severity === 'fatal');
     expect(fatal.length).toBeGreaterThan(0);
     expect(texts.join('\n')).toContain('碧波、东门社区工作站跨街道办事处设置');
@@ -128,11 +131,11 @@ describe('plan.docx (the 方案)', () => {
     expect(plain.title).toBe('深圳市罗湖区社区工作站整合方案');
     expect(plain.date).toBe('2006-05-20');
     const steps = plain.sections.find((s) => s.heading === '九、实施步骤')!;
-    expect(steps.blocks.map((b) => (b.kind === 'paragraph' ? b.text.slice(0, 40) : ''))[0]).toContain('(一)调查摸底、宣传发动阶段(2006年6月1日至7月31日)');
+    expect(steps.blocks.map((b) => (b.kind === 'paragraph' ? b.text.slice(0, 40) : ''))[0]).toContain(f('(一)调查摸底、宣传发动阶段(2006年6月1日至7月31日)'));
     const custom = makePlanDocument({ ...base, settings: { title: '黄贝方案', purpose: ['甲,乙。'], schedule: [{ stage: '动员', from: '2007-01-02', to: '2008-03-04' }] } });
     expect(custom.title).toBe('黄贝方案');
-    expect(custom.sections[0]!.blocks).toEqual([{ kind: 'paragraph', text: '甲,乙。' }]);
-    expect(custom.sections[8]!.blocks).toEqual([{ kind: 'paragraph', text: '(一)动员(2007年1月2日至2008年3月4日)。' }]);
+    expect(custom.sections[0]!.blocks).toEqual([{ kind: 'paragraph', text: f('甲,乙。') }]);
+    expect(custom.sections[8]!.blocks).toEqual([{ kind: 'paragraph', text: f('(一)动员(2007年1月2日至2008年3月4日)。') }]);
     expect(() => makePlanDocument({ ...base, settings: { date: '2006-13-01' } })).toThrow(/document.date.*2006-13-01/);
     expect(formatDateZh('2006-08-04')).toBe('2006年8月4日');
     expect(makeDefaultSchedule('2006-12-10').map((s) => [s.from, s.to])).toEqual([['2007-01-01', '2007-02-28'], ['2007-03-01', '2007-03-31'], ['2007-04-01', '2007-04-15']]);
