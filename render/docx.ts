@@ -9,7 +9,7 @@
  * substitutes its own CJK fonts.
  */
 import {
-  AlignmentType, BorderStyle, Document, Footer, LineRuleType, Packer, PageNumber, Paragraph, Table, TableCell,
+  AlignmentType, BorderStyle, Document, Footer, Header, LineRuleType, Packer, PageNumber, Paragraph, Table, TableCell,
   TableLayoutType, TableRow, TextRun, WidthType, type IParagraphOptions, type ParagraphChild,
 } from 'docx';
 import type { Block, DocumentSection, DocumentTable, OfficialDocument } from './plan-document.js';
@@ -96,7 +96,7 @@ function blockParts(b: Block): (Paragraph | Table)[] {
   switch (b.kind) {
     case 'paragraph': return [bodyParagraph(b.text)];
     case 'subheading': return [bodyParagraph(b.text, {}, FONTS.subheading)];
-    case 'table': return [tableOf(b.table), blank()];
+    case 'table': return [blank(), tableOf(b.table), blank()];
   }
 }
 
@@ -112,6 +112,11 @@ function bannerParagraph(text: string): Paragraph {
     border: { top: border, bottom: border, left: border, right: border },
     spacing: { line: Math.round(LINE_PITCH * 1.5), lineRule: LineRuleType.EXACT, before: 0, after: 0 },
   });
+}
+
+/** A failing plan's banner repeated at the top of every page, so that no page passes for a valid plan. */
+function bannerHeader(text: string): Header {
+  return new Header({ children: [new Paragraph({ children: [run(text, FONTS.heading, SIZES.pageNumber, { bold: true, color: 'C00000' })], alignment: AlignmentType.CENTER })] });
 }
 
 function pageNumberFooter(alignment: 'left' | 'right'): Footer {
@@ -171,6 +176,7 @@ export async function makeDocx(doc: OfficialDocument): Promise<Buffer> {
         page: { size: { width: PAGE.width, height: PAGE.height }, margin: { ...PAGE.margin, header: 851, footer: Math.round(28 * MM) - 600 } },
       },
       footers: { default: pageNumberFooter('right'), even: pageNumberFooter('left') },
+      ...(doc.banner ? { headers: { default: bannerHeader(doc.banner), even: bannerHeader(doc.banner) } } : {}),
       children: documentParts(doc),
     }],
   });

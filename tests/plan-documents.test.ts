@@ -110,6 +110,9 @@ describe('plan.docx (the 方案)', () => {
     const bad = await readDocx(readFileSync(join(dir, 'bad', 'plan.docx')));
     const badSummary = JSON.parse(readFileSync(join(dir, 'bad', 'summary.json'), 'utf8')) as PlanSummary;
     const first = bad.paragraphs.find((p) => p.text.trim() !== '')!;
+    expect(bad.headers.length).toBeGreaterThanOrEqual(2);
+    for (const h of bad.headers) expect(h).toBe(f(FAIL_BANNER));
+    expect(docx.headers).toEqual([]);
     expect(first.text).toBe(f(FAIL_BANNER));
     expect(first.text).toBe('未通过检查\uFF0C不得上报');
     expect(first.color).toBe('C00000');

@@ -24,6 +24,8 @@ export interface DocxContent {
   tables: string[][][];
   sectPr: Element;
   footers: string[];
+  /** Texts of the page headers. */
+  headers: string[];
   parts: string[];
 }
 
@@ -75,7 +77,11 @@ export async function readDocx(bytes: Uint8Array): Promise<DocxContent> {
     walk(f);
     footers.push(`${textOf(f)}|${instr.join('')}`);
   }
-  return { paragraphs, tables, sectPr: child(body, 'w:sectPr')!, footers, parts: Object.keys(zip.files) };
+  const headers: string[] = [];
+  for (const name of Object.keys(zip.files).filter((n) => /^word\/header\d*\.xml$/.test(n)).sort()) {
+    headers.push(textOf(xml2js(await zip.file(name)!.async('string'), { compact: false }) as Element));
+  }
+  return { paragraphs, tables, sectPr: child(body, 'w:sectPr')!, footers, headers, parts: Object.keys(zip.files) };
 }
 
 /** Attribute of the first element `name` under `e`. */
