@@ -137,12 +137,12 @@ function documentParts(doc: OfficialDocument): (Paragraph | Table)[] {
   if (doc.banner) parts.push(bannerParagraph(doc.banner), blank());
   if (doc.documentNumber) parts.push(new Paragraph({ children: [run(doc.documentNumber, FONTS.body, SIZES.body)], alignment: AlignmentType.CENTER, spacing: exact }), blank());
   parts.push(...titleParagraphs(doc.title), blank());
-  if (doc.recipient) parts.push(new Paragraph({ children: [run(`${doc.recipient}:`, FONTS.body, SIZES.body)], spacing: exact }));
+  if (doc.recipient) parts.push(new Paragraph({ children: [run(`${doc.recipient}\uFF1A`, FONTS.body, SIZES.body)], spacing: exact }));
   for (const s of doc.sections) parts.push(...sectionParts(s));
   if (doc.attachmentNotes && doc.attachmentNotes.length > 0) {
     parts.push(blank());
     doc.attachmentNotes.forEach((note, i) => {
-      const label = i === 0 ? '附件:' : '      ';
+      const label = i === 0 ? '附件\uFF1A' : '\u3000\u3000\u3000';
       const n = doc.attachmentNotes!.length > 1 ? `${i + 1}.` : '';
       parts.push(bodyParagraph(`${label}${n}${note}`));
     });

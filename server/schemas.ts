@@ -5,7 +5,7 @@
  * (`name`, `bbox`, legacy `crs`) are legal GeoJSON.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { LocksSchema, RulesSchema, WeightsSchema } from '../scenarios/schema.js';
+import { DocumentSettingsSchema, LocksSchema, RulesSchema, WeightsSchema } from '../scenarios/schema.js';
 import { PLAN_STATES, ROLES, WORKFLOW_ACTIONS, type JobStatus, type PlanKind } from './store/types.js';
 
 const JOB_STATUSES_LIST: readonly JobStatus[] = ['queued', 'running', 'done', 'failed'];
@@ -125,6 +125,7 @@ export const ScenarioBody = Type.Object(
     weights: Type.Optional(WeightsSchema),
     locks: Type.Optional(LocksSchema),
     solver: Type.Optional(SolverOptionsSchema),
+    document: Type.Optional(DocumentSettingsSchema),
   },
   { additionalProperties: false },
 );
