@@ -60,9 +60,30 @@ function blank(): Paragraph {
   return new Paragraph({ children: [run('', FONTS.body, SIZES.body)], spacing: exact });
 }
 
+/** Characters of 2号 on one line of the type area. */
+const TITLE_LINE_CHARS = Math.floor((PAGE.width - PAGE.margin.left - PAGE.margin.right) / (SIZES.title * 10));
+
+/**
+ * A title too long for one line, split in two lines of about equal length after a word end
+ * (处, 站, 区, 的 …) nearest the middle, as GB/T 9704 7.3.3 asks (no line of one character).
+ */
+export function splitTitle(text: string): string[] {
+  const chars = [...text];
+  if (chars.length <= TITLE_LINE_CHARS) return [text];
+  const middle = chars.length / 2;
+  let best = Math.ceil(middle);
+  let bestDistance = Infinity;
+  chars.forEach((c, i) => {
+    const cut = i + 1;
+    if (!'处站局部办的和与及、》'.includes(c) || cut > TITLE_LINE_CHARS || chars.length - cut > TITLE_LINE_CHARS) return;
+    if (Math.abs(cut - middle) < bestDistance) { best = cut; bestDistance = Math.abs(cut - middle); }
+  });
+  return [chars.slice(0, best).join(''), chars.slice(best).join('')];
+}
+
 function titleParagraphs(text: string): Paragraph[] {
   // GB/T 9704 7.3.3: the title in one or more centred lines of 2号 小标宋
-  return [new Paragraph({ children: [run(text, FONTS.title, SIZES.title)], alignment: AlignmentType.CENTER, spacing: { line: Math.round(LINE_PITCH * 1.2), lineRule: LineRuleType.EXACT } })];
+  return splitTitle(text).map((line) => new Paragraph({ children: [run(line, FONTS.title, SIZES.title)], alignment: AlignmentType.CENTER, spacing: { line: Math.round(LINE_PITCH * 1.2), lineRule: LineRuleType.EXACT } }));
 }
 
 /** Width of the type area, twips. */

@@ -15,7 +15,7 @@ import { issueToken } from '../server/auth.js';
 import type { Role, Store } from '../server/store/types.js';
 import { makeOutcome } from '../solver/outcome.js';
 import type { PlanSummary } from '../solver/types.js';
-import { readDocx } from './helpers/docx-read.js';
+import { readDocx, readTexts } from './helpers/docx-read.js';
 import { openTestPglite } from './helpers/store.js';
 
 const LUOHU_GEOJSON = readFileSync(new URL('../scenarios/luohu-2006/committees.geojson', import.meta.url), 'utf8');
@@ -115,7 +115,7 @@ describe('plan documents over the API (embedded PGlite + PostGIS)', () => {
       const history = (await call('GET', `/api/plans/${planId}/history`, tokens.planner!)).json;
       return formatChinaDate(history.entries.filter((e: { action: string }) => e.action === action).at(-1).at);
     };
-    const texts = (await readDocx(request.bytes)).paragraphs.map((p) => p.text).filter(Boolean);
+    const texts = readTexts(await readDocx(request.bytes));
     const day = (iso: string) => iso.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日');
     expect(texts.slice(0, 3)).toEqual(['罗黄办〔2026〕3号', '关于黄贝街道办事处社区工作站整合方案的请示', f('罗湖区人民政府:')]);
     expect(texts).toContain(f('附件:黄贝街道社区工作站整合方案'));
@@ -126,25 +126,25 @@ describe('plan documents over the API (embedded PGlite + PostGIS)', () => {
     await act(planId, tokens.organisation!, { action: 'opinion', agree: true, opinion: '同意。' });
     await act(planId, tokens.civilAffairs!, { action: 'opinion', agree: true, opinion: '同意,请做好居民宣传。' });
     await act(planId, tokens.establishment!, { action: 'opinion', agree: false, opinion: '工作站人员编制须另行核定。' });
-    const opinion = (await readDocx((await doc(planId, 'opinion-establishment.docx')).bytes)).paragraphs.map((p) => p.text).filter(Boolean);
+    const opinion = readTexts(await readDocx((await doc(planId, 'opinion-establishment.docx')).bytes));
     expect(opinion[0]).toBe('关于对《黄贝街道社区工作站整合方案》的意见');
     expect(opinion.join('\n')).toContain('我办不同意该方案');
     expect(opinion).toContain('工作站人员编制须另行核定。');
     expect(opinion.slice(-2)[0]).toBe('罗湖区编办');
-    const civil = (await readDocx((await doc(planId, 'opinion-civil-affairs.docx')).bytes)).paragraphs.map((p) => p.text);
+    const civil = readTexts(await readDocx((await doc(planId, 'opinion-civil-affairs.docx')).bytes));
     expect(civil.join('\n')).toContain('我局同意该方案');
 
     expect((await doc(planId, 'reply.docx')).json.code).toBe('document-not-ready');
     expect((await doc(planId, 'filing.docx')).json.code).toBe('document-not-ready');
     await act(planId, tokens.government!, { action: 'approve', opinion: '同意实施。' });
-    const reply = (await readDocx((await doc(planId, 'reply.docx')).bytes)).paragraphs.map((p) => p.text).filter(Boolean);
+    const reply = readTexts(await readDocx((await doc(planId, 'reply.docx')).bytes));
     expect(reply[0]).toBe('关于黄贝街道办事处社区工作站整合方案的批复');
     expect(reply[1]).toBe(f('黄贝街道办事处:'));
     expect(reply.join('\n')).toContain(f(`一、同意《黄贝街道社区工作站整合方案》,将辖区${summary.stationsBefore}个社区工作站调整合并为${summary.stationsAfter}个。`));
     expect(reply.slice(-2)).toEqual(['罗湖区人民政府', day(await at('approve'))]);
 
     await act(planId, tokens.city!, { action: 'file', opinion: '已备案' });
-    const filing = (await readDocx((await doc(planId, 'filing.docx')).bytes)).paragraphs.map((p) => p.text).filter(Boolean);
+    const filing = readTexts(await readDocx((await doc(planId, 'filing.docx')).bytes));
     expect(filing.slice(0, 2)).toEqual(['关于黄贝街道办事处社区工作站整合情况的备案报告', f('市民政局:')]);
     expect(filing.slice(-2)).toEqual(['罗湖区民政局', day(await at('file'))]);
 
@@ -152,7 +152,7 @@ describe('plan documents over the API (embedded PGlite + PostGIS)', () => {
     const party = await doc(planId, 'party-filing.docx');
     expect(party.status).toBe(changes.length > 0 ? 200 : 409);
     if (changes.length > 0) {
-      const t = (await readDocx(party.bytes)).paragraphs.map((p) => p.text).filter(Boolean);
+      const t = readTexts(await readDocx(party.bytes));
       expect(t[1]).toBe(f('罗湖区委组织部:'));
       expect(t.filter((x) => /^\d+\./.test(x))).toHaveLength(changes.length);
     }
@@ -163,7 +163,7 @@ describe('plan documents over the API (embedded PGlite + PostGIS)', () => {
     const id = made.json.id as string;
     await act(id, tokens.huangbei!, { action: 'submit' });
     await act(id, tokens.government!, { action: 'reject', opinion: '合并后户数仍低于标准。' });
-    const reply = (await readDocx((await doc(id, 'reply.docx')).bytes)).paragraphs.map((p) => p.text).filter(Boolean);
+    const reply = readTexts(await readDocx((await doc(id, 'reply.docx')).bytes));
     expect(reply.join('\n')).toMatch(/一、不同意《.+》。/);
     expect(reply).toContain('合并后户数仍低于标准。');
     expect((await doc(id, 'filing.docx')).json.code).toBe('document-not-ready');

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadScenario } from '../cli/load.js';
 import { runEvaluate, runPlan } from '../cli/plan-commands.js';
 import { formatCsv, formatCsvCell } from '../render/csv.js';
+import { splitTitle } from '../render/docx.js';
 import { makePlanCsv } from '../render/export.js';
 import { FAIL_BANNER, formatDateZh, formatPunctuationZh as f, makeDefaultSchedule, makePlanDocument } from '../render/plan-document.js';
 import { formatComparisonCsv, type ComparisonRow } from '../scenarios/batch.js';
@@ -142,6 +143,17 @@ describe('plan.docx (the 方案)', () => {
     expect(() => makePlanDocument({ ...base, settings: { date: '2006-13-01' } })).toThrow(/document.date.*2006-13-01/);
     expect(formatDateZh('2006-08-04')).toBe('2006年8月4日');
     expect(makeDefaultSchedule('2006-12-10').map((s) => [s.from, s.to])).toEqual([['2007-01-01', '2007-02-28'], ['2007-03-01', '2007-03-31'], ['2007-04-01', '2007-04-15']]);
+  });
+});
+
+describe('titles', () => {
+  it('a title longer than a line is split in two balanced lines after a word, never leaving one character', () => {
+    expect(splitTitle('罗湖区社区工作站整合方案')).toEqual(['罗湖区社区工作站整合方案']);
+    expect(splitTitle('关于黄贝街道办事处社区工作站整合方案的请示')).toEqual(['关于黄贝街道办事处', '社区工作站整合方案的请示']);
+    const long = '关于清水河街道办事处与莲塘街道办事处社区工作站整合方案的请示';
+    const lines = splitTitle(long);
+    expect(lines.join('')).toBe(long);
+    for (const l of lines) expect([...l].length).toBeGreaterThan(5);
   });
 });
 

@@ -90,3 +90,19 @@ export function attributeOf(e: Element, name: string, attribute: string): string
   const v = found?.attributes?.[attribute];
   return v === undefined ? undefined : String(v);
 }
+
+/**
+ * Texts of the body paragraphs as a reader takes them: a title set on several lines (consecutive
+ * paragraphs in the title font) is one text; empty paragraphs are left out.
+ */
+export function readTexts(d: DocxContent, titleFont = '方正小标宋简体'): string[] {
+  const out: string[] = [];
+  let previousTitle = false;
+  for (const p of d.paragraphs) {
+    const isTitle = p.font === titleFont && p.text !== '';
+    if (isTitle && previousTitle) out[out.length - 1] += p.text;
+    else if (p.text !== '') out.push(p.text);
+    previousTitle = isTitle;
+  }
+  return out;
+}
