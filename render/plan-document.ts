@@ -12,7 +12,10 @@ import type { Committee, CommitteeType } from '../geo/types.js';
 import { calcPartyOrganisation } from '../solver/figures.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { FACILITY_KINDS, type FacilityKind, type PartyOrganisation, type Rules, type Station, type Violation } from '../solver/types.js';
+import { STAFF_NORM_HOUSEHOLDS, calcStaffNorm, makeStaffingProposal } from './staffing.js';
 import { formatChineseNumber, formatStreetOfficeName, makePlanTextZh } from './text.js';
+
+export { STAFF_NORM_HOUSEHOLDS, calcStaffNorm };
 
 /** One stage of 九、实施步骤. Dates as YYYY-MM-DD. */
 export interface ScheduleStage {
@@ -108,8 +111,6 @@ const PARTY_RANK: Record<PartyOrganisation, number> = { none: 0, branch: 1, 'gen
 export const FACILITY_ZH: Record<FacilityKind, string> = { office: '办公用房', service: '公共服务设施', plaza: '户外文体广场' };
 export const HOUSEHOLD_CHECK_ZH: Record<string, string> = { ok: '符合', under: '低于标准', over: '超过标准', exempt: '大型社区单独设站' };
 
-/** Shandong 2018 (seed 003): one community worker per 300–400 households. */
-export const STAFF_NORM_HOUSEHOLDS = { min: 300, max: 400 } as const;
 
 const DEFAULT_PURPOSE = [
   '社区工作站与社区居委会一一对应设立以来,理顺了政府与社区居委会的关系,增强了基层的执行力。但不少社区工作站服务的户数偏少,与社区居委会的规模不相适应,办公和服务场地分散,资源难以统筹。',
@@ -287,10 +288,6 @@ export function makePartyChanges(outcome: PlanOutcome, committees: readonly Comm
     .filter((c) => PARTY_RANK[c.after] > PARTY_RANK[c.before]);
 }
 
-/** Staff per station against the norm of one worker per 300–400 households. */
-export function calcStaffNorm(households: number): { min: number; max: number } {
-  return { min: Math.ceil(households / STAFF_NORM_HOUSEHOLDS.max), max: Math.ceil(households / STAFF_NORM_HOUSEHOLDS.min) };
-}
 
 /** A violation in Chinese, naming stations by their committees (never by id). */
 export function describeViolationZh(v: Violation, outcome: PlanOutcome, rules: Rules): string {
@@ -326,7 +323,7 @@ export function describeViolationZh(v: Violation, outcome: PlanOutcome, rules: R
   }
 }
 
-function stationTable(outcome: PlanOutcome): DocumentTable {
+function stationTable(outcome: PlanOutcome, staff: readonly number[]): DocumentTable {
   return {
     columns: [
       { header: '序号', numeric: true, width: 5 }, { header: '街道', width: 8 }, { header: '所辖社区', width: 22 },
@@ -334,7 +331,7 @@ function stationTable(outcome: PlanOutcome): DocumentTable {
       { header: '服务设施(㎡)', numeric: true, width: 9 }, { header: '广场(㎡)', numeric: true, width: 8 }, { header: '人员', numeric: true, width: 6 },
     ],
     rows: outcome.stations.map((s, i) => [
-      i + 1, s.streetOffice, s.committees.join('、'), s.households, s.population, s.office, s.service, s.plaza, s.staff,
+      i + 1, s.streetOffice, s.committees.join('、'), s.households, s.population, s.office, s.service, s.plaza, staff[i]!,
     ]),
   };
 }
@@ -405,14 +402,19 @@ export function makePlanDocument(input: PlanDocumentInput): PlanDocument {
   for (const para of makePlanTextZh(offices, outcome.isUnchanged).split('\n')) if (para) plan.push(p(para));
   section(5, valid ? '整合方案' : '整合方案(草案,未通过检查)', plan);
 
-  // 六、人员安置
+  // 六、人员安置: from the staffing model (render/staffing.ts)
   const staffBefore = summary.checks.staffBefore;
   const staffAfter = summary.checks.staffAfter;
-  const norm = outcome.stations.reduce((a, s) => { const n = calcStaffNorm(s.households); return { min: a.min + n.min, max: a.max + n.max }; }, { min: 0, max: 0 });
-  const short = outcome.stations.filter((s) => s.staff < calcStaffNorm(s.households).min);
+  const staffing = makeStaffingProposal(outcome, rules.staffing ?? 'members');
+  const norm = staffing.stations.reduce((a, s) => ({ min: a.min + s.norm.min, max: a.max + s.norm.max }), { min: 0, max: 0 });
+  const short = staffing.stations.filter((s) => s.shortfall > 0);
+  const moved = staffing.stations.filter((s) => s.change !== 0);
   const staffText = [
-    `整合前后,社区工作站工作人员总量${staffBefore === staffAfter ? `保持${staffAfter}名不变` : `由${staffBefore}名变为${staffAfter}名(须保持不变)`},工作人员各项待遇和工作经费不变。整合后,工作人员随所在社区编入新的社区工作站,由街道办事处统一调整安排,实行定岗定责。`,
-    `按每${STAFF_NORM_HOUSEHOLDS.min}—${STAFF_NORM_HOUSEHOLDS.max}户配备1名社区工作者测算,整合后${summary.stationsAfter}个社区工作站共需${norm.min}—${norm.max}名;${short.length > 0 ? `其中${short.length}个工作站的现有人员少于测算下限,由街道办事处在本街道范围内统筹调剂。` : '各工作站现有人员均不少于测算下限。'}各工作站人员见附件1。`,
+    `整合前后,社区工作站工作人员总量${staffBefore === staffAfter ? `保持${staffAfter}名不变` : `由${staffBefore}名变为${staffAfter}名(须保持不变)`},工作人员各项待遇和工作经费不变。整合后,工作人员由街道办事处统一调整安排,实行定岗定责。`,
+    staffing.rule === 'members'
+      ? '工作人员随所在社区编入新的社区工作站,各工作站人员为所辖社区原有人员之和。'
+      : `按每${STAFF_NORM_HOUSEHOLDS.min}—${STAFF_NORM_HOUSEHOLDS.max}户配备1名社区工作者的标准,在总量不变的前提下按各工作站服务户数重新配备人员,每站至少1名;需调整人员的工作站${moved.length}个,调入${moved.filter((s) => s.change > 0).reduce((n, s) => n + s.change, 0)}名、调出${-moved.filter((s) => s.change < 0).reduce((n, s) => n + s.change, 0)}名。`,
+    `按每${STAFF_NORM_HOUSEHOLDS.min}—${STAFF_NORM_HOUSEHOLDS.max}户配备1名社区工作者测算,整合后${summary.stationsAfter}个社区工作站共需${norm.min}—${norm.max}名;${short.length > 0 ? `其中${short.length}个工作站的人员少于测算下限,共缺${short.reduce((n, s) => n + s.shortfall, 0)}名,由街道办事处在本街道范围内统筹调剂。` : '各工作站人员均不少于测算下限。'}各工作站人员见附件1。`,
   ];
   section(6, '人员安置', staffText.map(p));
 
@@ -448,7 +450,7 @@ export function makePlanDocument(input: PlanDocumentInput): PlanDocument {
 
   // 附件
   const annexes: DocumentSection[] = [
-    { heading: '整合后社区工作站一览表', blocks: [{ kind: 'table', caption: '整合后社区工作站一览表', table: stationTable(outcome) }] },
+    { heading: '整合后社区工作站一览表', blocks: [{ kind: 'table', caption: '整合后社区工作站一览表', table: stationTable(outcome, staffing.stations.map((x) => x.proposed)) }] },
   ];
   const t = summary.checks.facilityTargets;
   const checks: Block[] = [

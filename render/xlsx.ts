@@ -10,8 +10,9 @@ import { calcExistingUnits, calcPartyOrganisation } from '../solver/figures.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { FACILITY_KINDS, type FacilityKind, type PartyOrganisation, type Rules } from '../solver/types.js';
 import {
-  FACILITY_ZH, HOUSEHOLD_CHECK_ZH, PARTY_ZH, calcStaffNorm, describeViolationZh, formatPunctuationZh, makePartyChanges,
+  FACILITY_ZH, HOUSEHOLD_CHECK_ZH, PARTY_ZH, describeViolationZh, formatPunctuationZh, makePartyChanges,
 } from './plan-document.js';
+import { makeStaffingProposal } from './staffing.js';
 
 export type SheetLang = 'zh' | 'en';
 
@@ -119,16 +120,17 @@ function makeSheets(input: PlanWorkbookInput): SheetSpec[] {
     ]),
   };
 
+  const staffing = makeStaffingProposal(outcome, rules.staffing ?? 'members');
   const staff: SheetSpec = {
     name: { zh: '人员', en: 'staff' },
     columns: [
-      ['街道', 'street office'], ['所辖社区', 'committees'], ['户数', 'households', '#,##0'], ['工作人员', 'staff'], ['站长', 'heads'],
-      ['测算下限(每400户1人)', 'norm min (1 per 400 hh)'], ['测算上限(每300户1人)', 'norm max (1 per 300 hh)'], ['低于下限', 'shortfall'],
+      ['街道', 'street office'], ['所辖社区', 'committees'], ['户数', 'households', '#,##0'], ['现有人员', 'staff now'], ['建议人员', 'proposed'],
+      ['调整', 'change'], ['站长', 'heads'], ['测算下限(每400户1人)', 'norm min (1 per 400 hh)'], ['测算上限(每300户1人)', 'norm max (1 per 300 hh)'],
+      ['低于下限', 'shortfall'],
     ],
-    rows: outcome.stations.map((s) => {
-      const norm = calcStaffNorm(s.households);
-      return [s.streetOffice, label(s), s.households, s.staff, 1, norm.min, norm.max, Math.max(0, norm.min - s.staff)];
-    }),
+    rows: staffing.stations.map((x) => [
+      x.station.streetOffice, label(x.station), x.station.households, x.current, x.proposed, x.change, x.heads, x.norm.min, x.norm.max, x.shortfall,
+    ]),
   };
 
   const changes = new Map(makePartyChanges(outcome, committees).map((c) => [c.station.id, c]));

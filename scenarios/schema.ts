@@ -26,6 +26,7 @@ export const RulesSchema = Type.Object(
     minSharedBorderMeters: Type.Optional(NonNegative),
     snapToleranceMeters: Type.Optional(Type.Number({ minimum: 0, maximum: 50 })),
     enclaveLinkMeters: Type.Optional(NonNegative),
+    staffing: Type.Optional(Type.Union([Type.Literal('members'), Type.Literal('shandong')], { description: 'staff per station: keep members\' staff, or share the total by the Shandong norm (1 per 300–400 households)' })),
     facilities: Type.Optional(
       Type.Object(
         { office: Type.Optional(FacilityRuleSchema), service: Type.Optional(FacilityRuleSchema), plaza: Type.Optional(FacilityRuleSchema) },

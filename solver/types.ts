@@ -26,7 +26,15 @@ export interface Rules {
   snapToleranceMeters: number;
   enclaveLinkMeters: number;
   facilities: Record<FacilityKind, FacilityRule>;
+  /**
+   * How staff are proposed per station (the district total stays fixed, seed 004 五): `members`
+   * keeps each committee's staff with it; `shandong` shares the total by households after the
+   * Shandong norm of one worker per 300–400 households (seed 003). [members]
+   */
+  staffing?: StaffingRule;
 }
+
+export type StaffingRule = 'members' | 'shandong';
 
 /** Weights of the objective (README: "The objective"). All ≥ 0. */
 export interface Weights {

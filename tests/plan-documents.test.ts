@@ -190,9 +190,11 @@ describe('plan.xlsx', () => {
     const facHead = fac.getRow(1).values as unknown[];
     expect([2, 3, 4].map((r) => fac.getRow(r).getCell(facHead.indexOf('整合后达标工作站')).value)).toEqual([t.office.met, t.service.met, t.plaza.met]);
     const staff = book.getWorksheet('人员')!;
-    let total = 0;
-    staff.eachRow((row, n) => { if (n > 1) total += row.getCell((staff.getRow(1).values as unknown[]).indexOf('工作人员')).value as number; });
-    expect(total).toBe(summary.checks.staffAfter);
+    for (const h of ['现有人员', '建议人员']) {
+      let total = 0;
+      staff.eachRow((row, n) => { if (n > 1) total += row.getCell((staff.getRow(1).values as unknown[]).indexOf(h)).value as number; });
+      expect(total, h).toBe(summary.checks.staffAfter);
+    }
     expect(book.getWorksheet('检查')!.rowCount - 1).toBe(summary.checks.violations.length);
   });
 
