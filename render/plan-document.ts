@@ -9,9 +9,9 @@
  */
 import { calcAreaM2 } from '../geo/measure.js';
 import type { Committee, CommitteeType } from '../geo/types.js';
-import { calcPartyOrganisation } from '../solver/figures.js';
+import { DEFAULT_PARTY_THRESHOLDS, calcPartyOrganisation } from '../solver/figures.js';
 import type { PlanOutcome } from '../solver/outcome.js';
-import { FACILITY_KINDS, type FacilityKind, type PartyOrganisation, type Rules, type Station, type Violation } from '../solver/types.js';
+import { FACILITY_KINDS, type FacilityKind, type PartyOrganisation, type PartyThresholds, type Rules, type Station, type Violation } from '../solver/types.js';
 import { STAFF_NORM_HOUSEHOLDS, calcStaffNorm, makeStaffingProposal } from './staffing.js';
 import { formatChineseNumber, formatStreetOfficeName, makePlanTextZh } from './text.js';
 
@@ -275,13 +275,13 @@ export interface PartyChange {
 }
 
 /** Stations whose party organisation is upgraded by the merge (改设总支或党委, seed 004 六). */
-export function makePartyChanges(outcome: PlanOutcome, committees: readonly Committee[]): PartyChange[] {
+export function makePartyChanges(outcome: PlanOutcome, committees: readonly Committee[], thresholds?: PartyThresholds): PartyChange[] {
   const byId = new Map(committees.map((c) => [c.id, c]));
   return outcome.stations
     .filter((s) => !outcome.isUnchanged(s.committeeIds))
     .map((s) => {
       const before = s.committeeIds
-        .map((id) => calcPartyOrganisation(byId.get(id)?.partyMembers ?? 0))
+        .map((id) => calcPartyOrganisation(byId.get(id)?.partyMembers ?? 0, thresholds))
         .reduce<PartyOrganisation>((a, b) => (PARTY_RANK[b] > PARTY_RANK[a] ? b : a), 'none');
       return { station: s, before, after: s.party };
     })
@@ -419,11 +419,12 @@ export function makePlanDocument(input: PlanDocumentInput): PlanDocument {
   section(6, '人员安置', staffText.map(p));
 
   // 七、党组织设置
-  const changes = makePartyChanges(outcome, committees);
+  const changes = makePartyChanges(outcome, committees, rules.party);
+  const pt = rules.party ?? DEFAULT_PARTY_THRESHOLDS;
   const partyCounts = (['committee', 'general-branch', 'branch'] as const).map((k) => ({ k, n: outcome.stations.filter((s) => s.party === k).length }));
   const party: Block[] = [
     p('社区党组织的调整设置与社区工作站的整合同步进行,采取小调整、大稳定、支部基本不动的方式。调整后的社区党组织与整合后的社区工作站相对应。'),
-    p(`按党员人数测算(正式党员3名以上设立支部,50名以上设立总支,100名以上设立党委),整合后${partyCounts.map(({ k, n }) => `设${PARTY_ZH[k]}的工作站${n}个`).join(',')}。`),
+    p(`按党员人数测算(正式党员${pt.branch}名以上设立支部,${pt.generalBranch}名以上设立总支,${pt.committee}名以上设立党委),整合后${partyCounts.map(({ k, n }) => `设${PARTY_ZH[k]}的工作站${n}个`).join(',')}。`),
   ];
   if (changes.length > 0) {
     party.push(p(`合并后符合条件、需改设总支或党委的有${changes.length}个:${changes.map((c) => `${formatStationNameZh(c.station)}(由${PARTY_ZH[c.before]}改设${PARTY_ZH[c.after]})`).join(';')}。上述调整报区委组织部备案。`));

@@ -133,13 +133,13 @@ function makeSheets(input: PlanWorkbookInput): SheetSpec[] {
     ]),
   };
 
-  const changes = new Map(makePartyChanges(outcome, committees).map((c) => [c.station.id, c]));
+  const changes = new Map(makePartyChanges(outcome, committees, rules.party).map((c) => [c.station.id, c]));
   const byId = new Map(committees.map((c) => [c.id, c]));
   const party: SheetSpec = {
     name: { zh: '党组织', en: 'party' },
     columns: [['街道', 'street office'], ['所辖社区', 'committees'], ['党员', 'party members'], ['整合前', 'before'], ['整合后', 'after'], ['改设', 'upgraded']],
     rows: outcome.stations.map((s) => {
-      const beforeOrgs = s.committeeIds.map((id) => calcPartyOrganisation(byId.get(id)?.partyMembers ?? 0));
+      const beforeOrgs = s.committeeIds.map((id) => calcPartyOrganisation(byId.get(id)?.partyMembers ?? 0, rules.party));
       const word = (p: PartyOrganisation) => (zh ? PARTY_SHORT_ZH[p] : p);
       return [s.streetOffice, label(s), s.partyMembers, beforeOrgs.map(word).join('、'), word(s.party), yes(changes.has(s.id))];
     }),

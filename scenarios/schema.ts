@@ -26,6 +26,10 @@ export const RulesSchema = Type.Object(
     minSharedBorderMeters: Type.Optional(NonNegative),
     snapToleranceMeters: Type.Optional(Type.Number({ minimum: 0, maximum: 50 })),
     enclaveLinkMeters: Type.Optional(NonNegative),
+    party: Type.Optional(Type.Object(
+      { branch: Type.Integer({ minimum: 1 }), generalBranch: Type.Integer({ minimum: 1 }), committee: Type.Integer({ minimum: 1 }) },
+      { additionalProperties: false, description: 'full party members from which a station forms a branch, a general branch, a committee [3, 50, 100]' },
+    )),
     staffing: Type.Optional(Type.Union([Type.Literal('members'), Type.Literal('shandong')], { description: 'staff per station: keep members\' staff, or share the total by the Shandong norm (1 per 300–400 households)' })),
     facilities: Type.Optional(
       Type.Object(

@@ -32,6 +32,17 @@ export interface Rules {
    * Shandong norm of one worker per 300–400 households (seed 003). [members]
    */
   staffing?: StaffingRule;
+  /**
+   * Full party members from which a station forms a branch, a general branch, a committee: 3 and 50
+   * by seed 001 art. 12; 100 for a committee is not in the seeds (party practice). [3, 50, 100]
+   */
+  party?: PartyThresholds;
+}
+
+export interface PartyThresholds {
+  branch: number;
+  generalBranch: number;
+  committee: number;
 }
 
 export type StaffingRule = 'members' | 'shandong';

@@ -59,3 +59,22 @@ describe('staffing', () => {
     expect(table.table.rows.map((r) => r[col])).toEqual(makeStaffingProposal(outcome, 'shandong').stations.map((x) => x.proposed));
   });
 });
+
+describe('party organisation thresholds (rules.party)', () => {
+  it('default 3 / 50 / 100; other thresholds change each station\'s organisation, the changes and the document\'s wording', () => {
+    const made = makeScenario({ name: 'p', rules: { party: { branch: 3, generalBranch: 200, committee: 400 } } });
+    expect(made.scenario!.rules.party).toEqual({ branch: 3, generalBranch: 200, committee: 400 });
+    expect(makeScenario({ name: 'p', rules: { party: { branch: 3 } } }).scenario).toBeUndefined();
+    const strict = evaluatePlan(makePlanContext(loaded.dataset, { ...loaded.scenario, rules: made.scenario!.rules }), hand);
+    for (const [a, b] of outcome.stations.map((s, i) => [s, strict.stations[i]!] as const)) {
+      const expected = b.partyMembers >= 400 ? 'committee' : b.partyMembers >= 200 ? 'general-branch' : b.partyMembers >= 3 ? 'branch' : 'none';
+      expect(b.party).toBe(expected);
+      expect(a.party).toBe(a.partyMembers >= 100 ? 'committee' : a.partyMembers >= 50 ? 'general-branch' : a.partyMembers >= 3 ? 'branch' : 'none');
+    }
+    expect(strict.stations.some((s, i) => s.party !== outcome.stations[i]!.party)).toBe(true);
+    const doc = makePlanDocument({ outcome: strict, committees: loaded.dataset.committees, datasetName: 'x', rules: made.scenario!.rules });
+    const seven = doc.sections.find((s) => s.heading === '七、党组织设置')!.blocks.map((b) => (b.kind === 'paragraph' ? b.text : '')).join('');
+    expect(seven).toContain('200名以上设立总支');
+    expect(seven).toContain('400名以上设立党委');
+  });
+});

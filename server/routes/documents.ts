@@ -64,7 +64,7 @@ export async function documentRoutes(app: FastifyInstance): Promise<void> {
     if (file === 'plan.docx') return reply.type(DOCX).header('content-disposition', attachment(file)).send(await makeDocx(planDocument));
     const steps = await store.getPlanHistory(plan.id);
     const opinions: OpinionRecord[] = (await Promise.all(Array.from({ length: plan.round }, (_, i) => store.getOpinions(plan.id, { round: i + 1 })))).flat();
-    const partyChanges = makePartyChanges(outcome, dataset.committees)
+    const partyChanges = makePartyChanges(outcome, dataset.committees, scenario.rules.party)
       .map((c) => `${formatStationNameZh(c.station)}由${PARTY_ZH[c.before]}改设${PARTY_ZH[c.after]}`);
     try {
       const doc = makeApprovalDocument(approval!, {
