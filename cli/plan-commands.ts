@@ -15,9 +15,6 @@ import type { SolveResult } from '../solver/types.js';
 import { EXIT } from './errors.js';
 import { loadHandPlan, loadScenario, type LoadedScenario } from './load.js';
 import { makeDocumentSettings } from '../scenarios/defaults.js';
-import { makeDocx } from '../render/docx.js';
-import { makePlanDocument } from '../render/plan-document.js';
-import { makePlanXlsx } from '../render/xlsx.js';
 import { formatPlanReport } from './report.js';
 import { writeFilesAtomically } from './write.js';
 
@@ -81,6 +78,10 @@ export function makePlanFiles(
 
 /** plan.docx (the 方案, GB/T 9704 layout) and plan.xlsx of a plan, by file name. */
 export async function makePlanDocumentFiles(outcome: PlanOutcome, dataset: Dataset, loaded: Pick<LoadedScenario, 'file' | 'scenario'>, lang: 'zh' | 'en' = 'zh'): Promise<Record<string, Buffer>> {
+  // loaded here, not at start: `yizhan batch` imports this module and writes no documents
+  const [{ makeDocx }, { makePlanDocument }, { makePlanXlsx }] = await Promise.all([
+    import('../render/docx.js'), import('../render/plan-document.js'), import('../render/xlsx.js'),
+  ]);
   const doc = makePlanDocument({ outcome, committees: dataset.committees, datasetName: dataset.name, rules: loaded.scenario.rules, settings: makeDocumentSettings(loaded.file) });
   return { 'plan.docx': await makeDocx(doc), 'plan.xlsx': await makePlanXlsx({ outcome, committees: dataset.committees, rules: loaded.scenario.rules, lang }) };
 }
