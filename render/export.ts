@@ -7,6 +7,7 @@ import { dissolve } from '../geo/dissolve.js';
 import type { Committee, MultiPolygonCoords } from '../geo/types.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { formatCsv } from './csv.js';
+import { FAIL_BANNER, describeViolationZh } from './plan-document.js';
 import { makePlanTextZh } from './text.js';
 import type { Station } from '../solver/types.js';
 
@@ -147,16 +148,20 @@ export function makePlanCsv(outcome: PlanOutcome, lang: 'zh' | 'en' = 'zh'): str
   return formatCsv([head, ...rows], { bom: true });
 }
 
-/** The plan document: the seed's phrasing per street office, then the checks. */
+/**
+ * The plan document: the seed's phrasing per street office, then the checks, all in Chinese
+ * (violations described from the summary alone, so that a stored plan reads the same).
+ */
 export function makePlanMarkdown(outcome: PlanOutcome, title: string): string {
   const { summary } = outcome;
   const lines = [
     `# ${title}`,
     '',
+    ...(outcome.fatal ? [`**${FAIL_BANNER}**`, ''] : []),
     `社区工作站由原来${summary.stationsBefore}个调整为${summary.stationsAfter}个。`,
     '',
     ...makePlanTextZh(outcome.summary.streetOffices, outcome.isUnchanged).split('\n').flatMap((p) => [p, '']),
-    '## 检查 Checks',
+    '## 检查情况',
     '',
   ];
   const t = summary.checks.facilityTargets;
@@ -169,13 +174,15 @@ export function makePlanMarkdown(outcome: PlanOutcome, title: string): string {
   );
   const under = outcome.stations.filter((s) => s.checks.households !== 'ok');
   if (under.length > 0) {
-    lines.push('| 工作站 | 社区 | 户数 | 户数检查 |', '|---|---|---:|---|');
-    for (const s of under) lines.push(`| ${s.id} | ${s.committees.join('、')} | ${s.households} | ${HOUSEHOLD_CHECK_ZH[s.checks.households]} |`);
+    lines.push('| 街道 | 社区 | 户数 | 户数检查 |', '|---|---|---:|---|');
+    for (const s of under) lines.push(`| ${s.streetOffice} | ${s.committees.join('、')} | ${s.households} | ${HOUSEHOLD_CHECK_ZH[s.checks.households]} |`);
     lines.push('');
   }
   if (summary.checks.violations.length > 0) {
-    lines.push('### Violations', '');
-    for (const v of summary.checks.violations) lines.push(`- [${v.severity}] ${v.rule}: ${v.message}`);
+    lines.push('### 存在的问题', '');
+    for (const v of summary.checks.violations) {
+      lines.push(`- ${v.severity === 'fatal' ? '必须纠正' : '需要说明'}:${describeViolationZh(v, outcome)}`);
+    }
     lines.push('');
   }
   return lines.join('\n');

@@ -289,8 +289,8 @@ export function makePartyChanges(outcome: PlanOutcome, committees: readonly Comm
 }
 
 
-/** A violation in Chinese, naming stations by their committees (never by id). */
-export function describeViolationZh(v: Violation, outcome: PlanOutcome, rules: Rules): string {
+/** A violation in Chinese, naming stations by their committees (never by id); thresholds named when `rules` are given. */
+export function describeViolationZh(v: Violation, outcome: PlanOutcome, rules?: Rules): string {
   const station = v.station === undefined ? undefined : outcome.stations.find((s) => s.id === v.station);
   const name = station ? formatStationNameZh(station) : '有关社区工作站';
   const committee = v.committee ?? '有关社区';
@@ -299,9 +299,9 @@ export function describeViolationZh(v: Violation, outcome: PlanOutcome, rules: R
     case 'committee-missing': return `${committee}社区未编入任何社区工作站。`;
     case 'existing-station-split': return '现有同一社区工作站服务的社区被拆分到不同工作站,社区工作站只能合并,不得拆分。';
     case 'cross-street-office': return `${name}跨街道办事处设置,社区工作站的整合不跨街道办事处。`;
-    case 'max-committees': return `${name}辖${station?.committees.length ?? '过多'}个社区,超过每站最多${rules.maxCommitteesPerStation}个社区的规定。`;
-    case 'households-over': return `${name}服务${station ? num(station.households) : ''}户,超过每站${rules.households.max}户的上限。`;
-    case 'households-under': return `${name}服务${station ? num(station.households) : ''}户,低于每站${rules.households.min}户的标准。`;
+    case 'max-committees': return `${name}辖${station?.committees.length ?? '过多'}个社区,超过每站最多${rules ? `${rules.maxCommitteesPerStation}个` : '可辖'}社区的规定。`;
+    case 'households-over': return `${name}服务${station ? num(station.households) : ''}户,超过每站${rules ? `${rules.households.max}户` : '户数'}的上限。`;
+    case 'households-under': return `${name}服务${station ? num(station.households) : ''}户,低于每站${rules ? `${rules.households.min}户` : '户数'}的标准。`;
     case 'not-contiguous': return `${name}所辖社区地域不相连,不构成完整的服务区域。`;
     case 'enclave-link': return `${name}所辖社区之间无共同边界,经“插花地”就近合并。`;
     case 'self-contained-merged': return `${committee}社区为相对独立完整的大型社区,应单独设立社区工作站,不宜合并。`;
@@ -316,7 +316,7 @@ export function describeViolationZh(v: Violation, outcome: PlanOutcome, rules: R
       if (m) {
         const kind = m[1] as FacilityKind;
         const t = outcome.summary.checks.facilityTargets[kind];
-        return `${FACILITY_ZH[kind]}达到${rules.facilities[kind].threshold}平方米以上的工作站${t.met}个,占${pct(t.share)},低于${pct(t.target)}的目标。`;
+        return `${FACILITY_ZH[kind]}${rules ? `达到${rules.facilities[kind].threshold}平方米以上` : '达标'}的工作站${t.met}个,占${pct(t.share)},低于${pct(t.target)}的目标。`;
       }
       return '方案不符合一项整合规则。';
     }

@@ -125,6 +125,11 @@ describe('plan.docx (the 方案)', () => {
     expect(texts.join('\n')).toContain('碧波、东门社区工作站跨街道办事处设置');
     expect(texts.join('\n')).toContain('超过每站最多3个社区的规定');
     for (const t of texts) expect(t).not.toMatch(/[A-Za-z]/);
+    // plan.zh.md says the same, in Chinese, without ids
+    const md = readFileSync(join(dir, 'bad', 'plan.zh.md'), 'utf8');
+    expect(md).toContain(`**${FAIL_BANNER}**`);
+    expect(md).toContain('必须纠正:碧波、东门社区工作站跨街道办事处设置');
+    expect(md.split('\n').slice(1).join('\n')).not.toMatch(/[A-Za-z]/);
   }, 60_000);
 
   it('defaults the title to "<dataset name>社区工作站整合方案" and takes the schedule and texts of the document block', () => {
