@@ -47,11 +47,14 @@ const PLAN_OUTPUT: Record<string, OptionSpec> = {
   quiet: { type: 'boolean', short: 'q', help: 'print no table' },
   map: { type: 'boolean', help: `draw map.svg [when the plan has at most ${MAP_AUTO_COMMITTEES} committees]` },
   'no-map': { type: 'boolean', help: 'do not draw map.svg' },
+  lang: { type: 'string', value: 'zh|en', help: 'language of the headers of plan.csv and plan.xlsx [zh]' },
 };
 
 function planOutputOptions(v: Record<string, string | boolean | undefined>): PlanCommandOptions {
   if (v.map && v['no-map']) throw new UsageError('--map and --no-map contradict each other');
+  if (v.lang !== undefined && v.lang !== 'zh' && v.lang !== 'en') throw new UsageError(`--lang must be zh or en (headers of plan.csv and plan.xlsx), got "${String(v.lang)}"`);
   return {
+    ...(v.lang ? { lang: v.lang as 'zh' | 'en' } : {}),
     out: v.out as string | undefined,
     json: !!v.json,
     quiet: !!v.quiet,

@@ -14,7 +14,8 @@ import { loadEngines } from '../solver/solve.js';
 import type { SolveResult } from '../solver/types.js';
 import { MAP_AUTO_COMMITTEES } from './defaults.js';
 import { EXIT } from './errors.js';
-import { loadHandPlan, loadScenario } from './load.js';
+import { loadHandPlan, loadScenario, type LoadedScenario } from './load.js';
+import { makeDocumentSettings } from '../scenarios/defaults.js';
 import { formatPlanReport } from './report.js';
 import { writeFilesAtomically } from './write.js';
 
@@ -24,6 +25,8 @@ export interface PlanCommandOptions {
   quiet: boolean;
   /** Draw map.svg: true, false, or undefined = when the plan has at most MAP_AUTO_COMMITTEES committees. */
   map?: boolean;
+  /** Headers of plan.csv and plan.xlsx. ['zh'] */
+  lang?: 'zh' | 'en';
 }
 
 export { MAP_AUTO_COMMITTEES };
@@ -50,21 +53,21 @@ export function addOfficeOutlines(ctx: PlanContext, office: string, result: Solv
 }
 
 /** Every file a plan run may write; those a run does not write are removed from its folder. */
-export const PLAN_OUTPUT_NAMES = ['stations.geojson', 'committees.geojson', 'plan.zh.md', 'plan.csv', 'map.svg', 'summary.json'] as const;
+export const PLAN_OUTPUT_NAMES = ['stations.geojson', 'committees.geojson', 'plan.zh.md', 'plan.csv', 'plan.docx', 'plan.xlsx', 'map.svg', 'summary.json'] as const;
 
 /** The output files of a plan, by file name: the five of the contract, and map.svg when asked. */
 export function makePlanFiles(
   outcome: PlanOutcome,
   dataset: Dataset,
   title: string,
-  options: { map?: boolean; outlines?: ReadonlyMap<string, MultiPolygonCoords> } = {},
+  options: { map?: boolean; outlines?: ReadonlyMap<string, MultiPolygonCoords>; lang?: 'zh' | 'en' } = {},
 ): Record<string, string> {
   const stations = makeStationsGeoJson(outcome, dataset.committees, options.outlines ? { outlines: options.outlines } : {});
   const files: Record<string, string> = {
     'stations.geojson': JSON.stringify(stations) + '\n',
     'committees.geojson': JSON.stringify(makeCommitteesGeoJson(outcome, dataset.committees)) + '\n',
     'plan.zh.md': makePlanMarkdown(outcome, title),
-    'plan.csv': makePlanCsv(outcome),
+    'plan.csv': makePlanCsv(outcome, options.lang),
   };
   if (options.map) {
     // The dissolved station outlines are already made for stations.geojson: the map reuses them.
@@ -76,12 +79,26 @@ export function makePlanFiles(
   return files;
 }
 
-function finish(
-  outcome: PlanOutcome, dataset: Dataset, outDir: string, title: string, options: PlanCommandOptions,
+/** plan.docx (the 方案, GB/T 9704 layout) and plan.xlsx of a plan, by file name. */
+export async function makePlanDocumentFiles(outcome: PlanOutcome, dataset: Dataset, loaded: Pick<LoadedScenario, 'file' | 'scenario'>, lang: 'zh' | 'en' = 'zh'): Promise<Record<string, Buffer>> {
+  // loaded here, not at start: `yizhan batch` imports this module and writes no documents
+  const [{ makeDocx }, { makePlanDocument }, { makePlanXlsx }] = await Promise.all([
+    import('../render/docx.js'), import('../render/plan-document.js'), import('../render/xlsx.js'),
+  ]);
+  const doc = makePlanDocument({ outcome, committees: dataset.committees, datasetName: dataset.name, rules: loaded.scenario.rules, settings: makeDocumentSettings(loaded.file) });
+  return { 'plan.docx': await makeDocx(doc), 'plan.xlsx': await makePlanXlsx({ outcome, committees: dataset.committees, rules: loaded.scenario.rules, lang }) };
+}
+
+async function finish(
+  outcome: PlanOutcome, loaded: LoadedScenario, outDir: string, title: string, options: PlanCommandOptions,
   outlines?: ReadonlyMap<string, MultiPolygonCoords>,
-): number {
+): Promise<number> {
+  const dataset = loaded.dataset;
   const committees = outcome.stations.reduce((n, s) => n + s.committeeIds.length, 0);
-  const files = makePlanFiles(outcome, dataset, title, { map: options.map ?? committees <= MAP_AUTO_COMMITTEES, ...(outlines ? { outlines } : {}) });
+  const made = makePlanFiles(outcome, dataset, title, { map: options.map ?? committees <= MAP_AUTO_COMMITTEES, ...(outlines ? { outlines } : {}), lang: options.lang ?? 'zh' });
+  const { 'summary.json': summaryJson, ...rest } = made;
+  // summary.json stays last: its presence says the set is complete
+  const files: Record<string, string | Buffer> = { ...rest, ...(await makePlanDocumentFiles(outcome, dataset, loaded, options.lang)), 'summary.json': summaryJson! };
   writeFilesAtomically(outDir, files, { owned: PLAN_OUTPUT_NAMES });
   if (options.json) process.stdout.write(JSON.stringify(outcome.summary, null, 2) + '\n');
   else if (!options.quiet) process.stdout.write(formatPlanReport(outcome, !!process.stdout.isTTY) + '\n');
@@ -117,7 +134,7 @@ export async function runPlan(scenarioArg: string, options: PlanCommandOptions):
   }
   if (process.stderr.isTTY && ctx.offices.length > 1) process.stderr.write('\r\x1b[K');
   const outDir = resolve(options.out ?? join('out', loaded.scenario.name));
-  return finish(outcome, loaded.dataset, outDir, `${loaded.scenario.name} 社区工作站整合方案`, options, outlines);
+  return finish(outcome, loaded, outDir, `${loaded.scenario.name} 社区工作站整合方案`, options, outlines);
 }
 
 export async function runEvaluate(scenarioArg: string, planPath: string, options: PlanCommandOptions): Promise<number> {
@@ -126,5 +143,5 @@ export async function runEvaluate(scenarioArg: string, planPath: string, options
   const ctx = makePlanContext(loaded.dataset, loaded.scenario);
   const outcome = evaluatePlan(ctx, hand.stations);
   const outDir = resolve(options.out ?? join('out', `${loaded.scenario.name}-${basename(planPath).replace(/\.json$/i, '')}`));
-  return finish(outcome, loaded.dataset, outDir, hand.name, options);
+  return finish(outcome, loaded, outDir, hand.name, options);
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
  * among them that this run does not write are removed, so that a `map.svg` of an earlier run is
  * never left beside a plan it does not describe. Other files in `dir` are never touched.
  */
-export function writeFilesAtomically(dir: string, files: Record<string, string>, options: { owned?: readonly string[] } = {}): string[] {
+export function writeFilesAtomically(dir: string, files: Record<string, string | Uint8Array>, options: { owned?: readonly string[] } = {}): string[] {
   mkdirSync(dir, { recursive: true });
   const staged: [string, string][] = [];
   const tag = `.tmp-${process.pid}-${Date.now()}`;

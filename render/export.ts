@@ -6,6 +6,8 @@
 import { dissolve } from '../geo/dissolve.js';
 import type { Committee, MultiPolygonCoords } from '../geo/types.js';
 import type { PlanOutcome } from '../solver/outcome.js';
+import { formatCsv } from './csv.js';
+import { FAIL_BANNER, describeViolationZh } from './plan-document.js';
 import { makePlanTextZh } from './text.js';
 import type { Station } from '../solver/types.js';
 
@@ -152,31 +154,46 @@ export function makeCommitteesGeoJson(outcome: PlanOutcome, committees: readonly
   };
 }
 
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+const PARTY_CSV_ZH: Record<string, string> = { none: '无', branch: '党支部', 'general-branch': '党总支', committee: '党委' };
 
-/** One row per station; UTF-8 with a BOM so that spreadsheet programs show Chinese names. */
-export function makePlanCsv(outcome: PlanOutcome): string {
-  const head = ['station', 'streetOffice', 'committees', 'size', 'host', 'households', 'population', 'office_m2', 'service_m2', 'plaza_m2', 'staff', 'partyMembers', 'party', 'area_km2', 'check_households', 'check_office', 'check_service', 'check_plaza', 'contiguous', 'cost'];
+/** The columns of plan.csv: English key and Chinese header. */
+const PLAN_CSV_COLUMNS: [string, string][] = [
+  ['station', '工作站编号'], ['streetOffice', '街道'], ['committees', '所辖社区'], ['size', '社区数'], ['host', '驻地社区'],
+  ['households', '户数'], ['population', '人口'], ['office_m2', '办公用房(㎡)'], ['service_m2', '公共服务设施(㎡)'], ['plaza_m2', '户外文体广场(㎡)'],
+  ['staff', '工作人员'], ['partyMembers', '党员'], ['party', '党组织'], ['area_km2', '面积(平方公里)'], ['check_households', '户数检查'],
+  ['check_office', '办公用房达标'], ['check_service', '服务设施达标'], ['check_plaza', '广场达标'], ['contiguous', '地域相连'], ['cost', '目标函数代价'],
+];
+
+/**
+ * One row per station; UTF-8 with a BOM so that spreadsheet programs show Chinese names.
+ * @param [lang='zh'] headers and words in Chinese (是/否, 达标 …) or English (true/false, ok …)
+ */
+export function makePlanCsv(outcome: PlanOutcome, lang: 'zh' | 'en' = 'zh'): string {
+  const zh = lang === 'zh';
+  const head = PLAN_CSV_COLUMNS.map(([en, cn]) => (zh ? cn : en));
+  const yes = (b: boolean) => (zh ? (b ? '是' : '否') : b);
   const rows = outcome.stations.map((s) => [
     s.id, s.streetOffice, s.committees.join('、'), s.committees.length, s.host, s.households, s.population, s.office, s.service, s.plaza, s.staff,
-    s.partyMembers, s.party, (s.areaM2 / 1e6).toFixed(2), s.checks.households, s.checks.office, s.checks.service, s.checks.plaza, s.checks.contiguous, s.cost.toFixed(6),
+    s.partyMembers, zh ? PARTY_CSV_ZH[s.party] : s.party, (s.areaM2 / 1e6).toFixed(2), zh ? HOUSEHOLD_CHECK_ZH[s.checks.households] : s.checks.households,
+    yes(s.checks.office), yes(s.checks.service), yes(s.checks.plaza), yes(s.checks.contiguous), s.cost.toFixed(6),
   ]);
-  return '\uFEFF' + [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return formatCsv([head, ...rows], { bom: true });
 }
 
-/** The plan document: the seed's phrasing per street office, then the checks. */
+/**
+ * The plan document: the seed's phrasing per street office, then the checks, all in Chinese
+ * (violations described from the summary alone, so that a stored plan reads the same).
+ */
 export function makePlanMarkdown(outcome: PlanOutcome, title: string): string {
   const { summary } = outcome;
   const lines = [
     `# ${title}`,
     '',
+    ...(outcome.fatal ? [`**${FAIL_BANNER}**`, ''] : []),
     `社区工作站由原来${summary.stationsBefore}个调整为${summary.stationsAfter}个。`,
     '',
     ...makePlanTextZh(outcome.summary.streetOffices, outcome.isUnchanged).split('\n').flatMap((p) => [p, '']),
-    '## 检查 Checks',
+    '## 检查情况',
     '',
   ];
   const t = summary.checks.facilityTargets;
@@ -189,13 +206,15 @@ export function makePlanMarkdown(outcome: PlanOutcome, title: string): string {
   );
   const under = outcome.stations.filter((s) => s.checks.households !== 'ok');
   if (under.length > 0) {
-    lines.push('| 工作站 | 社区 | 户数 | 户数检查 |', '|---|---|---:|---|');
-    for (const s of under) lines.push(`| ${s.id} | ${s.committees.join('、')} | ${s.households} | ${HOUSEHOLD_CHECK_ZH[s.checks.households]} |`);
+    lines.push('| 街道 | 社区 | 户数 | 户数检查 |', '|---|---|---:|---|');
+    for (const s of under) lines.push(`| ${s.streetOffice} | ${s.committees.join('、')} | ${s.households} | ${HOUSEHOLD_CHECK_ZH[s.checks.households]} |`);
     lines.push('');
   }
   if (summary.checks.violations.length > 0) {
-    lines.push('### Violations', '');
-    for (const v of summary.checks.violations) lines.push(`- [${v.severity}] ${v.rule}: ${v.message}`);
+    lines.push('### 存在的问题', '');
+    for (const v of summary.checks.violations) {
+      lines.push(`- ${v.severity === 'fatal' ? '必须纠正' : '需要说明'}:${describeViolationZh(v, outcome)}`);
+    }
     lines.push('');
   }
   return lines.join('\n');

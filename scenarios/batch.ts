@@ -8,6 +8,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { Problem } from '../geo/types.js';
 import { FACILITY_KINDS, type PlanSummary } from '../solver/types.js';
 import { WHATIF_GRID_ROOTS, WhatIfBaseSchema, WhatIfFileSchema, type WhatIfFile } from './whatif-schema.js';
+import { formatCsv } from '../render/csv.js';
 
 /** One combination of the batch. */
 export interface Variation {
@@ -353,13 +354,12 @@ const FIGURES = [
 
 /** The comparison as CSV (RFC 4180, header row, full-precision numbers, empty cells for no value). */
 export function formatComparisonCsv(rows: readonly ComparisonRow[], gridKeys: readonly string[]): string {
-  const quote = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const num = (x: number | null): string => (x === null || !Number.isFinite(x) ? '' : String(x));
+  const num = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : x);
   const header = ['variation', 'dataset', ...gridKeys, ...FIGURES.map((f) => (f === 'inBand' || FACILITY_KINDS.includes(f as never) ? `${f}Share` : f)), 'status', 'ms', 'reason'];
   const lines = rows.map((r) => [
-    r.variation, r.dataset, ...r.values.map(formatGridValue), ...FIGURES.map((f) => num(r[f])), r.status, num(r.ms), r.reason,
+    r.variation, r.dataset, ...r.values.map((v) => (typeof v === 'number' ? v : formatGridValue(v))), ...FIGURES.map((f) => num(r[f])), r.status, num(r.ms), r.reason,
   ]);
-  return [header, ...lines].map((cells) => cells.map(quote).join(',')).join('\r\n') + '\r\n';
+  return formatCsv([header, ...lines]);
 }
 
 /** Headers, alignments and rounded cells of the comparison, for Markdown and terminal tables. */

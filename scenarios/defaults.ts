@@ -1,5 +1,7 @@
 import { SOLVER_DEFAULTS } from '../solver/defaults.js';
 import type { Locks, Rules, Scenario, SolverOptions, Weights } from '../solver/types.js';
+import type { PlanDocumentSettings } from '../render/plan-document.js';
+import type { DocumentSettingsInput } from './schema.js';
 
 /** The seed's rules (DOMAIN.md; seed 004 for Luohu 2006). */
 export const DEFAULT_RULES: Rules = {
@@ -33,4 +35,13 @@ export const DEFAULT_SOLVER: SolverOptions = { timeLimitMs: SOLVER_DEFAULTS.time
 
 export function makeDefaultScenario(name: string): Scenario {
   return structuredClone({ name, rules: DEFAULT_RULES, weights: DEFAULT_WEIGHTS, locks: DEFAULT_LOCKS, solver: DEFAULT_SOLVER });
+}
+
+/**
+ * The 方案's settings of a scenario file: its `document` block as given (render/plan-document.ts
+ * fills in what is absent: title "<dataset name>社区工作站整合方案", the seed's texts in our words,
+ * a timetable from the document's date).
+ */
+export function makeDocumentSettings(file: { document?: DocumentSettingsInput } | null | undefined): PlanDocumentSettings {
+  return structuredClone(file?.document ?? {});
 }

@@ -27,6 +27,11 @@ export const RulesSchema = Type.Object(
     minSharedBorderMeters: Type.Optional(NonNegative),
     snapToleranceMeters: Type.Optional(Type.Number({ minimum: 0, maximum: 50 })),
     enclaveLinkMeters: Type.Optional(NonNegative),
+    party: Type.Optional(Type.Object(
+      { branch: Type.Integer({ minimum: 1 }), generalBranch: Type.Integer({ minimum: 1 }), committee: Type.Integer({ minimum: 1 }) },
+      { additionalProperties: false, description: 'full party members from which a station forms a branch, a general branch, a committee [3, 50, 100]' },
+    )),
+    staffing: Type.Optional(Type.Union([Type.Literal('members'), Type.Literal('shandong')], { description: 'staff per station: keep members\' staff, or share the total by the Shandong norm (1 per 300–400 households)' })),
     facilities: Type.Optional(
       Type.Object(
         { office: Type.Optional(FacilityRuleSchema), service: Type.Optional(FacilityRuleSchema), plaza: Type.Optional(FacilityRuleSchema) },
@@ -84,6 +89,28 @@ export const FieldMappingSchema = Type.Record(Type.String(), Type.String(), {
   description: 'canonical field → source property, e.g. {"households": "households2010"}',
 });
 
+const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+const Paragraphs = Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'paragraphs, in order' });
+
+/** The 方案 document's settings (render/plan-document.ts PlanDocumentSettings; defaults there). */
+export const DocumentSettingsSchema = Type.Object(
+  {
+    title: Type.Optional(Type.String({ minLength: 1 })),
+    district: Type.Optional(Type.String({ minLength: 1 })),
+    issuer: Type.Optional(Type.String({ minLength: 1 })),
+    date: Type.Optional(IsoDate),
+    documentNumber: Type.Optional(Type.String({ minLength: 1 })),
+    purpose: Type.Optional(Paragraphs),
+    principles: Type.Optional(Paragraphs),
+    safeguards: Type.Optional(Paragraphs),
+    schedule: Type.Optional(Type.Array(
+      Type.Object({ stage: Type.String({ minLength: 1 }), from: IsoDate, to: IsoDate, tasks: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      { minItems: 1 },
+    )),
+  },
+  { additionalProperties: false },
+);
+
 export const ScenarioFileSchema = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
@@ -96,6 +123,7 @@ export const ScenarioFileSchema = Type.Object(
     rules: Type.Optional(RulesSchema),
     weights: Type.Optional(WeightsSchema),
     locks: Type.Optional(LocksSchema),
+    document: Type.Optional(DocumentSettingsSchema),
     solver: Type.Optional(SolverOptionsSchema),
   },
   { additionalProperties: false },
@@ -105,3 +133,4 @@ export type ScenarioFile = Static<typeof ScenarioFileSchema>;
 export type RulesInput = Static<typeof RulesSchema>;
 export type WeightsInput = Static<typeof WeightsSchema>;
 export type LocksInput = Static<typeof LocksSchema>;
+export type DocumentSettingsInput = Static<typeof DocumentSettingsSchema>;

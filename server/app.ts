@@ -17,6 +17,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { planRoutes } from './routes/plans.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { documentRoutes } from './routes/documents.js';
 import { HealthSchema } from './schemas.js';
 import { makePlanSolver, type PlanSolver } from './solve-pool.js';
 import type { Store } from './store/types.js';
@@ -94,6 +95,7 @@ export const yizhanApp: FastifyPluginAsyncTypebox<AppOptions> = async (app, opti
     await api.register(planRoutes, { solver, solveSyncWaitMs: options.solveSyncWaitMs ?? 2000, track });
     await api.register(jobRoutes);
     await api.register(tokenRoutes);
+    await api.register(documentRoutes);
   }, { prefix: '/api' });
   await app.register(import('./plugins/web.js')); // the review desk at GET / (and GET /api/me, POST /api/plans/:id/evaluate)
 };

@@ -5,7 +5,7 @@
  * uploaded GeoJSON, whose foreign members (`name`, `bbox`, legacy `crs`) are legal GeoJSON.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { LocksSchema, RulesSchema, SolverOptionsSchema, WeightsSchema } from '../scenarios/schema.js';
+import { DocumentSettingsSchema, LocksSchema, RulesSchema, SolverOptionsSchema, WeightsSchema } from '../scenarios/schema.js';
 import { JOB_STATUSES, PLAN_KINDS, PLAN_STATES, ROLES, WORKFLOW_ACTIONS } from './store/types.js';
 
 const literals = <T extends string>(values: readonly T[], description?: string) =>
@@ -110,6 +110,7 @@ export const ScenarioBody = Type.Object(
     weights: Type.Optional(WeightsSchema),
     locks: Type.Optional(LocksSchema),
     solver: Type.Optional(SolverOptionsSchema),
+    document: Type.Optional(DocumentSettingsSchema),
   },
   { additionalProperties: false },
 );

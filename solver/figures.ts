@@ -1,5 +1,5 @@
 import type { Committee } from '../geo/types.js';
-import type { FacilityKind, HouseholdCheck, PartyOrganisation, Rules } from './types.js';
+import type { FacilityKind, HouseholdCheck, PartyOrganisation, PartyThresholds, Rules } from './types.js';
 import { FACILITY_KINDS } from './types.js';
 
 /** The pooled figures of a would-be station. */
@@ -54,11 +54,14 @@ export function isFacilityMet(kind: FacilityKind, area: number, rules: Rules): b
   return area >= rules.facilities[kind].threshold;
 }
 
-/** Party organisation a station calls for by full members: 3 branch, 50 general branch, 100 committee. */
-export function calcPartyOrganisation(members: number): PartyOrganisation {
-  if (members >= 100) return 'committee';
-  if (members >= 50) return 'general-branch';
-  if (members >= 3) return 'branch';
+/** Seed 001 art. 12: a branch from 3 full members, a general branch from 50; a committee from 100 (not in the seeds). */
+export const DEFAULT_PARTY_THRESHOLDS: PartyThresholds = { branch: 3, generalBranch: 50, committee: 100 };
+
+/** Party organisation a station calls for by full members (`rules.party`, default 3 / 50 / 100). */
+export function calcPartyOrganisation(members: number, thresholds: PartyThresholds = DEFAULT_PARTY_THRESHOLDS): PartyOrganisation {
+  if (members >= thresholds.committee) return 'committee';
+  if (members >= thresholds.generalBranch) return 'general-branch';
+  if (members >= thresholds.branch) return 'branch';
   return 'none';
 }
 

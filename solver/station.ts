@@ -79,7 +79,7 @@ export function makeStation(members: readonly Member[], graph: AdjacencyGraph, r
     plaza: figures.plaza,
     staff: figures.staff,
     partyMembers: figures.partyMembers,
-    party: calcPartyOrganisation(figures.partyMembers),
+    party: calcPartyOrganisation(figures.partyMembers, rules.party),
     areaM2: members.reduce((s, m) => s + m.measures.areaM2, 0),
     enclaveLinks: connectivity.links.map(([a, b]) => [nameOf.get(a)!, nameOf.get(b)!]),
     checks: {

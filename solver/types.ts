@@ -31,7 +31,26 @@ export interface Rules {
    * there, or the reason there is none. [free]
    */
   stations?: Record<string, number>;
+  /**
+   * How staff are proposed per station (the district total stays fixed, seed 004 五): `members`
+   * keeps each committee's staff with it; `shandong` shares the total by households after the
+   * Shandong norm of one worker per 300–400 households (seed 003). [members]
+   */
+  staffing?: StaffingRule;
+  /**
+   * Full party members from which a station forms a branch, a general branch, a committee: 3 and 50
+   * by seed 001 art. 12; 100 for a committee is not in the seeds (party practice). [3, 50, 100]
+   */
+  party?: PartyThresholds;
 }
+
+export interface PartyThresholds {
+  branch: number;
+  generalBranch: number;
+  committee: number;
+}
+
+export type StaffingRule = 'members' | 'shandong';
 
 /** Weights of the objective (README: "The objective"). All ≥ 0. */
 export interface Weights {

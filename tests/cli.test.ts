@@ -134,7 +134,7 @@ describe('yizhan plan luohu-2006', () => {
   it('solves to proven optimality and writes the five files', () => {
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['committees.geojson', 'map.svg', 'plan.csv', 'plan.zh.md', 'stations.geojson', 'summary.json']);
+    expect(readdirSync(out).sort()).toEqual(['committees.geojson', 'map.svg', 'plan.csv', 'plan.docx', 'plan.xlsx', 'plan.zh.md', 'stations.geojson', 'summary.json']);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.scenario).toBe('luohu-2006');
     expect(summary.stationsBefore).toBe(115);

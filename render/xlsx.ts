@@ -1,0 +1,187 @@
+/**
+ * plan.xlsx: the plan as a workbook a planner opens in Excel or WPS. Sheets 工作站 (stations),
+ * 社区 (committees with their station), 设施达标 (facility attainment before and after against the
+ * targets), 人员 (staff per station against the norm), 党组织 (party organisation per station) and
+ * 检查 (violations). Numbers are numbers, the header row is frozen, columns are as wide as their text.
+ */
+import ExcelJS from 'exceljs';
+import type { Committee } from '../geo/types.js';
+import { calcExistingUnits, calcPartyOrganisation } from '../solver/figures.js';
+import type { PlanOutcome } from '../solver/outcome.js';
+import { FACILITY_KINDS, type FacilityKind, type PartyOrganisation, type Rules } from '../solver/types.js';
+import {
+  FACILITY_ZH, HOUSEHOLD_CHECK_ZH, PARTY_ZH, describeViolationZh, formatPunctuationZh, makePartyChanges,
+} from './plan-document.js';
+import { makeStaffingProposal } from './staffing.js';
+
+export type SheetLang = 'zh' | 'en';
+
+export interface PlanWorkbookInput {
+  outcome: PlanOutcome;
+  committees: readonly Committee[];
+  rules: Rules;
+  /** Headers and words. ['zh'] */
+  lang?: SheetLang;
+}
+
+type Cell = string | number | null;
+
+interface SheetSpec {
+  name: { zh: string; en: string };
+  /** [Chinese header, English header, number format for numeric columns] */
+  columns: [string, string, string?][];
+  rows: Cell[][];
+}
+
+const TYPE_ZH: Record<string, string> = { upscale: '中高档', 'old-residential': '老住宅区', 'urban-village': '城中村', enclave: '插花地' };
+const PARTY_SHORT_ZH: Record<PartyOrganisation, string> = { ...PARTY_ZH, none: '无' };
+
+/** Display width of a text: CJK characters count two. */
+function textWidth(v: Cell): number {
+  if (v === null) return 0;
+  const s = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : v;
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\uffff]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+/** Facility figures of the stations of today: committees grouped by their existing station, pooled by the rule. */
+function calcFacilityBefore(outcome: PlanOutcome, committees: readonly Committee[], rules: Rules): Record<FacilityKind, { met: number; stations: number }> {
+  const inScope = new Set(outcome.stations.flatMap((s) => s.committeeIds));
+  const units = calcExistingUnits(committees);
+  const groups = new Map<number, Committee[]>();
+  committees.forEach((c, i) => { if (inScope.has(c.id)) groups.set(units[i]!, [...(groups.get(units[i]!) ?? []), c]); });
+  const out = {} as Record<FacilityKind, { met: number; stations: number }>;
+  for (const kind of FACILITY_KINDS) {
+    const rule = rules.facilities[kind];
+    let met = 0;
+    for (const g of groups.values()) {
+      const values = g.map((c) => c[kind] ?? 0);
+      const pooled = rule.pooling === 'max' ? Math.max(...values) : values.reduce((a, b) => a + b, 0);
+      if (pooled >= rule.threshold) met++;
+    }
+    out[kind] = { met, stations: groups.size };
+  }
+  return out;
+}
+
+function makeSheets(input: PlanWorkbookInput): SheetSpec[] {
+  const { outcome, committees, rules } = input;
+  const zh = (input.lang ?? 'zh') === 'zh';
+  const yes = (b: boolean): string => (zh ? (b ? '是' : '否') : b ? 'yes' : 'no');
+  const stationOf = new Map(outcome.stations.flatMap((s) => s.committeeIds.map((id) => [id, s] as const)));
+  const inScope = committees.filter((c) => stationOf.has(c.id));
+  const label = (s: { committees: string[] }) => s.committees.join('、');
+
+  const stations: SheetSpec = {
+    name: { zh: '工作站', en: 'stations' },
+    columns: [
+      ['序号', 'no.'], ['街道', 'street office'], ['所辖社区', 'committees'], ['社区数', 'committees (n)'], ['驻地社区', 'host'],
+      ['户数', 'households', '#,##0'], ['人口', 'population', '#,##0'], ['办公用房(㎡)', 'office m²', '#,##0'], ['公共服务设施(㎡)', 'service m²', '#,##0'],
+      ['户外文体广场(㎡)', 'plaza m²', '#,##0'], ['工作人员', 'staff'], ['党员', 'party members'], ['党组织', 'party organisation'],
+      ['面积(平方公里)', 'area km²', '0.000'], ['户数检查', 'household check'], ['办公用房达标', 'office met'], ['服务设施达标', 'service met'],
+      ['广场达标', 'plaza met'], ['地域相连', 'contiguous'],
+    ],
+    rows: outcome.stations.map((s, i) => [
+      i + 1, s.streetOffice, label(s), s.committees.length, s.host, s.households, s.population, s.office, s.service, s.plaza, s.staff, s.partyMembers,
+      zh ? PARTY_SHORT_ZH[s.party] : s.party, s.areaM2 / 1e6, zh ? HOUSEHOLD_CHECK_ZH[s.checks.households]! : s.checks.households,
+      yes(s.checks.office), yes(s.checks.service), yes(s.checks.plaza), yes(s.checks.contiguous),
+    ]),
+  };
+
+  const committeeSheet: SheetSpec = {
+    name: { zh: '社区', en: 'committees' },
+    columns: [
+      ['社区', 'committee'], ['街道', 'street office'], ['类型', 'type'], ['户数', 'households', '#,##0'], ['人口', 'population', '#,##0'],
+      ['办公用房(㎡)', 'office m²', '#,##0'], ['公共服务设施(㎡)', 'service m²', '#,##0'], ['户外文体广场(㎡)', 'plaza m²', '#,##0'],
+      ['工作人员', 'staff'], ['党员', 'party members'], ['所属工作站(所辖社区)', 'station (committees)'], ['驻地', 'host'],
+    ],
+    rows: inScope.map((c) => {
+      const s = stationOf.get(c.id)!;
+      return [
+        c.name, c.streetOffice, c.type ? (zh ? TYPE_ZH[c.type]! : c.type) : null, c.households, c.population ?? null, c.office ?? null, c.service ?? null,
+        c.plaza ?? null, c.staff ?? null, c.partyMembers ?? null, label(s), yes(s.host === c.name),
+      ];
+    }),
+  };
+
+  const before = calcFacilityBefore(outcome, committees, rules);
+  const targets = outcome.summary.checks.facilityTargets;
+  const facilities: SheetSpec = {
+    name: { zh: '设施达标', en: 'facilities' },
+    columns: [
+      ['设施', 'facility'], ['标准(㎡)', 'threshold m²', '#,##0'], ['整合前达标工作站', 'met before'], ['整合前工作站', 'stations before'],
+      ['整合前比例', 'share before', '0.0%'], ['整合后达标工作站', 'met after'], ['整合后工作站', 'stations after'], ['整合后比例', 'share after', '0.0%'],
+      ['目标比例', 'target', '0%'], ['达到目标', 'target met'],
+    ],
+    rows: FACILITY_KINDS.map((k) => [
+      zh ? FACILITY_ZH[k] : k, rules.facilities[k].threshold, before[k].met, before[k].stations, before[k].stations ? before[k].met / before[k].stations : 1,
+      targets[k].met, targets[k].stations, targets[k].share, targets[k].target, yes(targets[k].ok),
+    ]),
+  };
+
+  const staffing = makeStaffingProposal(outcome, rules.staffing ?? 'members');
+  const staff: SheetSpec = {
+    name: { zh: '人员', en: 'staff' },
+    columns: [
+      ['街道', 'street office'], ['所辖社区', 'committees'], ['户数', 'households', '#,##0'], ['现有人员', 'staff now'], ['建议人员', 'proposed'],
+      ['调整', 'change'], ['站长', 'heads'], ['测算下限(每400户1人)', 'norm min (1 per 400 hh)'], ['测算上限(每300户1人)', 'norm max (1 per 300 hh)'],
+      ['低于下限', 'shortfall'],
+    ],
+    rows: staffing.stations.map((x) => [
+      x.station.streetOffice, label(x.station), x.station.households, x.current, x.proposed, x.change, x.heads, x.norm.min, x.norm.max, x.shortfall,
+    ]),
+  };
+
+  const changes = new Map(makePartyChanges(outcome, committees, rules.party).map((c) => [c.station.id, c]));
+  const byId = new Map(committees.map((c) => [c.id, c]));
+  const party: SheetSpec = {
+    name: { zh: '党组织', en: 'party' },
+    columns: [['街道', 'street office'], ['所辖社区', 'committees'], ['党员', 'party members'], ['整合前', 'before'], ['整合后', 'after'], ['改设', 'upgraded']],
+    rows: outcome.stations.map((s) => {
+      const beforeOrgs = s.committeeIds.map((id) => calcPartyOrganisation(byId.get(id)?.partyMembers ?? 0, rules.party));
+      const word = (p: PartyOrganisation) => (zh ? PARTY_SHORT_ZH[p] : p);
+      return [s.streetOffice, label(s), s.partyMembers, beforeOrgs.map(word).join('、'), word(s.party), yes(changes.has(s.id))];
+    }),
+  };
+
+  const stationById = new Map(outcome.stations.map((s) => [s.id, s]));
+  const checks: SheetSpec = {
+    name: { zh: '检查', en: 'checks' },
+    columns: [['程度', 'severity'], ['规则', 'rule'], ['工作站(所辖社区)', 'station (committees)'], ['说明', 'message']],
+    rows: outcome.summary.checks.violations.map((v) => {
+      const s = v.station === undefined ? undefined : stationById.get(v.station);
+      return zh
+        ? [v.severity === 'fatal' ? '必须纠正' : '需要说明', null, s ? label(s) : null, formatPunctuationZh(describeViolationZh(v, outcome, rules))]
+        : [v.severity, v.rule, s ? label(s) : null, v.message];
+    }),
+  };
+  // the rule column says nothing a Chinese reader needs: drop it in Chinese
+  if (zh) {
+    checks.columns.splice(1, 1);
+    checks.rows = checks.rows.map((r) => [r[0]!, ...r.slice(2)]);
+  }
+  return [stations, committeeSheet, facilities, staff, party, checks];
+}
+
+/**
+ * The workbook of a plan.
+ * @param [input.lang='zh'] Chinese or English sheet names stay Chinese in zh, English in en
+ * @returns the bytes of plan.xlsx
+ */
+export async function makePlanXlsx(input: PlanWorkbookInput): Promise<Buffer> {
+  const lang = input.lang ?? 'zh';
+  const book = new ExcelJS.Workbook();
+  book.creator = 'yizhan';
+  for (const spec of makeSheets(input)) {
+    const sheet = book.addWorksheet(spec.name[lang], { views: [{ state: 'frozen', ySplit: 1 }] });
+    const headers = spec.columns.map((c) => (lang === 'zh' ? c[0] : c[1]));
+    sheet.columns = spec.columns.map((c, i) => {
+      const width = Math.max(textWidth(headers[i]!), ...spec.rows.map((r) => textWidth(r[i] ?? null)));
+      return { header: headers[i]!, key: `c${i}`, width: Math.min(60, Math.max(6, width + 2)), ...(c[2] ? { style: { numFmt: c[2] } } : {}) };
+    });
+    sheet.getRow(1).font = { bold: true };
+    for (const r of spec.rows) sheet.addRow(r);
+  }
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
