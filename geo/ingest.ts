@@ -1,7 +1,7 @@
 /**
  * Reading committees from GeoJSON: field mapping, CRS, validation of everything, normalisation.
  */
-import { makeCrsReader, normaliseCrsCode } from './crs.js';
+import { explainCrs, normaliseCrsCode } from './crs.js';
 import type { CrsReader } from './crs.js';
 import type { CanonicalField, Committee, FieldMapping, Problem, ValidationReport } from './types.js';
 import { validateGeometry } from './validate-geometry.js';
@@ -17,6 +17,12 @@ export interface ReadCommitteesOptions {
   crs?: string;
   /** Dataset name. [the collection's `name` member, else "dataset"] */
   name?: string;
+  /**
+   * The CRS that a binary format's own definition names (a .prj, a GeoPackage srs table), resolved
+   * by the format's reader (a string: why it could not be); `label` says where it was read. The `crs`
+   * option wins over it (with a `crs-conflict` warning when they differ). [none]
+   */
+  sourceCrs?: { label: string; reader: CrsReader | string };
   /** See {@link findTopologyProblems}. [100] */
   overlapToleranceM2?: number;
   /** See {@link findTopologyProblems}. [2] */
@@ -209,14 +215,21 @@ export function readCommittees(input: unknown, options: ReadCommitteesOptions = 
     fatal('crs-unsupported', fileCrs.problem);
     crsBroken = true;
   }
-  const declared = options.crs ?? fileCrs?.code;
+  const source = options.sourceCrs;
+  const declared = options.crs ?? fileCrs?.code ?? (source ? (typeof source.reader === 'string' ? source.label : source.reader.code) : undefined);
   if (declared !== undefined && !crsBroken) {
     const code = typeof declared === 'string' ? normaliseCrsCode(declared) : undefined;
-    const reader = code ? makeCrsReader(code) : undefined;
-    if (reader) crs = reader;
-    else {
-      fatal('crs-unsupported', `CRS ${JSON.stringify(code ?? declared)} is not supported; use WGS84 lon/lat (EPSG:4326, 4490, 4269, 4258), EPSG:3857, UTM (EPSG:326xx/327xx) or CGCS2000 Gauss–Krüger (EPSG:4534–4554)`);
+    const reader = options.crs === undefined && source ? source.reader : code ? explainCrs(code) : undefined;
+    if (reader !== undefined && typeof reader !== 'string') {
+      crs = reader;
+      if (reader.warning) problems.push({ code: 'crs-approximate', severity: 'warning', message: reader.warning });
+    } else {
+      const why = typeof reader === 'string' ? `: ${reader}` : '';
+      fatal('crs-unsupported', `CRS ${JSON.stringify(code ?? declared)} is not supported${why}; use an EPSG code of a geographic or projected CRS (e.g. EPSG:4326, EPSG:4490, EPSG:4547, EPSG:32650, EPSG:27700) or the pseudo-CRS GCJ-02 or BD-09`);
       crsBroken = true;
+    }
+    if (options.crs !== undefined && source && typeof source.reader !== 'string' && source.reader.code !== code) {
+      problems.push({ code: 'crs-conflict', severity: 'warning', message: `${source.label} says ${source.reader.code} but the crs option says ${options.crs}; using the option` });
     }
     if (options.crs !== undefined && fileCrs?.code !== undefined) {
       const fileCode = normaliseCrsCode(fileCrs.code);
