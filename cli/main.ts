@@ -74,9 +74,9 @@ const COMMANDS: Record<string, Command> = {
   },
   validate: {
     summary: 'report every problem of a committees GeoJSON; exit 1 if any is fatal',
-    usage: 'yizhan validate <dataset.geojson> [--mapping JSON|FILE] [--crs EPSG:xxxx] [--json]',
-    options: { ...COMMON, mapping: { type: 'string' }, crs: { type: 'string' }, json: { type: 'boolean' } },
-    run: (pos, v) => runValidate(one(pos, 'dataset'), { mapping: v.mapping as string | undefined, crs: v.crs as string | undefined, json: !!v.json }),
+    usage: 'yizhan validate <dataset.geojson|.zip|.shp|.gpkg|.fgb> [--mapping JSON|FILE] [--crs EPSG:xxxx|GCJ-02|BD-09] [--layer NAME] [--encoding GBK] [--json]',
+    options: { ...COMMON, mapping: { type: 'string' }, crs: { type: 'string' }, layer: { type: 'string' }, encoding: { type: 'string' }, json: { type: 'boolean' } },
+    run: (pos, v) => runValidate(one(pos, 'dataset'), { mapping: v.mapping as string | undefined, crs: v.crs as string | undefined, layer: v.layer as string | undefined, encoding: v.encoding as string | undefined, json: !!v.json }),
   },
   serve: {
     summary: 'the HTTP API (embedded database in --data; DATABASE_URL selects PostgreSQL)',

@@ -87,7 +87,7 @@ function finish(
 }
 
 export async function runPlan(scenarioArg: string, options: PlanCommandOptions): Promise<number> {
-  const loaded = loadScenario(scenarioArg);
+  const loaded = await loadScenario(scenarioArg);
   const ctx = makePlanContext(loaded.dataset, loaded.scenario);
   const show = (done: number, office: string): void => {
     if (process.stderr.isTTY && ctx.offices.length > 1) process.stderr.write(`\r\x1b[Ksolving ${done}/${ctx.offices.length} ${office}`);
@@ -118,7 +118,7 @@ export async function runPlan(scenarioArg: string, options: PlanCommandOptions):
 }
 
 export async function runEvaluate(scenarioArg: string, planPath: string, options: PlanCommandOptions): Promise<number> {
-  const loaded = loadScenario(scenarioArg);
+  const loaded = await loadScenario(scenarioArg);
   const hand = loadHandPlan(planPath, loaded.dataset);
   const ctx = makePlanContext(loaded.dataset, loaded.scenario);
   const outcome = evaluatePlan(ctx, hand.stations);
