@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { StoreError } from '../server/store/types.js';
 import { EXIT, InputError, UsageError } from './errors.js';
+import { GIS_OUTPUT_FLAGS, readGisOutputFlags } from './gis-flags.js';
 import type { PlanCommandOptions } from './plan-commands.js';
 
 // Each command's module is loaded when the command runs: `yizhan plan` need not load the HTTP
@@ -32,6 +33,7 @@ const PLAN_OUTPUT = {
   quiet: { type: 'boolean', short: 'q' },
   map: { type: 'boolean' },
   'no-map': { type: 'boolean' },
+  ...GIS_OUTPUT_FLAGS,
 } as const;
 
 function planOutputOptions(v: Record<string, string | boolean | undefined>): PlanCommandOptions {
@@ -41,19 +43,20 @@ function planOutputOptions(v: Record<string, string | boolean | undefined>): Pla
     json: !!v.json,
     quiet: !!v.quiet,
     ...(v.map ? { map: true } : v['no-map'] ? { map: false } : {}),
+    ...readGisOutputFlags(v),
   };
 }
 
 const COMMANDS: Record<string, Command> = {
   plan: {
     summary: 'solve a scenario: proven-optimal merges, checks, plan text, GIS exports',
-    usage: 'yizhan plan <scenario|luohu-2006> [--out DIR] [--json] [--quiet] [--map|--no-map]',
+    usage: 'yizhan plan <scenario|luohu-2006> [--out DIR] [--json] [--quiet] [--map|--no-map] [--gis gpkg,shp,fgb [--out-crs EPSG:4547]]',
     options: { ...COMMON, ...PLAN_OUTPUT },
     run: (pos, v) => runPlan(one(pos, 'scenario'), planOutputOptions(v)),
   },
   evaluate: {
     summary: 'check a plan written by hand against the same rules',
-    usage: 'yizhan evaluate <scenario|luohu-2006> --plan FILE [--out DIR] [--json] [--quiet] [--map|--no-map]',
+    usage: 'yizhan evaluate <scenario|luohu-2006> --plan FILE [--out DIR] [--json] [--quiet] [--map|--no-map] [--gis gpkg,shp,fgb [--out-crs EPSG:4547]]',
     options: { ...COMMON, plan: { type: 'string' }, ...PLAN_OUTPUT },
     run: (pos, v) => {
       if (typeof v.plan !== 'string') throw new UsageError('evaluate needs --plan FILE (for luohu-2006: scenarios/luohu-2006/plan-2006.json)');

@@ -13,11 +13,13 @@ import type { PlanOutcome } from '../solver/outcome.js';
 import { loadEngines } from '../solver/solve.js';
 import type { SolveResult } from '../solver/types.js';
 import { EXIT } from './errors.js';
+import { addGisFiles } from './gis-output.js';
+import type { GisOutputOptions } from './gis-flags.js';
 import { loadHandPlan, loadScenario } from './load.js';
 import { formatPlanReport } from './report.js';
 import { writeFilesAtomically } from './write.js';
 
-export interface PlanCommandOptions {
+export interface PlanCommandOptions extends GisOutputOptions {
   out?: string;
   json: boolean;
   quiet: boolean;
@@ -73,12 +75,12 @@ export function makePlanFiles(
   return files;
 }
 
-function finish(
+async function finish(
   outcome: PlanOutcome, dataset: Dataset, outDir: string, title: string, options: PlanCommandOptions,
   outlines?: ReadonlyMap<string, MultiPolygonCoords>,
-): number {
+): Promise<number> {
   const committees = outcome.stations.reduce((n, s) => n + s.committeeIds.length, 0);
-  const files = makePlanFiles(outcome, dataset, title, { map: options.map ?? committees <= MAP_AUTO_COMMITTEES, ...(outlines ? { outlines } : {}) });
+  const files = await addGisFiles(makePlanFiles(outcome, dataset, title, { map: options.map ?? committees <= MAP_AUTO_COMMITTEES, ...(outlines ? { outlines } : {}) }), outcome, dataset, options, outlines);
   writeFilesAtomically(outDir, files);
   if (options.json) process.stdout.write(JSON.stringify(outcome.summary, null, 2) + '\n');
   else if (!options.quiet) process.stdout.write(formatPlanReport(outcome, !!process.stdout.isTTY) + '\n');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * is written in full to a temporary name in the same folder, then all are renamed into place
  * (rename is atomic on one file system). On a failure the temporaries are removed.
  */
-export function writeFilesAtomically(dir: string, files: Record<string, string>): string[] {
+export function writeFilesAtomically(dir: string, files: Record<string, string | Uint8Array>): string[] {
   mkdirSync(dir, { recursive: true });
   const staged: [string, string][] = [];
   const tag = `.tmp-${process.pid}-${Date.now()}`;

@@ -19,7 +19,7 @@
  * meridian.
  */
 import { createRequire } from 'node:module';
-import proj4 from 'proj4';
+import type proj4Type from 'proj4';
 import { bd09ToWgs84, gcj02ToWgs84, wgs84ToBd09, wgs84ToGcj02 } from './china-offsets.js';
 import type { Position } from './types.js';
 
@@ -185,6 +185,13 @@ export interface EpsgEntry {
 
 const requirePackage = createRequire(import.meta.url);
 
+let proj4Lib: typeof proj4Type | undefined;
+/** proj4, loaded on first use: the fast paths (lon/lat, web mercator, UTM, CGCS2000 3° GK) never need it. */
+function proj4(from: string, to: string): proj4Type.Converter {
+  proj4Lib ??= requirePackage('proj4') as typeof proj4Type;
+  return proj4Lib(from, to);
+}
+
 /** The EPSG registry's entry for a code (from epsg-index), or undefined when there is none. */
 export function lookupEpsg(epsg: number): EpsgEntry | undefined {
   if (!Number.isInteger(epsg) || epsg <= 0 || epsg > 99_999_999) return undefined;
@@ -224,7 +231,7 @@ function readerFromProj4(code: string, def: string, name?: string): CrsReader | 
   if (longlat && wgsLike && !/\+pm=(?!greenwich)/.test(text)) {
     return { code, kind: 'geographic', ...(name ? { name } : {}), ...(warning ? { warning } : {}) };
   }
-  let converter: proj4.Converter;
+  let converter: proj4Type.Converter;
   try {
     converter = proj4(text, 'WGS84');
     // proj4 accepts some definitions it cannot convert: try one point

@@ -6,9 +6,7 @@
 import { explainCrs, normaliseCrsCode } from './crs.js';
 import type { CrsReader } from './crs.js';
 import type { CanonicalField, Committee, FieldMapping, Problem, ValidationReport } from './types.js';
-import { readFlatGeobuf, isFlatGeobuf } from './read-flatgeobuf.js';
-import { readGeoPackage } from './read-geopackage.js';
-import { readShapefileParts, readShapefileZip } from './read-shapefile.js';
+import { isFlatGeobuf } from './read-flatgeobuf.js';
 import type { DatasetFormat, DecodedSource } from './read-source.js';
 import { validateGeometry } from './validate-geometry.js';
 import type { FeatureProblem } from './validate-geometry.js';
@@ -411,15 +409,17 @@ async function decodeSource(source: DatasetSource, format: DatasetFormat, option
     }
     case 'shapefile': {
       const shp = { ...(options.encoding !== undefined ? { encoding: options.encoding } : {}), ...(options.mapping ? { mapping: options.mapping } : {}) };
+      // the format readers are loaded when a file needs them
+      const { readShapefileParts, readShapefileZip } = await import('./read-shapefile.js');
       if (startsWith(source.bytes, [0x50, 0x4b, 0x03, 0x04]) || /\.zip$/i.test(source.name)) {
         return readShapefileZip(source.bytes, { ...shp, label, ...(options.layer !== undefined ? { layer: options.layer } : {}) });
       }
       return readShapefileParts({ shp: source.bytes, ...source.siblings }, { ...shp, label });
     }
     case 'geopackage':
-      return readGeoPackage(source.bytes, { label, ...(options.layer !== undefined ? { layer: options.layer } : {}) });
+      return (await import('./read-geopackage.js')).readGeoPackage(source.bytes, { label, ...(options.layer !== undefined ? { layer: options.layer } : {}) });
     case 'flatgeobuf':
-      return readFlatGeobuf(source.bytes, { label });
+      return (await import('./read-flatgeobuf.js')).readFlatGeobuf(source.bytes, { label });
   }
 }
 
