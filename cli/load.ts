@@ -68,6 +68,9 @@ export interface LoadedScenario {
  */
 export const TOPOLOGY_CHECK_MAX_FEATURES = 20_000;
 
+/** Problems that stop a file from being read at all (rather than its committees being wrong). */
+const UNREADABLE = new Set(['not-json', 'format-unreadable', 'shapefile-incomplete', 'shapefile-mismatch', 'encoding-mismatch', 'encoding-unknown', 'layer-missing', 'layer-ambiguous']);
+
 /** How a dataset file is read: field mapping, CRS, and for the binary formats the layer and the DBF encoding. */
 export interface DatasetReading {
   mapping?: FieldMapping;
@@ -135,8 +138,8 @@ export async function loadDataset(
   const { topology, note = (line: string) => void process.stderr.write(`${line}\n`), ...reading } = options;
   const report = await readDatasetReport(path, { ...reading, ...(topology !== undefined ? { topology } : {}), topologyMaxFeatures: TOPOLOGY_CHECK_MAX_FEATURES });
   if (!report.ok || !report.dataset) {
-    const what = report.fatal === 1 && report.features === 0 && report.problems[0] ? 'cannot be read' : `${report.fatal} fatal problem(s), ${report.warnings} warning(s)`;
-    throw new InputError(`dataset ${path}: ${what}`, report.problems.map(formatProblem));
+    if (report.problems.some((p) => UNREADABLE.has(p.code))) throw new InputError(`dataset ${path} cannot be read`, report.problems.map(formatProblem));
+    throw new InputError(`dataset ${path}: ${report.fatal} fatal problem(s), ${report.warnings} warning(s)`, report.problems.map(formatProblem));
   }
   if (report.format !== 'geojson') {
     note(`note: read ${report.dataset.committees.length} committees from ${report.format}${report.layer !== undefined ? ` layer "${report.layer}"` : ''}`);

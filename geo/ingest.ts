@@ -437,7 +437,7 @@ export async function readDatasetSource(source: DatasetSource, options: ReadSour
   const base = { format, ...(decoded.layer !== undefined ? { layer: decoded.layer } : {}) };
   const value = decoded.value;
   const count = isObject(value) && Array.isArray(value.features) ? value.features.length : 0;
-  if (!value || decoded.problems.some((p) => p.severity === 'fatal')) {
+  if (decoded.problems.some((p) => p.severity === 'fatal')) {
     return { ...finish(decoded.problems), ...base, features: count, topologyChecked: false };
   }
   const topology = options.topology ?? (topologyMaxFeatures === undefined || count <= topologyMaxFeatures);
