@@ -182,7 +182,7 @@ export function readShapefileParts(parts: ShapefileParts, options: ReadShapefile
             return false;
           }
         });
-        problems.push(fatalProblem('encoding-mismatch', `feature ${i}, field ${field}: the text does not decode as ${encoding} (from ${encodingFrom}): ${JSON.stringify(v)}; ${clean ? `it reads cleanly as ${clean}: give encoding ${clean} or a .cpg saying ${clean}` : 'give the right encoding'}; nothing was read`, { feature: i, field }));
+        problems.push(fatalProblem('encoding-mismatch', `the text of feature ${i} does not decode as ${encoding} (from ${encodingFrom}): ${JSON.stringify(v)}; ${clean ? `it reads cleanly as ${clean}: give encoding ${clean} or a .cpg saying ${clean}` : 'give the right encoding'}; nothing was read`, { feature: i, field }));
         return out;
       }
     }

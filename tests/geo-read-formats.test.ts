@@ -120,7 +120,7 @@ describe('broken files of each format give clear errors (tests/fixtures/invalid/
     ['shp-truncated.zip', 'format-unreadable', /\.shp of cut\.shp is truncated: its header says \d+ bytes, the file has 300/],
     ['zip-without-shp.zip', 'format-unreadable', /holds no \.shp file \(it holds: readme\.txt\)/],
     ['shp-without-dbf.zip', 'shapefile-incomplete', /no \.dbf beside its \.shp/],
-    ['shp-gbk-without-cpg.zip', 'encoding-mismatch', /feature 0, field name: the text does not decode as UTF-8.*reads cleanly as GB18030/],
+    ['shp-gbk-without-cpg.zip', 'encoding-mismatch', /the text of feature 0 does not decode as UTF-8.*reads cleanly as GB18030/],
     ['shp-cpg-gbk-text-utf8.zip', 'encoding-mismatch', /the \.cpg says GBK, but the DBF text is UTF-8/],
     ['shp-two-layers.zip', 'layer-ambiguous', /2 shapefiles \(huangbei, lying\).*layer option/],
     ['shp-two-layers.zip', 'layer-missing', /no shapefile "nope"; it has: huangbei, lying/, { layer: 'nope' }],
@@ -145,6 +145,7 @@ describe('broken files of each format give clear errors (tests/fixtures/invalid/
       const p = r.problems.find((q) => q.code === code);
       expect(p, JSON.stringify(r.problems.slice(0, 3))).toBeDefined();
       expect(p!.severity).toBe('fatal');
+      if (code === 'encoding-mismatch' && name.includes('without-cpg')) expect([p!.feature, p!.field]).toEqual([0, 'name']);
       expect(p!.message).toMatch(message);
     });
   }
