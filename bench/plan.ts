@@ -29,7 +29,7 @@ const only = flag('--only')?.split(',');
 
 interface Instance {
   name: string;
-  load(): { dataset: Dataset; scenario: Scenario; readMs: number };
+  load(): { dataset: Dataset; scenario: Scenario; readMs: number } | Promise<{ dataset: Dataset; scenario: Scenario; readMs: number }>;
   /** javascript-lp-solver is skipped where it cannot finish (SOLVERS.md: ~40 committees per block). */
   jslp: boolean;
 }
@@ -45,9 +45,9 @@ function generated(n: number, seed: number): Instance['load'] {
 }
 
 function builtin(name: string): Instance['load'] {
-  return () => {
+  return async () => {
     const t = performance.now();
-    const loaded = loadScenario(name);
+    const loaded = await loadScenario(name);
     return { dataset: loaded.dataset, scenario: loaded.scenario, readMs: performance.now() - t };
   };
 }
@@ -73,7 +73,7 @@ console.log('| instance | committees | street offices | read ms | measures+adjac
 console.log('|---|---:|---:|---:|---:|---|---|---|---:|---:|---:|');
 for (const inst of INSTANCES) {
   if (only && !only.includes(inst.name)) continue;
-  const { dataset, scenario, readMs } = inst.load();
+  const { dataset, scenario, readMs } = await inst.load();
   const t0 = performance.now();
   const ctx = makePlanContext(dataset, scenario);
   const ctxMs = performance.now() - t0;

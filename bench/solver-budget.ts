@@ -36,7 +36,7 @@ function scenarioPath(): string {
   return join(dir, 'scenario.json');
 }
 
-const loaded = loadScenario(scenarioPath());
+const loaded = await loadScenario(scenarioPath());
 const scenario = structuredClone(loaded.scenario);
 scenario.solver.timeLimitMs = limitMs;
 if (values.instance === 'ri') { scenario.weights.merge = 0; scenario.rules.maxCommitteesPerStation = 6; }

@@ -29,7 +29,7 @@ const timeLimitMs = Number(flag('--time-limit') ?? 60_000);
 const jslpMax = Number(flag('--jslp-max') ?? 40);
 const merge = flag('--merge');
 
-const loaded = loadScenario('ri-2010');
+const loaded = await loadScenario('ri-2010');
 const scenario = merge !== undefined ? { ...loaded.scenario, weights: { ...loaded.scenario.weights, merge: Number(merge) } } : loaded.scenario;
 const ctx = makePlanContext(loaded.dataset, scenario);
 const offices = (flag('--offices') ?? [...new Set(loaded.dataset.committees.map((c) => c.streetOffice))].sort().join(',')).split(',');

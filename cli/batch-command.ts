@@ -95,15 +95,15 @@ function isBuiltinName(entry: string): boolean {
   return extname(entry) === '' && !entry.includes('/') && !entry.includes('\\');
 }
 
-function loadWhatIfDataset(entry: string, index: number, baseDir: string): LoadedDataset {
+async function loadWhatIfDataset(entry: string, index: number, baseDir: string): Promise<LoadedDataset> {
   try {
-    const isGeoJson = /\.geojson$/i.test(entry);
+    const isGeoJson = /\.(geojson|gpkg|fgb|shp|zip)$/i.test(entry);
     if (isGeoJson) {
       const path = resolve(baseDir, entry);
-      const { dataset } = loadDataset(path);
+      const { dataset } = await loadDataset(path);
       return { entry, name: dataset.name, dataset, fields: {}, fingerprint: sha256(readFileSync(path)) };
     }
-    const loaded = loadScenario(isBuiltinName(entry) ? entry : resolve(baseDir, entry));
+    const loaded = await loadScenario(isBuiltinName(entry) ? entry : resolve(baseDir, entry));
     const fields: Record<string, unknown> = {};
     for (const k of SCENARIO_FIELDS) if (loaded.file[k] !== undefined) fields[k] = loaded.file[k];
     const reading = stringifyCanonical({ mapping: loaded.file.mapping ?? null, crs: loaded.file.crs ?? null });
@@ -206,7 +206,8 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
   if (!checked.file) throw new InputError(`what-if file ${whatifPath} is not valid`, checked.problems.map(formatProblem));
   const file = checked.file;
   const gridKeys = Object.keys(file.grid ?? {});
-  const data = file.datasets.map((entry, i) => loadWhatIfDataset(entry, i, dirname(whatifPath)));
+  const data: LoadedDataset[] = [];
+  for (const [i, entry] of file.datasets.entries()) data.push(await loadWhatIfDataset(entry, i, dirname(whatifPath)));
   const variations = expandVariations(file, { datasetNames: data.map((d) => d.name) });
   const outDir = resolve(options.out ?? join('out', file.name));
   const prepared = variations.map((v) => prepareVariation(file, v, data[v.datasetIndex]!, outDir));

@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { parseGeoJsonText, readCommittees } from '../geo/ingest.js';
+import { readDatasetSource } from '../geo/ingest.js';
+import type { DatasetSource, ReadSourceOptions, SourceReport } from '../geo/ingest.js';
 import type { Dataset, FieldMapping, Problem } from '../geo/types.js';
 import { makeScenario, makeCommitteeLookup, resolveCommitteeRef, resolveLocks } from '../scenarios/resolve.js';
 import type { ScenarioFile } from '../scenarios/schema.js';
@@ -81,31 +82,85 @@ export interface LoadedScenario {
  */
 export const TOPOLOGY_CHECK_MAX_FEATURES = 20_000;
 
+/** Problems that stop a file from being read at all (rather than its committees being wrong). */
+const UNREADABLE = new Set(['not-json', 'format-unreadable', 'shapefile-incomplete', 'shapefile-mismatch', 'encoding-mismatch', 'encoding-unknown', 'layer-missing', 'layer-ambiguous']);
+
+/** How a dataset file is read: field mapping, CRS, and for the binary formats the layer and the DBF encoding. */
+export interface DatasetReading {
+  mapping?: FieldMapping;
+  crs?: string;
+  /** GeoPackage table or Shapefile base name in a zip, when there are several. */
+  layer?: string;
+  /** Text encoding of a Shapefile's DBF (GBK, GB18030, UTF-8), over its .cpg. */
+  encoding?: string;
+}
+
+/** A dataset file's bytes; a bare .shp comes with its .dbf/.shx/.prj/.cpg siblings (any case). */
+export function readDatasetFile(path: string): DatasetSource {
+  if (!existsSync(path)) throw new InputError(`dataset not found: ${path}`);
+  if (statSync(path).isDirectory()) throw new InputError(`dataset is a folder, not a file: ${path}`);
+  const read = (p: string): Buffer => {
+    try {
+      return readFileSync(p);
+    } catch (e) {
+      throw new InputError(`cannot read dataset ${p}: ${(e as Error).message}`);
+    }
+  };
+  const source: DatasetSource = { name: basename(path), bytes: read(path) };
+  if (/\.shp$/i.test(path)) {
+    const stem = path.slice(0, -4);
+    const siblings: NonNullable<DatasetSource['siblings']> = {};
+    for (const ext of ['dbf', 'shx', 'prj', 'cpg'] as const) {
+      const hit = [`${stem}.${ext}`, `${stem}.${ext.toUpperCase()}`].find((p) => existsSync(p));
+      if (hit) siblings[ext] = read(hit);
+    }
+    source.siblings = siblings;
+  }
+  return source;
+}
+
+/**
+ * Reads a dataset file of any format (GeoJSON, zipped or bare Shapefile, GeoPackage, FlatGeobuf)
+ * and validates it; never throws for a bad file: the problems are in the report.
+ * @param [options.topologyMaxFeatures] skip the overlap/gap checks above this many committees [always run]
+ */
+export async function readDatasetReport(path: string, options: DatasetReading & Pick<ReadSourceOptions, 'topology' | 'topologyMaxFeatures'> = {}): Promise<SourceReport> {
+  const source = readDatasetFile(path);
+  const { mapping, crs, layer, encoding, ...rest } = options;
+  return readDatasetSource(source, {
+    ...rest,
+    ...(mapping ? { mapping } : {}),
+    ...(crs ? { crs } : {}),
+    ...(layer ? { layer } : {}),
+    ...(encoding ? { encoding } : {}),
+    name: basename(path).replace(/\.(geo)?json$|\.gpkg$|\.fgb$|\.shp$|\.shp\.zip$|\.zip$/i, ''),
+  });
+}
+
 /**
  * Reads a dataset file through the given mapping and CRS; fatal problems throw with the full list.
- * Overlap and gap warnings are counted on stderr (`yizhan validate` lists them); above
- * {@link TOPOLOGY_CHECK_MAX_FEATURES} features they are not looked for, and stderr says so.
+ * Any format that {@link readDatasetReport} reads. Overlap and gap warnings are counted on stderr
+ * (`yizhan validate` lists them); above {@link TOPOLOGY_CHECK_MAX_FEATURES} features they are not
+ * looked for, and stderr says so.
  * @param [options.topology] run the overlap and gap checks [up to TOPOLOGY_CHECK_MAX_FEATURES features]
  * @param [options.note] where the notes go [stderr]
  */
-export function loadDataset(
+export async function loadDataset(
   path: string,
-  options: { mapping?: FieldMapping; crs?: string; topology?: boolean; note?: (line: string) => void } = {},
-): { dataset: Dataset; warnings: Problem[] } {
+  options: DatasetReading & { topology?: boolean; note?: (line: string) => void } = {},
+): Promise<{ dataset: Dataset; warnings: Problem[] }> {
   const { topology, note = (line: string) => void process.stderr.write(`${line}\n`), ...reading } = options;
-  const text = readTextFile(path, 'dataset');
-  const parsed = parseGeoJsonText(text);
-  if (parsed.problem) throw new InputError(`dataset ${path} cannot be read`, [formatProblem(parsed.problem)]);
-  const value = parsed.value;
-  const features = value !== null && typeof value === 'object' ? (value as { features?: unknown }).features : undefined;
-  const count = Array.isArray(features) ? features.length : 0;
-  const checkTopology = topology ?? count <= TOPOLOGY_CHECK_MAX_FEATURES;
-  const report = readCommittees(parsed.value, { ...reading, topology: checkTopology, name: basename(path).replace(/\.(geo)?json$/i, '') });
+  const report = await readDatasetReport(path, { ...reading, ...(topology !== undefined ? { topology } : {}), topologyMaxFeatures: TOPOLOGY_CHECK_MAX_FEATURES });
   if (!report.ok || !report.dataset) {
+    if (report.problems.some((p) => UNREADABLE.has(p.code))) throw new InputError(`dataset ${path} cannot be read`, report.problems.map(formatProblem));
     throw new InputError(`dataset ${path}: ${report.fatal} fatal problem(s), ${report.warnings} warning(s)`, report.problems.map(formatProblem));
   }
-  if (!checkTopology) {
-    note(`note: ${count} committees: overlaps and gaps between committees were not checked (done up to ${TOPOLOGY_CHECK_MAX_FEATURES}); run \`yizhan validate ${path}\`${reading.mapping ? ' with the mapping' : ''} for them`);
+  if (report.format !== 'geojson') {
+    note(`note: read ${report.dataset.committees.length} committees from ${report.format}${report.layer !== undefined ? ` layer "${report.layer}"` : ''}`);
+  }
+  for (const p of report.problems) if (p.code === 'crs-approximate' || p.code === 'crs-conflict') note(`note: ${p.message}`);
+  if (!report.topologyChecked) {
+    note(`note: ${report.features} committees: overlaps and gaps between committees were not checked (done up to ${TOPOLOGY_CHECK_MAX_FEATURES}); run \`yizhan validate ${path}\`${reading.mapping ? ' with the mapping' : ''} for them`);
   } else {
     const topo = report.problems.filter((p) => p.code === 'overlap' || p.code === 'gap').length;
     if (topo > 0) note(`note: ${topo} overlap/gap warning(s) between committees; \`yizhan validate ${path}\` lists them`);
@@ -114,17 +169,19 @@ export function loadDataset(
 }
 
 /** Reads a scenario (file or built-in), its dataset, and resolves its locks by name. */
-export function loadScenario(arg: string): LoadedScenario {
+export async function loadScenario(arg: string): Promise<LoadedScenario> {
   const path = resolveScenarioPath(arg);
   const raw = readJsonFile(path, 'scenario');
   const made = makeScenario(raw);
   if (!made.scenario || !made.file) throw new InputError(`scenario ${path} is not valid`, made.problems.map(formatProblem));
   const file = made.file;
-  if (!file.dataset) throw new InputError(`scenario ${path} names no dataset`, ['[fatal] scenario-field-invalid  field dataset: give the path of the committees GeoJSON, relative to the scenario file']);
+  if (!file.dataset) throw new InputError(`scenario ${path} names no dataset`, ['[fatal] scenario-field-invalid  field dataset: give the path of the committees file (GeoJSON, .shp/.zip, .gpkg, .fgb), relative to the scenario file']);
   const datasetPath = resolve(dirname(path), file.dataset);
-  const { dataset, warnings } = loadDataset(datasetPath, {
+  const { dataset, warnings } = await loadDataset(datasetPath, {
     ...(file.mapping ? { mapping: file.mapping as FieldMapping } : {}),
     ...(file.crs ? { crs: file.crs } : {}),
+    ...(typeof (file as { layer?: unknown }).layer === 'string' ? { layer: (file as unknown as { layer: string }).layer } : {}),
+    ...(typeof (file as { encoding?: unknown }).encoding === 'string' ? { encoding: (file as unknown as { encoding: string }).encoding } : {}),
   });
   const resolved = resolveLocks(made.scenario, dataset.committees);
   if (!resolved.scenario) throw new InputError(`scenario ${path} does not fit its dataset`, resolved.problems.map(formatProblem));

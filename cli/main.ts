@@ -10,6 +10,7 @@ import { MAP_AUTO_COMMITTEES } from './defaults.js';
 import { EXIT, InputError, UsageError } from './errors.js';
 import { findPackageRoot, listBuiltinScenarios } from './paths.js';
 import { suggest } from './suggest.js';
+import { readGisOutputFlags } from './gis-flags.js';
 import type { PlanCommandOptions } from './plan-commands.js';
 
 // Each command's module is loaded when the command runs: `yizhan plan` need not load the HTTP
@@ -48,6 +49,8 @@ const PLAN_OUTPUT: Record<string, OptionSpec> = {
   map: { type: 'boolean', help: `draw map.svg [when the plan has at most ${MAP_AUTO_COMMITTEES} committees]` },
   'no-map': { type: 'boolean', help: 'do not draw map.svg' },
   lang: { type: 'string', value: 'zh|en', help: 'language of the headers of plan.csv and plan.xlsx [zh]' },
+  gis: { type: 'string', value: 'gpkg,shp,fgb', help: 'also write stations and committees as GeoPackage, zipped Shapefile, FlatGeobuf (with QGIS styles)' },
+  'out-crs': { type: 'string', value: 'EPSG:xxxx', help: 'coordinate system of the GIS files [EPSG:4326]; CGCS2000: EPSG:4490, 3° Gauss–Krüger zones EPSG:4534–4554' },
 };
 
 function planOutputOptions(v: Record<string, string | boolean | undefined>): PlanCommandOptions {
@@ -59,6 +62,7 @@ function planOutputOptions(v: Record<string, string | boolean | undefined>): Pla
     json: !!v.json,
     quiet: !!v.quiet,
     ...(v.map ? { map: true } : v['no-map'] ? { map: false } : {}),
+    ...readGisOutputFlags(v),
   };
 }
 
@@ -104,14 +108,16 @@ const COMMANDS: Record<string, Command> = {
   },
   validate: {
     summary: 'report every problem of a committees GeoJSON; exit 1 if any is fatal',
-    args: '<dataset.geojson>',
+    args: '<dataset.geojson|.zip|.shp|.gpkg|.fgb>',
     options: {
       mapping: { type: 'string', value: 'JSON|FILE', help: 'canonical field → property names, e.g. {"households":"hh2010"}' },
-      crs: { type: 'string', value: 'EPSG:xxxx', help: 'the coordinate system of the file [the file\'s own, else EPSG:4326]' },
+      crs: { type: 'string', value: 'EPSG:xxxx', help: 'the coordinate system of the file, or GCJ-02 / BD-09 for Chinese web-map coordinates [the file\'s own, else EPSG:4326]' },
+      layer: { type: 'string', value: 'NAME', help: 'the GeoPackage table or the Shapefile in the zip [the only one]' },
+      encoding: { type: 'string', value: 'NAME', help: 'text encoding of a Shapefile\'s DBF, e.g. GBK [its .cpg, else UTF-8]' },
       json: { type: 'boolean', help: 'print the report as JSON' },
       ...HELP,
     },
-    run: (pos, v) => runValidate(one(pos, 'dataset', 'validate'), { mapping: v.mapping as string | undefined, crs: v.crs as string | undefined, json: !!v.json }),
+    run: (pos, v) => runValidate(one(pos, 'dataset', 'validate'), { mapping: v.mapping as string | undefined, crs: v.crs as string | undefined, layer: v.layer as string | undefined, encoding: v.encoding as string | undefined, json: !!v.json }),
   },
   serve: {
     summary: 'the HTTP API (embedded database in --data; DATABASE_URL selects PostgreSQL)',

@@ -14,12 +14,14 @@ import { loadEngines } from '../solver/solve.js';
 import type { SolveResult } from '../solver/types.js';
 import { MAP_AUTO_COMMITTEES } from './defaults.js';
 import { EXIT } from './errors.js';
+import { addGisFiles } from './gis-output.js';
+import type { GisOutputOptions } from './gis-flags.js';
 import { loadHandPlan, loadScenario, type LoadedScenario } from './load.js';
 import { makeDocumentSettings } from '../scenarios/defaults.js';
 import { formatPlanReport } from './report.js';
 import { writeFilesAtomically } from './write.js';
 
-export interface PlanCommandOptions {
+export interface PlanCommandOptions extends GisOutputOptions {
   out?: string;
   json: boolean;
   quiet: boolean;
@@ -53,7 +55,10 @@ export function addOfficeOutlines(ctx: PlanContext, office: string, result: Solv
 }
 
 /** Every file a plan run may write; those a run does not write are removed from its folder. */
-export const PLAN_OUTPUT_NAMES = ['stations.geojson', 'committees.geojson', 'plan.zh.md', 'plan.csv', 'plan.docx', 'plan.xlsx', 'map.svg', 'summary.json'] as const;
+export const PLAN_OUTPUT_NAMES = [
+  'stations.geojson', 'committees.geojson', 'plan.zh.md', 'plan.csv', 'plan.docx', 'plan.xlsx', 'map.svg', 'summary.json',
+  ...['stations', 'committees'].flatMap((layer) => [`${layer}.gpkg`, `${layer}.shp.zip`, `${layer}.fgb`, `${layer}.qml`]),
+] as const;
 
 /** The output files of a plan, by file name: the five of the contract, and map.svg when asked. */
 export function makePlanFiles(
@@ -98,7 +103,8 @@ async function finish(
   const made = makePlanFiles(outcome, dataset, title, { map: options.map ?? committees <= MAP_AUTO_COMMITTEES, ...(outlines ? { outlines } : {}), lang: options.lang ?? 'zh' });
   const { 'summary.json': summaryJson, ...rest } = made;
   // summary.json stays last: its presence says the set is complete
-  const files: Record<string, string | Buffer> = { ...rest, ...(await makePlanDocumentFiles(outcome, dataset, loaded, options.lang)), 'summary.json': summaryJson! };
+  const withGis = await addGisFiles(rest, outcome, dataset, options, outlines);
+  const files: Record<string, string | Uint8Array> = { ...withGis, ...(await makePlanDocumentFiles(outcome, dataset, loaded, options.lang)), 'summary.json': summaryJson! };
   writeFilesAtomically(outDir, files, { owned: PLAN_OUTPUT_NAMES });
   if (options.json) process.stdout.write(JSON.stringify(outcome.summary, null, 2) + '\n');
   else if (!options.quiet) process.stdout.write(formatPlanReport(outcome, !!process.stdout.isTTY) + '\n');
@@ -107,7 +113,7 @@ async function finish(
 }
 
 export async function runPlan(scenarioArg: string, options: PlanCommandOptions): Promise<number> {
-  const loaded = loadScenario(scenarioArg);
+  const loaded = await loadScenario(scenarioArg);
   const ctx = makePlanContext(loaded.dataset, loaded.scenario);
   const show = (done: number, office: string): void => {
     if (process.stderr.isTTY && ctx.offices.length > 1) process.stderr.write(`\r\x1b[Ksolving ${done}/${ctx.offices.length} ${office}`);
@@ -138,7 +144,7 @@ export async function runPlan(scenarioArg: string, options: PlanCommandOptions):
 }
 
 export async function runEvaluate(scenarioArg: string, planPath: string, options: PlanCommandOptions): Promise<number> {
-  const loaded = loadScenario(scenarioArg);
+  const loaded = await loadScenario(scenarioArg);
   const hand = loadHandPlan(planPath, loaded.dataset);
   const ctx = makePlanContext(loaded.dataset, loaded.scenario);
   const outcome = evaluatePlan(ctx, hand.stations);

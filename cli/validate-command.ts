@@ -1,14 +1,17 @@
 /** `yizhan validate`: every problem of a dataset at once, with its code, feature and field. */
 import { existsSync } from 'node:fs';
-import { parseGeoJsonText, readCommittees } from '../geo/ingest.js';
-import type { FieldMapping, ValidationReport } from '../geo/types.js';
+import type { FieldMapping } from '../geo/types.js';
 import { EXIT, InputError } from './errors.js';
-import { formatProblem, readJsonFile, readTextFile } from './load.js';
+import { formatProblem, readDatasetReport, readJsonFile } from './load.js';
 import { makePainter } from './table.js';
 
 export interface ValidateOptions {
   mapping?: string;
   crs?: string;
+  /** GeoPackage table or Shapefile in a zip. */
+  layer?: string;
+  /** DBF text encoding of a Shapefile. */
+  encoding?: string;
   json: boolean;
 }
 
@@ -32,11 +35,12 @@ function readMapping(arg: string | undefined): FieldMapping | undefined {
 
 export async function runValidate(path: string, options: ValidateOptions): Promise<number> {
   const mapping = readMapping(options.mapping);
-  const text = readTextFile(path, 'dataset');
-  const parsed = parseGeoJsonText(text);
-  const report: ValidationReport = parsed.problem
-    ? { ok: false, fatal: 1, warnings: 0, problems: [parsed.problem] }
-    : readCommittees(parsed.value, { ...(mapping ? { mapping } : {}), ...(options.crs ? { crs: options.crs } : {}) });
+  const report = await readDatasetReport(path, {
+    ...(mapping ? { mapping } : {}),
+    ...(options.crs ? { crs: options.crs } : {}),
+    ...(options.layer ? { layer: options.layer } : {}),
+    ...(options.encoding ? { encoding: options.encoding } : {}),
+  });
   if (options.json) {
     const { dataset, ...rest } = report;
     process.stdout.write(JSON.stringify({ ...rest, committees: dataset?.committees.length ?? 0 }, null, 2) + '\n');

@@ -1,9 +1,13 @@
 /**
- * Reading committees from GeoJSON: field mapping, CRS, validation of everything, normalisation.
+ * Reading committees: field mapping, CRS, validation of everything, normalisation. GeoJSON is read
+ * here; Shapefile, GeoPackage and FlatGeobuf are decoded by read-*.ts into the same
+ * FeatureCollection shape and go through the same checks ({@link readDatasetSource}).
  */
-import { makeCrsReader, normaliseCrsCode } from './crs.js';
+import { explainCrs, normaliseCrsCode } from './crs.js';
 import type { CrsReader } from './crs.js';
 import type { CanonicalField, Committee, FieldMapping, Problem, ValidationReport } from './types.js';
+import { isFlatGeobuf } from './read-flatgeobuf.js';
+import type { DatasetFormat, DecodedSource } from './read-source.js';
 import { validateGeometry } from './validate-geometry.js';
 import type { FeatureProblem } from './validate-geometry.js';
 import { CANONICAL_FIELDS, consumedNames, kebab, validateProperties } from './validate-properties.js';
@@ -17,6 +21,12 @@ export interface ReadCommitteesOptions {
   crs?: string;
   /** Dataset name. [the collection's `name` member, else "dataset"] */
   name?: string;
+  /**
+   * The CRS that a binary format's own definition names (a .prj, a GeoPackage srs table), resolved
+   * by the format's reader (a string: why it could not be); `label` says where it was read. The `crs`
+   * option wins over it (with a `crs-conflict` warning when they differ). [none]
+   */
+  sourceCrs?: { label: string; reader: CrsReader | string };
   /** See {@link findTopologyProblems}. [100] */
   overlapToleranceM2?: number;
   /** See {@link findTopologyProblems}. [2] */
@@ -209,14 +219,21 @@ export function readCommittees(input: unknown, options: ReadCommitteesOptions = 
     fatal('crs-unsupported', fileCrs.problem);
     crsBroken = true;
   }
-  const declared = options.crs ?? fileCrs?.code;
+  const source = options.sourceCrs;
+  const declared = options.crs ?? fileCrs?.code ?? (source ? (typeof source.reader === 'string' ? source.label : source.reader.code) : undefined);
   if (declared !== undefined && !crsBroken) {
     const code = typeof declared === 'string' ? normaliseCrsCode(declared) : undefined;
-    const reader = code ? makeCrsReader(code) : undefined;
-    if (reader) crs = reader;
-    else {
-      fatal('crs-unsupported', `CRS ${JSON.stringify(code ?? declared)} is not supported; use WGS84 lon/lat (EPSG:4326, 4490, 4269, 4258), EPSG:3857, UTM (EPSG:326xx/327xx) or CGCS2000 Gauss–Krüger (EPSG:4534–4554)`);
+    const reader = options.crs === undefined && source ? source.reader : code ? explainCrs(code) : undefined;
+    if (reader !== undefined && typeof reader !== 'string') {
+      crs = reader;
+      if (reader.warning) problems.push({ code: 'crs-approximate', severity: 'warning', message: reader.warning });
+    } else {
+      const why = typeof reader === 'string' ? `: ${reader}` : '';
+      fatal('crs-unsupported', `CRS ${JSON.stringify(code ?? declared)} is not supported${why}; use an EPSG code of a geographic or projected CRS (e.g. EPSG:4326, EPSG:4490, EPSG:4547, EPSG:32650, EPSG:27700) or the pseudo-CRS GCJ-02 or BD-09`);
       crsBroken = true;
+    }
+    if (options.crs !== undefined && source && typeof source.reader !== 'string' && source.reader.code !== code) {
+      problems.push({ code: 'crs-conflict', severity: 'warning', message: `${source.label} says ${source.reader.code} but the crs option says ${options.crs}; using the option` });
     }
     if (options.crs !== undefined && fileCrs?.code !== undefined) {
       const fileCode = normaliseCrsCode(fileCrs.code);
@@ -336,3 +353,99 @@ export function readCommittees(input: unknown, options: ReadCommitteesOptions = 
   return finish(problems, complete ? { name, committees: committees as Committee[] } : undefined);
 }
 
+
+/** A dataset as bytes: a file's name (its extension helps tell the format) and content. */
+export interface DatasetSource {
+  name: string;
+  bytes: Uint8Array;
+  /** For a bare .shp: its sibling files by extension. */
+  siblings?: Partial<Record<'dbf' | 'shx' | 'prj' | 'cpg', Uint8Array>>;
+}
+
+export interface ReadSourceOptions extends ReadCommitteesOptions {
+  /** GeoPackage table or Shapefile base name, when the file holds several. [the only one] */
+  layer?: string;
+  /** Text encoding of a Shapefile's DBF (GBK, GB18030, UTF-8…). [the .cpg, else UTF-8] */
+  encoding?: string;
+  /** Skip the overlap and gap checks above this many features (unless `topology` is set). [none] */
+  topologyMaxFeatures?: number;
+}
+
+export interface SourceReport extends ValidationReport {
+  format: DatasetFormat;
+  /** The layer read, for GeoPackage and zipped Shapefile. */
+  layer?: string;
+  /** Features in the file (0 when it could not be read). */
+  features: number;
+  /** Whether the overlap and gap checks ran. */
+  topologyChecked: boolean;
+}
+
+const startsWith = (bytes: Uint8Array, magic: number[]): boolean => magic.every((b, i) => bytes[i] === b);
+
+/**
+ * The format of a dataset, by its content (zip, .shp, SQLite, FlatGeobuf magic numbers), else by
+ * its extension, else GeoJSON.
+ */
+export function detectFormat(name: string, bytes: Uint8Array): DatasetFormat {
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x00, 0x00, 0x27, 0x0a])) return 'shapefile';
+  if (startsWith(bytes, [...'SQLite format 3'].map((c) => c.charCodeAt(0)))) return 'geopackage';
+  if (isFlatGeobuf(bytes)) return 'flatgeobuf';
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
+  if (ext === 'zip' || ext === 'shp') return 'shapefile';
+  if (ext === 'gpkg') return 'geopackage';
+  if (ext === 'fgb') return 'flatgeobuf';
+  return 'geojson';
+}
+
+/** The file's own reading: its FeatureCollection (source coordinates), CRS and reading problems. */
+async function decodeSource(source: DatasetSource, format: DatasetFormat, options: ReadSourceOptions): Promise<DecodedSource> {
+  const label = source.name;
+  switch (format) {
+    case 'geojson': {
+      const parsed = parseGeoJsonText(new TextDecoder('utf-8').decode(source.bytes));
+      if (parsed.problem) return { format, problems: [parsed.problem] };
+      return { format, value: parsed.value as DecodedSource['value'], problems: [] };
+    }
+    case 'shapefile': {
+      const shp = { ...(options.encoding !== undefined ? { encoding: options.encoding } : {}), ...(options.mapping ? { mapping: options.mapping } : {}) };
+      // the format readers are loaded when a file needs them
+      const { readShapefileParts, readShapefileZip } = await import('./read-shapefile.js');
+      if (startsWith(source.bytes, [0x50, 0x4b, 0x03, 0x04]) || /\.zip$/i.test(source.name)) {
+        return readShapefileZip(source.bytes, { ...shp, label, ...(options.layer !== undefined ? { layer: options.layer } : {}) });
+      }
+      return readShapefileParts({ shp: source.bytes, ...source.siblings }, { ...shp, label });
+    }
+    case 'geopackage':
+      return (await import('./read-geopackage.js')).readGeoPackage(source.bytes, { label, ...(options.layer !== undefined ? { layer: options.layer } : {}) });
+    case 'flatgeobuf':
+      return (await import('./read-flatgeobuf.js')).readFlatGeobuf(source.bytes, { label });
+  }
+}
+
+/**
+ * Reads committees from GeoJSON, a zipped or bare Shapefile, a GeoPackage or a FlatGeobuf file,
+ * and validates them exactly as {@link readCommittees} does GeoJSON: the binary formats are
+ * decoded into a FeatureCollection in their own coordinates, their CRS (.prj, srs table, header)
+ * passed as `sourceCrs`, and every check runs on that. The problems of decoding (an unreadable
+ * file, a missing .dbf, a wrong text encoding, an ambiguous layer) come first. Never throws.
+ */
+export async function readDatasetSource(source: DatasetSource, options: ReadSourceOptions = {}): Promise<SourceReport> {
+  const format = detectFormat(source.name, source.bytes);
+  const { layer: _layer, encoding: _encoding, topologyMaxFeatures, ...reading } = options;
+  const decoded = await decodeSource(source, format, options);
+  const base = { format, ...(decoded.layer !== undefined ? { layer: decoded.layer } : {}) };
+  const value = decoded.value;
+  const count = isObject(value) && Array.isArray(value.features) ? value.features.length : 0;
+  if (decoded.problems.some((p) => p.severity === 'fatal')) {
+    return { ...finish(decoded.problems), ...base, features: count, topologyChecked: false };
+  }
+  const topology = options.topology ?? (topologyMaxFeatures === undefined || count <= topologyMaxFeatures);
+  const report = readCommittees(value, {
+    ...reading,
+    topology,
+    ...(decoded.sourceCrs ? { sourceCrs: decoded.sourceCrs } : {}),
+  });
+  const problems = [...decoded.problems, ...report.problems];
+  return { ...finish(problems, report.dataset), ...base, features: count, topologyChecked: topology };
+}

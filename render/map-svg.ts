@@ -785,3 +785,33 @@ function findMarkSpot(poly: PxPoly, reserved: readonly Box[]): Pt {
   const beside = findCalloutSpot(anchor, ['口'], 10, reserved, { x0: -Infinity, y0: -Infinity, x1: Infinity, y1: Infinity }, 40, false);
   return beside ? [beside.x, beside.y] : anchor;
 }
+
+/**
+ * Each station's fill as makePlanMapSvg draws it at `width` (DSatur colour index into the palette;
+ * the strong shade for merged stations, the light one for single committees), for GIS styles
+ * (render/gis/qml.ts) that should look like the map.
+ */
+export function makeStationFills(outcome: PlanOutcome, committees: readonly Committee[], width = 1000): Map<string, { colour: number; fill: string }> {
+  const byId = new Map(committees.map((c) => [c.id, c]));
+  const stations = outcome.stations;
+  const members = stations.map((s) => s.committeeIds.map((id) => byId.get(id)).filter((c): c is Committee => c !== undefined));
+  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+  for (const group of members) for (const c of group) for (const poly of c.geometry) for (const ring of poly) for (const p of ring) {
+    if (p[0] < minLon) minLon = p[0];
+    if (p[0] > maxLon) maxLon = p[0];
+    if (p[1] < minLat) minLat = p[1];
+    if (p[1] > maxLat) maxLat = p[1];
+  }
+  const out = new Map<string, { colour: number; fill: string }>();
+  if (!Number.isFinite(minLon)) return out;
+  const kx = Math.cos(((minLat + maxLat) / 2) * RAD);
+  const scale = Math.min((width - 2 * MARGIN) / Math.max((maxLon - minLon) * kx, 1e-9), (1.6 * width) / Math.max(maxLat - minLat, 1e-9));
+  const stationOfCommittee = new Map<string, number>();
+  members.forEach((group, si) => group.forEach((c) => stationOfCommittee.set(c.id, si)));
+  const colours = colourStations(members.flat(), stationOfCommittee, stations.length, M_PER_DEG / scale);
+  stations.forEach((s, si) => {
+    const shade = PALETTE[colours[si]!]!;
+    out.set(s.id, { colour: colours[si]!, fill: s.committeeIds.length > 1 ? shade.strong : shade.light });
+  });
+  return out;
+}

@@ -198,7 +198,7 @@ describe('the worker pool', () => {
   let reference: PlanOutcome;
   let ctx: ReturnType<typeof makePlanContext>;
   beforeAll(async () => {
-    const loaded = loadScenario(join(fixtures, 'scenario.json'));
+    const loaded = await loadScenario(join(fixtures, 'scenario.json'));
     ctx = makePlanContext(loaded.dataset, loaded.scenario);
     reference = solvePlan(ctx, await loadEngines());
   });

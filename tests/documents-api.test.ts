@@ -148,7 +148,7 @@ describe('plan documents over the API (embedded PGlite + PostGIS)', () => {
     expect(filing.slice(0, 2)).toEqual(['关于黄贝街道办事处社区工作站整合情况的备案报告', f('市民政局:')]);
     expect(filing.slice(-2)).toEqual(['罗湖区民政局', day(await at('file'))]);
 
-    const changes = makePartyChanges(makeOutcome(summary, loadScenario('luohu-2006').dataset.committees), loadScenario('luohu-2006').dataset.committees);
+    const changes = makePartyChanges(makeOutcome(summary, (await loadScenario('luohu-2006')).dataset.committees), (await loadScenario('luohu-2006')).dataset.committees);
     const party = await doc(planId, 'party-filing.docx');
     expect(party.status).toBe(changes.length > 0 ? 200 : 409);
     if (changes.length > 0) {

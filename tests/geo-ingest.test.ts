@@ -196,7 +196,8 @@ describe('CRS', () => {
     expect(normaliseCrsCode('urn:ogc:def:crs:OGC:1.3:CRS84')).toBe('OGC:CRS84');
     expect(normaliseCrsCode('Beijing 1954')).toBeUndefined();
     expect(makeCrsReader('EPSG:4490')?.kind).toBe('geographic');
-    expect(makeCrsReader('EPSG:2385')).toBeUndefined();
+    expect(makeCrsReader('EPSG:5773')).toBeUndefined(); // a vertical CRS
+    expect(makeCrsReader('EPSG:99999')).toBeUndefined(); // no such code
   });
 
   it('reads a file declared in CGCS2000 Gauss–Krüger and one in web mercator (legacy crs member)', () => {
@@ -220,9 +221,9 @@ describe('CRS', () => {
     const wrong = readCommittees(fc, { crs: 'EPSG:4548' });
     expect(codes(wrong)).toEqual(['crs-conflict']);
     expect(wrong.dataset!.committees[0]!.geometry[0]![0]![0]![0]).toBeCloseTo(117.0579, 1);
-    const refused = readCommittees(bare, { crs: 'EPSG:2385' });
+    const refused = readCommittees(bare, { crs: 'EPSG:99999' });
     expect(codes(refused)).toEqual(['crs-unsupported']);
-    expect(refused.problems[0]!.message).toContain('EPSG:2385');
+    expect(refused.problems[0]!.message).toContain('EPSG:99999 is not in the EPSG registry');
   });
 
   it('geographic CRSs are read as they are', () => {

@@ -84,7 +84,7 @@ describe('invalid fixtures: one file per problem code', () => {
     expect(msg('not-json')).toMatch(/line 3, column \d+/);
     expect(msg('coordinates-out-of-range')).toMatch(/declare the CRS/);
     expect(msg('households-not-number')).toMatch(/the text "4200".*JSON number/);
-    expect(msg('crs-unsupported')).toContain('EPSG:2385');
+    expect(msg('crs-unsupported')).toContain('EPSG:5773');
     expect(msg('not-feature-collection')).toMatch(/wrap the feature/);
     expect(msg('id-duplicate')).toMatch(/feature 2 .*"c1".*feature 0/);
     expect(msg('station-across-street-offices')).toMatch(/"s1".*黄贝.*东门/);

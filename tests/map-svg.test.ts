@@ -173,8 +173,9 @@ describe('makePlanMapSvg on a hand-made grid', () => {
   });
 });
 
+const { dataset: luohu } = await loadDataset(LUOHU);
 describe('makePlanMapSvg on the Luohu 2006 published plan', () => {
-  const { dataset } = loadDataset(LUOHU);
+  const dataset = luohu;
   const ctx = makePlanContext(dataset, makeDefaultScenario('luohu-2006'));
   const outcome = evaluatePlan(ctx, loadHandPlan(LUOHU_PLAN, dataset).stations);
 

@@ -132,8 +132,8 @@ describe('plan.docx (the 方案)', () => {
     expect(md.split('\n').slice(1).join('\n')).not.toMatch(/[A-Za-z]/);
   }, 60_000);
 
-  it('defaults the title to "<dataset name>社区工作站整合方案" and takes the schedule and texts of the document block', () => {
-    const loaded = loadScenario('luohu-2006');
+  it('defaults the title to "<dataset name>社区工作站整合方案" and takes the schedule and texts of the document block', async () => {
+    const loaded = await loadScenario('luohu-2006');
     const outcome = makeOutcome(summary, loaded.dataset.committees);
     const base = { outcome, committees: loaded.dataset.committees, rules: loaded.scenario.rules, datasetName: '深圳市罗湖区' };
     const plain = makePlanDocument({ ...base, today: new Date(2006, 4, 20) });
@@ -233,10 +233,10 @@ describe('CSV', () => {
     expect(formatCsv([['a', 1]], { bom: true })).toBe('\uFEFFa,1\r\n');
   });
 
-  it('applies the guard to plan.csv (a committee named =cmd) and to the batch comparison.csv', () => {
+  it('applies the guard to plan.csv (a committee named =cmd) and to the batch comparison.csv', async () => {
     const evil = structuredClone(summary);
     evil.streetOffices[0]!.stations[0]!.committees = ['=cmd|calc', '@x'];
-    const csv = makePlanCsv(makeOutcome(evil, loadScenario('luohu-2006').dataset.committees));
+    const csv = makePlanCsv(makeOutcome(evil, (await loadScenario('luohu-2006')).dataset.committees));
     expect(csv.split('\r\n')[1]).toContain(",'=cmd|calc、@x,");
     const row = { variation: '=1+1', dataset: '-x', values: [-0.5, '+y'], status: 'optimal', ms: 3, reason: '@r' } as unknown as ComparisonRow;
     const out = formatComparisonCsv([row], ['a', 'b']).split('\r\n')[1]!;

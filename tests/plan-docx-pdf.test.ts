@@ -26,8 +26,8 @@ function readPdfPages(pdf: Buffer): { count: number; boxes: string[] } {
 }
 
 describe.skipIf(!hasSoffice)('plan.docx in LibreOffice (needs Debian libreoffice-writer-nogui)', () => {
-  it('converts to an A4 PDF whose page count fits 22 lines a page', () => {
-    const loaded = loadScenario('luohu-2006');
+  it('converts to an A4 PDF whose page count fits 22 lines a page', async () => {
+    const loaded = await loadScenario('luohu-2006');
     const hand = JSON.parse(readFileSync(new URL('../scenarios/luohu-2006/plan-2006.json', import.meta.url), 'utf8')) as { stations: string[][] };
     const outcome = evaluatePlan(makePlanContext(loaded.dataset, loaded.scenario), hand.stations.map((names) =>
       names.map((n) => loaded.dataset.committees.find((c) => c.name === n)!.id)));

@@ -31,7 +31,7 @@ const withoutTimes = (text: string): unknown => JSON.parse(text, (k, v: unknown)
 describe('outlines dissolved while the offices are solved', () => {
   it('are exactly the outlines makeStationsGeoJson dissolves itself', async () => {
     const { scenario } = writeDistrict(300, 5, [5, 20]);
-    const loaded = loadScenario(scenario);
+    const loaded = await loadScenario(scenario);
     const ctx = makePlanContext(loaded.dataset, loaded.scenario);
     const pool = await makeSolvePool({ workers: 0 });
     const outlines = new Map<string, MultiPolygonCoords>();
@@ -49,7 +49,7 @@ describe('outlines dissolved while the offices are solved', () => {
 describe('yizhan plan over worker threads', () => {
   it(`from ${PLAN_WORKERS_FROM_OFFICES} street offices: the same files as solving in this thread`, async () => {
     const { dir, scenario } = writeDistrict(2000, 9, [4, 10]);
-    const loaded = loadScenario(scenario);
+    const loaded = await loadScenario(scenario);
     const ctx = makePlanContext(loaded.dataset, loaded.scenario);
     expect(ctx.offices.length).toBeGreaterThanOrEqual(PLAN_WORKERS_FROM_OFFICES);
     const inline = makePlanFiles(solvePlan(ctx, await loadEngines()), loaded.dataset, `${loaded.scenario.name} 社区工作站整合方案`, { map: false });
@@ -64,15 +64,15 @@ describe('yizhan plan over worker threads', () => {
 });
 
 describe('overlap and gap checks of plan and batch', () => {
-  it('run up to the limit and count their warnings; skipped when told, with a note naming yizhan validate', () => {
+  it('run up to the limit and count their warnings; skipped when told, with a note naming yizhan validate', async () => {
     const overlap = 'tests/fixtures/invalid/overlap.geojson';
     const notes: string[] = [];
-    const checked = loadDataset(overlap, { note: (l) => notes.push(l) });
+    const checked = await loadDataset(overlap, { note: (l) => notes.push(l) });
     const found = checked.warnings.filter((p) => p.code === 'overlap').length;
     expect(found).toBeGreaterThan(0);
     expect(notes).toEqual([expect.stringMatching(new RegExp(`^note: ${found} overlap/gap warning\\(s\\).*yizhan validate`))]);
     const skippedNotes: string[] = [];
-    const skipped = loadDataset(overlap, { topology: false, note: (l) => skippedNotes.push(l) });
+    const skipped = await loadDataset(overlap, { topology: false, note: (l) => skippedNotes.push(l) });
     expect(skipped.warnings.filter((p) => p.code === 'overlap')).toEqual([]);
     expect(skippedNotes).toEqual([expect.stringMatching(/not checked.*yizhan validate/)]);
     expect(skipped.dataset.committees).toEqual(checked.dataset.committees);

@@ -9,7 +9,7 @@ import { calcStaffNorm, makeStaffingProposal, shareByLargestRemainder } from '..
 import { makeScenario } from '../scenarios/resolve.js';
 import { evaluatePlan, makePlanContext } from '../solver/pipeline.js';
 
-const loaded = loadScenario('luohu-2006');
+const loaded = await loadScenario('luohu-2006');
 const hand = [['LH-HB-01', 'LH-HB-02'], ['LH-HB-03', 'LH-HB-04']];
 const outcome = evaluatePlan(makePlanContext(loaded.dataset, loaded.scenario), hand);
 

@@ -7,23 +7,16 @@ import './style.css';
 import { api, ApiError, clearToken, getToken, planPaths, prefetch, setToken, type Me } from './api.js';
 import { h, fill } from './dom.js';
 import { getLang, roleName, setLang, t } from './i18n.js';
+import { setRenderer, takePendingNotice, type Context } from './nav.js';
 import { showInbox } from './views/inbox.js';
 import { showPlan } from './views/plan.js';
 import { showEdit } from './views/edit.js';
 import { showCompare } from './views/compare.js';
 import { showSolve, mayPlan } from './views/solve.js';
 
-export interface Context {
-  me: Me;
-  main: HTMLElement;
-  /** Shows a message in the page's live region; `kind` colours it. */
-  notify(text: string, kind?: 'info' | 'error' | 'ok'): void;
-}
 
 const root = document.getElementById('app')!;
 let me: Me | null = null;
-/** A message to show on the next page (e.g. after a redirect). */
-let pending: { text: string; kind: 'info' | 'error' | 'ok' } | null = null;
 /** Bumped on each render so that a slow earlier view does not draw over a newer one. */
 let renderSeq = 0;
 
@@ -84,7 +77,8 @@ async function render(): Promise<void> {
       fill(notice, h('p', { class: `notice notice-${kind}`, 'data-notice-kind': kind }, text));
     },
   };
-  if (pending) { ctx.notify(pending.text, pending.kind); pending = null; }
+  const pending = takePendingNotice();
+  if (pending) ctx.notify(pending.text, pending.kind);
   const path = location.hash.replace(/^#/, '') || '/';
   const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
   try {
@@ -101,11 +95,7 @@ async function render(): Promise<void> {
   }
 }
 
-/** Opens `hash` and shows `text` there. */
-export function go(hash: string, text?: string, kind: 'info' | 'error' | 'ok' = 'info'): void {
-  if (text) pending = { text, kind };
-  if (location.hash === hash) void render(); else location.hash = hash;
-}
+setRenderer(() => { void render(); });
 
 async function start(): Promise<void> {
   if (!getToken()) { showLogin(); return; }

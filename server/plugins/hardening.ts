@@ -38,7 +38,7 @@ export function findHostileValue(
       if (CONTROL.test(v)) return { field: formatPath(path, root), problem: 'control-character' };
       continue;
     }
-    if (v === null || typeof v !== 'object') continue;
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) continue;
     if (path.length >= maxDepth) return { field: formatPath(path, root), problem: 'too-deep' };
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) {
@@ -82,7 +82,8 @@ export function makeExportFileName(url: string, contentType: string): string | u
 async function hardeningPlugin(app: FastifyInstance): Promise<void> {
   app.addHook('preValidation', async (request: FastifyRequest) => {
     const found = findHostileValue(request.params, '') ?? findHostileValue(request.query, '')
-      ?? (request.body !== undefined && typeof request.body === 'object' ? findHostileValue(request.body, '') : undefined);
+      // binary uploads (a Buffer) are read by their own format's checks
+      ?? (request.body !== null && typeof request.body === 'object' && !ArrayBuffer.isView(request.body) ? findHostileValue(request.body, '') : undefined);
     if (found) throw refuse(found);
   });
 

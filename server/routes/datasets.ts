@@ -3,7 +3,8 @@
  * problem is fatal), list, fetch, committees as GeoJSON from the stored PostGIS geometry.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { readCommittees } from '../../geo/ingest.js';
+import { Type } from '@sinclair/typebox';
+import { readCommittees, readDatasetSource } from '../../geo/ingest.js';
 import type { FieldMapping } from '../../geo/types.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
 import {
@@ -26,26 +27,56 @@ function parseMapping(text: string | undefined): FieldMapping | undefined {
   }
 }
 
+/** Binary uploads (Shapefile zip, GeoPackage, FlatGeobuf) by content type, and the file name that tells the format. */
+const BINARY_UPLOADS: Record<string, string> = {
+  'application/zip': 'upload.zip',
+  'application/x-zip-compressed': 'upload.zip',
+  'application/geopackage+sqlite3': 'upload.gpkg',
+  'application/flatgeobuf': 'upload.fgb',
+  'application/octet-stream': 'upload',
+};
+const UploadQuery = Type.Object({
+  ...DatasetUploadQuery.properties,
+  layer: Type.Optional(Type.String({ minLength: 1, description: 'GeoPackage table or Shapefile in the zip [the only one]' })),
+  encoding: Type.Optional(Type.String({ minLength: 1, description: 'DBF text encoding of a Shapefile, e.g. GBK [its .cpg, else UTF-8]' })),
+}, { additionalProperties: false });
+
 export const datasetRoutes: FastifyPluginAsyncTypebox<DatasetRoutesOptions> = async (app, options) => {
+  app.addContentTypeParser(Object.keys(BINARY_UPLOADS), { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.post('/datasets', {
     bodyLimit: options.datasetBodyLimit ?? 50 * 1024 * 1024,
     schema: {
       tags: ['datasets'],
-      summary: 'Upload committees (GeoJSON FeatureCollection); 201 with the id and the validation report, 422 dataset-invalid with every problem',
-      querystring: DatasetUploadQuery,
-      body: FeatureCollectionBody,
+      summary: 'Upload committees (GeoJSON FeatureCollection, or as application/zip a zipped Shapefile, application/geopackage+sqlite3, application/flatgeobuf); 201 with the id and the validation report, 422 dataset-invalid with every problem',
+      querystring: UploadQuery,
+      body: {
+        content: {
+          'application/json': { schema: FeatureCollectionBody },
+          'application/geo+json': { schema: FeatureCollectionBody },
+          ...Object.fromEntries(Object.keys(BINARY_UPLOADS).map((t) => [t, { schema: {} }])),
+        },
+      },
       response: withErrors({ 201: DatasetCreatedSchema }),
     },
   }, async (request, reply) => {
     const actor = requireActor(request);
     requireRole(actor, ['district-planner', 'admin'], 'upload datasets');
     const mapping = parseMapping(request.query.mapping);
-    const report = readCommittees(request.body, {
+    const reading = {
       ...(mapping !== undefined ? { mapping } : {}),
       ...(request.query.crs !== undefined ? { crs: request.query.crs } : {}),
       ...(request.query.name !== undefined ? { name: request.query.name } : {}),
-    });
-    const { dataset: _dataset, ...summary } = report;
+    };
+    const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const report = Buffer.isBuffer(request.body)
+      ? await readDatasetSource({ name: BINARY_UPLOADS[type] ?? 'upload', bytes: request.body }, {
+        ...reading,
+        ...(request.query.name === undefined ? { name: 'dataset' } : {}),
+        ...(request.query.layer !== undefined ? { layer: request.query.layer } : {}),
+        ...(request.query.encoding !== undefined ? { encoding: request.query.encoding } : {}),
+      })
+      : readCommittees(request.body, reading);
+    const summary = { ok: report.ok, fatal: report.fatal, warnings: report.warnings, problems: report.problems };
     if (!report.ok || !report.dataset) {
       throw new StoreError('dataset-invalid', 422, `the dataset has ${report.fatal} fatal problem(s) and ${report.warnings} warning(s); nothing was stored`,
         undefined, summary);

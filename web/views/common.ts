@@ -2,7 +2,7 @@
 import type { PlanState } from '../../server/store/types.js';
 import { REVIEWER_ROLES } from '../../server/store/types.js';
 import { api, type Me, type Plan } from '../api.js';
-import { go } from '../main.js';
+import { go } from '../nav.js';
 import { h } from '../dom.js';
 import { formatTime, stateName, t } from '../i18n.js';
 

@@ -2,7 +2,7 @@
 import { api, type Plan } from '../api.js';
 import { fill, h } from '../dom.js';
 import { formatNumber, stateName, t } from '../i18n.js';
-import type { Context } from '../main.js';
+import type { Context } from '../nav.js';
 import { drawPlanMap } from '../map.js';
 import { planName } from './common.js';
 import { describeStation, fatalStations, legend, stationsOf } from './plan.js';

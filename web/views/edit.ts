@@ -9,7 +9,7 @@ import type { PlanSummary, Station } from '../../solver/types.js';
 import { api, ApiError, type FeatureCollection, type Plan } from '../api.js';
 import { fill, h } from '../dom.js';
 import { formatNumber, t } from '../i18n.js';
-import { go, type Context } from '../main.js';
+import { go, type Context } from '../nav.js';
 import { drawPlanMap, type PlanMap } from '../map.js';
 import { byNewest, planName } from './common.js';
 import { describeStation, fatalStations, legend, planChecks, stationsOf } from './plan.js';

@@ -3,7 +3,7 @@ import { PLAN_STATES, type PlanState } from '../../server/store/types.js';
 import { api, type Plan } from '../api.js';
 import { fill, h } from '../dom.js';
 import { stateName, t } from '../i18n.js';
-import type { Context } from '../main.js';
+import type { Context } from '../nav.js';
 import { byNewest, planRow, planTableHead, waitingFor } from './common.js';
 
 const PAGE = 15;

@@ -14,7 +14,7 @@ import { fill, h } from '../dom.js';
 import {
   actionName, formatNumber, formatTime, getLang, householdCheckName, partyName, roleName, ruleName, stateName, t, type Lang,
 } from '../i18n.js';
-import { go, type Context } from '../main.js';
+import { go, type Context } from '../nav.js';
 import { drawPlanMap, type PlanMap } from '../map.js';
 import { renderMarkdown } from '../markdown.js';
 import { byNewest, planName, stateBadge } from './common.js';

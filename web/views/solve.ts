@@ -6,7 +6,7 @@
 import { api, ApiError, type Dataset, type Me, type ScenarioRequest } from '../api.js';
 import { fill, h } from '../dom.js';
 import { t } from '../i18n.js';
-import { go, type Context } from '../main.js';
+import { go, type Context } from '../nav.js';
 
 export const mayPlan = (me: Me): boolean => me.role === 'street-office' || me.role === 'district-planner';
 
