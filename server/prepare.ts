@@ -4,9 +4,9 @@
  * PostGIS bundle and the data-folder template into `.prepared/`. Without them everything still
  * works, only the first start is slow (initdb, PostGIS, migrations: most of a minute).
  */
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { seedBuiltinDataset } from './first-open.js';
-import { existsSync } from 'node:fs';
 import { slimBundlePath, writeSlimBundle } from './store/postgis-bundle.js';
 import { buildTemplate } from './template.js';
 

@@ -6,7 +6,7 @@
  * prepared template when there is one.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, MIGRATIONS, MIGRATIONS_DIR } from '../server/store/migrations.js';
 import { filterTar } from '../server/store/postgis-bundle.js';
+import { openStore } from '../server/store/open.js';
+import { currentTemplate } from '../server/template.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'dist/cli/bin.js');
@@ -91,6 +93,7 @@ function freePort(): Promise<number> {
 
 describe('the first opening of a data folder (CLI from dist/)', () => {
   let work: string;
+  let servedDatasetId: string | undefined;
   beforeAll(() => {
     if (!existsSync(bin)) throw new Error('dist/cli/bin.js is missing: run `npm run build` (npm test does it)');
     work = mkdtempSync(join(tmpdir(), 'yizhan-first-open-'));
@@ -126,13 +129,29 @@ describe('the first opening of a data folder (CLI from dist/)', () => {
       }
       const get = (path: string, token: string) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${token}` } });
       // the admin token printed by token create is the folder's, and the store was seeded by it
-      const datasets = (await (await get('/api/datasets', admin)).json()) as { datasets: { name: string; committeeCount: number }[] };
+      const datasets = (await (await get('/api/datasets', admin)).json()) as { datasets: { id: string; name: string; committeeCount: number }[] };
       expect(datasets.datasets.map((d) => [d.name, d.committeeCount])).toEqual([['luohu-2006', 115]]);
+      servedDatasetId = datasets.datasets[0]!.id;
       expect((await get('/api/datasets', first.stdout.trim())).status).toBe(200);
       expect(stdout).not.toContain('admin token');
     } finally {
       server.kill('SIGTERM');
       await exited;
+    }
+  }, 300_000);
+
+  // `npm install` prepared a template (npm ci runs `prepare`): the new folder was a copy of it,
+  // so it holds the template's dataset, same id, rather than a freshly seeded one
+  it.skipIf(currentTemplate() === undefined)('a new folder is a copy of the prepared template (needs npm install to have prepared it)', async () => {
+    expect(servedDatasetId).toBeDefined();
+    const copy = join(work, 'template-copy');
+    cpSync(currentTemplate()!, copy, { recursive: true });
+    const store = await openStore({ dataDir: copy });
+    try {
+      expect((await store.listDatasets()).map((d) => d.id)).toEqual([servedDatasetId]);
+      expect(await store.listTokens()).toEqual([]); // the admin token is the folder's own, not the template's
+    } finally {
+      await store.close();
     }
   }, 300_000);
 });

@@ -14,6 +14,9 @@ cd "$(dirname "$0")/.."
 [ -f dist/cli/bin.js ] || { echo "walkthrough: dist/cli/bin.js is missing: run npm run build first" >&2; exit 1; }
 command -v curl >/dev/null || { echo "walkthrough: needs curl" >&2; exit 1; }
 
+# the embedded database, whatever the environment says (DATABASE_URL would select PostgreSQL)
+unset DATABASE_URL
+
 W=$(mktemp -d "${TMPDIR:-/tmp}/yizhan-walkthrough.XXXXXX")
 SERVER_PID=
 cleanup() {

@@ -8,6 +8,7 @@
  * carries the pglite-postgis version, so an upgrade falls back to the full bundle until rebuilt.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -33,7 +34,8 @@ export function preparedDir(): string {
 /** The version of an installed package, found from where Node resolves it (hoisted or not). */
 function installedVersion(name: string): string {
   try {
-    let dir = dirname(fileURLToPath(import.meta.resolve(name)));
+    // require.resolve rather than import.meta.resolve, which vitest's module runner lacks
+    let dir = dirname(createRequire(import.meta.url).resolve(name));
     for (;;) {
       const file = join(dir, 'package.json');
       if (existsSync(file)) {
@@ -104,7 +106,7 @@ export function filterTar(tar: Uint8Array, keepName: (name: string) => boolean):
  * @returns its path
  */
 export function writeSlimBundle(): string {
-  const full = fileURLToPath(new URL('./postgis.tar.gz', import.meta.resolve('@electric-sql/pglite-postgis')));
+  const full = join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite-postgis')), 'postgis.tar.gz');
   const slim = filterTar(gunzipSync(readFileSync(full)), keep);
   const dest = slimBundlePath();
   mkdirSync(dirname(dest), { recursive: true });
