@@ -7,12 +7,12 @@
 import type { Committee, CommitteeMeasures, CommitteeType } from '../geo/types.js';
 import { COMMITTEE_TYPES } from '../geo/types.js';
 import { makeDefaultScenario } from '../scenarios/defaults.js';
+import { hashString, mulberry32 as makeRng } from '../scenarios/random.js';
 import type { Problem } from '../solver/types.js';
 
 /** A 32-bit seed from a string (FNV-1a), e.g. the test's name. */
 export const seedFromName = hashString;
 
-import { hashString, mulberry32 as makeRng } from '../scenarios/random.js';
 export { makeRng };
 
 export interface RandomProblemOptions {

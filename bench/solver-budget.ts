@@ -8,8 +8,7 @@
  *   tracts: generated real-like tracts (bench/generate --tracts), band 4,000–8,000, cap 5
  *   ri:     ri-2010 (Rhode Island tracts), merge weight 0, cap 6
  */
-import { writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

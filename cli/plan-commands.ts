@@ -1,13 +1,11 @@
 /** `yizhan plan` and `yizhan evaluate`: same pipeline, same outputs, same checks. */
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
-import { basename } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { dissolve } from '../geo/dissolve.js';
-import type { Dataset } from '../geo/types.js';
+import type { Dataset, MultiPolygonCoords } from '../geo/types.js';
 import { makeSolvePool, solvePlanWithPool } from '../scenarios/solve-pool.js';
 import { makeCommitteesGeoJson, makeOutlineKey, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../render/export.js';
 import { makePlanMapSvg } from '../render/map-svg.js';
-import type { MultiPolygonCoords } from '../geo/types.js';
 import { evaluatePlan, makePlanContext, solvePlan, type PlanContext } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { loadEngines } from '../solver/solve.js';

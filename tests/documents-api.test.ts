@@ -35,7 +35,7 @@ describe('plan documents over the API (embedded PGlite + PostGIS)', () => {
       method, url, headers: { authorization: `Bearer ${token}`, ...(contentType ? { 'content-type': contentType } : {}) },
       ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
-    let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let json: any;
     try { json = r.json(); } catch { /* binary */ }
     return { status: r.statusCode, headers: r.headers, bytes: Buffer.from(r.rawPayload), json };
   }

@@ -4,9 +4,8 @@ import { makeLocalProjection } from '../geo/distance.js';
 import { dissolve } from '../geo/dissolve.js';
 import { dissolveByEdges } from '../geo/dissolve-edges.js';
 import { readCommittees } from '../geo/ingest.js';
-import type { Committee } from '../geo/types.js';
 import { generateDistrict } from '../bench/generate/district.js';
-import type { MultiPolygonCoords, Position, Ring } from '../geo/types.js';
+import type { Committee, MultiPolygonCoords, Position, Ring } from '../geo/types.js';
 import { readCanonicalCommittees, readRiCommittees } from './helpers/ri.js';
 
 const proj = makeLocalProjection([114.12, 22.55]);

@@ -17,6 +17,7 @@ import { area as turfArea } from '@turf/turf';
 import { makeLocalProjection } from '../../geo/distance.js';
 import type { CommitteeType } from '../../geo/types.js';
 import type { HandPlan } from '../../solver/types.js';
+import { apportion, hashString, mulberry32, normal, shuffle } from '../random.js';
 
 // ---------------------------------------------------------------------------------------------
 // Facts (the shape of luohu-2006-facts.json that the generator reads)
@@ -159,7 +160,6 @@ export function classifyFacility(areaM2: number, threshold: number): FacilitySta
 // ---------------------------------------------------------------------------------------------
 // Random numbers
 
-import { apportion, hashString, mulberry32, normal, shuffle } from '../random.js';
 export { mulberry32 };
 
 function makeRng(label: string, seed: number): () => number {

@@ -5,6 +5,7 @@
  */
 import * as jslpModule from 'javascript-lp-solver';
 import type { Model, SolveResult } from 'javascript-lp-solver';
+import type { ComponentAnswer, ComponentModel, PartitionEngine } from './types.js';
 
 // The package's types are read as CommonJS: the solver is `default` at runtime in ESM.
 interface Solver { Solve(model: Model): SolveResult }
@@ -15,7 +16,6 @@ function pickSolver(ns: unknown): Solver {
   return x as Solver;
 }
 const solver: Solver = pickSolver(jslpModule);
-import type { ComponentAnswer, ComponentModel, PartitionEngine } from './types.js';
 
 function buildModel(model: ComponentModel, integer: boolean, timeoutMs: number): Model {
   const constraints: Model['constraints'] = {};

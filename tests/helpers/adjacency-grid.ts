@@ -5,6 +5,7 @@
  * `jitterM` metres. Street offices are blocks of `blockSize × blockSize` squares.
  */
 import type { Committee, Position } from '../../geo/types.js';
+import { mulberry32 as makeRandom } from '../../scenarios/random.js';
 
 export interface GridOptions {
   rows: number;
@@ -19,7 +20,6 @@ export interface GridOptions {
   ownJitterM?: number;
 }
 
-import { mulberry32 as makeRandom } from '../../scenarios/random.js';
 export { makeRandom };
 
 export function makeGridCommittees(o: GridOptions): Committee[] {
