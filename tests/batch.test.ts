@@ -4,7 +4,7 @@
  * an infeasible variation is reported and the batch goes on, and an interrupted batch resumes
  * without redoing finished variations and ends with the same comparison as an uninterrupted one.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -237,9 +237,20 @@ describe('the worker pool', () => {
 
 /** The command from the sources (tsx), as a child process. */
 const cliArgs = (...args: string[]): string[] => ['--import', 'tsx', join(root, 'cli/bin.ts'), 'batch', ...args];
+/** Runs a command without blocking the test worker (a long spawnSync starves vitest's RPC with it). */
+function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { cwd: root, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (t: string) => { stdout += t; });
+    child.stderr!.setEncoding('utf8').on('data', (t: string) => { stderr += t; });
+    child.on('error', reject);
+    child.on('close', (code: number | null) => resolve({ code, stdout, stderr }));
+  });
+}
 function yizhanBatch(...args: string[]) {
-  const r = spawnSync(process.execPath, cliArgs(...args), { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return run(cliArgs(...args), { ...process.env, NO_COLOR: '1' });
 }
 
 function listFiles(dir: string): string[] {
@@ -249,12 +260,12 @@ function listFiles(dir: string): string[] {
 describe('yizhan batch, end to end', () => {
   const sweep = join(fixtures, 'sweep.json');
   const reference = tmp();
-  let first: ReturnType<typeof yizhanBatch>;
-  beforeAll(() => {
-    first = yizhanBatch(sweep, '--out', reference, '--workers', '2');
+  let first: Awaited<ReturnType<typeof yizhanBatch>>;
+  beforeAll(async () => {
+    first = await yizhanBatch(sweep, '--out', reference, '--workers', '2');
   }, 120_000);
 
-  it('writes the plan files per variation and the comparison', () => {
+  it('writes the plan files per variation and the comparison', async () => {
     expect(first.stderr).not.toMatch(/internal error|\n\s+at /);
     expect(first.code).toBe(0);
     const ids = expandVariations(JSON.parse(readFileSync(sweep, 'utf8')) as WhatIfFile, { datasetNames: ['grid'] }).map((v) => v.id);
@@ -273,10 +284,10 @@ describe('yizhan batch, end to end', () => {
     expect(readFileSync(join(reference, 'comparison.md'), 'utf8')).toContain(`| ${ids[0]} |`);
   });
 
-  it('gives the same outputs with 1 worker, and in the main thread', () => {
+  it('gives the same outputs with 1 worker, and in the main thread', async () => {
     for (const workers of ['1', '0']) {
       const out = tmp();
-      const r = yizhanBatch(sweep, '--out', out, '--workers', workers, '--quiet');
+      const r = await yizhanBatch(sweep, '--out', out, '--workers', workers, '--quiet');
       expect(r.code).toBe(0);
       expect(comparisonWithoutTimes(out)).toEqual(comparisonWithoutTimes(reference));
       for (const f of listFiles(reference)) {
@@ -287,28 +298,28 @@ describe('yizhan batch, end to end', () => {
     }
   }, 120_000);
 
-  it('skips finished variations on a rerun, and redoes them when the input changes', () => {
+  it('skips finished variations on a rerun, and redoes them when the input changes', async () => {
     const out = tmp();
     const tiny = join(out, 'tiny.json');
     writeFileSync(tiny, JSON.stringify({ name: 't', datasets: [join(fixtures, 'scenario.json')], base: { streetOffices: ['街道0-0'] }, grid: { 'weights.station': [1, 2] } }));
-    expect(yizhanBatch(tiny, '--out', join(out, 'o'), '--quiet').code).toBe(0);
+    expect((await yizhanBatch(tiny, '--out', join(out, 'o'), '--quiet')).code).toBe(0);
     const summaries = listFiles(join(out, 'o')).filter((f) => f.endsWith('summary.json'));
     expect(summaries).toHaveLength(2);
     const mtimes = summaries.map((f) => statSync(join(out, 'o', f)).mtimeMs);
-    const again = yizhanBatch(tiny, '--out', join(out, 'o'), '--quiet');
+    const again = await yizhanBatch(tiny, '--out', join(out, 'o'), '--quiet');
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('all 2 variations already done');
     expect(summaries.map((f) => statSync(join(out, 'o', f)).mtimeMs)).toEqual(mtimes);
     writeFileSync(tiny, JSON.stringify({ name: 't', datasets: [join(fixtures, 'scenario.json')], base: { streetOffices: ['街道0-0'], weights: { compactness: 0.5 } }, grid: { 'weights.station': [1, 2] } }));
-    const changed = yizhanBatch(tiny, '--out', join(out, 'o'), '--quiet');
+    const changed = await yizhanBatch(tiny, '--out', join(out, 'o'), '--quiet');
     expect(changed.code).toBe(0);
     expect(changed.stderr).not.toContain('already done');
     expect(summaries.map((f) => statSync(join(out, 'o', f)).mtimeMs).every((t, i) => t > mtimes[i]!)).toBe(true);
   }, 60_000);
 
-  it('reports an infeasible variation with its reason and goes on', () => {
+  it('reports an infeasible variation with its reason and goes on', async () => {
     const out = tmp();
-    const r = yizhanBatch(join(fixtures, 'infeasible.json'), '--out', out);
+    const r = await yizhanBatch(join(fixtures, 'infeasible.json'), '--out', out);
     expect(r.code).toBe(0);
     const rows = parseCsv(readFileSync(join(out, 'comparison.csv'), 'utf8'));
     const col = (name: string) => rows[0]!.indexOf(name);
@@ -324,22 +335,22 @@ describe('yizhan batch, end to end', () => {
     expect(r.stdout).toContain('infeasible');
   }, 60_000);
 
-  it('exits 1 when every variation fails, and names an unknown grid path without a stack trace', () => {
+  it('exits 1 when every variation fails, and names an unknown grid path without a stack trace', async () => {
     const out = tmp();
     const allBad = join(out, 'all-bad.json');
     writeFileSync(allBad, JSON.stringify({ name: 'b', datasets: [join(fixtures, 'scenario.json')], base: { streetOffices: ['街道0-0'] }, grid: { 'locks.together': [[['g0_0', 'g3_3']]], 'rules.households': [{ min: 9000, max: 8000 }, { min: 5000 }] } }));
-    const r = yizhanBatch(allBad, '--out', join(out, 'o'), '--quiet');
+    const r = await yizhanBatch(allBad, '--out', join(out, 'o'), '--quiet');
     expect(r.code).toBe(1);
     const rows = parseCsv(readFileSync(join(out, 'o', 'comparison.csv'), 'utf8'));
     expect(rows.slice(1).map((row) => row[rows[0]!.indexOf('status')])).toEqual(['invalid', 'infeasible']);
     expect(rows[1]![rows[0]!.indexOf('reason')]).toContain('min 9000 is above max 8000');
     const typo = join(out, 'typo.json');
     writeFileSync(typo, JSON.stringify({ name: 't', datasets: ['scenario.json'], grid: { 'rules.houshold.min': [1] } }));
-    const t = yizhanBatch(typo, '--out', join(out, 'p'));
+    const t = await yizhanBatch(typo, '--out', join(out, 'p'));
     expect(t.code).toBe(1);
     expect(t.stderr).toContain('rules.houshold.min');
     expect(t.stderr).not.toMatch(/\n\s+at /);
-    expect(yizhanBatch(typo, '--workers', 'many').code).toBe(2);
+    expect((await yizhanBatch(typo, '--workers', 'many')).code).toBe(2);
   }, 60_000);
 
   /** Starts the batch, waits for its first finished variation, then sends `signal`. */
@@ -371,7 +382,7 @@ describe('yizhan batch, end to end', () => {
     for (const id of done) JSON.parse(readFileSync(join(out, id, 'summary.json'), 'utf8')); // complete files only
     expect(existsSync(join(out, 'comparison.csv'))).toBe(false);
     const mtimes = done.map((id) => statSync(join(out, id, 'summary.json')).mtimeMs);
-    const rerun = yizhanBatch(sweep, '--out', out, '--workers', '2', '--quiet');
+    const rerun = await yizhanBatch(sweep, '--out', out, '--workers', '2', '--quiet');
     expect(rerun.code).toBe(0);
     expect(rerun.stderr).toContain(`${done.length} of 6 variations already done, resuming`);
     expect(done.map((id) => statSync(join(out, id, 'summary.json')).mtimeMs)).toEqual(mtimes);
@@ -390,7 +401,7 @@ describe('yizhan batch, end to end', () => {
       // a variation folder is complete or absent
       expect(files).toEqual(['committees.geojson', 'plan.csv', 'plan.zh.md', 'stations.geojson', 'summary.json']);
     }
-    const rerun = yizhanBatch(sweep, '--out', out, '--quiet');
+    const rerun = await yizhanBatch(sweep, '--out', out, '--quiet');
     expect(rerun.code).toBe(0);
     expect(comparisonWithoutTimes(out)).toEqual(comparisonWithoutTimes(reference));
   }, 120_000);
@@ -398,17 +409,17 @@ describe('yizhan batch, end to end', () => {
 
 const dist = join(root, 'dist');
 describe.skipIf(!existsSync(join(dist, 'scenarios/solve-worker.js')))('yizhan batch from dist (compiled worker)', () => {
-  it('runs with worker threads from the built .js files: same comparison as in the main thread', () => {
+  it('runs with worker threads from the built .js files: same comparison as in the main thread', async () => {
     // dist/ may lag the sources (others' work in progress), so compare dist with dist.
-    const run = (workers: string) => {
+    const batchFromDist = async (workers: string) => {
       const out = tmp();
-      const r = spawnSync(process.execPath, [join(dist, 'cli/bin.js'), 'batch', join(fixtures, 'infeasible.json'), '--out', out, '--workers', workers, '--quiet'], { cwd: root, encoding: 'utf8' });
+      const r = await run([join(dist, 'cli/bin.js'), 'batch', join(fixtures, 'infeasible.json'), '--out', out, '--workers', workers, '--quiet']);
       expect(r.stderr).not.toContain('internal error');
-      expect(r.status).toBe(0);
+      expect(r.code).toBe(0);
       return comparisonWithoutTimes(out);
     };
-    const threaded = run('2');
+    const threaded = await batchFromDist('2');
     expect(threaded.map((row) => row.at(-2))).toEqual(['status', 'optimal', 'infeasible']);
-    expect(threaded).toEqual(run('0'));
+    expect(threaded).toEqual(await batchFromDist('0'));
   }, 60_000);
 });

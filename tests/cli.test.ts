@@ -2,7 +2,7 @@
  * The `yizhan` command end to end, as a user runs it: the built binary in a child process.
  * `npm test` builds first, so dist/ is current.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,31 +14,42 @@ import { findLabelClashes, labelBoxes } from './helpers/svg-labels.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'dist/cli/bin.js');
 
-function yizhan(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/**
+ * Runs the CLI without blocking the test worker: a long spawnSync starves vitest's RPC with its
+ * worker ("Timeout calling onTaskUpdate") on a loaded machine.
+ */
+function yizhan(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => { stdout += t; });
+    child.stderr.setEncoding('utf8').on('data', (t: string) => { stderr += t; });
+    child.on('error', reject);
+    child.on('close', (code: number | null) => resolve({ code, stdout, stderr }));
+  });
 }
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'yizhan-cli-'));
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!existsSync(bin)) throw new Error('dist/cli/bin.js is missing: run `npm run build` (npm test does it)');
 });
 
 describe('yizhan usage', () => {
-  it('prints the usage and exits 2 without a command, an unknown command or an unknown flag', () => {
+  it('prints the usage and exits 2 without a command, an unknown command or an unknown flag', async () => {
     for (const args of [[], ['frobnicate'], ['plan', 'luohu-2006', '--bogus'], ['plan'], ['evaluate', 'luohu-2006']]) {
-      const r = yizhan(...args);
+      const r = await yizhan(...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stdout + r.stderr).toContain('Usage:');
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
   });
 
-  it('says which scenario does not exist, without a stack trace', () => {
-    const r = yizhan('plan', 'no-such-scenario');
+  it('says which scenario does not exist, without a stack trace', async () => {
+    const r = await yizhan('plan', 'no-such-scenario');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no-such-scenario');
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -46,56 +57,56 @@ describe('yizhan usage', () => {
 });
 
 describe('yizhan help, version and typos', () => {
-  it('prints the version of package.json', () => {
-    const r = yizhan('--version');
+  it('prints the version of package.json', async () => {
+    const r = await yizhan('--version');
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(`yizhan ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}`);
   });
 
-  it('suggests the nearest command for a typo and exits 2', () => {
-    const r = yizhan('plna', 'luohu-2006');
+  it('suggests the nearest command for a typo and exits 2', async () => {
+    const r = await yizhan('plna', 'luohu-2006');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown command "plna"; did you mean "plan"?');
-    expect(yizhan('valdiate').stderr).toContain('did you mean "validate"?');
-    expect(yizhan('frobnicate').stderr).not.toContain('did you mean');
-    const scenario = yizhan('plan', 'luohu-2060');
+    expect((await yizhan('valdiate')).stderr).toContain('did you mean "validate"?');
+    expect((await yizhan('frobnicate')).stderr).not.toContain('did you mean');
+    const scenario = await yizhan('plan', 'luohu-2060');
     expect(scenario.code).toBe(1);
     expect(scenario.stderr).toContain('did you mean "luohu-2006"?');
   });
 
-  it('gives each option of a command its own line of help', () => {
-    const r = yizhan('plan', '--help');
+  it('gives each option of a command its own line of help', async () => {
+    const r = await yizhan('plan', '--help');
     expect(r.code).toBe(0);
     for (const flag of ['--out DIR', '--json', '--quiet', '--map', '--no-map', '--help']) {
       const line = r.stdout.split('\n').find((l) => l.trimStart().replace(/^-\w, /, '').startsWith(flag));
       expect(line, flag).toBeDefined();
       expect(line!.length, flag).toBeGreaterThan(flag.length + 10); // the flag and what it does
     }
-    expect(yizhan('evaluate', '--help').stdout).toMatch(/^\s+--plan FILE\s+\S/m);
+    expect((await yizhan('evaluate', '--help')).stdout).toMatch(/^\s+--plan FILE\s+\S/m);
   });
 
-  it('lists every built-in scenario (each folder of scenarios/ with a scenario.json) in the usage and the not-found message', () => {
+  it('lists every built-in scenario (each folder of scenarios/ with a scenario.json) in the usage and the not-found message', async () => {
     const builtins = readdirSync(join(root, 'scenarios'), { withFileTypes: true })
       .filter((e) => e.isDirectory() && existsSync(join(root, 'scenarios', e.name, 'scenario.json'))).map((e) => e.name);
     expect(builtins).toContain('ri-2010');
-    const usage = yizhan('--help').stdout;
-    const missing = yizhan('plan', 'no-such-scenario').stderr;
+    const usage = (await yizhan('--help')).stdout;
+    const missing = (await yizhan('plan', 'no-such-scenario')).stderr;
     for (const name of builtins) {
       expect(usage).toContain(name);
       expect(missing).toContain(name);
     }
   });
 
-  it('refuses an unknown flag with balanced quotes and the nearest flag', () => {
-    const r = yizhan('plan', 'luohu-2006', '--nomap');
+  it('refuses an unknown flag with balanced quotes and the nearest flag', async () => {
+    const r = await yizhan('plan', 'luohu-2006', '--nomap');
     expect(r.code).toBe(2);
     const first = r.stderr.split('\n')[0]!;
     expect(first).toBe('yizhan: unknown option --nomap for "plan"; did you mean --no-map?');
-    expect(yizhan('plan', 'luohu-2006', '--bogus').stderr.split('\n')[0]!.match(/["']/g)?.length ?? 0).toSatisfy((n: number) => n % 2 === 0);
+    expect((await yizhan('plan', 'luohu-2006', '--bogus')).stderr.split('\n')[0]!.match(/["']/g)?.length ?? 0).toSatisfy((n: number) => n % 2 === 0);
   });
 
-  it('says that a dataset needs a scenario file naming it', () => {
-    const r = yizhan('plan', 'scenarios/luohu-2006/committees.geojson');
+  it('says that a dataset needs a scenario file naming it', async () => {
+    const r = await yizhan('plan', 'scenarios/luohu-2006/committees.geojson');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('is a dataset, not a scenario');
     expect(r.stderr).toContain('"dataset": "committees.geojson"');
@@ -104,20 +115,20 @@ describe('yizhan help, version and typos', () => {
 });
 
 describe('outputs of an earlier run', () => {
-  it('plan --no-map removes the map.svg of the previous run, and no file that is not its own', () => {
+  it('plan --no-map removes the map.svg of the previous run, and no file that is not its own', async () => {
     const out = tmp();
-    expect(yizhan('plan', 'luohu-2006', '--out', out, '--quiet', '--map').code).toBe(0);
+    expect((await yizhan('plan', 'luohu-2006', '--out', out, '--quiet', '--map')).code).toBe(0);
     expect(existsSync(join(out, 'map.svg'))).toBe(true);
     writeFileSync(join(out, 'notes.txt'), 'mine');
     writeFileSync(join(out, 'map.svg.bak'), 'mine too');
-    expect(yizhan('plan', 'luohu-2006', '--out', out, '--quiet', '--no-map').code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['committees.geojson', 'map.svg.bak', 'notes.txt', 'plan.csv', 'plan.zh.md', 'stations.geojson', 'summary.json']);
+    expect((await yizhan('plan', 'luohu-2006', '--out', out, '--quiet', '--no-map')).code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['committees.geojson', 'map.svg.bak', 'notes.txt', 'plan.csv', 'plan.docx', 'plan.xlsx', 'plan.zh.md', 'stations.geojson', 'summary.json']);
   });
 
-  it('evaluate --no-map does the same', () => {
+  it('evaluate --no-map does the same', async () => {
     const out = tmp();
     writeFileSync(join(out, 'map.svg'), '<svg/>');
-    const r = yizhan('evaluate', 'luohu-2006', '--plan', 'scenarios/luohu-2006/plan-2006.json', '--out', out, '--quiet', '--no-map');
+    const r = await yizhan('evaluate', 'luohu-2006', '--plan', 'scenarios/luohu-2006/plan-2006.json', '--out', out, '--quiet', '--no-map');
     expect(r.code).toBe(0);
     expect(existsSync(join(out, 'map.svg'))).toBe(false);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
@@ -126,12 +137,12 @@ describe('outputs of an earlier run', () => {
 
 describe('yizhan plan luohu-2006', () => {
   const out = tmp();
-  let r: ReturnType<typeof yizhan>;
-  beforeAll(() => {
-    r = yizhan('plan', 'luohu-2006', '--out', out);
+  let r: Awaited<ReturnType<typeof yizhan>>;
+  beforeAll(async () => {
+    r = await yizhan('plan', 'luohu-2006', '--out', out);
   });
 
-  it('solves to proven optimality and writes the five files', () => {
+  it('solves to proven optimality and writes the five files', async () => {
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['committees.geojson', 'map.svg', 'plan.csv', 'plan.docx', 'plan.xlsx', 'plan.zh.md', 'stations.geojson', 'summary.json']);
@@ -150,12 +161,12 @@ describe('yizhan plan luohu-2006', () => {
     }
   });
 
-  it('prints a table per street office with Chinese names', () => {
+  it('prints a table per street office with Chinese names', async () => {
     for (const office of ['黄贝', '南湖', '莲塘']) expect(r.stdout).toContain(office);
     expect(r.stdout).toContain('households');
   });
 
-  it('exports GeoJSON that GIS reads: one dissolved station per feature, committees with their station', () => {
+  it('exports GeoJSON that GIS reads: one dissolved station per feature, committees with their station', async () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     const stations = JSON.parse(readFileSync(join(out, 'stations.geojson'), 'utf8'));
     const committees = JSON.parse(readFileSync(join(out, 'committees.geojson'), 'utf8'));
@@ -178,7 +189,7 @@ describe('yizhan plan luohu-2006', () => {
     }
   });
 
-  it('draws map.svg with a name for every committee and no two labels overlapping', () => {
+  it('draws map.svg with a name for every committee and no two labels overlapping', async () => {
     const svg = readFileSync(join(out, 'map.svg'), 'utf8');
     const committees = JSON.parse(readFileSync(join(out, 'committees.geojson'), 'utf8')).features.map((f: { id: string }) => f.id);
     const labelled = new Set(labelBoxes(svg).filter((b) => b.cls === 'committee-label').map((b) => b.id));
@@ -187,7 +198,7 @@ describe('yizhan plan luohu-2006', () => {
     expect(findLabelClashes(svg)).toEqual([]);
   });
 
-  it('rounds its numbers: coordinates to 7 decimals (≈ 1 cm), areaKm2 to 2, a solver gap of float noise to 0', () => {
+  it('rounds its numbers: coordinates to 7 decimals (≈ 1 cm), areaKm2 to 2, a solver gap of float noise to 0', async () => {
     const decimals = (v: number) => (String(v).split('.')[1] ?? '').length;
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.solver.gap === undefined || summary.solver.gap === 0 || summary.solver.gap >= 1e-9).toBe(true);
@@ -212,7 +223,7 @@ describe('yizhan plan luohu-2006', () => {
     expect(station.areaKm2).toBeGreaterThan(0);
   });
 
-  it('writes a CSV row per station and the plan text in the seed phrasing', () => {
+  it('writes a CSV row per station and the plan text in the seed phrasing', async () => {
     const csv = readFileSync(join(out, 'plan.csv'), 'utf8');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(csv.charCodeAt(0)).toBe(0xfeff);
@@ -222,9 +233,9 @@ describe('yizhan plan luohu-2006', () => {
     expect(parsed.map((p) => p.office)).toEqual(summary.streetOffices.map((o: { name: string }) => o.name));
   });
 
-  it('is deterministic: the same scenario gives the same files byte for byte', () => {
+  it('is deterministic: the same scenario gives the same files byte for byte', async () => {
     const again = tmp();
-    expect(yizhan('plan', 'luohu-2006', '--out', again, '--quiet').code).toBe(0);
+    expect((await yizhan('plan', 'luohu-2006', '--out', again, '--quiet')).code).toBe(0);
     for (const f of ['summary.json', 'stations.geojson', 'committees.geojson', 'plan.csv', 'plan.zh.md']) {
       const a = readFileSync(join(out, f), 'utf8');
       const b = readFileSync(join(again, f), 'utf8');
@@ -237,12 +248,12 @@ describe('yizhan plan luohu-2006', () => {
 
 describe('yizhan evaluate luohu-2006 --plan plan-2006.json', () => {
   const out = tmp();
-  let r: ReturnType<typeof yizhan>;
-  beforeAll(() => {
-    r = yizhan('evaluate', 'luohu-2006', '--plan', join(root, 'scenarios/luohu-2006/plan-2006.json'), '--out', out);
+  let r: Awaited<ReturnType<typeof yizhan>>;
+  beforeAll(async () => {
+    r = await yizhan('evaluate', 'luohu-2006', '--plan', join(root, 'scenarios/luohu-2006/plan-2006.json'), '--out', out);
   });
 
-  it('gives the published 83 stations', () => {
+  it('gives the published 83 stations', async () => {
     expect(r.stderr).not.toContain('internal error');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.solver.status).toBe('evaluated');
@@ -252,7 +263,7 @@ describe('yizhan evaluate luohu-2006 --plan plan-2006.json', () => {
     expect(summary.checks.staffAfter).toBe(653);
   });
 
-  it('writes plan text that matches seed 004 station for station', () => {
+  it('writes plan text that matches seed 004 station for station', async () => {
     const ours = parseSeedPlanText(readFileSync(join(out, 'plan.zh.md'), 'utf8'));
     const seed = parseSeedPlanText(readFileSync(join(root, 'scenarios/luohu-2006/seed-004-plan.txt'), 'utf8'));
     expect(ours).toEqual(seed);
@@ -260,11 +271,11 @@ describe('yizhan evaluate luohu-2006 --plan plan-2006.json', () => {
 });
 
 describe('yizhan evaluate with a broken plan', () => {
-  it('names unknown committees with their place and exits 1', () => {
+  it('names unknown committees with their place and exits 1', async () => {
     const dir = tmp();
     const plan = join(dir, 'plan.json');
     writeFileSync(plan, JSON.stringify({ stations: [['碧波', '湖滨'], ['不存在', 42]] }));
-    const r = yizhan('evaluate', 'luohu-2006', '--plan', plan, '--out', join(dir, 'out'));
+    const r = await yizhan('evaluate', 'luohu-2006', '--plan', plan, '--out', join(dir, 'out'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('stations[1][0]');
     expect(r.stderr).toContain('不存在');
@@ -272,11 +283,11 @@ describe('yizhan evaluate with a broken plan', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
-  it('reports a plan that breaks fatal rules and exits 1 (crossing street offices, too many committees)', () => {
+  it('reports a plan that breaks fatal rules and exits 1 (crossing street offices, too many committees)', async () => {
     const dir = tmp();
     const plan = join(dir, 'plan.json');
     writeFileSync(plan, JSON.stringify({ stations: [['碧波', '建南'], ['水库', '怡景', '新谊', '凤凰']] }));
-    const r = yizhan('evaluate', 'luohu-2006', '--plan', plan, '--out', join(dir, 'out'), '--json');
+    const r = await yizhan('evaluate', 'luohu-2006', '--plan', plan, '--out', join(dir, 'out'), '--json');
     expect(r.code).toBe(1);
     const summary = JSON.parse(r.stdout);
     const rules = summary.checks.violations.map((v: { rule: string }) => v.rule);
@@ -288,14 +299,14 @@ describe('yizhan evaluate with a broken plan', () => {
 describe('yizhan plan with a scenario file', () => {
   const dataset = join(root, 'scenarios/luohu-2006/committees.geojson');
 
-  it('keeps locks: together, separate and keep hold in the plan', () => {
+  it('keeps locks: together, separate and keep hold in the plan', async () => {
     const dir = tmp();
     const file = join(dir, 'scenario.json');
     writeFileSync(file, JSON.stringify({
       name: 'locks', dataset, streetOffices: ['黄贝'],
       locks: { together: [['罗芳', '羲龙']], separate: [['碧波', '湖滨']], keep: ['水库'] },
     }));
-    const r = yizhan('plan', file, '--out', join(dir, 'out'), '--json');
+    const r = await yizhan('plan', file, '--out', join(dir, 'out'), '--json');
     expect(r.stderr).not.toContain('internal error');
     const summary = JSON.parse(r.stdout);
     expect(summary.streetOffices.map((o: { name: string }) => o.name)).toEqual(['黄贝']);
@@ -306,12 +317,12 @@ describe('yizhan plan with a scenario file', () => {
     expect(stationOf('水库').committees).toEqual(['水库']);
   });
 
-  it('says which lock cannot be satisfied, and exits 1', () => {
+  it('says which lock cannot be satisfied, and exits 1', async () => {
     const dir = tmp();
     const file = join(dir, 'scenario.json');
     // 碧波 (黄贝) and 莲塘 (莲塘) are in different street offices and far apart
     writeFileSync(file, JSON.stringify({ name: 'impossible', dataset, locks: { together: [['碧波', '莲塘']] } }));
-    const r = yizhan('plan', file, '--out', join(dir, 'out'), '--json');
+    const r = await yizhan('plan', file, '--out', join(dir, 'out'), '--json');
     expect(r.code).toBe(1);
     const summary = JSON.parse(r.stdout);
     const infeasible = summary.checks.violations.filter((v: { rule: string }) => v.rule === 'infeasible');
@@ -319,11 +330,11 @@ describe('yizhan plan with a scenario file', () => {
     expect(infeasible.map((v: { message: string }) => v.message).join(' ')).toMatch(/碧波|莲塘/);
   });
 
-  it('refuses a misspelt scenario field with its path, without a stack trace', () => {
+  it('refuses a misspelt scenario field with its path, without a stack trace', async () => {
     const dir = tmp();
     const file = join(dir, 'scenario.json');
     writeFileSync(file, JSON.stringify({ name: 'typo', dataset, rules: { maxComitteesPerStation: 4 } }));
-    const r = yizhan('plan', file, '--out', join(dir, 'out'));
+    const r = await yizhan('plan', file, '--out', join(dir, 'out'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('rules.maxComitteesPerStation');
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -332,20 +343,20 @@ describe('yizhan plan with a scenario file', () => {
 });
 
 describe('yizhan validate', () => {
-  it('accepts the built-in dataset and exits 0', () => {
-    const r = yizhan('validate', join(root, 'scenarios/luohu-2006/committees.geojson'));
+  it('accepts the built-in dataset and exits 0', async () => {
+    const r = await yizhan('validate', join(root, 'scenarios/luohu-2006/committees.geojson'));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('valid: 115 committees');
   });
 
-  it('reads the Rhode Island tracts through a field mapping', () => {
+  it('reads the Rhode Island tracts through a field mapping', async () => {
     const ri = join(root, 'tests/fixtures/real/ri-tracts-2010.geojson');
-    const r = yizhan('validate', ri, '--mapping', JSON.stringify({ id: 'GEOID10', households: 'households2010', streetOffice: 'county_fips', population: 'pop2010' }), '--json');
+    const r = await yizhan('validate', ri, '--mapping', JSON.stringify({ id: 'GEOID10', households: 'households2010', streetOffice: 'county_fips', population: 'pop2010' }), '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).committees).toBe(244);
   });
 
-  it('lists every problem of a broken file with its code and exits 1', () => {
+  it('lists every problem of a broken file with its code and exits 1', async () => {
     const dir = tmp();
     const f = join(dir, 'bad.geojson');
     writeFileSync(f, JSON.stringify({
@@ -355,18 +366,18 @@ describe('yizhan validate', () => {
         { type: 'Feature', properties: { id: 'a', name: 'B', streetOffice: '', households: 10 }, geometry: { type: 'Point', coordinates: [0, 0] } },
       ],
     }));
-    const r = yizhan('validate', f, '--json');
+    const r = await yizhan('validate', f, '--json');
     expect(r.code).toBe(1);
     const codes = JSON.parse(r.stdout).problems.map((p: { code: string }) => p.code);
     for (const c of ['households-negative', 'id-duplicate', 'street-office-missing', 'geometry-type']) expect(codes).toContain(c);
   });
 
-  it('plans on a dataset that is JSON but not GeoJSON at all: a clear error, not a crash', () => {
+  it('plans on a dataset that is JSON but not GeoJSON at all: a clear error, not a crash', async () => {
     const dir = tmp();
     for (const [i, text] of ['null', '42', '"x"', '[]', '{}'].entries()) {
       writeFileSync(join(dir, `d${i}.geojson`), text);
       writeFileSync(join(dir, `s${i}.json`), JSON.stringify({ name: 's', dataset: `d${i}.geojson` }));
-      const r = yizhan('plan', join(dir, `s${i}.json`), '--out', join(dir, `out${i}`));
+      const r = await yizhan('plan', join(dir, `s${i}.json`), '--out', join(dir, `out${i}`));
       expect(r.code, text).toBe(1);
       expect(r.stderr, text).not.toContain('internal error');
       expect(r.stderr, text).toMatch(/not-feature-collection|FeatureCollection/);
@@ -374,11 +385,11 @@ describe('yizhan validate', () => {
     }
   });
 
-  it('says where malformed JSON breaks', () => {
+  it('says where malformed JSON breaks', async () => {
     const dir = tmp();
     const f = join(dir, 'bad.geojson');
     writeFileSync(f, '{"type": "FeatureCollection", "features": [\n  {"type": "Feature",}\n]}');
-    const r = yizhan('validate', f);
+    const r = await yizhan('validate', f);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/line 2/);
   });

@@ -326,9 +326,9 @@ describe('luohu-2006 package files', () => {
     expect(after).toBe(facts.after.stations);
   });
 
-  it('has a scenario file naming the dataset', () => {
+  it('has a scenario file naming the dataset and the title of its 方案', () => {
     const sc = JSON.parse(read('scenario.json')) as { name: string; dataset: string };
-    expect(sc).toEqual({ name: 'luohu-2006', dataset: 'committees.geojson' });
+    expect(sc).toEqual({ name: 'luohu-2006', dataset: 'committees.geojson', document: { title: '罗湖区社区工作站整合方案', district: '罗湖区' } });
   });
 
   it('carries a copy of the shared facts', () => {
