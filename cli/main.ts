@@ -96,6 +96,8 @@ const COMMANDS: Record<string, Command> = {
       json: { type: 'boolean', help: 'print the comparison rows as JSON' },
       quiet: { type: 'boolean', short: 'q', help: 'print no comparison table (progress still goes to stderr)' },
       map: { type: 'boolean', help: 'draw map.svg in every variation folder [off]' },
+      gis: { ...PLAN_OUTPUT.gis!, help: 'also write stations and committees of every variation as GeoPackage, zipped Shapefile, FlatGeobuf (with QGIS styles)' },
+      'out-crs': PLAN_OUTPUT['out-crs']!,
       ...HELP,
     },
     run: (pos, v) => {
@@ -103,7 +105,7 @@ const COMMANDS: Record<string, Command> = {
       if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 256 || !/^\d+$/.test(String(v.workers)))) {
         throw new UsageError(`--workers must be a whole number from 0 (solve in the main thread) to 256, got "${String(v.workers)}"`, 'batch');
       }
-      return runBatch(one(pos, 'whatif', 'batch'), { out: v.out as string | undefined, workers, json: !!v.json, quiet: !!v.quiet, map: !!v.map });
+      return runBatch(one(pos, 'whatif', 'batch'), { out: v.out as string | undefined, workers, json: !!v.json, quiet: !!v.quiet, map: !!v.map, ...readGisOutputFlags(v) });
     },
   },
   validate: {
