@@ -82,6 +82,18 @@ describe('GIS exports and plan text of a stored plan (embedded PGlite + PostGIS)
     expect(word.json.field).toBe('crs');
     expect((await get(`/api/plans/${titledPlan}/stations.fgb?srs=EPSG:4326`)).status).toBe(422);
     expect((await get('/api/plans/no-such-plan/committees.gpkg')).status).toBe(404);
+    const unauthenticated = await app.inject({ method: 'GET', url: `/api/plans/${titledPlan}/stations.gpkg` });
+    expect(unauthenticated.statusCode).toBe(401);
+  });
+
+  it('lists the six files in the OpenAPI document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/documentation/json' })).json() as { paths: Record<string, { get?: { parameters?: { name: string }[] } }> };
+    for (const layer of ['stations', 'committees']) {
+      for (const extension of ['gpkg', 'shp.zip', 'fgb']) {
+        const path = doc.paths[`/api/plans/{id}/${layer}.${extension}`];
+        expect(path?.get?.parameters?.map((p) => p.name), `${layer}.${extension}`).toContain('crs');
+      }
+    }
   });
 
   const FILES = [
