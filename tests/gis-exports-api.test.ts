@@ -36,7 +36,7 @@ describe('GIS exports and plan text of a stored plan (embedded PGlite + PostGIS)
 
   async function get(url: string) {
     const r = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
-    let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let json: any;
     try { json = r.json(); } catch { /* binary */ }
     return { status: r.statusCode, headers: r.headers, bytes: Buffer.from(r.rawPayload), json };
   }
