@@ -1,12 +1,14 @@
 /**
- * A plan's GIS files over the API, the same bytes as `yizhan plan --gis`: GET
+ * A plan's GIS files over the API, by the writers of `yizhan plan --gis`: GET
  * /api/plans/:id/{stations,committees}.{gpkg,shp.zip,fgb} with ?crs=EPSG:xxxx (WGS84 by default).
- * A CRS that cannot be written is 422 naming `crs`. Written on each request (the stations layer
- * dissolves every merged station), by render/gis (loaded on the first request).
+ * A CRS that cannot be written is 422 naming `crs`. Written on each request by render/gis (loaded
+ * on the first request); the dissolved stations, the dearest part, are kept for the last few plan
+ * versions.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { explainCrsWriter } from '../../geo/crs.js';
+import { makeStationsGeoJson, type GeoJsonFeatureCollection } from '../../render/export.js';
 import { makeOutcome } from '../../solver/outcome.js';
 import type { PlanSummary } from '../../solver/types.js';
 import { withErrors } from '../schemas.js';
@@ -25,9 +27,12 @@ const GIS_FILES = [
   ['fgb', 'FlatGeobuf', 'application/flatgeobuf'],
 ] as const;
 const FORMAT_OF = { gpkg: 'gpkg', 'shp.zip': 'shp', fgb: 'fgb' } as const;
+const STATIONS_CACHE_SIZE = 8;
 
 export async function gisExportRoutes(app: FastifyInstance): Promise<void> {
   const store = app.store;
+  // a plan's content changes only with its version
+  const stationsCache = new Map<string, GeoJsonFeatureCollection>();
   for (const layer of ['stations', 'committees'] as const) {
     for (const [extension, formatName, mediaType] of GIS_FILES) {
       const file = `${layer}.${extension}`;
@@ -45,7 +50,16 @@ export async function gisExportRoutes(app: FastifyInstance): Promise<void> {
         const dataset = await loadStoredDataset(store, plan.datasetId);
         const outcome = makeOutcome(plan.summary as PlanSummary, dataset.committees);
         const { makeGisFiles } = await import('../../render/gis/index.js');
-        const files = await makeGisFiles(outcome, dataset.committees, [FORMAT_OF[extension]], { outCrs: crs.code, layers: [layer] });
+        let stations: GeoJsonFeatureCollection | undefined;
+        if (layer === 'stations') {
+          const key = `${plan.id}:${plan.version}`;
+          stations = stationsCache.get(key) ?? makeStationsGeoJson(outcome, dataset.committees);
+          if (!stationsCache.has(key)) {
+            if (stationsCache.size >= STATIONS_CACHE_SIZE) stationsCache.delete(stationsCache.keys().next().value!);
+            stationsCache.set(key, stations);
+          }
+        }
+        const files = await makeGisFiles(outcome, dataset.committees, [FORMAT_OF[extension]], { outCrs: crs.code, layers: [layer], ...(stations ? { stations } : {}) });
         return reply.type(mediaType).header('content-disposition', `attachment; filename="${file}"`).send(Buffer.from(files[file] as Uint8Array));
       });
     }
