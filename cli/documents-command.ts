@@ -1,12 +1,15 @@
 /**
- * `yizhan documents <dir>`: plan.docx (the 方案) and plan.xlsx of a plan already written to `dir`
+ * `yizhan documents <dir>`: plan.docx (the 方案), plan.xlsx and plan.zh.md of a plan already written to `dir`
  * (by `yizhan plan`, `evaluate` or a `batch` variation), from its summary.json and the scenario it
- * names (or `--scenario`): the document block, rules and dataset come from that scenario. For
+ * names (or `--scenario`): the document block, rules and dataset come from that scenario (plan.zh.md
+ * is rewritten so that its title stays that of plan.docx). For
  * redrawing the documents after editing the scenario's `document` block, without solving again,
  * and for the variations of a batch (which writes no documents).
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { makePlanMarkdown } from '../render/export.js';
+import { makePlanTitle } from '../scenarios/defaults.js';
 import { makeOutcome } from '../solver/outcome.js';
 import type { PlanSummary } from '../solver/types.js';
 import { InputError } from './errors.js';
@@ -57,7 +60,10 @@ export async function runDocuments(dirArg: string, options: DocumentsCommandOpti
   if ('whatif' in summary) {
     process.stderr.write(`note: a batch variation; the documents take the rules of ${loaded.path}, not the variation's grid values\n`);
   }
-  const files = await makePlanDocumentFiles(outcome, loaded.dataset, loaded, options.lang ?? 'zh');
+  const files: Record<string, string | Uint8Array> = {
+    'plan.zh.md': makePlanMarkdown(outcome, makePlanTitle(loaded.file, loaded.dataset.name)),
+    ...(await makePlanDocumentFiles(outcome, loaded.dataset, loaded, options.lang ?? 'zh')),
+  };
   writeFilesAtomically(dir, files);
   process.stderr.write(`wrote ${dir}/{${Object.keys(files).join(',')}}\n`);
   return 0;

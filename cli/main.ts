@@ -110,7 +110,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   documents: {
-    summary: 'write plan.docx (方案) and plan.xlsx into a plan\'s output folder from its summary.json and scenario (after editing the document block, or for a batch variation)',
+    summary: 'write plan.docx (方案), plan.xlsx and plan.zh.md into a plan\'s output folder from its summary.json and scenario (after editing the document block, or for a batch variation)',
     args: '<plan-dir>',
     options: {
       scenario: { type: 'string', value: 'FILE', help: 'the scenario (file or built-in name) for the document block, rules and dataset [the one summary.json names]' },

@@ -47,8 +47,9 @@ describe('yizhan documents', () => {
     expect(await firstText(join(out, 'plan.docx'))).toBe('grid社区工作站整合方案');
   });
 
-  it('redraws plan.docx and plan.xlsx from summary.json after the document block is edited, leaving the other files', async () => {
-    const before = Object.fromEntries(readdirSync(out).filter((f) => !f.startsWith('plan.docx') && !f.startsWith('plan.xlsx')).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
+  it('redraws plan.docx, plan.xlsx and plan.zh.md from summary.json after the document block is edited, leaving the other files', async () => {
+    const mdBefore = readFileSync(join(out, 'plan.zh.md'), 'utf8');
+    const before = Object.fromEntries(readdirSync(out).filter((f) => !['plan.docx', 'plan.xlsx', 'plan.zh.md'].includes(f)).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
     rmSync(join(out, 'plan.xlsx'));
     writeScenario({ document: { title: '街道0-0社区工作站整合方案（修改稿）', district: '测试区' } });
     const r = yizhan('documents', out, '--scenario', scenario);
@@ -56,6 +57,10 @@ describe('yizhan documents', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('plan.docx');
     expect(await firstText(join(out, 'plan.docx'))).toBe('街道0-0社区工作站整合方案（修改稿）');
+    // plan.zh.md: the new title, the text below it as yizhan plan wrote it
+    const md = readFileSync(join(out, 'plan.zh.md'), 'utf8');
+    expect(md.split('\n')[0]).toBe('# 街道0-0社区工作站整合方案（修改稿）');
+    expect(md.split('\n').slice(1)).toEqual(mdBefore.split('\n').slice(1));
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(join(out, 'plan.xlsx'));
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
