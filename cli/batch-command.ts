@@ -6,7 +6,8 @@
  * - `DIR/<variation id>/{summary.json, stations.geojson, committees.geojson, plan.zh.md, plan.csv}`,
  *   the files of `yizhan plan`; summary.json carries an extra `whatif` field (name, variation,
  *   dataset, values, inputHash) and is renamed into place last, so its presence with the current
- *   input hash means the variation is complete;
+ *   input hash means the variation is complete; with `--gis gpkg,shp,fgb [--out-crs EPSG:xxxx]`
+ *   also the GIS files of `yizhan plan --gis` (formats and CRS count as input for the resume);
  * - `DIR/comparison.csv` and `DIR/comparison.md`, and the table on stdout (`--json`: the rows).
  *
  * Street offices are solved in `--workers N` worker threads (default: the number of cores;
@@ -41,12 +42,14 @@ import { makePlanContext, type PlanContext } from '../solver/pipeline.js';
 import type { PlanSummary, Scenario } from '../solver/types.js';
 import { EXIT, InputError } from './errors.js';
 import { formatProblem, loadDataset, loadScenario, readJsonFile } from './load.js';
+import type { GisOutputOptions } from './gis-flags.js';
+import { addGisFiles } from './gis-output.js';
 import { PLAN_OUTPUT_NAMES, addOfficeOutlines, makePlanFiles } from './plan-commands.js';
 import { makeBatchProgress } from './progress.js';
 import { formatTable, makePainter } from './table.js';
 import { writeFilesAtomically } from './write.js';
 
-export interface BatchCommandOptions {
+export interface BatchCommandOptions extends GisOutputOptions {
   out?: string;
   /** Worker threads; 0 = main thread. [os.availableParallelism()] */
   workers?: number;
@@ -124,7 +127,7 @@ interface Prepared {
   dir: string;
 }
 
-function prepareVariation(file: WhatIfFile, v: Variation, data: LoadedDataset, outDir: string): Prepared {
+function prepareVariation(file: WhatIfFile, v: Variation, data: LoadedDataset, outDir: string, gis: GisOutputOptions): Prepared {
   const dir = join(outDir, v.id);
   const input = makeVariationInput(file, v, data.fields, `${file.name}/${v.id}`);
   const problemsText = (problems: Problem[]): string => problems.map((p) => p.message).join('; ');
@@ -132,7 +135,9 @@ function prepareVariation(file: WhatIfFile, v: Variation, data: LoadedDataset, o
   if (!made.scenario) return { variation: v, data, invalid: problemsText(made.problems), inputHash: '', dir };
   const resolved = resolveLocks(made.scenario, data.dataset.committees);
   if (!resolved.scenario) return { variation: v, data, invalid: problemsText(resolved.problems), inputHash: '', dir };
-  const inputHash = sha256(stringifyCanonical({ format: BATCH_FORMAT, dataset: data.fingerprint, scenario: resolved.scenario }));
+  // GIS files asked for count as input: a rerun with other formats or another CRS redoes the variation
+  const gisInput = gis.gis ? { gis: { formats: gis.gis, crs: gis.outCrs ?? 'EPSG:4326' } } : {};
+  const inputHash = sha256(stringifyCanonical({ format: BATCH_FORMAT, dataset: data.fingerprint, scenario: resolved.scenario, ...gisInput }));
   return { variation: v, data, scenario: resolved.scenario, inputHash, dir };
 }
 
@@ -210,7 +215,7 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
   for (const [i, entry] of file.datasets.entries()) data.push(await loadWhatIfDataset(entry, i, dirname(whatifPath)));
   const variations = expandVariations(file, { datasetNames: data.map((d) => d.name) });
   const outDir = resolve(options.out ?? join('out', file.name));
-  const prepared = variations.map((v) => prepareVariation(file, v, data[v.datasetIndex]!, outDir));
+  const prepared = variations.map((v) => prepareVariation(file, v, data[v.datasetIndex]!, outDir, options));
   const err = (s: string): void => void process.stderr.write(s);
 
   const removed = removeTemporaries(outDir, variations.map((v) => v.id));
@@ -275,10 +280,11 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
         const title = `${file.name} ${p.variation.label} 社区工作站整合方案`;
         // Drop an outdated summary first: until the new one lands the folder does not count as done.
         rmSync(join(p.dir, 'summary.json'), { force: true });
-        const files = makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map, outlines });
+        const made = makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map, outlines });
+        const files = await addGisFiles(made, { ...outcome, summary }, p.data.dataset, options, outlines); // summary.json stays last
         writeFilesAtomically(p.dir, files, { owned: PLAN_OUTPUT_NAMES });
         // the row from the summary as written, so that a resumed batch gives the same row
-        const row = makeComparisonRow(p.variation, { summary: JSON.parse(files['summary.json']!) as PlanSummary });
+        const row = makeComparisonRow(p.variation, { summary: JSON.parse(made['summary.json']!) as PlanSummary });
         rows.set(p.variation.index, row);
         const after = row.stationsAfter === null ? row.reason : `${row.stationsBefore} → ${row.stationsAfter} stations`;
         progress.variation(`[${rows.size}/${variations.length}] ${p.variation.id}: ${row.status}, ${after}, ${Math.round(row.ms ?? 0)} ms`);

@@ -20,6 +20,7 @@ const runEvaluate: typeof import('./plan-commands.js').runEvaluate = async (...a
 const runBatch: typeof import('./batch-command.js').runBatch = async (...a) => (await import('./batch-command.js')).runBatch(...a);
 const runValidate: typeof import('./validate-command.js').runValidate = async (...a) => (await import('./validate-command.js')).runValidate(...a);
 const runServe: typeof import('./serve-command.js').runServe = async (...a) => (await import('./serve-command.js')).runServe(...a);
+const runDocuments: typeof import('./documents-command.js').runDocuments = async (...a) => (await import('./documents-command.js')).runDocuments(...a);
 const runToken: typeof import('./token-command.js').runToken = async (...a) => (await import('./token-command.js')).runToken(...a);
 
 /** One option of a command: its parseArgs type, the placeholder of its value, and a line of help. */
@@ -96,6 +97,8 @@ const COMMANDS: Record<string, Command> = {
       json: { type: 'boolean', help: 'print the comparison rows as JSON' },
       quiet: { type: 'boolean', short: 'q', help: 'print no comparison table (progress still goes to stderr)' },
       map: { type: 'boolean', help: 'draw map.svg in every variation folder [off]' },
+      gis: { ...PLAN_OUTPUT.gis!, help: 'also write stations and committees of every variation as GeoPackage, zipped Shapefile, FlatGeobuf (with QGIS styles)' },
+      'out-crs': PLAN_OUTPUT['out-crs']!,
       ...HELP,
     },
     run: (pos, v) => {
@@ -103,7 +106,22 @@ const COMMANDS: Record<string, Command> = {
       if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 256 || !/^\d+$/.test(String(v.workers)))) {
         throw new UsageError(`--workers must be a whole number from 0 (solve in the main thread) to 256, got "${String(v.workers)}"`, 'batch');
       }
-      return runBatch(one(pos, 'whatif', 'batch'), { out: v.out as string | undefined, workers, json: !!v.json, quiet: !!v.quiet, map: !!v.map });
+      return runBatch(one(pos, 'whatif', 'batch'), { out: v.out as string | undefined, workers, json: !!v.json, quiet: !!v.quiet, map: !!v.map, ...readGisOutputFlags(v) });
+    },
+  },
+  documents: {
+    summary: 'write plan.docx (方案), plan.xlsx and plan.zh.md into a plan\'s output folder from its summary.json and scenario (after editing the document block, or for a batch variation)',
+    args: '<plan-dir>',
+    options: {
+      scenario: { type: 'string', value: 'FILE', help: 'the scenario (file or built-in name) for the document block, rules and dataset [the one summary.json names]' },
+      lang: { type: 'string', value: 'zh|en', help: 'language of the headers of plan.xlsx [zh]' },
+      ...HELP,
+    },
+    run: (pos, v) => {
+      if (v.lang !== undefined && v.lang !== 'zh' && v.lang !== 'en') throw new UsageError(`--lang must be zh or en (headers of plan.xlsx), got "${String(v.lang)}"`, 'documents');
+      return runDocuments(one(pos, 'plan-dir', 'documents'), {
+        ...(typeof v.scenario === 'string' ? { scenario: v.scenario } : {}), ...(v.lang ? { lang: v.lang as 'zh' | 'en' } : {}),
+      });
     },
   },
   validate: {

@@ -15,7 +15,7 @@ import { EXIT } from './errors.js';
 import { addGisFiles } from './gis-output.js';
 import type { GisOutputOptions } from './gis-flags.js';
 import { loadHandPlan, loadScenario, type LoadedScenario } from './load.js';
-import { makeDocumentSettings } from '../scenarios/defaults.js';
+import { makeDocumentSettings, makePlanTitle } from '../scenarios/defaults.js';
 import { formatPlanReport } from './report.js';
 import { writeFilesAtomically } from './write.js';
 
@@ -138,7 +138,7 @@ export async function runPlan(scenarioArg: string, options: PlanCommandOptions):
   }
   if (process.stderr.isTTY && ctx.offices.length > 1) process.stderr.write('\r\x1b[K');
   const outDir = resolve(options.out ?? join('out', loaded.scenario.name));
-  return finish(outcome, loaded, outDir, `${loaded.scenario.name} 社区工作站整合方案`, options, outlines);
+  return finish(outcome, loaded, outDir, makePlanTitle(loaded.file, loaded.dataset.name), options, outlines);
 }
 
 export async function runEvaluate(scenarioArg: string, planPath: string, options: PlanCommandOptions): Promise<number> {
@@ -147,5 +147,5 @@ export async function runEvaluate(scenarioArg: string, planPath: string, options
   const ctx = makePlanContext(loaded.dataset, loaded.scenario);
   const outcome = evaluatePlan(ctx, hand.stations);
   const outDir = resolve(options.out ?? join('out', `${loaded.scenario.name}-${basename(planPath).replace(/\.json$/i, '')}`));
-  return finish(outcome, loaded, outDir, hand.name, options);
+  return finish(outcome, loaded, outDir, makePlanTitle(loaded.file, loaded.dataset.name), options);
 }

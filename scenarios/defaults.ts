@@ -45,3 +45,12 @@ export function makeDefaultScenario(name: string): Scenario {
 export function makeDocumentSettings(file: { document?: DocumentSettingsInput } | null | undefined): PlanDocumentSettings {
   return structuredClone(file?.document ?? {});
 }
+
+/**
+ * The title of a plan's texts (plan.zh.md, the API's /text, map.svg): the scenario's
+ * `document.title`, else "<dataset name>社区工作站整合方案" (the same default as plan.docx in
+ * render/plan-document.ts), never the scenario id.
+ */
+export function makePlanTitle(file: { document?: DocumentSettingsInput } | null | undefined, datasetName: string): string {
+  return file?.document?.title ?? `${datasetName}社区工作站整合方案`;
+}

@@ -18,6 +18,7 @@ import { planRoutes } from './routes/plans.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { documentRoutes } from './routes/documents.js';
+import { gisExportRoutes } from './routes/gis-exports.js';
 import { HealthSchema } from './schemas.js';
 import { makePlanSolver, type PlanSolver } from './solve-pool.js';
 import type { Store } from './store/types.js';
@@ -96,6 +97,7 @@ export const yizhanApp: FastifyPluginAsyncTypebox<AppOptions> = async (app, opti
     await api.register(jobRoutes);
     await api.register(tokenRoutes);
     await api.register(documentRoutes);
+    await api.register(gisExportRoutes);
   }, { prefix: '/api' });
   await app.register(import('./plugins/web.js')); // the review desk at GET / (and GET /api/me, POST /api/plans/:id/evaluate)
 };

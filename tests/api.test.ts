@@ -193,7 +193,9 @@ function apiSuite(open: () => Promise<{ store: Store; cleanup(): Promise<void> }
   });
 
   it('creates scenarios validated against the schema and the dataset', async () => {
-    const r = await call('POST', '/api/scenarios', { body: { datasetId, name: 'luohu-2006' } });
+    // the document block of scenarios/luohu-2006/scenario.json: the plan text's title comes from it
+    const document = (JSON.parse(readFileSync(new URL('scenario.json', LUOHU), 'utf8')) as { document: unknown }).document;
+    const r = await call('POST', '/api/scenarios', { body: { datasetId, name: 'luohu-2006', document } });
     expect(r.status).toBe(201);
     scenarioId = r.json.id;
     expect(r.json).toMatchObject({ datasetId, name: 'luohu-2006', body: { name: 'luohu-2006' } });

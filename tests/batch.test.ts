@@ -4,7 +4,7 @@
  * an infeasible variation is reported and the batch goes on, and an interrupted batch resumes
  * without redoing finished variations and ends with the same comparison as an uninterrupted one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ import type { PlanSummary, Station } from '../solver/types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = join(root, 'tests/fixtures/whatif');
+const hasGdal = spawnSync('ogrinfo', ['--version'], { encoding: 'utf8' }).status === 0;
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'yizhan-batch-'));
 
 /** JSON without the wall-clock fields (`ms`), which differ between any two runs. */
@@ -316,6 +317,40 @@ describe('yizhan batch, end to end', () => {
     expect(changed.stderr).not.toContain('already done');
     expect(summaries.map((f) => statSync(join(out, 'o', f)).mtimeMs).every((t, i) => t > mtimes[i]!)).toBe(true);
   }, 60_000);
+
+  it('writes the GIS files of every variation with --gis, in --out-crs, and redoes a variation when they change', async () => {
+    const out = tmp();
+    const tiny = join(out, 'tiny.json');
+    writeFileSync(tiny, JSON.stringify({ name: 't', datasets: [join(fixtures, 'scenario.json')], base: { streetOffices: ['街道0-0'] }, grid: { 'weights.station': [1, 2] } }));
+    const r = await yizhanBatch(tiny, '--out', join(out, 'o'), '--quiet', '--gis', 'gpkg,fgb', '--out-crs', 'EPSG:4547');
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(r.code).toBe(0);
+    const variations = readdirSync(join(out, 'o')).filter((f) => statSync(join(out, 'o', f)).isDirectory());
+    expect(variations).toHaveLength(2);
+    for (const id of variations) {
+      expect(readdirSync(join(out, 'o', id)).sort()).toEqual([
+        'committees.fgb', 'committees.geojson', 'committees.gpkg', 'committees.qml', 'plan.csv', 'plan.zh.md',
+        'stations.fgb', 'stations.geojson', 'stations.gpkg', 'stations.qml', 'summary.json',
+      ]);
+      if (!hasGdal) continue; // the read-back needs Debian gdal-bin
+      const stations = (JSON.parse(readFileSync(join(out, 'o', id, 'stations.geojson'), 'utf8')) as { features: { properties: { label: string } }[] }).features;
+      const info = spawnSync('ogrinfo', ['-so', join(out, 'o', id, 'stations.gpkg'), 'stations'], { encoding: 'utf8' }).stdout;
+      expect(Number(/Feature Count: (\d+)/.exec(info)?.[1])).toBe(stations.length);
+      expect(info).toMatch(/CGCS2000 \/ 3-degree Gauss-Kruger CM 114E/);
+      const all = spawnSync('ogrinfo', ['-q', join(out, 'o', id, 'committees.fgb'), '-al'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout;
+      expect(all).toMatch(/streetOffice \(String\) = 街道0-0/);
+    }
+    // other formats count as another input: the variations are redone and the old GIS files removed
+    const shp = await yizhanBatch(tiny, '--out', join(out, 'o'), '--quiet', '--gis', 'shp');
+    expect(shp.code).toBe(0);
+    expect(shp.stderr).not.toContain('already done');
+    for (const id of variations) expect(readdirSync(join(out, 'o', id)).filter((f) => /\.(gpkg|fgb|zip)$/.test(f)).sort()).toEqual(['committees.shp.zip', 'stations.shp.zip']);
+    expect((await yizhanBatch(tiny, '--out', join(out, 'o'), '--quiet', '--gis', 'shp')).stderr).toContain('all 2 variations already done');
+    const bad = await yizhanBatch(tiny, '--out', join(out, 'o'), '--gis', 'kml');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--gis: unknown GIS format "kml"/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
 
   it('reports an infeasible variation with its reason and goes on', async () => {
     const out = tmp();

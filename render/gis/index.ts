@@ -25,7 +25,11 @@ export interface GisFilesOptions {
   outlines?: ReadonlyMap<string, MultiPolygonCoords>;
   /** The stations collection already made (stations.geojson), to reuse its outlines. */
   stations?: GeoJsonFeatureCollection;
+  /** The layers to write. [both] */
+  layers?: readonly GisLayer[];
 }
+
+export type GisLayer = 'stations' | 'committees';
 
 /** Adds each feature's station fill (and colour index) to its properties. */
 function withFills(fc: GeoJsonFeatureCollection, fills: Map<string, { colour: number; fill: string }>, stationOf: (p: Record<string, unknown>) => string): GeoJsonFeatureCollection {
@@ -46,13 +50,15 @@ export async function makeGisFiles(outcome: PlanOutcome, committees: readonly Co
   const crs = explainCrsWriter(options.outCrs ?? 'EPSG:4326');
   if (typeof crs === 'string') throw new RangeError(`--out-crs: ${crs}`);
   const fills = makeStationFills(outcome, committees);
-  const stationsFc = options.stations ?? makeStationsGeoJson(outcome, committees, options.outlines ? { outlines: options.outlines } : {});
-  const layers = {
-    stations: withFills(stationsFc, fills, (p) => String(p.id)),
-    committees: withFills(makeCommitteesGeoJson(outcome, committees), fills, (p) => String(p.station)),
+  const wanted = options.layers ?? ['stations', 'committees'];
+  // made only when asked for: the stations layer dissolves every merged station
+  const layers: Record<GisLayer, () => GeoJsonFeatureCollection> = {
+    stations: () => withFills(options.stations ?? makeStationsGeoJson(outcome, committees, options.outlines ? { outlines: options.outlines } : {}), fills, (p) => String(p.id)),
+    committees: () => withFills(makeCommitteesGeoJson(outcome, committees), fills, (p) => String(p.station)),
   };
   const files: Record<string, Uint8Array | string> = {};
-  for (const [layer, fc] of Object.entries(layers) as [keyof typeof layers, GeoJsonFeatureCollection][]) {
+  for (const layer of (['stations', 'committees'] as const).filter((l) => wanted.includes(l))) {
+    const fc = layers[layer]();
     const qml = makeQgisStyle(layer);
     for (const format of formats) {
       if (format === 'gpkg') files[`${layer}.gpkg`] = await makeGeoPackage(fc, layer, crs, qml);

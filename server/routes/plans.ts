@@ -11,6 +11,8 @@ import { makeCommitteesGeoJson, makePlanCsv, makePlanMarkdown, makeStationsGeoJs
 import { evaluatePlan, makePlanContext } from '../../solver/pipeline.js';
 import { makeOutcome, type PlanOutcome } from '../../solver/outcome.js';
 import { makePlanTextEn } from '../../render/text.js';
+import { makePlanTitle } from '../../scenarios/defaults.js';
+import type { ScenarioFile } from '../../scenarios/schema.js';
 import type { PlanSummary, Scenario } from '../../solver/types.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
 import {
@@ -209,7 +211,9 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
   }, async (request, reply) => {
     const { plan, outcome } = await loadOutcome(request.params.id);
     if (request.query.lang === 'en') return reply.type('text/plain; charset=utf-8').send(makePlanTextEn(outcome.summary.streetOffices, outcome.isUnchanged) + '\n');
-    const title = `${plan.name ?? plan.summary.scenario} 社区工作站整合方案`;
+    // titled as plan.zh.md of `yizhan plan` and plan.docx: the scenario's document.title, else the dataset's name
+    const body = plan.scenarioId !== null ? (await getScenarioOr404(store, plan.scenarioId, 'scenarioId')).body as ScenarioFile : null;
+    const title = makePlanTitle(body, (await store.getDataset(plan.datasetId))!.name);
     return reply.type('text/markdown; charset=utf-8').send(makePlanMarkdown(outcome, title));
   });
 
