@@ -15,6 +15,7 @@ import { makeSolvePool, solvePlanWithPool } from '../scenarios/solve-pool.js';
 import { makeStationsGeoJson } from '../render/export.js';
 import { makePlanContext, solvePlan } from '../solver/pipeline.js';
 import { loadEngines } from '../solver/solve.js';
+import { makePlanTitle } from '../scenarios/defaults.js';
 
 function writeDistrict(committees: number, seed: number, size: [number, number]): { dir: string; scenario: string; geojson: string } {
   const dir = mkdtempSync(join(tmpdir(), 'yizhan-scale-'));
@@ -52,7 +53,7 @@ describe('yizhan plan over worker threads', () => {
     const loaded = await loadScenario(scenario);
     const ctx = makePlanContext(loaded.dataset, loaded.scenario);
     expect(ctx.offices.length).toBeGreaterThanOrEqual(PLAN_WORKERS_FROM_OFFICES);
-    const inline = makePlanFiles(solvePlan(ctx, await loadEngines()), loaded.dataset, `${loaded.scenario.name} 社区工作站整合方案`, { map: false });
+    const inline = makePlanFiles(solvePlan(ctx, await loadEngines()), loaded.dataset, makePlanTitle(loaded.file, loaded.dataset.name), { map: false });
     const out = join(dir, 'out');
     const code = await runPlan(scenario, { out, json: false, quiet: true, map: false });
     expect(code).toBe(0);
