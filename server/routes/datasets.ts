@@ -12,6 +12,8 @@ import {
   StreetOfficeQuery, withErrors,
 } from '../schemas.js';
 import { StoreError } from '../store/types.js';
+import { LIMITS, PageQuery } from '../schemas.js';
+import { readPageQuery } from '../paging.js';
 
 export interface DatasetRoutesOptions {
   /** Largest upload, bytes. [52428800 (50 MiB)] */
@@ -37,8 +39,8 @@ const BINARY_UPLOADS: Record<string, string> = {
 };
 const UploadQuery = Type.Object({
   ...DatasetUploadQuery.properties,
-  layer: Type.Optional(Type.String({ minLength: 1, description: 'GeoPackage table or Shapefile in the zip [the only one]' })),
-  encoding: Type.Optional(Type.String({ minLength: 1, description: 'DBF text encoding of a Shapefile, e.g. GBK [its .cpg, else UTF-8]' })),
+  layer: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.layer, description: 'GeoPackage table or Shapefile in the zip [the only one]' })),
+  encoding: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.encoding, description: 'DBF text encoding of a Shapefile, e.g. GBK [its .cpg, else UTF-8]' })),
 }, { additionalProperties: false });
 
 export const datasetRoutes: FastifyPluginAsyncTypebox<DatasetRoutesOptions> = async (app, options) => {
@@ -90,8 +92,14 @@ export const datasetRoutes: FastifyPluginAsyncTypebox<DatasetRoutesOptions> = as
   });
 
   app.get('/datasets', {
-    schema: { tags: ['datasets'], summary: 'List datasets', response: withErrors({ 200: DatasetListSchema }) },
-  }, async () => ({ datasets: await app.store.listDatasets() }));
+    schema: {
+      tags: ['datasets'], summary: 'List datasets, oldest first, a page at a time (?limit=&cursor=; nextCursor, total)',
+      querystring: PageQuery, response: withErrors({ 200: DatasetListSchema }),
+    },
+  }, async (request) => {
+    const page = await app.store.pageDatasets(readPageQuery(request.query));
+    return { datasets: page.items, nextCursor: page.nextCursor, total: page.total };
+  });
 
   app.get('/datasets/:id', {
     schema: { tags: ['datasets'], summary: 'One dataset', params: IdParams, response: withErrors({ 200: DatasetSchema }) },

@@ -21,6 +21,7 @@ import { PoolClosedError } from '../../scenarios/solve-pool.js';
 import { SolveTimeoutError, type PlanSolver } from '../solve-pool.js';
 import type { Actor, OpinionRecord, PlanRecord } from '../store/types.js';
 import { StoreError } from '../store/types.js';
+import { readPageQuery } from '../paging.js';
 import { isInScope } from '../workflow.js';
 import {
   getPlanOr404, getScenarioOr404, loadPlanningInputs, loadStoredDataset, makeOutOfScopeError, makePlanBody, resolveStationRefs,
@@ -148,15 +149,15 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
   });
 
   app.get('/plans', {
-    schema: { tags: ['plans'], summary: 'List plans (?datasetId=&state=&streetOffice=)', querystring: PlanListQuery, response: withErrors({ 200: PlanListSchema }) },
+    schema: { tags: ['plans'], summary: 'List plans (?datasetId=&state=&streetOffice=), oldest first, a page at a time (?limit=&cursor=; nextCursor, total)', querystring: PlanListQuery, response: withErrors({ 200: PlanListSchema }) },
   }, async (request) => {
     const q = request.query;
-    const plans = await store.listPlans({
+    const page = await store.pagePlans({
       ...(q.datasetId !== undefined ? { datasetId: q.datasetId } : {}),
       ...(q.state !== undefined ? { state: q.state } : {}),
       ...(q.streetOffice !== undefined ? { streetOffice: q.streetOffice } : {}),
-    });
-    return { plans: plans.map(makePlanBody) };
+    }, readPageQuery(q));
+    return { plans: page.items.map(makePlanBody), nextCursor: page.nextCursor, total: page.total };
   });
 
   app.get('/plans/:id', {
