@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { onRequestAsyncHookHandler } from 'fastify';
 import { readCommittees, readDatasetSource } from '../../geo/ingest.js';
 import type { FieldMapping } from '../../geo/types.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
@@ -18,6 +19,8 @@ import { readPageQuery } from '../paging.js';
 export interface DatasetRoutesOptions {
   /** Largest upload, bytes. [52428800 (50 MiB)] */
   datasetBodyLimit?: number;
+  /** The per-token rate limit of uploads (an onRequest hook). */
+  uploadLimit?: onRequestAsyncHookHandler;
 }
 
 function parseMapping(text: string | undefined): FieldMapping | undefined {
@@ -47,6 +50,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox<DatasetRoutesOptions> = as
   app.addContentTypeParser(Object.keys(BINARY_UPLOADS), { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.post('/datasets', {
     bodyLimit: options.datasetBodyLimit ?? 50 * 1024 * 1024,
+    ...(options.uploadLimit ? { onRequest: options.uploadLimit } : {}),
     schema: {
       tags: ['datasets'],
       summary: 'Upload committees (GeoJSON FeatureCollection, or as application/zip a zipped Shapefile, application/geopackage+sqlite3, application/flatgeobuf); 201 with the id and the validation report, 422 dataset-invalid with every problem',

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, onRequestAsyncHookHandler } from 'fastify';
 import type { Committee } from '../../geo/types.js';
 import { makeCommitteesGeoJson, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../../render/export.js';
 import { evaluatePlan, makePlanContext } from '../../solver/pipeline.js';
@@ -33,6 +33,8 @@ export interface PlanRoutesOptions {
   solveSyncWaitMs: number;
   /** Keeps a background solve alive until the app closes. */
   track(work: Promise<unknown>): void;
+  /** The per-token rate limit of solves (an onRequest hook). */
+  solveLimit?: onRequestAsyncHookHandler;
 }
 
 const PLAN_ROLES = ['district-planner', 'street-office'] as const;
@@ -91,6 +93,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
   }
 
   app.post('/scenarios/:id/plans', {
+    ...(options.solveLimit ? { onRequest: options.solveLimit } : {}),
     schema: {
       tags: ['plans'],
       summary: 'Solve a scenario: 201 { id, summary } when done within the wait, else 202 { job } (Location: /api/jobs/:id); 422 scenario-infeasible',
