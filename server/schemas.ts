@@ -85,7 +85,11 @@ export const DatasetUploadQuery = Type.Object(
 );
 
 export const FeatureCollectionBody = Type.Object(
-  { type: Type.String({ description: 'FeatureCollection' }), features: Type.Array(AnyJson) },
+  {
+    type: Type.String({ description: 'FeatureCollection' }),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name, description: 'the dataset name [?name= wins]' })),
+    features: Type.Array(AnyJson),
+  },
   { additionalProperties: true, description: 'a GeoJSON FeatureCollection of committees (application/json or application/geo+json)' },
 );
 
