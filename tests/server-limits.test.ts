@@ -4,6 +4,11 @@
  * revoked and expire, a street-office token needs a known street office, and solves and uploads are
  * rate-limited per token. On both engines.
  */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.js';
@@ -224,4 +229,53 @@ describe.skipIf(!process.env.DATABASE_URL)('paging, limits, tokens and rate limi
     const { store, drop } = await openTestPg(process.env.DATABASE_URL!);
     return { store, cleanup: drop };
   });
+});
+
+const bin = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
+
+function yizhan(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env };
+    delete env.DATABASE_URL; // the embedded folder of the test
+    execFile(process.execPath, [bin, ...args], { env, timeout: 180_000 }, (err, stdout, stderr) => {
+      resolve({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('yizhan token create / list / revoke (CLI from dist/)', () => {
+  let work: string;
+  beforeAll(() => {
+    if (!existsSync(bin)) throw new Error('dist/cli/bin.js is missing: run `npm run build` (npm test does it)');
+    work = mkdtempSync(join(tmpdir(), 'yizhan-token-cli-'));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('refuses a street office no dataset has (naming the nearest) unless --force, lists without tokens, revokes by id', async () => {
+    const data = join(work, 'data');
+    const typo = await yizhan('token', 'create', '--role', 'street-office', '--street-office', '黄呗', '--data', data);
+    expect(typo.status).not.toBe(0);
+    expect(typo.stderr).toContain('黄贝');
+    expect(typo.stdout).toBe('');
+    const made = await yizhan('token', 'create', '--role', 'street-office', '--street-office', '黄呗', '--force', '--label', 'typo', '--expires-in-days', '7', '--data', data);
+    expect(made.status).toBe(0);
+    const token = made.stdout.trim();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const list = await yizhan('token', 'list', '--data', data);
+    expect(list.status).toBe(0);
+    expect(list.stdout).not.toContain(token);
+    const row = list.stdout.split('\n').find((l) => l.includes('\ttypo\t'))!.split('\t');
+    expect(row.slice(1, 4)).toEqual(['street-office', '黄呗', 'typo']);
+    expect(row[6]).toBe('-');
+    const days = (Date.parse(row[5]!) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(6.9);
+    const revoked = await yizhan('token', 'revoke', row[0]!, '--data', data);
+    expect([revoked.status, revoked.stdout.trim()]).toEqual([0, `revoked ${row[0]}`]);
+    const after = (await yizhan('token', 'list', '--data', data)).stdout.split('\n').find((l) => l.startsWith(row[0]!))!.split('\t');
+    expect(after[6]).not.toBe('-');
+    const again = await yizhan('token', 'revoke', row[0]!, '--data', data);
+    expect(again.status).not.toBe(0);
+    expect(again.stderr).toContain('revoked already');
+    expect((await yizhan('token', 'revoke', '--data', data)).status).toBe(2);
+  }, 600_000);
 });
