@@ -279,3 +279,35 @@ describe('yizhan token create / list / revoke (CLI from dist/)', () => {
     expect((await yizhan('token', 'revoke', '--data', data)).status).toBe(2);
   }, 600_000);
 });
+
+/** A database made before migration 002 (tokens without expiry) is upgraded in place; its tokens keep working. */
+async function checkUpgrade(db: import('../server/store/db.js').Db): Promise<void> {
+  const { MIGRATIONS, migrate } = await import('../server/store/migrations.js');
+  const { makeStore } = await import('../server/store/sql.js');
+  const { hashToken, authenticate } = await import('../server/auth.js');
+  expect(await migrate(db, MIGRATIONS.filter((m) => m.version === 1))).toEqual([1]);
+  const token = 't'.repeat(43);
+  await db.query("INSERT INTO tokens (id, hash, role) VALUES ('old', $1, 'organisation')", [hashToken(token)]);
+  expect(await migrate(db)).toEqual(MIGRATIONS.filter((m) => m.version > 1).map((m) => m.version));
+  const store = makeStore(db);
+  expect((await store.listTokens()).find((t) => t.id === 'old')).toMatchObject({ expiresAt: null, revokedAt: null });
+  expect(await authenticate(store, `Bearer ${token}`)).toMatchObject({ tokenId: 'old', role: 'organisation' });
+}
+
+describe('migration 002 over an existing database', () => {
+  it('upgrades an embedded database made with migration 001 only', async () => {
+    const { openPglite } = await import('../server/store/pglite.js');
+    const db = await openPglite();
+    try { await checkUpgrade(db); } finally { await db.close(); }
+  }, 180_000);
+
+  it.skipIf(!process.env.DATABASE_URL)('upgrades a PostgreSQL schema made with migration 001 only (needs DATABASE_URL)', async () => {
+    const { openPg } = await import('../server/store/pg.js');
+    const schema = `yizhan_upgrade_${Date.now().toString(36)}`;
+    const db = await openPg(process.env.DATABASE_URL!, { schema });
+    try { await checkUpgrade(db); } finally {
+      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
+      await db.close();
+    }
+  }, 180_000);
+});
