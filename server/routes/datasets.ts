@@ -10,11 +10,10 @@ import type { FieldMapping } from '../../geo/types.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
 import {
   DatasetCreatedSchema, DatasetListSchema, DatasetSchema, DatasetUploadQuery, FeatureCollectionBody, GeoJsonSchema, IdParams,
-  StreetOfficeQuery, withErrors,
+  LIMITS, PageQuery, StreetOfficeQuery, withErrors,
 } from '../schemas.js';
-import { StoreError } from '../store/types.js';
-import { LIMITS, PageQuery } from '../schemas.js';
 import { readPageQuery } from '../paging.js';
+import { StoreError } from '../store/types.js';
 
 export interface DatasetRoutesOptions {
   /** Largest upload, bytes. [52428800 (50 MiB)] */
