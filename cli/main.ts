@@ -154,17 +154,20 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   token: {
-    summary: 'make a bearer token for a role; prints it alone on stdout',
-    args: 'create --role ROLE',
+    summary: 'make (create), list or revoke bearer tokens; create prints the token alone on stdout',
+    args: 'create --role ROLE | list | revoke ID',
     options: {
       role: { type: 'string', value: 'ROLE', help: `the role the token carries: ${ROLES.join(', ')}` },
       'street-office': { type: 'string', value: 'NAME', help: 'the street office of a street-office token' },
       label: { type: 'string', value: 'TEXT', help: 'a note to tell tokens apart' },
+      'expires-in-days': { type: 'string', value: 'N', help: 'the token stops working after N days [never]' },
+      force: { type: 'boolean', help: 'make a street-office token even for a street office no stored dataset has' },
       data: { type: 'string', value: 'DIR', help: 'folder of the embedded database [.data]' },
       ...HELP,
     },
-    run: (pos, v) => runToken(one(pos, 'action', 'token'), {
-      role: v.role as string | undefined, streetOffice: v['street-office'] as string | undefined, label: v.label as string | undefined, data: v.data as string | undefined,
+    run: (pos, v) => runToken(pos, {
+      role: v.role as string | undefined, streetOffice: v['street-office'] as string | undefined, label: v.label as string | undefined,
+      expiresInDays: v['expires-in-days'] as string | undefined, force: !!v.force, data: v.data as string | undefined,
     }),
   },
 };

@@ -4,6 +4,7 @@
  * Every field is optional but `name`; what is absent takes the seed's default (scenarios/defaults.ts).
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { LIMITS } from './limits.js';
 
 const NonNegative = Type.Number({ minimum: 0 });
 const Share = Type.Number({ minimum: 0, maximum: 1 });
@@ -23,7 +24,7 @@ export const RulesSchema = Type.Object(
       Type.Object({ min: Type.Optional(Type.Integer({ minimum: 0 })), max: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
     ),
     maxCommitteesPerStation: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
-    stations: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Integer({ minimum: 1 }))),
+    stations: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: LIMITS.name }), Type.Integer({ minimum: 1 }), { maxProperties: LIMITS.mapEntries })),
     minSharedBorderMeters: Type.Optional(NonNegative),
     snapToleranceMeters: Type.Optional(Type.Number({ minimum: 0, maximum: 50 })),
     enclaveLinkMeters: Type.Optional(NonNegative),
@@ -61,14 +62,16 @@ export const WeightsSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const Names = Type.Array(Type.String({ minLength: 1 }), { minItems: 1 });
+const Name = Type.String({ minLength: 1, maxLength: LIMITS.name });
+const Names = Type.Array(Name, { minItems: 1, maxItems: LIMITS.committees });
+const LockGroups = Type.Array(Type.Array(Name, { minItems: 2, maxItems: LIMITS.committees }), { maxItems: LIMITS.groups });
 
 export const LocksSchema = Type.Object(
   {
     /** Each entry: committees (names or ids) that must be in different stations. */
-    separate: Type.Optional(Type.Array(Type.Array(Type.String({ minLength: 1 }), { minItems: 2 }))),
+    separate: Type.Optional(LockGroups),
     /** Each entry: committees that must share one station. */
-    together: Type.Optional(Type.Array(Type.Array(Type.String({ minLength: 1 }), { minItems: 2 }))),
+    together: Type.Optional(LockGroups),
     /** Committees whose current station stays as it is. */
     keep: Type.Optional(Names),
   },
@@ -85,27 +88,28 @@ export const SolverOptionsSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const FieldMappingSchema = Type.Record(Type.String(), Type.String(), {
+export const FieldMappingSchema = Type.Record(Type.String({ maxLength: LIMITS.name }), Type.String({ maxLength: LIMITS.name }), {
+  maxProperties: LIMITS.mapEntries,
   description: 'canonical field → source property, e.g. {"households": "households2010"}',
 });
 
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
-const Paragraphs = Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'paragraphs, in order' });
+const Paragraphs = Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.paragraph }), { minItems: 1, maxItems: LIMITS.paragraphs, description: 'paragraphs, in order' });
 
 /** The 方案 document's settings (render/plan-document.ts PlanDocumentSettings; defaults there). */
 export const DocumentSettingsSchema = Type.Object(
   {
-    title: Type.Optional(Type.String({ minLength: 1 })),
-    district: Type.Optional(Type.String({ minLength: 1 })),
-    issuer: Type.Optional(Type.String({ minLength: 1 })),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name })),
+    district: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name })),
+    issuer: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name })),
     date: Type.Optional(IsoDate),
-    documentNumber: Type.Optional(Type.String({ minLength: 1 })),
+    documentNumber: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name })),
     purpose: Type.Optional(Paragraphs),
     principles: Type.Optional(Paragraphs),
     safeguards: Type.Optional(Paragraphs),
     schedule: Type.Optional(Type.Array(
-      Type.Object({ stage: Type.String({ minLength: 1 }), from: IsoDate, to: IsoDate, tasks: Type.Optional(Type.String()) }, { additionalProperties: false }),
-      { minItems: 1 },
+      Type.Object({ stage: Type.String({ minLength: 1, maxLength: LIMITS.name }), from: IsoDate, to: IsoDate, tasks: Type.Optional(Type.String({ maxLength: LIMITS.description })) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: LIMITS.paragraphs },
     )),
   },
   { additionalProperties: false },
@@ -113,13 +117,13 @@ export const DocumentSettingsSchema = Type.Object(
 
 export const ScenarioFileSchema = Type.Object(
   {
-    name: Type.String({ minLength: 1 }),
-    description: Type.Optional(Type.String()),
+    name: Type.String({ minLength: 1, maxLength: LIMITS.name }),
+    description: Type.Optional(Type.String({ maxLength: LIMITS.description })),
     /** Path of the committees GeoJSON, relative to the scenario file (CLI only). */
-    dataset: Type.Optional(Type.String({ minLength: 1 })),
+    dataset: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
     mapping: Type.Optional(FieldMappingSchema),
-    crs: Type.Optional(Type.String()),
-    streetOffices: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    crs: Type.Optional(Type.String({ maxLength: LIMITS.crs })),
+    streetOffices: Type.Optional(Type.Array(Name, { maxItems: LIMITS.streetOffices, uniqueItems: true })),
     rules: Type.Optional(RulesSchema),
     weights: Type.Optional(WeightsSchema),
     locks: Type.Optional(LocksSchema),

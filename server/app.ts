@@ -22,6 +22,7 @@ import { gisExportRoutes } from './routes/gis-exports.js';
 import { HealthSchema } from './schemas.js';
 import { makePlanSolver, type PlanSolver } from './solve-pool.js';
 import type { Store } from './store/types.js';
+import { DEFAULT_RATE_LIMITS, makeRateLimitHook, type RateLimit } from './rate-limit.js';
 
 export interface AppOptions {
   store: Store;
@@ -39,6 +40,11 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Largest dataset upload, bytes. [52428800 (50 MiB)] */
   datasetBodyLimit?: number;
+  /**
+   * Per-token rate limits, answered 429 `rate-limited` with Retry-After: solves (POST
+   * /api/scenarios/:id/plans) [30 a minute] and dataset uploads (POST /api/datasets) [10 a minute].
+   */
+  rateLimits?: { solves?: RateLimit; uploads?: RateLimit };
 }
 
 /**
@@ -91,9 +97,15 @@ export const yizhanApp: FastifyPluginAsyncTypebox<AppOptions> = async (app, opti
 
   await app.register(async (api) => {
     api.addHook('onRequest', makeAuthHook(api));
-    await api.register(datasetRoutes, { ...(options.datasetBodyLimit !== undefined ? { datasetBodyLimit: options.datasetBodyLimit } : {}) });
+    await api.register(datasetRoutes, {
+      ...(options.datasetBodyLimit !== undefined ? { datasetBodyLimit: options.datasetBodyLimit } : {}),
+      uploadLimit: makeRateLimitHook('uploads', options.rateLimits?.uploads ?? DEFAULT_RATE_LIMITS.uploads),
+    });
     await api.register(scenarioRoutes);
-    await api.register(planRoutes, { solver, solveSyncWaitMs: options.solveSyncWaitMs ?? 2000, track });
+    await api.register(planRoutes, {
+      solver, solveSyncWaitMs: options.solveSyncWaitMs ?? 2000, track,
+      solveLimit: makeRateLimitHook('solves', options.rateLimits?.solves ?? DEFAULT_RATE_LIMITS.solves),
+    });
     await api.register(jobRoutes);
     await api.register(tokenRoutes);
     await api.register(documentRoutes);

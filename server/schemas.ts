@@ -5,6 +5,7 @@
  * uploaded GeoJSON, whose foreign members (`name`, `bbox`, legacy `crs`) are legal GeoJSON.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { LIMITS } from '../scenarios/limits.js';
 import { DocumentSettingsSchema, LocksSchema, RulesSchema, SolverOptionsSchema, WeightsSchema } from '../scenarios/schema.js';
 import { JOB_STATUSES, PLAN_KINDS, PLAN_STATES, ROLES, WORKFLOW_ACTIONS } from './store/types.js';
 
@@ -32,8 +33,26 @@ export function withErrors<T extends Record<number, TSchema>>(ok: T): T & { '4xx
   return { ...ok, '4xx': ErrorSchema, '5xx': ErrorSchema };
 }
 
-export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
-export const CompareParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }), otherId: Type.String({ minLength: 1, maxLength: 200 }) });
+export { LIMITS };
+const Id = (description?: string) => Type.String({ minLength: 1, maxLength: LIMITS.id, ...(description ? { description } : {}) });
+const Name = (description?: string) => Type.String({ minLength: 1, maxLength: LIMITS.name, ...(description ? { description } : {}) });
+/** Street office names: each once, at most LIMITS.streetOffices. */
+const StreetOffices = (description?: string) =>
+  Type.Array(Name(), { maxItems: LIMITS.streetOffices, uniqueItems: true, ...(description ? { description } : {}) });
+
+export const IdParams = Type.Object({ id: Id() });
+export const CompareParams = Type.Object({ id: Id(), otherId: Id() });
+
+/** Paging of every list: `limit` (a decimal string: query strings are not coerced) and the opaque `cursor` of the previous page. */
+export const PageQueryProperties = {
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$', description: `page size, 1–${LIMITS.pageMax} [${LIMITS.pageDefault}]` })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.cursor, description: 'the nextCursor of the previous page' })),
+};
+export const PageQuery = Type.Object(PageQueryProperties, { additionalProperties: false });
+const PageFields = {
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as ?cursor= for the next page; null on the last page' }),
+  total: Type.Integer({ description: 'how many items match the filter, over all pages' }),
+};
 
 export const HealthSchema = Type.Object({ status: Type.Literal('ok'), engine: Type.String(), uptimeS: Type.Number() }, { additionalProperties: false });
 
@@ -58,15 +77,19 @@ export const ReportSchema = Type.Object(
 
 export const DatasetUploadQuery = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'dataset name [the collection\'s `name` member, else "dataset"]' })),
-    mapping: Type.Optional(Type.String({ description: 'field mapping as JSON: canonical field → source property, e.g. {"households":"hh2010"}' })),
-    crs: Type.Optional(Type.String({ description: 'CRS of the coordinates, e.g. EPSG:4547 [the file\'s, else lon/lat]' })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name, description: 'dataset name [the collection\'s `name` member, else "dataset"]' })),
+    mapping: Type.Optional(Type.String({ maxLength: LIMITS.mappingText, description: 'field mapping as JSON: canonical field → source property, e.g. {"households":"hh2010"}' })),
+    crs: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.crs, description: 'CRS of the coordinates, e.g. EPSG:4547 [the file\'s, else lon/lat]' })),
   },
   { additionalProperties: false },
 );
 
 export const FeatureCollectionBody = Type.Object(
-  { type: Type.String({ description: 'FeatureCollection' }), features: Type.Array(AnyJson) },
+  {
+    type: Type.String({ description: 'FeatureCollection' }),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name, description: 'the dataset name [?name= wins]' })),
+    features: Type.Array(AnyJson),
+  },
   { additionalProperties: true, description: 'a GeoJSON FeatureCollection of committees (application/json or application/geo+json)' },
 );
 
@@ -85,7 +108,7 @@ export const DatasetCreatedSchema = Type.Object(
   { ...DatasetSchema.properties, report: ReportSchema },
   { additionalProperties: false },
 );
-export const DatasetListSchema = Type.Object({ datasets: Type.Array(DatasetSchema) }, { additionalProperties: false });
+export const DatasetListSchema = Type.Object({ datasets: Type.Array(DatasetSchema), ...PageFields }, { additionalProperties: false });
 
 export const GeoJsonSchema = Type.Object(
   { type: Type.Literal('FeatureCollection'), features: Type.Array(AnyJson) },
@@ -93,7 +116,7 @@ export const GeoJsonSchema = Type.Object(
 );
 
 export const StreetOfficeQuery = Type.Object(
-  { streetOffice: Type.Optional(Type.String({ minLength: 1 })) },
+  { streetOffice: Type.Optional(Name()) },
   { additionalProperties: false },
 );
 
@@ -102,10 +125,10 @@ export const StreetOfficeQuery = Type.Object(
 /** The scenario file's fields (scenarios/schema.ts) that make sense over a stored dataset, plus `datasetId`. */
 export const ScenarioBody = Type.Object(
   {
-    datasetId: Type.String({ minLength: 1 }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    description: Type.Optional(Type.String()),
-    streetOffices: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    datasetId: Id(),
+    name: Name(),
+    description: Type.Optional(Type.String({ maxLength: LIMITS.description })),
+    streetOffices: Type.Optional(StreetOffices()),
     rules: Type.Optional(RulesSchema),
     weights: Type.Optional(WeightsSchema),
     locks: Type.Optional(LocksSchema),
@@ -125,8 +148,8 @@ export const ScenarioSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export const ScenarioListSchema = Type.Object({ scenarios: Type.Array(ScenarioSchema) }, { additionalProperties: false });
-export const DatasetFilterQuery = Type.Object({ datasetId: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false });
+export const ScenarioListSchema = Type.Object({ scenarios: Type.Array(ScenarioSchema), ...PageFields }, { additionalProperties: false });
+export const DatasetFilterQuery = Type.Object({ datasetId: Type.Optional(Id()), ...PageQueryProperties }, { additionalProperties: false });
 
 // ---------------------------------------------------------------- plans and jobs
 
@@ -171,24 +194,25 @@ export const PlanCreatedSchema = Type.Object(
 );
 export const PlanListQuery = Type.Object(
   {
-    datasetId: Type.Optional(Type.String({ minLength: 1 })),
+    datasetId: Type.Optional(Id()),
     state: Type.Optional(literals(PLAN_STATES)),
-    streetOffice: Type.Optional(Type.String({ minLength: 1 })),
+    streetOffice: Type.Optional(Name()),
+    ...PageQueryProperties,
   },
   { additionalProperties: false },
 );
-export const PlanListSchema = Type.Object({ plans: Type.Array(PlanSchema) }, { additionalProperties: false });
+export const PlanListSchema = Type.Object({ plans: Type.Array(PlanSchema), ...PageFields }, { additionalProperties: false });
 
 const StationsRefs = Type.Array(
-  Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
-  { description: 'one entry per station: its committees by name or id; committees not named keep their current station' },
+  Type.Array(Name(), { minItems: 1, maxItems: LIMITS.committees }),
+  { maxItems: LIMITS.groups, description: 'one entry per station: its committees by name or id; committees not named keep their current station' },
 );
 
 export const HandPlanBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    scenarioId: Type.Optional(Type.String({ minLength: 1, description: 'rules to check against [the default rules]' })),
-    streetOffices: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'scope [the scenario\'s; a street-office token: its own]' })),
+    name: Type.Optional(Name()),
+    scenarioId: Type.Optional(Id('rules to check against [the default rules]')),
+    streetOffices: Type.Optional(StreetOffices('scope [the scenario\'s; a street-office token: its own]')),
     stations: StationsRefs,
   },
   { additionalProperties: false },
@@ -197,7 +221,7 @@ export const HandPlanBody = Type.Object(
 export const RevisionBody = Type.Object(
   {
     version: Type.Optional(Type.Integer({ description: 'the plan version you saw (or send If-Match)' })),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    name: Type.Optional(Name()),
     stations: StationsRefs,
   },
   { additionalProperties: false },
@@ -206,7 +230,7 @@ export const RevisionBody = Type.Object(
 export const ActionBody = Type.Object(
   {
     action: literals(WORKFLOW_ACTIONS),
-    opinion: Type.Optional(Type.String({ maxLength: 20_000 })),
+    opinion: Type.Optional(Type.String({ maxLength: LIMITS.opinion })),
     agree: Type.Optional(Type.Boolean()),
     version: Type.Optional(Type.Integer({ description: 'the plan version you saw (or send If-Match)' })),
   },
@@ -275,8 +299,10 @@ export const CompareSchema = Type.Object(
 export const TokenBody = Type.Object(
   {
     role: literals(ROLES),
-    streetOffice: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    label: Type.Optional(Type.String({ maxLength: 200 })),
+    streetOffice: Type.Optional(Name()),
+    label: Type.Optional(Type.String({ maxLength: LIMITS.label })),
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.expiresInDaysMax, description: 'the token stops working after this many days [never]' })),
+    force: Type.Optional(Type.Boolean({ description: 'make a street-office token even for a street office no stored dataset has' })),
   },
   { additionalProperties: false },
 );
@@ -288,6 +314,21 @@ export const TokenCreatedSchema = Type.Object(
     streetOffice: Type.Union([Type.String(), Type.Null()]),
     label: Type.Union([Type.String(), Type.Null()]),
     createdAt: Type.String(),
+    expiresAt: Type.Union([Type.String(), Type.Null()]),
   },
   { additionalProperties: false },
 );
+/** A token as listed: never the token itself (nor its hash). */
+export const TokenInfoSchema = Type.Object(
+  {
+    id: Type.String(),
+    role: literals(ROLES),
+    streetOffice: Type.Union([Type.String(), Type.Null()]),
+    label: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.String(),
+    expiresAt: Type.Union([Type.String(), Type.Null()]),
+    revokedAt: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export const TokenListSchema = Type.Object({ tokens: Type.Array(TokenInfoSchema) }, { additionalProperties: false });

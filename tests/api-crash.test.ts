@@ -365,7 +365,7 @@ function crashSuite(engine: 'embedded' | 'postgresql'): void {
 
   /** The checks after a restart: every plan explained by its history; nothing acknowledged lost; nothing unsent applied. */
   async function verify(): Promise<{ plans: number; entries: number; appliedUnacked: number }> {
-    const list = await call('GET', `/api/plans?datasetId=${datasetId}`, tokens.planner);
+    const list = await call('GET', `/api/plans?datasetId=${datasetId}&limit=500`, tokens.planner); // one page holds every plan of the run
     expect(list.status).toBe(200);
     const plans = list.json.plans as { id: string; state: PlanState; version: number; round: number; scope: string[] }[];
     const byId = new Map(plans.map((p) => [p.id, p]));

@@ -72,13 +72,26 @@ const get = async <T>(path: string): Promise<T> => {
 };
 const enc = encodeURIComponent;
 
+/** Every item of a paged list (`?limit=&cursor=`, answered with `nextCursor`), page after page. */
+async function getAll<T>(path: string, key: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const page: Record<string, unknown> = await get<Record<string, unknown>>(`${path}${sep}limit=500${cursor ? `&cursor=${enc(cursor)}` : ''}`);
+    items.push(...(page[key] as T[]));
+    cursor = typeof page.nextCursor === 'string' ? page.nextCursor : null;
+  } while (cursor !== null);
+  return items;
+}
+
 /** The paths the plan page reads (web/views/plan.ts), to start them early. */
 export const planPaths = (id: string): string[] =>
   [`/plans/${enc(id)}`, `/plans/${enc(id)}/history`, `/plans/${enc(id)}/committees.geojson`, `/plans/${enc(id)}/stations.geojson`];
 
 export const api = {
   me: () => get<Me>('/me'),
-  plans: () => get<{ plans: Plan[] }>('/plans').then((r) => r.plans),
+  plans: () => getAll<Plan>('/plans', 'plans'),
   plan: (id: string) => get<Plan>(`/plans/${enc(id)}`),
   history: (id: string) => get<History>(`/plans/${enc(id)}/history`),
   text: (id: string, lang: 'zh' | 'en') => get<string>(`/plans/${enc(id)}/text?lang=${lang}`),
@@ -86,8 +99,8 @@ export const api = {
   stations: (id: string) => get<FeatureCollection>(`/plans/${enc(id)}/stations.geojson`),
   compare: (a: string, b: string) => get<Compare>(`/plans/${enc(a)}/compare/${enc(b)}`),
   act: (id: string, body: ActionRequest) => call<{ plan: Plan }>('POST', `/plans/${enc(id)}/actions`, body).then((r) => r.data.plan),
-  datasets: () => get<{ datasets: Dataset[] }>('/datasets').then((r) => r.datasets),
-  scenarios: (datasetId: string) => get<{ scenarios: Scenario[] }>(`/scenarios?datasetId=${enc(datasetId)}`).then((r) => r.scenarios),
+  datasets: () => getAll<Dataset>('/datasets', 'datasets'),
+  scenarios: (datasetId: string) => getAll<Scenario>(`/scenarios?datasetId=${enc(datasetId)}`, 'scenarios'),
   createScenario: (body: ScenarioRequest) => call<Scenario>('POST', '/scenarios', body).then((r) => r.data),
   solve: (scenarioId: string) => call<PlanCreated | JobAccepted>('POST', `/scenarios/${enc(scenarioId)}/plans`),
   job: (id: string) => get<Job>(`/jobs/${enc(id)}`),

@@ -4,18 +4,22 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { onRequestAsyncHookHandler } from 'fastify';
 import { readCommittees, readDatasetSource } from '../../geo/ingest.js';
 import type { FieldMapping } from '../../geo/types.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
 import {
   DatasetCreatedSchema, DatasetListSchema, DatasetSchema, DatasetUploadQuery, FeatureCollectionBody, GeoJsonSchema, IdParams,
-  StreetOfficeQuery, withErrors,
+  LIMITS, PageQuery, StreetOfficeQuery, withErrors,
 } from '../schemas.js';
+import { readPageQuery } from '../paging.js';
 import { StoreError } from '../store/types.js';
 
 export interface DatasetRoutesOptions {
   /** Largest upload, bytes. [52428800 (50 MiB)] */
   datasetBodyLimit?: number;
+  /** The per-token rate limit of uploads (an onRequest hook). */
+  uploadLimit?: onRequestAsyncHookHandler;
 }
 
 function parseMapping(text: string | undefined): FieldMapping | undefined {
@@ -37,14 +41,15 @@ const BINARY_UPLOADS: Record<string, string> = {
 };
 const UploadQuery = Type.Object({
   ...DatasetUploadQuery.properties,
-  layer: Type.Optional(Type.String({ minLength: 1, description: 'GeoPackage table or Shapefile in the zip [the only one]' })),
-  encoding: Type.Optional(Type.String({ minLength: 1, description: 'DBF text encoding of a Shapefile, e.g. GBK [its .cpg, else UTF-8]' })),
+  layer: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.layer, description: 'GeoPackage table or Shapefile in the zip [the only one]' })),
+  encoding: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.encoding, description: 'DBF text encoding of a Shapefile, e.g. GBK [its .cpg, else UTF-8]' })),
 }, { additionalProperties: false });
 
 export const datasetRoutes: FastifyPluginAsyncTypebox<DatasetRoutesOptions> = async (app, options) => {
   app.addContentTypeParser(Object.keys(BINARY_UPLOADS), { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.post('/datasets', {
     bodyLimit: options.datasetBodyLimit ?? 50 * 1024 * 1024,
+    ...(options.uploadLimit ? { onRequest: options.uploadLimit } : {}),
     schema: {
       tags: ['datasets'],
       summary: 'Upload committees (GeoJSON FeatureCollection, or as application/zip a zipped Shapefile, application/geopackage+sqlite3, application/flatgeobuf); 201 with the id and the validation report, 422 dataset-invalid with every problem',
@@ -90,8 +95,14 @@ export const datasetRoutes: FastifyPluginAsyncTypebox<DatasetRoutesOptions> = as
   });
 
   app.get('/datasets', {
-    schema: { tags: ['datasets'], summary: 'List datasets', response: withErrors({ 200: DatasetListSchema }) },
-  }, async () => ({ datasets: await app.store.listDatasets() }));
+    schema: {
+      tags: ['datasets'], summary: 'List datasets, oldest first, a page at a time (?limit=&cursor=; nextCursor, total)',
+      querystring: PageQuery, response: withErrors({ 200: DatasetListSchema }),
+    },
+  }, async (request) => {
+    const page = await app.store.pageDatasets(readPageQuery(request.query));
+    return { datasets: page.items, nextCursor: page.nextCursor, total: page.total };
+  });
 
   app.get('/datasets/:id', {
     schema: { tags: ['datasets'], summary: 'One dataset', params: IdParams, response: withErrors({ 200: DatasetSchema }) },

@@ -16,12 +16,12 @@ import { makeDefaultScenario, makeDocumentSettings } from '../../scenarios/defau
 import type { ScenarioFile } from '../../scenarios/schema.js';
 import { makeOutcome } from '../../solver/outcome.js';
 import type { PlanSummary } from '../../solver/types.js';
-import { withErrors } from '../schemas.js';
+import { LIMITS, withErrors } from '../schemas.js';
 import { REVIEWER_ROLES, StoreError, type OpinionRecord } from '../store/types.js';
 import { getPlanOr404, getScenarioOr404, loadStoredDataset, makeResolvedScenario } from '../planning.js';
 
 const DocumentParams = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 200 }),
+  id: Type.String({ minLength: 1, maxLength: LIMITS.id }),
   file: Type.String({ minLength: 1, maxLength: 100, description: 'plan.docx, plan.xlsx, request.docx, opinion-<role>.docx, reply.docx, filing.docx, party-filing.docx' }),
 });
 const DocumentQuery = Type.Object({

@@ -12,11 +12,11 @@ import { evaluatePlan, makePlanContext, type PlanContext } from '../../solver/pi
 import type { PlanSummary } from '../../solver/types.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
 import { getPlanOr404, loadPlanningInputs, makeOutOfScopeError, resolveStationRefs } from '../planning.js';
-import { IdParams, SummarySchema, withErrors } from '../schemas.js';
+import { IdParams, LIMITS, SummarySchema, withErrors } from '../schemas.js';
 import { EDIT_ROLES, isInScope } from '../workflow.js';
 
 export const EvaluateBody = Type.Object(
-  { stations: Type.Array(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }), { description: 'every station: its committees by id or name; committees not named keep their station in this plan' }) },
+  { stations: Type.Array(Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.name }), { minItems: 1, maxItems: LIMITS.committees }), { maxItems: LIMITS.groups, description: 'every station: its committees by id or name; committees not named keep their station in this plan' }) },
   { additionalProperties: false },
 );
 export const EvaluateResultSchema = Type.Object(

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, onRequestAsyncHookHandler } from 'fastify';
 import type { Committee } from '../../geo/types.js';
 import { makeCommitteesGeoJson, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../../render/export.js';
 import { evaluatePlan, makePlanContext } from '../../solver/pipeline.js';
@@ -23,6 +23,7 @@ import { PoolClosedError } from '../../scenarios/solve-pool.js';
 import { SolveTimeoutError, type PlanSolver } from '../solve-pool.js';
 import type { Actor, OpinionRecord, PlanRecord } from '../store/types.js';
 import { StoreError } from '../store/types.js';
+import { readPageQuery } from '../paging.js';
 import { isInScope } from '../workflow.js';
 import {
   getPlanOr404, getScenarioOr404, loadPlanningInputs, loadStoredDataset, makeOutOfScopeError, makePlanBody, resolveStationRefs,
@@ -34,6 +35,8 @@ export interface PlanRoutesOptions {
   solveSyncWaitMs: number;
   /** Keeps a background solve alive until the app closes. */
   track(work: Promise<unknown>): void;
+  /** The per-token rate limit of solves (an onRequest hook). */
+  solveLimit?: onRequestAsyncHookHandler;
 }
 
 const PLAN_ROLES = ['district-planner', 'street-office'] as const;
@@ -92,6 +95,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
   }
 
   app.post('/scenarios/:id/plans', {
+    ...(options.solveLimit ? { onRequest: options.solveLimit } : {}),
     schema: {
       tags: ['plans'],
       summary: 'Solve a scenario: 201 { id, summary } when done within the wait, else 202 { job } (Location: /api/jobs/:id); 422 scenario-infeasible',
@@ -150,15 +154,15 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
   });
 
   app.get('/plans', {
-    schema: { tags: ['plans'], summary: 'List plans (?datasetId=&state=&streetOffice=)', querystring: PlanListQuery, response: withErrors({ 200: PlanListSchema }) },
+    schema: { tags: ['plans'], summary: 'List plans (?datasetId=&state=&streetOffice=), oldest first, a page at a time (?limit=&cursor=; nextCursor, total)', querystring: PlanListQuery, response: withErrors({ 200: PlanListSchema }) },
   }, async (request) => {
     const q = request.query;
-    const plans = await store.listPlans({
+    const page = await store.pagePlans({
       ...(q.datasetId !== undefined ? { datasetId: q.datasetId } : {}),
       ...(q.state !== undefined ? { state: q.state } : {}),
       ...(q.streetOffice !== undefined ? { streetOffice: q.streetOffice } : {}),
-    });
-    return { plans: plans.map(makePlanBody) };
+    }, readPageQuery(q));
+    return { plans: page.items.map(makePlanBody), nextCursor: page.nextCursor, total: page.total };
   });
 
   app.get('/plans/:id', {

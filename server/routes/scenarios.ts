@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireActor, requireRole } from '../plugins/auth.js';
 import { DatasetFilterQuery, IdParams, ScenarioBody, ScenarioListSchema, ScenarioSchema, withErrors } from '../schemas.js';
 import { StoreError } from '../store/types.js';
+import { readPageQuery } from '../paging.js';
 import { isInScope } from '../workflow.js';
 import { getScenarioOr404, loadStoredDataset, makeResolvedScenario } from '../planning.js';
 
@@ -37,10 +38,11 @@ export const scenarioRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/scenarios', {
-    schema: { tags: ['scenarios'], summary: 'List scenarios (?datasetId=)', querystring: DatasetFilterQuery, response: withErrors({ 200: ScenarioListSchema }) },
-  }, async (request) => ({
-    scenarios: await app.store.listScenarios(request.query.datasetId !== undefined ? { datasetId: request.query.datasetId } : {}),
-  }));
+    schema: { tags: ['scenarios'], summary: 'List scenarios (?datasetId=), oldest first, a page at a time (?limit=&cursor=; nextCursor, total)', querystring: DatasetFilterQuery, response: withErrors({ 200: ScenarioListSchema }) },
+  }, async (request) => {
+    const page = await app.store.pageScenarios(request.query.datasetId !== undefined ? { datasetId: request.query.datasetId } : {}, readPageQuery(request.query));
+    return { scenarios: page.items, nextCursor: page.nextCursor, total: page.total };
+  });
 
   app.get('/scenarios/:id', {
     schema: { tags: ['scenarios'], summary: 'One scenario', params: IdParams, response: withErrors({ 200: ScenarioSchema }) },

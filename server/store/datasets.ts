@@ -5,6 +5,7 @@ import type { Sql } from './db.js';
 import { iso, json, str, type InTx, type Row } from './rows.js';
 import type { DatasetInput, DatasetOps, DatasetRecord, GeoJSONFeatureCollection } from './types.js';
 import { StoreError } from './types.js';
+import { queryPage } from './paging.js';
 
 const CANONICAL = new Set(['id', 'name', 'streetOffice', 'households', 'geometry']);
 
@@ -89,6 +90,15 @@ export function makeDatasetOps(db: Sql, inTx: InTx): DatasetOps {
 
     async listDatasets() {
       return (await db.query<Row>(`${DATASET_SELECT} ORDER BY d.created_at, d.id`)).map(toDataset);
+    },
+
+    pageDatasets: (page) => queryPage(db, {
+      select: DATASET_SELECT.replace(/^SELECT /, '').replace(/\s+FROM datasets d$/, ''), from: 'datasets d', where: 'true', params: [], alias: 'd.',
+    }, page, toDataset),
+
+    async listStreetOfficeNames() {
+      const rows = await db.query<Row>('SELECT DISTINCT street_office FROM committees ORDER BY street_office');
+      return rows.map((r) => str(r.street_office));
     },
 
     async getCommittees(datasetId) {

@@ -12,6 +12,7 @@ import type {
   Actor, HistoryEntry, OpinionRecord, PlanEdit, PlanInput, PlanOps, PlanRecord, PlanState, ReviewerRole, TransitionRequest, TransitionResult,
 } from './types.js';
 import { PLAN_STATES, StoreError } from './types.js';
+import { queryPage } from './paging.js';
 
 const PLAN_COLUMNS = `id, dataset_id, scenario_id, kind, name, to_json(scope) AS scope_json, summary, groups, state,
   version, revision, round, parent_id, created_at, updated_at`;
@@ -112,6 +113,19 @@ export function makePlanOps(db: Sql, inTx: InTx): PlanOps {
          ORDER BY created_at, id`,
         [options.datasetId ?? null, options.state ?? null, options.streetOffice ?? null]);
       return rows.map(toPlan);
+    },
+
+    async pagePlans(options, page) {
+      if (options.state !== undefined && !PLAN_STATES.includes(options.state)) {
+        throw new StoreError('invalid-state', 400, `unknown plan state "${String(options.state)}"; one of ${PLAN_STATES.join(', ')}`, 'state');
+      }
+      // scope @> ARRAY[…] (not = ANY(scope)) so that the GIN index on scope bounds a street office's page
+      return queryPage(db, {
+        select: PLAN_COLUMNS, from: 'plans',
+        where: `($1::text IS NULL OR dataset_id = $1::text) AND ($2::text IS NULL OR state = $2::text)
+          AND ($3::text IS NULL OR scope @> ARRAY[$3::text])`,
+        params: [options.datasetId ?? null, options.state ?? null, options.streetOffice ?? null],
+      }, page, toPlan);
     },
 
     updatePlan: (id: string, edit: PlanEdit) => inTx(async (sql) => {

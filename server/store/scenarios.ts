@@ -4,6 +4,7 @@ import type { Sql } from './db.js';
 import { iso, json, str, strOrNull, type InTx, type Row } from './rows.js';
 import type { ScenarioInput, ScenarioOps, ScenarioRecord } from './types.js';
 import { StoreError } from './types.js';
+import { queryPage } from './paging.js';
 
 function toScenario(r: Row): ScenarioRecord {
   return { id: str(r.id), datasetId: strOrNull(r.dataset_id), name: str(r.name), body: json(r.body) as Record<string, unknown>, createdAt: iso(r.created_at) };
@@ -29,6 +30,10 @@ export function makeScenarioOps(db: Sql, inTx: InTx): ScenarioOps {
       const rows = await db.query<Row>('SELECT * FROM scenarios WHERE id = $1', [id]);
       return rows[0] ? toScenario(rows[0]) : null;
     },
+
+    pageScenarios: (options, page) => queryPage(db, {
+      select: '*', from: 'scenarios', where: '$1::text IS NULL OR dataset_id = $1::text', params: [options.datasetId ?? null],
+    }, page, toScenario),
 
     async listScenarios(options = {}) {
       const rows = await db.query<Row>(

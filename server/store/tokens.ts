@@ -8,7 +8,7 @@ import { ROLES, StoreError } from './types.js';
 function toToken(r: Row): TokenRecord {
   return {
     id: str(r.id), role: r.role as Role, streetOffice: strOrNull(r.street_office), label: strOrNull(r.label),
-    createdAt: iso(r.created_at), revokedAt: isoOrNull(r.revoked_at),
+    createdAt: iso(r.created_at), revokedAt: isoOrNull(r.revoked_at), expiresAt: isoOrNull(r.expires_at),
   };
 }
 
@@ -27,14 +27,18 @@ export function makeTokenOps(db: Sql, inTx: InTx): TokenOps {
       if (typeof input.hash !== 'string' || !/^[0-9a-f]{64}$/.test(input.hash)) {
         throw new StoreError('invalid-token-hash', 400, 'a token hash is 64 hex digits (sha-256)', 'hash');
       }
+      const expires = input.expiresAt ?? null;
+      if (expires !== null && Number.isNaN(Date.parse(expires))) {
+        throw new StoreError('invalid-expiry', 400, `expiresAt: not a date, got ${JSON.stringify(expires)}`, 'expiresAt');
+      }
       const rows = await sql.query<Row>(
-        'INSERT INTO tokens (id, hash, role, street_office, label) VALUES ($1, $2, $3, $4, $5) RETURNING *',
-        [randomUUID(), input.hash, input.role, so, input.label ?? null]);
+        'INSERT INTO tokens (id, hash, role, street_office, label, expires_at) VALUES ($1, $2, $3, $4, $5, $6::timestamptz) RETURNING *',
+        [randomUUID(), input.hash, input.role, so, input.label ?? null, expires]);
       return toToken(rows[0]!);
     }),
 
     async findTokenByHash(hash) {
-      const rows = await db.query<Row>('SELECT * FROM tokens WHERE hash = $1 AND revoked_at IS NULL', [hash]);
+      const rows = await db.query<Row>('SELECT * FROM tokens WHERE hash = $1', [hash]);
       return rows[0] ? toToken(rows[0]) : null;
     },
 

@@ -3,6 +3,7 @@
  * engines (PGlite+PostGIS embedded, PostgreSQL+PostGIS through `pg`) implement.
  * Timestamps are ISO 8601 strings; ids are random UUIDs as text.
  */
+import type { Page, PageRequest } from './paging.js';
 import type { Committee } from '../../geo/types.js';
 import type { PlanSummary } from '../../solver/types.js';
 
@@ -168,6 +169,8 @@ export interface TokenRecord {
   label: string | null;
   createdAt: string;
   revokedAt: string | null;
+  /** When the token stops working; null: never. */
+  expiresAt: string | null;
 }
 
 export interface JobRecord {
@@ -210,6 +213,10 @@ export interface DatasetOps {
   createDataset(input: DatasetInput): Promise<DatasetRecord>;
   getDataset(id: string): Promise<DatasetRecord | null>;
   listDatasets(): Promise<DatasetRecord[]>;
+  /** One page of the datasets, oldest first (keyset on created_at, id). */
+  pageDatasets(page: PageRequest): Promise<Page<DatasetRecord>>;
+  /** Every street office name of every stored dataset, sorted. */
+  listStreetOfficeNames(): Promise<string[]>;
   /** Committees in dataset order; geometry read back from PostGIS (ST_AsGeoJSON). Null: no such dataset. */
   getCommittees(datasetId: string): Promise<Committee[] | null>;
   /** FeatureCollection built in SQL from the stored geometry; optionally one street office. Null: no such dataset. */
@@ -220,6 +227,7 @@ export interface ScenarioOps {
   createScenario(input: ScenarioInput): Promise<ScenarioRecord>;
   getScenario(id: string): Promise<ScenarioRecord | null>;
   listScenarios(options?: { datasetId?: string }): Promise<ScenarioRecord[]>;
+  pageScenarios(options: { datasetId?: string }, page: PageRequest): Promise<Page<ScenarioRecord>>;
 }
 
 export interface PlanOps {
@@ -227,6 +235,7 @@ export interface PlanOps {
   createPlan(input: PlanInput, actor?: Actor | null): Promise<PlanRecord>;
   getPlan(id: string): Promise<PlanRecord | null>;
   listPlans(options?: { datasetId?: string; state?: PlanState; streetOffice?: string }): Promise<PlanRecord[]>;
+  pagePlans(options: { datasetId?: string; state?: PlanState; streetOffice?: string }, page: PageRequest): Promise<Page<PlanRecord>>;
   /** Change a draft (or rejected) plan in place; version checked and raised; `plan-frozen` otherwise. */
   updatePlan(id: string, edit: PlanEdit): Promise<PlanRecord>;
   /** New plan row (parent = id, revision + 1, state draft) with the parent's content changed by `edit`. */
@@ -239,8 +248,8 @@ export interface PlanOps {
 }
 
 export interface TokenOps {
-  createToken(input: { hash: string; role: Role; streetOffice?: string | null; label?: string | null }): Promise<TokenRecord>;
-  /** The token with this hash, unless revoked. */
+  createToken(input: { hash: string; role: Role; streetOffice?: string | null; label?: string | null; expiresAt?: string | null }): Promise<TokenRecord>;
+  /** The token with this hash, revoked and expired ones too (auth tells them apart). */
   findTokenByHash(hash: string): Promise<TokenRecord | null>;
   listTokens(): Promise<TokenRecord[]>;
   revokeToken(id: string): Promise<boolean>;
