@@ -5,22 +5,9 @@
  */
 import type { Sql } from './db.js';
 import { str, type Row } from './rows.js';
-import { StoreError } from './types.js';
+import { StoreError, type Page, type PageRequest } from './types.js';
 
-export interface PageRequest {
-  /** Rows per page (the caller bounds it). */
-  limit: number;
-  /** The `nextCursor` of the previous page. */
-  cursor?: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  /** The cursor of the next page; null on the last one. */
-  nextCursor: string | null;
-  /** Rows matching the filter, over all pages. */
-  total: number;
-}
+export type { Page, PageRequest };
 
 const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
 

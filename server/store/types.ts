@@ -3,9 +3,24 @@
  * engines (PGlite+PostGIS embedded, PostgreSQL+PostGIS through `pg`) implement.
  * Timestamps are ISO 8601 strings; ids are random UUIDs as text.
  */
-import type { Page, PageRequest } from './paging.js';
 import type { Committee } from '../../geo/types.js';
 import type { PlanSummary } from '../../solver/types.js';
+
+/** One page of a list, keyset-paged on (created_at, id) (server/store/paging.ts). */
+export interface PageRequest {
+  /** Rows per page (the caller bounds it). */
+  limit: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** The cursor of the next page; null on the last one. */
+  nextCursor: string | null;
+  /** Rows matching the filter, over all pages. */
+  total: number;
+}
 
 /** Roles a bearer token is bound to. */
 export type Role =
