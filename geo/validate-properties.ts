@@ -28,7 +28,7 @@ export const MAX_COUNT = 2 ** 31 - 1;
 export const MAX_PROPERTY_DEPTH = 32;
 const COUNT_FIELDS: ReadonlySet<CanonicalField> = new Set(['households', 'population', 'staff', 'partyMembers']);
 /** C0 control characters other than tab, line feed and carriage return (NUL included). */
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+export const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** Nesting depth of a JSON value (0 for a scalar), counted without recursion and stopping past `limit`. */
 export function calcJsonDepth(value: unknown, limit = Infinity): number {
@@ -90,8 +90,9 @@ export function sourceName(field: CanonicalField, mapping: FieldMapping | undefi
  * `households-not-integer`, `households-too-large` (and for population, staff, party-members: above
  * MAX_COUNT), `id-too-long`, `name-too-long`, `street-office-too-long`, `station-too-long` (above
  * MAX_TEXT_LENGTH), `<text field>-control-character` (NUL and the other C0 controls but tab and line
- * breaks), `property-too-deep` (an extra property nested above MAX_PROPERTY_DEPTH), `<field>-not-number` and `<field>-negative` for population, office,
- * service, plaza, staff, party-members; `type-unknown`, `station-invalid`, `self-contained-not-boolean`.
+ * breaks), `property-too-deep` (an extra property nested above MAX_PROPERTY_DEPTH),
+ * `<field>-not-number` and `<field>-negative` for population, office, service, plaza, staff,
+ * party-members; `type-unknown`, `station-invalid`, `self-contained-not-boolean`.
  * Warning: `name-missing` (the id is used as name), `<field>-not-integer` for population, staff,
  * party-members (kept as given).
  *

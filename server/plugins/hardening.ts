@@ -10,12 +10,11 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { CONTROL_CHARACTER } from '../../geo/validate-properties.js';
 import { StoreError } from '../store/types.js';
 
 /** Deepest JSON body accepted: a GeoJSON MultiPolygon upload nests 7 levels, a scenario about 5. */
 export const MAX_BODY_DEPTH = 64;
-/** C0 control characters other than tab, line feed and carriage return, and DEL. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** `features[3].properties.name` from path parts. */
 function formatPath(parts: readonly (string | number)[], root: string): string {
@@ -35,7 +34,7 @@ export function findHostileValue(
   while (stack.length > 0) {
     const { v, path } = stack.pop()!;
     if (typeof v === 'string') {
-      if (CONTROL.test(v)) return { field: formatPath(path, root), problem: 'control-character' };
+      if (CONTROL_CHARACTER.test(v)) return { field: formatPath(path, root), problem: 'control-character' };
       continue;
     }
     if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) continue;
@@ -47,7 +46,7 @@ export function findHostileValue(
       }
     } else {
       for (const [k, child] of Object.entries(v)) {
-        if (CONTROL.test(k)) return { field: formatPath([...path, k.replace(CONTROL, '?')], root), problem: 'control-character' };
+        if (CONTROL_CHARACTER.test(k)) return { field: formatPath([...path, k.replace(CONTROL_CHARACTER, '?')], root), problem: 'control-character' };
         if (typeof child === 'string' || (child !== null && typeof child === 'object')) stack.push({ v: child, path: [...path, k] });
       }
     }
