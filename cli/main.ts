@@ -54,11 +54,17 @@ const PLAN_OUTPUT: Record<string, OptionSpec> = {
   'out-crs': { type: 'string', value: 'EPSG:xxxx', help: 'coordinate system of the GIS files [EPSG:4326]; CGCS2000: EPSG:4490, 3° Gauss–Krüger zones EPSG:4534–4554' },
 };
 
+/** `--lang zh|en` (the headers of `what`), or a usage error. */
+function readLang(v: Record<string, string | boolean | undefined>, what: string, command?: string): { lang?: 'zh' | 'en' } {
+  if (v.lang === undefined) return {};
+  if (v.lang !== 'zh' && v.lang !== 'en') throw new UsageError(`--lang must be zh or en (headers of ${what}), got "${String(v.lang)}"`, command);
+  return { lang: v.lang };
+}
+
 function planOutputOptions(v: Record<string, string | boolean | undefined>): PlanCommandOptions {
   if (v.map && v['no-map']) throw new UsageError('--map and --no-map contradict each other');
-  if (v.lang !== undefined && v.lang !== 'zh' && v.lang !== 'en') throw new UsageError(`--lang must be zh or en (headers of plan.csv and plan.xlsx), got "${String(v.lang)}"`);
   return {
-    ...(v.lang ? { lang: v.lang as 'zh' | 'en' } : {}),
+    ...readLang(v, 'plan.csv and plan.xlsx'),
     out: v.out as string | undefined,
     json: !!v.json,
     quiet: !!v.quiet,
@@ -118,9 +124,8 @@ const COMMANDS: Record<string, Command> = {
       ...HELP,
     },
     run: (pos, v) => {
-      if (v.lang !== undefined && v.lang !== 'zh' && v.lang !== 'en') throw new UsageError(`--lang must be zh or en (headers of plan.xlsx), got "${String(v.lang)}"`, 'documents');
       return runDocuments(one(pos, 'plan-dir', 'documents'), {
-        ...(typeof v.scenario === 'string' ? { scenario: v.scenario } : {}), ...(v.lang ? { lang: v.lang as 'zh' | 'en' } : {}),
+        ...(typeof v.scenario === 'string' ? { scenario: v.scenario } : {}), ...readLang(v, 'plan.xlsx', 'documents'),
       });
     },
   },

@@ -5,18 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlanningInputs } from '../server/planning.js';
 import type { ScenarioRecord, Store } from '../server/store/types.js';
-import { StoreError } from '../server/store/types.js';
-import { ACTORS, openTestPglite, sampleCommittees } from './helpers/store.js';
+import { ACTORS, openTestPglite, refusal, sampleCommittees } from './helpers/store.js';
 
-async function refusal(p: Promise<unknown>): Promise<StoreError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof StoreError) return e;
-    throw e;
-  }
-  throw new Error('expected a StoreError');
-}
 
 describe('loadPlanningInputs: dataset → scenario → scope', () => {
   let store: Store;

@@ -11,22 +11,13 @@ import { makeStore } from '../server/store/sql.js';
 import type { Actor, PlanRecord, Store, TransitionRequest } from '../server/store/types.js';
 import { REVIEWER_ROLES, StoreError } from '../server/store/types.js';
 import type { PlanSummary } from '../solver/types.js';
-import { ACTORS, openTestPg, openTestPglite, rect, sampleCommittees } from './helpers/store.js';
+import { ACTORS, openTestPg, openTestPglite, rect, refusal, sampleCommittees } from './helpers/store.js';
 
 /** The store keeps any summary JSON; of its content only `checks.violations` matters to it. */
 const partialSummary = (summary: unknown): PlanSummary => summary as PlanSummary;
 
 const reviewer = { organisation: ACTORS.organisation, 'civil-affairs': ACTORS.civilAffairs, establishment: ACTORS.establishment };
 
-async function refusal(p: Promise<unknown>): Promise<StoreError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof StoreError) return e;
-    throw e;
-  }
-  throw new Error('expected a StoreError');
-}
 
 async function dbError(p: Promise<unknown>): Promise<Error> {
   try {

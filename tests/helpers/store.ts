@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Committee, Position } from '../../geo/types.js';
 import { MIGRATIONS } from '../../server/store/migrations.js';
 import { openStore } from '../../server/store/open.js';
-import type { Actor, Store } from '../../server/store/types.js';
+import { StoreError, type Actor, type Store } from '../../server/store/types.js';
 
 function templatePath(): string {
   const versions = ['pglite', 'pglite-postgis'].map((name) => {
@@ -111,3 +111,14 @@ export const ACTORS = {
   city: { tokenId: 'tok-city', role: 'city-civil-affairs', streetOffice: null },
   admin: { tokenId: 'tok-admin', role: 'admin', streetOffice: null },
 } as const satisfies Record<string, Actor>;
+
+/** The StoreError a promise rejects with (anything else fails the test). */
+export async function refusal(p: Promise<unknown>): Promise<StoreError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof StoreError) return e;
+    throw e;
+  }
+  throw new Error('expected a StoreError');
+}
