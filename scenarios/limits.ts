@@ -38,6 +38,8 @@ export const LIMITS = {
   pageDefault: 50,
   pageMax: 500,
   cursor: 500,
+  /** Plans of `solver.alternatives` (the K best). */
+  alternatives: 100,
   /** Token expiry, days. */
   expiresInDaysMax: 3650,
 } as const;

@@ -24,7 +24,10 @@ export const RulesSchema = Type.Object(
       Type.Object({ min: Type.Optional(Type.Integer({ minimum: 0 })), max: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
     ),
     maxCommitteesPerStation: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
-    stations: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: LIMITS.name }), Type.Integer({ minimum: 1 }), { maxProperties: LIMITS.mapEntries })),
+    stations: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: LIMITS.name }), Type.Integer({ minimum: 1 }), {
+      maxProperties: LIMITS.mapEntries,
+      description: 'stations per street office, {"<street office>": N}; the key "*" is a total over all the street offices of the plan',
+    })),
     minSharedBorderMeters: Type.Optional(NonNegative),
     snapToleranceMeters: Type.Optional(Type.Number({ minimum: 0, maximum: 50 })),
     enclaveLinkMeters: Type.Optional(NonNegative),
@@ -84,6 +87,8 @@ export const SolverOptionsSchema = Type.Object(
     timeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
     officeTimeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
     engine: Type.Optional(Type.Union([Type.Literal('highs'), Type.Literal('jslp')])),
+    alternatives: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.alternatives, description: 'the K best distinct plans in cost order (summary.alternatives, alternatives.json) [1: the plan only]' })),
+    regret: Type.Optional(Type.Boolean({ description: 'the regret of each station and the price of each lock [false]' })),
   },
   { additionalProperties: false },
 );

@@ -21,6 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { assemblePlan, makeOfficeStations, makeStreetOfficeProblem, officesSmallFirst, planLimits, type PlanContext } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { loadEngines, solveStreetOffice } from '../solver/solve.js';
+import { solveStreetOfficeWithAnswers } from '../solver/answers.js';
 import type { Problem, SolveResult, Station } from '../solver/types.js';
 
 /** Solves street offices, in worker threads or (with 0 workers) in this thread. */
@@ -282,7 +283,7 @@ async function makeInlinePool(): Promise<SolvePool> {
         setImmediate(() => {
           pending.delete(reject);
           if (closed) reject(new PoolClosedError());
-          else resolve(solveStreetOffice(slim, engines, toSolveOptions(limits)));
+          else resolve(solveStreetOfficeWithAnswers(slim, engines, toSolveOptions(limits)));
         });
       });
     },

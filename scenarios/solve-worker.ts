@@ -6,7 +6,8 @@
  * this worker at the time limit. Plain data both ways (structured clone keeps Maps, NaN and Infinity).
  */
 import { parentPort } from 'node:worker_threads';
-import { loadEngines, solveStreetOffice } from '../solver/solve.js';
+import { loadEngines } from '../solver/solve.js';
+import { solveStreetOfficeWithAnswers } from '../solver/answers.js';
 import type { Problem } from '../solver/types.js';
 import { toSolveOptions, type JobLimits } from './solve-pool.js';
 
@@ -28,7 +29,7 @@ port.on('message', (message: { jobs: { id: number; problem: Problem; limits?: Jo
           const started = Date.now();
           const post = (result: unknown): void => { if (Date.now() - started >= PLAN_POST_AFTER_MS) port.postMessage({ plan: { id, result } }); };
           const onPlan = limits?.deadline !== undefined ? { onPlan: post } : {};
-          return { id, result: solveStreetOffice(problem, loaded, { ...options, ...onPlan }) };
+          return { id, result: solveStreetOfficeWithAnswers(problem, loaded, { ...options, ...onPlan }) };
         } catch (e) {
           return { id, error: (e as Error).message ?? String(e) };
         }

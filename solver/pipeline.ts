@@ -11,7 +11,9 @@ import { calcFacilityTargets, makeViolations } from './checks.js';
 import { calcCandidateCost } from './cost.js';
 import { calcExistingUnits } from './figures.js';
 import { SOLVER_DEFAULTS } from './defaults.js';
-import { solveStreetOffice, type Engines } from './solve.js';
+import { type Engines } from './solve.js';
+import { solveStreetOfficeWithAnswers } from './answers.js';
+import { addAnswersToSummary, applyDistrictTotal } from './district-answers.js';
 import { makeStation, type Member } from './station.js';
 import { makeOutcome, type PlanOutcome } from './outcome.js';
 import type { PlanSummary, Problem, Scenario, SolveResult, SolveStatus, Station, StreetOfficePlan, Violation } from './types.js';
@@ -137,7 +139,7 @@ function assemble(ctx: PlanContext, stations: Station[], reports: Map<string, So
   const offices: StreetOfficePlan[] = ctx.offices.map((name) => {
     const own = stationsOf.get(name) ?? [];
     const r = reports.get(name) ?? null;
-    const solved = r ? (({ groups: _g, ...rest }) => rest)(r) : null;
+    const solved = r ? (({ groups: _g, answers: _a, ...rest }) => rest)(r) : null;
     const before = countUnits(ctx.byOffice.get(name)!);
     const infeasible = r !== null && r.groups.length === 0;
     return { name, stationsBefore: before, stationsAfter: infeasible ? before : own.length, stations: own, solver: solved };
@@ -198,8 +200,11 @@ export interface SolveProgress {
  * @param made stations already made with `makeOfficeStations` from the same results, by office [none]
  */
 export function assemblePlan(
-  ctx: PlanContext, results: ReadonlyMap<string, SolveResult>, ms: number, made?: ReadonlyMap<string, readonly Station[]>,
+  ctx: PlanContext, solved: ReadonlyMap<string, SolveResult>, ms: number, made?: ReadonlyMap<string, readonly Station[]>,
 ): PlanOutcome {
+  // the answers a planner asks next (solver/answers.ts): a district total picks each office's count
+  const total = applyDistrictTotal(ctx, solved);
+  const results = total.results;
   const reports = new Map<string, SolveResult | null>();
   const groups: Member[][] = [];
   const premade: Station[] = [];
@@ -209,7 +214,7 @@ export function assemblePlan(
     const result = results.get(office);
     if (result === undefined) throw new Error(`assemblePlan: no solver result for street office ${office}`);
     reports.set(office, result);
-    const own = made?.get(office);
+    const own = total.changed.has(office) ? undefined : made?.get(office);
     if (own) premade.push(...own);
     else for (const g of result.groups) groups.push(g.map((i) => members[i]!));
     if (result.status === 'infeasible' || result.groups.length === 0) {
@@ -222,7 +227,9 @@ export function assemblePlan(
     const order = memberOrder(ctx);
     stations = [...premade, ...stations].sort((a, b) => order.get(a.committeeIds[0]!)! - order.get(b.committeeIds[0]!)!);
   }
-  return assemble(ctx, stations, reports, extra, ms);
+  const outcome = assemble(ctx, stations, reports, extra, ms);
+  if (total.report === undefined && [...results.values()].every((r) => r.answers === undefined)) return outcome;
+  return makeOutcome(addAnswersToSummary(ctx, outcome.summary, results, total), ctx.members.map((m) => m.committee));
 }
 
 /**
@@ -303,7 +310,7 @@ export function solvePlan(ctx: PlanContext, engines: Engines, onProgress?: (p: S
     // at least an equal part of what is left, and a tenth of the budget (or half what is left):
     // a small office needs little, and what it leaves goes on to the next
     const own = Math.max(left * share, left / (order.length - k), Math.min(left / 2, budget * MIN_OFFICE_SHARE));
-    const result = solveStreetOffice(makeStreetOfficeProblem(ctx, office), engines, {
+    const result = solveStreetOfficeWithAnswers(makeStreetOfficeProblem(ctx, office), engines, {
       deadline, timeLimitMs: Math.max(1, Math.min(cap ?? Infinity, own)),
     });
     results.set(office, result);

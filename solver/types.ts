@@ -28,7 +28,9 @@ export interface Rules {
   facilities: Record<FacilityKind, FacilityRule>;
   /**
    * Fixed station counts by street office name: the best plan with exactly that many stations
-   * there, or the reason there is none. [free]
+   * there, or the reason there is none. The key `"*"` (DISTRICT_TOTAL_KEY) asks for a total over
+   * all the street offices of the plan: the best allocation of that many stations among them
+   * (offices named beside it keep their own count). [free]
    */
   stations?: Record<string, number>;
   /**
@@ -96,7 +98,17 @@ export interface SolverOptions {
   officeTimeLimitMs?: number;
   /** Which integer-programming engine. ['highs'] */
   engine: 'highs' | 'jslp';
+  /**
+   * The K best distinct plans in cost order (the first the proven optimum), summary.alternatives
+   * and alternatives.json. [none]
+   */
+  alternatives?: number;
+  /** The regret of each station (summary station.regret) and the price of each lock (summary.lockPrices). [false] */
+  regret?: boolean;
 }
+
+/** The key of `rules.stations` that asks for a district total. */
+export const DISTRICT_TOTAL_KEY = '*';
 
 export interface Scenario {
   name: string;
@@ -145,6 +157,50 @@ export interface SolveResult {
   engine: string;
   /** What limited the solve, in words (a budget that stopped the enumeration, the clock). */
   notes?: string[];
+  /** The answers a planner asks next (solver/answers.ts), when the scenario asks for them. */
+  answers?: OfficeAnswers;
+}
+
+/** One plan of a street office: groups (committee indices, as SolveResult.groups) and cost. */
+export interface RankedPlan {
+  groups: number[][];
+  objective: number;
+}
+
+/** What the answers of one street office could not compute, or a value. */
+export interface AnswerValue {
+  /** null when it could not be computed (`reason` says why). */
+  value: number | null;
+  reason?: string;
+}
+
+/** A planner lock of the scenario, by its place in `scenario.locks`. */
+export interface LockRef {
+  kind: 'together' | 'separate' | 'keep';
+  index: number;
+}
+
+/** The answers of one street office (solver/answers.ts). */
+export interface OfficeAnswers {
+  /** Its best plans in cost order, the first the solved plan; each checked by verifyPartition. */
+  alternatives?: {
+    plans: RankedPlan[];
+    /** No other plan exists (the list is shorter than asked because there are no more). */
+    exhausted: boolean;
+    /** Why the list stopped short of what was asked, when not exhausted. */
+    reason?: string;
+  };
+  /** Per group of SolveResult.groups: optimum with that station forbidden − the plan's cost. */
+  regret?: AnswerValue[];
+  /** The locks naming a committee of this office: optimum with the lock − optimum without it (≥ 0). */
+  locks?: (LockRef & AnswerValue)[];
+  /** The optimum per station count (for a district total); counts outside [min, max] have no plan. */
+  byCount?: {
+    plans: (RankedPlan & { count: number })[];
+    /** Every count from min to max is listed (false: the clock stopped it; `reason`). */
+    complete: boolean;
+    reason?: string;
+  };
 }
 
 export interface InfeasibleReason {
@@ -187,6 +243,13 @@ export interface Station {
   enclaveLinks: [string, string][];
   checks: StationChecks;
   cost: number;
+  /**
+   * With `solver.regret`: the optimal cost of the street office with this station (this exact set
+   * of committees) forbidden, minus the plan's cost; null when it could not be computed
+   * (`regretReason`: no plan without it, the clock, a plan not proven optimal).
+   */
+  regret?: number | null;
+  regretReason?: string;
 }
 
 export interface Violation {
@@ -221,6 +284,64 @@ export interface PlanSummary {
     staffBefore: number;
     staffAfter: number;
   };
+  /** With `solver.alternatives`: the K best distinct plans (alternatives.json; README "Alternatives"). */
+  alternatives?: AlternativesReport;
+  /** With `solver.regret`: the price of each planner lock. */
+  lockPrices?: LockPrice[];
+  /** With `rules.stations["*"]`: the district total asked for and how it was allocated. */
+  stationsTotal?: StationsTotalReport;
+}
+
+/** One station of an alternative that the plan does not have. */
+export interface AlternativeStation {
+  committees: string[];
+  committeeIds: string[];
+  households: number;
+}
+
+/** One of the K best distinct plans. */
+export interface Alternative {
+  /** 1 = the plan itself. */
+  rank: number;
+  objective: number;
+  /** objective − the plan's objective (≥ 0). */
+  delta: number;
+  /** `optimal`: proven to be the rank-th best distinct plan (every listed one is). */
+  status: 'optimal';
+  gap: number;
+  stationsAfter: number;
+  /** Passed the independent checker (solver/verify.ts) street office by street office. */
+  checked: boolean;
+  /** Street offices where it differs from the plan: the plan's stations it drops, the stations it adds. */
+  differences: { streetOffice: string; removed: { id: string; committees: string[] }[]; added: AlternativeStation[] }[];
+}
+
+export interface AlternativesReport {
+  requested: number;
+  /** All requested plans are listed, or there are no more distinct plans. */
+  complete: boolean;
+  /** Why the list is shorter than asked (the clock, a street office not proven optimal). */
+  reasons: string[];
+  plans: Alternative[];
+}
+
+export interface LockPrice extends LockRef {
+  /** The lock's committees, by name. */
+  committees: string[];
+  /** Optimal cost with the lock − optimal cost without it (≥ 0); null when not computed. */
+  price: number | null;
+  reason?: string;
+}
+
+export interface StationsTotalReport {
+  requested: number;
+  status: 'optimal' | 'infeasible' | 'time_limit';
+  /** Least and most stations in all that a plan can have (when known). */
+  min?: number;
+  max?: number;
+  reason?: string;
+  /** Stations per street office of the chosen allocation. */
+  byOffice?: Record<string, number>;
 }
 
 /** A plan written by hand: merge groups by committee name (or id), per street office optional. */
