@@ -11,6 +11,7 @@ import { EXIT, InputError, UsageError } from './errors.js';
 import { findPackageRoot, listBuiltinScenarios } from './paths.js';
 import { suggest } from './suggest.js';
 import { readGisOutputFlags } from './gis-flags.js';
+import { LIMITS } from '../scenarios/limits.js';
 import type { PlanCommandOptions } from './plan-commands.js';
 
 // Each command's module is loaded when the command runs: `yizhan plan` need not load the HTTP
@@ -73,12 +74,31 @@ function planOutputOptions(v: Record<string, string | boolean | undefined>): Pla
   };
 }
 
+/** `--alternatives K` and `--regret` of `yizhan plan`, or a usage error. */
+function readAnswerFlags(v: Record<string, string | boolean | undefined>): Pick<PlanCommandOptions, 'alternatives' | 'regret'> {
+  const out: Pick<PlanCommandOptions, 'alternatives' | 'regret'> = {};
+  if (v.alternatives !== undefined) {
+    const k = Number(v.alternatives);
+    if (!/^\d+$/.test(String(v.alternatives)) || !Number.isInteger(k) || k < 1 || k > LIMITS.alternatives) {
+      throw new UsageError(`--alternatives must be a whole number from 1 to ${LIMITS.alternatives} (how many of the best plans), got "${String(v.alternatives)}"`, 'plan');
+    }
+    out.alternatives = k;
+  }
+  if (v.regret) out.regret = true;
+  return out;
+}
+
 const COMMANDS: Record<string, Command> = {
   plan: {
     summary: 'solve a scenario: proven-optimal merges, checks, plan text, GIS exports',
     args: '<scenario>',
-    options: { ...PLAN_OUTPUT, ...HELP },
-    run: (pos, v) => runPlan(one(pos, 'scenario'), planOutputOptions(v)),
+    options: {
+      ...PLAN_OUTPUT,
+      alternatives: { type: 'string', value: 'K', help: 'also the K best distinct plans in cost order, each checked (alternatives.json; scenario solver.alternatives)' },
+      regret: { type: 'boolean', help: 'the regret of each station and the price of each lock (summary.json; scenario solver.regret)' },
+      ...HELP,
+    },
+    run: (pos, v) => runPlan(one(pos, 'scenario'), { ...planOutputOptions(v), ...readAnswerFlags(v) }),
   },
   evaluate: {
     summary: 'check a plan written by hand against the same rules',

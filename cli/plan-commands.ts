@@ -9,7 +9,7 @@ import { makePlanMapSvg } from '../render/map-svg.js';
 import { evaluatePlan, makePlanContext, solvePlan, type PlanContext } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { loadEngines } from '../solver/solve.js';
-import type { SolveResult } from '../solver/types.js';
+import type { AlternativesReport, PlanSummary, SolveResult } from '../solver/types.js';
 import { MAP_AUTO_COMMITTEES } from './defaults.js';
 import { EXIT } from './errors.js';
 import { addGisFiles } from './gis-output.js';
@@ -27,6 +27,10 @@ export interface PlanCommandOptions extends GisOutputOptions {
   map?: boolean;
   /** Headers of plan.csv and plan.xlsx. ['zh'] */
   lang?: 'zh' | 'en';
+  /** `--alternatives K`: scenario.solver.alternatives for this run. [the scenario's] */
+  alternatives?: number;
+  /** `--regret`: scenario.solver.regret for this run. [the scenario's] */
+  regret?: boolean;
 }
 
 export { MAP_AUTO_COMMITTEES };
@@ -54,7 +58,7 @@ export function addOfficeOutlines(ctx: PlanContext, office: string, result: Solv
 
 /** Every file a plan run may write; those a run does not write are removed from its folder. */
 export const PLAN_OUTPUT_NAMES = [
-  'stations.geojson', 'committees.geojson', 'plan.zh.md', 'plan.csv', 'plan.docx', 'plan.xlsx', 'map.svg', 'summary.json',
+  'stations.geojson', 'committees.geojson', 'plan.zh.md', 'plan.csv', 'plan.docx', 'plan.xlsx', 'map.svg', 'alternatives.json', 'summary.json',
   ...['stations', 'committees'].flatMap((layer) => [`${layer}.gpkg`, `${layer}.shp.zip`, `${layer}.fgb`, `${layer}.qml`]),
 ] as const;
 
@@ -77,6 +81,7 @@ export function makePlanFiles(
     const stationGeometries = new Map<string, MultiPolygonCoords>(stations.features.map((f) => [f.id!, f.geometry.coordinates as MultiPolygonCoords]));
     files['map.svg'] = makePlanMapSvg(outcome, dataset.committees, { title, stationGeometries });
   }
+  if (outcome.summary.alternatives) files['alternatives.json'] = JSON.stringify(makeAlternativesFile(outcome.summary), null, 2) + '\n';
   // summary.json last: its presence says the set is complete.
   files['summary.json'] = JSON.stringify(outcome.summary, null, 2) + '\n';
   return files;
@@ -110,8 +115,15 @@ async function finish(
   return outcome.fatal ? EXIT.fatal : EXIT.ok;
 }
 
+/** alternatives.json: summary.alternatives with the scenario's name (README "Alternatives"). */
+export function makeAlternativesFile(summary: PlanSummary): { scenario: string } & AlternativesReport {
+  return { scenario: summary.scenario, ...summary.alternatives! };
+}
+
 export async function runPlan(scenarioArg: string, options: PlanCommandOptions): Promise<number> {
   const loaded = await loadScenario(scenarioArg);
+  if (options.alternatives !== undefined) loaded.scenario.solver.alternatives = options.alternatives;
+  if (options.regret) loaded.scenario.solver.regret = true;
   const ctx = makePlanContext(loaded.dataset, loaded.scenario);
   const show = (done: number, office: string): void => {
     if (process.stderr.isTTY && ctx.offices.length > 1) process.stderr.write(`\r\x1b[Ksolving ${done}/${ctx.offices.length} ${office}`);

@@ -1,6 +1,6 @@
 /** What `yizhan plan` and `yizhan evaluate` print: a table per street office and the checks. */
 import type { PlanOutcome } from '../solver/outcome.js';
-import type { Station } from '../solver/types.js';
+import type { PlanSummary, Station } from '../solver/types.js';
 import { formatTable, makePainter } from './table.js';
 
 const CHECK: Record<string, string> = { ok: 'ok', under: 'under', over: 'OVER', exempt: 'exempt' };
@@ -9,11 +9,38 @@ function formatInt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** A station's regret: the cost of not making it ('—' when it could not be computed). */
+function formatRegret(s: Station): string {
+  return typeof s.regret === 'number' ? s.regret.toFixed(4) : '—';
+}
+
+/** Lines for the answers the scenario asked for: lock prices, alternatives, a district total. */
+function formatAnswers(summary: PlanSummary): string[] {
+  const out: string[] = [];
+  if (summary.stationsTotal) {
+    const t = summary.stationsTotal;
+    out.push(t.status === 'optimal' ? `district total: ${t.requested} stations, allocated by street office` : `district total of ${t.requested} stations: ${t.reason ?? t.status}`);
+  }
+  for (const l of summary.lockPrices ?? []) {
+    out.push(`price of ${l.kind} lock ${l.index + 1} (${l.committees.join('、')}): ${l.price === null ? `— (${l.reason ?? 'not computed'})` : l.price.toFixed(4)}`);
+  }
+  const alt = summary.alternatives;
+  if (alt) {
+    out.push(`alternatives: ${alt.plans.length} of ${alt.requested} best plans${alt.complete ? '' : ` (${alt.reasons.join('; ') || 'incomplete'})`} (alternatives.json)`);
+    for (const a of alt.plans) {
+      const changes = a.differences.map((d) => `${d.streetOffice}: ${d.added.map((x) => x.committees.join('、')).join(' | ')}`).join('; ');
+      out.push(`  ${a.rank}. ${a.objective.toFixed(4)} (+${a.delta.toFixed(4)}), ${a.stationsAfter} stations${changes ? `: ${changes}` : ''}`);
+    }
+  }
+  return out;
+}
+
 export function formatPlanReport(outcome: PlanOutcome, isTty: boolean): string {
   const paint = makePainter(isTty);
   const out: string[] = [];
   const { summary } = outcome;
   const mark = (ok: boolean) => (ok ? '✓' : paint.yellow('✗'));
+  const withRegret = summary.streetOffices.some((o) => o.stations.some((s) => s.regret !== undefined));
   for (const office of summary.streetOffices) {
     const st = office.solver ? `  ${office.solver.status}${office.solver.gap > 0 ? ` gap ${(office.solver.gap * 100).toFixed(2)}%` : ''}, ${office.solver.ms.toFixed(0)} ms` : '';
     out.push(paint.bold(`${office.name}  ${office.stationsBefore} → ${office.stationsAfter} stations${st}`));
@@ -30,6 +57,7 @@ export function formatPlanReport(outcome: PlanOutcome, isTty: boolean): string {
         `${formatInt(s.plaza)} ${mark(s.checks.plaza)}`,
         String(s.staff),
         s.checks.contiguous ? (s.enclaveLinks.length ? 'link' : 'yes') : paint.red('NO'),
+        ...(withRegret ? [formatRegret(s)] : []),
       ];
     });
     out.push(
@@ -44,6 +72,7 @@ export function formatPlanReport(outcome: PlanOutcome, isTty: boolean): string {
           { header: 'plaza m²', align: 'right' },
           { header: 'staff', align: 'right' },
           { header: 'joined' },
+          ...(withRegret ? [{ header: 'regret', align: 'right' as const }] : []),
         ],
         rows,
       ),
@@ -57,6 +86,7 @@ export function formatPlanReport(outcome: PlanOutcome, isTty: boolean): string {
     `facility targets: office ${t.office.met}/${t.office.stations} ${pct(t.office.share)} (target ${pct(t.office.target)}), service ${t.service.met}/${t.service.stations} ${pct(t.service.share)} (target ${pct(t.service.target)}), plaza ${t.plaza.met}/${t.plaza.stations} ${pct(t.plaza.share)} (target ${pct(t.plaza.target)})`,
     `staff ${summary.checks.staffBefore} → ${summary.checks.staffAfter}`,
   );
+  out.push(...formatAnswers(summary));
   const fatal = summary.checks.violations.filter((v) => v.severity === 'fatal');
   const warnings = summary.checks.violations.filter((v) => v.severity === 'warning');
   if (fatal.length) out.push(paint.red(`${fatal.length} fatal violation(s):`), ...fatal.map((v) => `  ${v.rule}: ${v.message}`));

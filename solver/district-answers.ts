@@ -43,7 +43,8 @@ export function applyDistrictTotal(ctx: AnswerContext, given: ReadonlyMap<string
   const fail = (status: 'infeasible' | 'time_limit', reason: string, extra: Partial<StationsTotalReport> = {}): DistrictTotalOutcome => ({
     results, changed,
     report: { requested, status, reason, ...extra },
-    violation: { rule: 'station-total', severity: 'fatal', message: `rules.stations "${DISTRICT_TOTAL_KEY}": ${reason}` },
+    // `infeasible`, as a street office's own count that cannot be met (the API answers 422)
+    violation: { rule: status === 'infeasible' ? 'infeasible' : 'station-total', severity: 'fatal', message: `rules.stations "${DISTRICT_TOTAL_KEY}": ${reason}` },
   });
   // each office's options: (count, plan)
   const options: { office: string; plans: (RankedPlan & { count: number })[] }[] = [];

@@ -249,7 +249,8 @@ describe('a district of several street offices', () => {
         expect(s.stationsTotal!.status).toBe('infeasible');
         expect(s.stationsTotal!.reason).toContain(`${min} to ${max}`);
         expect(outcome.fatal).toBe(true);
-        expect(s.checks.violations[0]!.rule).toBe('station-total');
+        expect(s.checks.violations[0]!.rule).toBe('infeasible');
+        expect(s.checks.violations[0]!.message).toContain(`${total} stations in all`);
       } else {
         expect(s.stationsTotal!.status).toBe('optimal');
         expect(s.stationsAfter).toBe(total);
