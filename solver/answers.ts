@@ -142,6 +142,11 @@ function listOfficeLocks(problem: Problem): LockRef[] {
  * of k stations would give one of k + 1).
  */
 function solveByCount(model: OfficeModel, best: RankedPlan, blocks: number, deadline: number): NonNullable<OfficeAnswers['byCount']> {
+  const all = solveAllCountsSmall(model, deadline);
+  if (all !== null) {
+    const checked = all.filter((p) => verifyPartition(model.problem, p.groups).length === 0 && p.groups.length === p.count);
+    if (checked.length === all.length) return { plans: checked, complete: true };
+  }
   const plans: (RankedPlan & { count: number })[] = [{ ...best, count: best.groups.length }];
   const stop = (reason: string): NonNullable<OfficeAnswers['byCount']> => ({ plans: plans.sort((a, b) => a.count - b.count), complete: false, reason });
   for (let k = best.groups.length + 1; k <= blocks; k++) {
@@ -156,6 +161,70 @@ function solveByCount(model: OfficeModel, best: RankedPlan, blocks: number, dead
     plans.push({ ...r.plan, count: k });
   }
   return { plans: plans.sort((a, b) => a.count - b.count), complete: true };
+}
+
+/** Offices up to this many committees get every count's optimum from one dynamic program. */
+const ALL_COUNTS_MAX_ROWS = 24;
+/** States of that dynamic program before it gives way to one solve per count. */
+const ALL_COUNTS_MAX_STATES = 200_000;
+
+/**
+ * The optimum for every station count at once, by a dynamic program over the covered committees
+ * (the lowest uncovered committee is covered next, by each candidate holding it that fits),
+ * keeping one least cost per number of stations used. Null when the office is too large or the
+ * states or the clock run out (then one engine solve per count does it).
+ */
+function solveAllCountsSmall(model: OfficeModel, deadline: number): (RankedPlan & { count: number })[] | null {
+  const n = model.n;
+  if (n === 0 || n > ALL_COUNTS_MAX_ROWS) return null;
+  const full = 2 ** n - 1;
+  const colMask = model.candidates.map((c) => c.members.reduce((m, r) => m + 2 ** r, 0));
+  const byLow: number[][] = Array.from({ length: n }, () => []);
+  model.candidates.forEach((c, j) => byLow[c.members[0]!]!.push(j));
+  interface State { cost: Float64Array; pick: Int32Array }
+  const memo = new Map<number, State>();
+  let aborted = false;
+  // masks up to 2^24 are exact doubles; bit tests through division keep them unsigned
+  const has = (mask: number, r: number): boolean => Math.floor(mask / 2 ** r) % 2 === 1;
+  const solve = (mask: number): State => {
+    const known = memo.get(mask);
+    if (known) return known;
+    const state: State = { cost: new Float64Array(n + 1).fill(Infinity), pick: new Int32Array(n + 1).fill(-1) };
+    if (mask === full) state.cost[0] = 0;
+    else if (!aborted) {
+      if (memo.size >= ALL_COUNTS_MAX_STATES || ((memo.size & 1023) === 0 && Date.now() >= deadline)) aborted = true;
+      let low = 0;
+      while (has(mask, low)) low++;
+      for (const j of byLow[low]!) {
+        const cm = colMask[j]!;
+        if (model.candidates[j]!.members.some((r) => has(mask, r))) continue;
+        const rest = solve(mask + cm);
+        const c = model.candidates[j]!.cost;
+        for (let k = 0; k < n; k++) {
+          const v = rest.cost[k]! + c;
+          if (v < state.cost[k + 1]!) { state.cost[k + 1] = v; state.pick[k + 1] = j; }
+        }
+      }
+    }
+    memo.set(mask, state);
+    return state;
+  };
+  const root = solve(0);
+  if (aborted) return null;
+  const out: (RankedPlan & { count: number })[] = [];
+  for (let k = 1; k <= n; k++) {
+    if (root.cost[k] === Infinity) continue;
+    const groups: number[][] = [];
+    let objective = 0;
+    for (let mask = 0, left = k; mask !== full; left--) {
+      const j = memo.get(mask)!.pick[left]!;
+      groups.push(model.candidates[j]!.members.slice());
+      objective += model.candidates[j]!.cost;
+      mask += colMask[j]!;
+    }
+    out.push({ groups: sortGroups(groups), objective, count: k });
+  }
+  return out;
 }
 
 /**

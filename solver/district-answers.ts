@@ -96,8 +96,14 @@ export function applyDistrictTotal(ctx: AnswerContext, given: ReadonlyMap<string
     const r = results.get(o.office)!;
     if (plan.count !== r.groups.length) {
       changed.add(o.office);
+      const why = 'not computed: the district total changed this street office\'s plan (regrets and lock prices are of its free plan)';
+      const answers = r.answers && {
+        ...r.answers,
+        ...(r.answers.regret ? { regret: plan.groups.map(() => ({ value: null, reason: why })) } : {}),
+        ...(r.answers.locks ? { locks: r.answers.locks.map((l) => ({ ...l, value: null, reason: why })) } : {}),
+      };
       results.set(o.office, {
-        ...r, status: 'optimal', groups: plan.groups.map((g) => g.slice()), objective: plan.objective, bound: plan.objective, gap: 0,
+        ...r, ...(answers ? { answers } : {}), status: 'optimal', groups: plan.groups.map((g) => g.slice()), objective: plan.objective, bound: plan.objective, gap: 0,
         notes: [...(r.notes ?? []), `street office ${o.office}: ${plan.count} stations, allocated by the district total of ${requested}`],
       });
     }

@@ -10,7 +10,7 @@ import { solveStreetOfficeWithAnswers } from '../solver/answers.js';
 import { calcCandidateCost } from '../solver/cost.js';
 import { calcExistingUnits } from '../solver/figures.js';
 import { solvePlan, type PlanContext } from '../solver/pipeline.js';
-import { loadEngines, type Engines } from '../solver/solve.js';
+import { loadEngines, solveStreetOffice, type Engines } from '../solver/solve.js';
 import type { Member } from '../solver/station.js';
 import type { Problem, Scenario } from '../solver/types.js';
 import { checkGroup, verifyPartition } from '../solver/verify.js';
@@ -156,6 +156,46 @@ describe('regret and lock prices', () => {
   }, 60_000);
 });
 
+describe('the optimum per station count of one street office', () => {
+  it('is brute force\'s best plan of each count (the dynamic program of small offices)', () => {
+    let counts = 0;
+    for (const p of problems) {
+      const all = brutePlans(p);
+      if (all.length === 0) continue;
+      const r = solveStreetOfficeWithAnswers(withSolver(p, {}, { stations: { '*': 1 } }), engines);
+      const byCount = r.answers!.byCount!;
+      expect(byCount.complete).toBe(true);
+      const best = new Map<number, number>();
+      for (const b of all) if (!best.has(b.groups.length)) best.set(b.groups.length, b.cost);
+      expect(byCount.plans.map((x) => x.count)).toEqual([...best.keys()].sort((a, b) => a - b));
+      for (const x of byCount.plans) {
+        expect(x.objective).toBeCloseTo(best.get(x.count)!, 6);
+        expect(x.groups).toHaveLength(x.count);
+        expect(verifyPartition(p, x.groups)).toEqual([]);
+        counts++;
+      }
+    }
+    expect(counts).toBeGreaterThan(10);
+  }, 60_000);
+
+  it('is what a fixed count gives, for every count, on an office too large for the dynamic program (one solve per count)', () => {
+    const p = makeRandomProblem({ seed: seedFromName('by count large'), committees: 28, cap: 3, households: [1500, 5000] });
+    const r = solveStreetOfficeWithAnswers(withSolver(p, {}, { stations: { '*': 1 } }), engines);
+    const byCount = r.answers!.byCount!;
+    expect(byCount.complete).toBe(true);
+    const counts = byCount.plans.map((x) => x.count);
+    // an interval up to one station per existing station, holding the free optimum's count
+    expect(counts).toEqual(Array.from({ length: counts.length }, (_, i) => counts[0]! + i));
+    expect(counts).toContain(r.groups.length);
+    for (const k of [counts[0]! - 1, ...counts]) {
+      const fixed = solveStreetOffice(withSolver(p, {}, { stations: { [p.streetOffice]: k } }), engines);
+      const x = byCount.plans.find((y) => y.count === k);
+      if (x === undefined) expect(fixed.status, `count ${k}`).toBe('infeasible');
+      else expect(fixed.objective, `count ${k}`).toBeCloseTo(x.objective, 6);
+    }
+  }, 120_000);
+});
+
 /** Street offices S0, S1, … made of the given problems (ids, stations and locks prefixed). */
 function makeDistrict(parts: readonly Problem[], scenario: Scenario): PlanContext {
   const border = new Map<string, Map<string, number>>();
@@ -267,6 +307,21 @@ describe('a district of several street offices', () => {
       checked++;
     }
     expect(checked).toBe(6);
+  }, 60_000);
+
+  it('under a district total, the offices it changed say their regret is not computed; the others keep theirs', () => {
+    const free = solvePlan(makeDistrict(parts, base), engines).summary;
+    const ctx = makeDistrict(parts, { ...base, rules: { ...base.rules, stations: { '*': free.stationsAfter + 1 } }, solver: { ...base.solver, regret: true } });
+    const s = solvePlan(ctx, engines).summary;
+    expect(s.stationsAfter).toBe(free.stationsAfter + 1);
+    const changed = s.streetOffices.filter((o, i) => o.stationsAfter !== free.streetOffices[i]!.stationsAfter);
+    expect(changed).toHaveLength(1);
+    for (const st of changed[0]!.stations) {
+      expect(st.regret).toBeNull();
+      expect(st.regretReason).toMatch(/district total/);
+    }
+    const kept = s.streetOffices.filter((o) => !changed.includes(o)).flatMap((o) => o.stations);
+    expect(kept.some((st) => typeof st.regret === 'number')).toBe(true);
   }, 60_000);
 
   it('summary stations carry their regret', () => {
