@@ -196,6 +196,30 @@ describe('the optimum per station count of one street office', () => {
   }, 120_000);
 });
 
+describe('the time budget', () => {
+  it('holds with answers asked for: what the clock allowed is listed, checked and in order, the rest says why', () => {
+    const p = makeRandomProblem({ seed: seedFromName('answers budget'), committees: 36, cap: 3, households: [1500, 5000] });
+    const limit = 1000;
+    const asked = withSolver(p, { alternatives: 100, regret: true, timeLimitMs: limit });
+    const t0 = Date.now();
+    const r = solveStreetOfficeWithAnswers(asked, engines);
+    expect(Date.now() - t0).toBeLessThanOrEqual(limit * 1.1 + 2000);
+    expect(r.status).toBe('optimal');
+    const alt = r.answers!.alternatives!;
+    expect(alt.plans[0]!.objective).toBeCloseTo(r.objective, 9);
+    alt.plans.forEach((x, i) => {
+      expect(verifyPartition(p, x.groups)).toEqual([]);
+      if (i > 0) expect(x.objective).toBeGreaterThanOrEqual(alt.plans[i - 1]!.objective - 1e-9);
+    });
+    expect(alt.plans.length).toBeLessThan(100);
+    expect(alt.exhausted).toBe(false);
+    expect(alt.reason).toMatch(/time limit/);
+    const regret = r.answers!.regret!;
+    expect(regret).toHaveLength(r.groups.length);
+    expect(regret.every((x) => (x.value === null ? typeof x.reason === 'string' : x.value >= -1e-9))).toBe(true);
+  }, 60_000);
+});
+
 /** Street offices S0, S1, … made of the given problems (ids, stations and locks prefixed). */
 function makeDistrict(parts: readonly Problem[], scenario: Scenario): PlanContext {
   const border = new Map<string, Map<string, number>>();
