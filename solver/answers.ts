@@ -31,10 +31,12 @@ export interface AnswerRequest {
 
 /** What `scenario` asks of `office` beyond its plan, or null. */
 export function readAnswerRequest(scenario: Scenario, office: string): AnswerRequest | null {
-  const alternatives = Math.max(0, Math.floor(scenario.solver?.alternatives ?? 0));
-  const regret = scenario.solver?.regret === true;
   const stations = scenario.rules.stations;
-  const byCount = stations !== undefined && Object.hasOwn(stations, DISTRICT_TOTAL_KEY) && !Object.hasOwn(stations, office);
+  const total = stations !== undefined && Object.hasOwn(stations, DISTRICT_TOTAL_KEY);
+  // under a district total the alternatives are not ranked (solver/district-answers.ts says so)
+  const alternatives = total ? 0 : Math.max(0, Math.floor(scenario.solver?.alternatives ?? 0));
+  const regret = scenario.solver?.regret === true;
+  const byCount = total && !Object.hasOwn(stations, office);
   return alternatives > 1 || regret || byCount ? { alternatives, regret, byCount } : null;
 }
 

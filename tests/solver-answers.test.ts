@@ -348,6 +348,12 @@ describe('a district of several street offices', () => {
     expect(kept.some((st) => typeof st.regret === 'number')).toBe(true);
   }, 60_000);
 
+  it('under a district total, alternatives are not ranked, and the summary says why', () => {
+    const ctx = makeDistrict(parts, { ...base, rules: { ...base.rules, stations: { '*': 10 } }, solver: { ...base.solver, alternatives: 3 } });
+    const s = solvePlan(ctx, engines).summary;
+    expect(s.alternatives).toEqual({ requested: 3, complete: false, reasons: [expect.stringMatching(/district total/)], plans: [] });
+  }, 60_000);
+
   it('summary stations carry their regret', () => {
     const ctx = makeDistrict(parts, { ...base, solver: { ...base.solver, regret: true } });
     const s = solvePlan(ctx, engines).summary;
