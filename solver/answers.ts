@@ -82,7 +82,10 @@ function solveRestricted(model: OfficeModel, restriction: Restriction, deadline:
   });
   const out = solvePartition(model.n, list, model.engine, { deadline, ...(restriction.count !== undefined ? { count: restriction.count } : {}) });
   if (out.status === 'infeasible') return { status: 'infeasible' };
-  if (out.status !== 'optimal') return { status: 'unknown', reason: out.status === 'error' ? `the engine failed (${out.messages.join('; ') || 'no plan'})` : 'the time limit was reached first' };
+  if (out.status !== 'optimal') {
+    const late = out.status !== 'error' || Date.now() >= deadline - SOLVER_DEFAULTS.engineReserveMs;
+    return { status: 'unknown', reason: late ? 'the time limit was reached first' : `the engine failed (${out.messages.join('; ') || 'no plan'})` };
+  }
   const groups = sortGroups(out.chosen.map((ci) => list[ci]!.members.slice()));
   const violations = verifyPartition(model.problem, groups);
   const keys = new Set(groups.map(keyOf));
