@@ -35,7 +35,8 @@ import {
   makeComparisonRow, makeSensitivitySeries, makeVariationInput, stringifyCanonical, type ComparisonRow, type Variation,
 } from '../scenarios/batch.js';
 import { makeLineChartSvg } from '../render/chart-svg.js';
-import { PoolClosedError, makeSolvePool, solvePlanWithPool, type SolvePool } from '../scenarios/solve-pool.js';
+import { PoolClosedError, makeSolvePool, solvePlanRendered, solvePlanWithPool, type RenderedPlan, type SolvePool } from '../scenarios/solve-pool.js';
+import type { PlanOutcome } from '../solver/outcome.js';
 import { makeScenario, resolveLocks } from '../scenarios/resolve.js';
 import type { WhatIfFile } from '../scenarios/whatif-schema.js';
 import { makePlanContext, type PlanContext } from '../solver/pipeline.js';
@@ -262,15 +263,23 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
       const current = pool;
       await runLimited(pending, VARIATIONS_IN_FLIGHT, async (p) => {
         if (interrupted) return;
-        let outcome;
+        let outcome: PlanOutcome;
+        let rendered: RenderedPlan | undefined;
         const ctx = contexts.get(p.variation.index)!;
-        // outlines of merged stations, dissolved here while the workers solve the other offices
+        // outlines of merged stations, for map.svg and the GIS files
         const outlines = new Map<string, MultiPolygonCoords>();
         try {
-          outcome = await solvePlanWithPool(ctx, current, (r) => {
-            addOfficeOutlines(ctx, r.streetOffice, r.result, outlines);
-            progress.office();
-          });
+          if (options.map || (options.gis?.length ?? 0) > 0) {
+            // dissolved here while the workers solve the other offices
+            outcome = await solvePlanWithPool(ctx, current, (r) => {
+              addOfficeOutlines(ctx, r.streetOffice, r.result, outlines);
+              progress.office();
+            });
+          } else {
+            // each street office finished by its worker: stations, outlines, GeoJSON features
+            rendered = await solvePlanRendered(ctx, current, p.data.dataset.committees, () => progress.office());
+            outcome = rendered.outcome;
+          }
         } catch (e) {
           if (interrupted && e instanceof PoolClosedError) return;
           throw e;
@@ -280,7 +289,8 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
         const title = `${file.name} ${p.variation.label} 社区工作站整合方案`;
         // Drop an outdated summary first: until the new one lands the folder does not count as done.
         rmSync(join(p.dir, 'summary.json'), { force: true });
-        const made = makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map, outlines });
+        const made = makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map, outlines, ...(rendered ? { rendered } : {}) });
+        rendered = undefined; // the strings are in `made` now
         const files = await addGisFiles(made, { ...outcome, summary }, p.data.dataset, options, outlines); // summary.json stays last
         writeFilesAtomically(p.dir, files, { owned: PLAN_OUTPUT_NAMES });
         // the row from the summary as written, so that a resumed batch gives the same row

@@ -22,6 +22,7 @@ import { assemblePlan, makeOfficeStations, makeStreetOfficeProblem, officesSmall
 import type { PlanOutcome } from '../solver/outcome.js';
 import { loadEngines, solveStreetOffice } from '../solver/solve.js';
 import type { Problem, SolveResult, Station } from '../solver/types.js';
+import { finishOfficeJob, joinFeatureCollection, makeOfficeExtras, type OfficeAnswer, type OfficeExtras } from './office-job.js';
 
 /** Solves street offices, in worker threads or (with 0 workers) in this thread. */
 export interface SolvePool {
@@ -31,6 +32,11 @@ export interface SolvePool {
   readonly stopped: number;
   /** Solves one street office. Rejects with `PoolClosedError` once the pool is closed. */
   solve(problem: Problem, limits?: JobLimits): Promise<SolveResult>;
+  /**
+   * Solves one street office and finishes it where it was solved (scenarios/office-job.ts): its
+   * stations and its part of stations.geojson and committees.geojson.
+   */
+  solveOffice(problem: Problem, extras: OfficeExtras, limits?: JobLimits): Promise<OfficeAnswer>;
   /** Stops the workers; pending and queued jobs reject with `PoolClosedError`. Idempotent. */
   close(): Promise<void>;
 }
@@ -126,7 +132,10 @@ interface Job {
   id: number;
   problem: Problem;
   limits: JobLimits;
-  resolve: (r: SolveResult) => void;
+  /** Finish the office in the worker too (`solveOffice`). */
+  extras?: OfficeExtras;
+  /** With the office's answer for a job with `extras`. */
+  resolve: (r: SolveResult, answer?: OfficeAnswer) => void;
   reject: (e: Error) => void;
   /** The last checked plan the worker reported. */
   latest?: SolveResult;
@@ -183,7 +192,7 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
         const jobs = queue.splice(0, size);
         for (const job of jobs) s.inFlight.set(job.id, job);
         s.messages++;
-        s.worker.postMessage({ jobs: jobs.map((job) => ({ id: job.id, problem: job.problem, limits: job.limits })) });
+        s.worker.postMessage({ jobs: jobs.map((job) => ({ id: job.id, problem: job.problem, limits: job.limits, ...(job.extras ? { extras: job.extras } : {}) })) });
       }
     }
     watch();
@@ -207,8 +216,9 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
         s.inFlight.clear();
         slots[k] = makeSlot();
         for (const job of jobs) {
-          if (job.latest) job.resolve(job.latest);
-          else void quickAnswer(job.problem).then(job.resolve, job.reject);
+          const finish = (r: SolveResult): void => job.resolve(r, job.extras ? finishOfficeJob(job.problem, job.extras, r) : undefined);
+          if (job.latest) finish(job.latest);
+          else void quickAnswer(job.problem).then(finish, job.reject);
         }
       }
       pump();
@@ -221,7 +231,7 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
     return s;
   };
   const listen = (s: Slot): void => {
-    s.worker.on('message', (m: { plan?: { id: number; result: SolveResult }; results?: { id: number; result?: SolveResult; error?: string }[] }) => {
+    s.worker.on('message', (m: { plan?: { id: number; result: SolveResult }; results?: { id: number; result?: SolveResult; answer?: OfficeAnswer; error?: string }[] }) => {
       if (m.plan) {
         const job = s.inFlight.get(m.plan.id);
         if (job) job.latest = m.plan.result;
@@ -233,7 +243,8 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
         const job = s.inFlight.get(r.id);
         if (!job) continue;
         s.inFlight.delete(r.id);
-        if (r.result) job.resolve(r.result);
+        if (r.answer) job.resolve(r.answer.result, r.answer);
+        else if (r.result) job.resolve(r.result);
         else job.reject(new Error(`solver worker: ${r.error ?? 'no result'}`));
       }
       pump();
@@ -256,6 +267,21 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
         pump();
       });
     },
+    solveOffice(problem, extras, limits = {}) {
+      if (closed) return Promise.reject(new PoolClosedError());
+      return new Promise<OfficeAnswer>((resolve, reject) => {
+        const slim = makeSlimProblem(problem);
+        const done = (r: SolveResult, answer?: OfficeAnswer): void => {
+          try {
+            resolve(answer ?? finishOfficeJob(slim, extras, r));
+          } catch (e) {
+            reject(e as Error);
+          }
+        };
+        queue.push({ id: nextId++, problem: slim, limits, extras, resolve: done, reject });
+        pump();
+      });
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -271,20 +297,26 @@ async function makeInlinePool(): Promise<SolvePool> {
   const engines = await loadEngines();
   let closed = false;
   const pending = new Set<(e: Error) => void>();
+  const solveSlim = <T>(slim: Problem, limits: JobLimits, then: (r: SolveResult) => T): Promise<T> => {
+    if (closed) return Promise.reject(new PoolClosedError());
+    return new Promise<T>((resolve, reject) => {
+      pending.add(reject);
+      setImmediate(() => {
+        pending.delete(reject);
+        if (closed) reject(new PoolClosedError());
+        else resolve(then(solveStreetOffice(slim, engines, toSolveOptions(limits))));
+      });
+    });
+  };
   return {
     workers: 0,
     stopped: 0,
     solve(problem, limits = {}) {
-      if (closed) return Promise.reject(new PoolClosedError());
+      return solveSlim(makeSlimProblem(problem), limits, (r) => r);
+    },
+    solveOffice(problem, extras, limits = {}) {
       const slim = makeSlimProblem(problem);
-      return new Promise<SolveResult>((resolve, reject) => {
-        pending.add(reject);
-        setImmediate(() => {
-          pending.delete(reject);
-          if (closed) reject(new PoolClosedError());
-          else resolve(solveStreetOffice(slim, engines, toSolveOptions(limits)));
-        });
-      });
+      return solveSlim(slim, limits, (r) => finishOfficeJob(slim, extras, r));
     },
     async close() {
       closed = true;
@@ -328,4 +360,55 @@ export async function solvePlanWithPool(ctx: PlanContext, pool: SolvePool, onOff
     }),
   );
   return assemblePlan(ctx, results, performance.now() - t0, made);
+}
+
+/** A plan solved through the pool with its stations.geojson and committees.geojson already written. */
+export interface RenderedPlan {
+  outcome: PlanOutcome;
+  /** `JSON.stringify(makeStationsGeoJson(outcome, dataset.committees))` (without the final newline). */
+  stationsGeoJson: string;
+  /** `JSON.stringify(makeCommitteesGeoJson(outcome, dataset.committees))` (without the final newline). */
+  committeesGeoJson: string;
+}
+
+/**
+ * `solvePlanWithPool` with each street office finished where it was solved (its stations, its
+ * outlines dissolved, its features rendered: scenarios/office-job.ts); this thread assembles the
+ * plan and puts the features together in the order of the files. The same plan and the same bytes
+ * as `solvePlanWithPool` + `makePlanFiles`, for any number of workers.
+ * @param committees the dataset's committees (committees.geojson lists them in this order)
+ */
+export async function solvePlanRendered(
+  ctx: PlanContext, pool: SolvePool, committees: readonly { id: string }[], onOffice?: (p: PoolProgress) => void,
+): Promise<RenderedPlan> {
+  const t0 = performance.now();
+  const results = new Map<string, SolveResult>();
+  const made = new Map<string, Station[]>();
+  const stationParts = new Map<string, string[]>();
+  const committeeFeature = new Map<string, string>();
+  const limits = planLimits(ctx, pool.workers);
+  await Promise.all(
+    officesSmallFirst(ctx).map(async (office) => {
+      const answer = await pool.solveOffice(makeStreetOfficeProblem(ctx, office), makeOfficeExtras(ctx, office), limits.get(office));
+      results.set(office, answer.result);
+      made.set(office, answer.stations);
+      stationParts.set(office, answer.stationFeatures);
+      for (const [id, text] of answer.committeeFeatures) committeeFeature.set(id, text);
+      onOffice?.({ streetOffice: office, result: answer.result });
+    }),
+  );
+  const outcome = assemblePlan(ctx, results, performance.now() - t0, made);
+  // outcome.stations lists the offices in ctx.offices order, each office's stations as made
+  const stationFeatures: string[] = [];
+  for (const o of outcome.summary.streetOffices) {
+    const part = stationParts.get(o.name)!;
+    if (part.length !== o.stations.length) throw new Error(`solvePlanRendered: street office ${o.name} has ${o.stations.length} stations but ${part.length} features`);
+    for (const f of part) stationFeatures.push(f);
+  }
+  const committeeFeatures: string[] = [];
+  for (const c of committees) {
+    const text = committeeFeature.get(c.id);
+    if (text !== undefined) committeeFeatures.push(text);
+  }
+  return { outcome, stationsGeoJson: joinFeatureCollection(stationFeatures), committeesGeoJson: joinFeatureCollection(committeeFeatures) };
 }
