@@ -210,7 +210,21 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
   const whatifPath = resolve(whatifArg);
   const checked = checkWhatIf(readJsonFile(whatifPath, 'what-if file'));
   if (!checked.file) throw new InputError(`what-if file ${whatifPath} is not valid`, checked.problems.map(formatProblem));
-  const file = checked.file;
+  // The workers start (and load the solver engines) while this thread reads the datasets.
+  const starting = makeSolvePool({ workers: options.workers ?? availableParallelism() });
+  starting.catch(() => {}); // (its error, if any, is met where the pool is awaited)
+  let started = false;
+  try {
+    return await runBatchWith(checked.file, whatifPath, options, async () => {
+      started = true;
+      return starting;
+    });
+  } finally {
+    if (!started) await (await starting).close();
+  }
+}
+
+async function runBatchWith(file: WhatIfFile, whatifPath: string, options: BatchCommandOptions, takePool: () => Promise<SolvePool>): Promise<number> {
   const gridKeys = Object.keys(file.grid ?? {});
   const data: LoadedDataset[] = [];
   for (const [i, entry] of file.datasets.entries()) data.push(await loadWhatIfDataset(entry, i, dirname(whatifPath)));
@@ -258,7 +272,7 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
   const progress = makeBatchProgress({ write: err, isTty: !!process.stderr.isTTY, variations: pending.length, offices: officesTotal });
   try {
     if (pending.length > 0) {
-      pool = await makeSolvePool({ workers: options.workers ?? availableParallelism() });
+      pool = await takePool();
       if (interrupted) await pool.close();
       const current = pool;
       await runLimited(pending, VARIATIONS_IN_FLIGHT, async (p) => {
