@@ -39,7 +39,7 @@ import { PoolClosedError, makeSolvePool, solvePlanRendered, solvePlanWithPool, t
 import type { PlanOutcome } from '../solver/outcome.js';
 import { makeScenario, resolveLocks } from '../scenarios/resolve.js';
 import type { WhatIfFile } from '../scenarios/whatif-schema.js';
-import { makePlanContext, type PlanContext } from '../solver/pipeline.js';
+import { makePlanContext, makePlanContextWith, type PlanContext } from '../solver/pipeline.js';
 import type { PlanSummary, Scenario } from '../solver/types.js';
 import { EXIT, InputError } from './errors.js';
 import { formatProblem, loadDataset, loadScenario, readJsonFile } from './load.js';
@@ -171,16 +171,17 @@ function removeTemporaries(outDir: string, ids: readonly string[]): number {
 }
 
 /** One plan context per dataset and adjacency rules: measures and adjacency do not depend on the rest. */
-function makeContextCache(): (p: Prepared) => PlanContext {
+function makeContextCache(pool: SolvePool | null): (p: Prepared) => Promise<PlanContext> {
   const cache = new Map<string, PlanContext>();
-  return (p) => {
+  return async (p) => {
     const s = p.scenario!;
     const key = stringifyCanonical([
       p.variation.datasetIndex, s.rules.minSharedBorderMeters, s.rules.snapToleranceMeters, s.rules.enclaveLinkMeters, s.streetOffices ?? [],
     ]);
     const hit = cache.get(key);
     if (hit) return { ...hit, scenario: s };
-    const ctx = makePlanContext(p.data.dataset, s);
+    // the shared borders computed by the workers, a range of committees each
+    const ctx = pool ? await makePlanContextWith(p.data.dataset, s, (segs, tol) => pool.calcBorderPairs(segs, tol)) : makePlanContext(p.data.dataset, s);
     cache.set(key, ctx);
     return ctx;
   };
@@ -213,14 +214,10 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
   // The workers start (and load the solver engines) while this thread reads the datasets.
   const starting = makeSolvePool({ workers: options.workers ?? availableParallelism() });
   starting.catch(() => {}); // (its error, if any, is met where the pool is awaited)
-  let started = false;
   try {
-    return await runBatchWith(checked.file, whatifPath, options, async () => {
-      started = true;
-      return starting;
-    });
+    return await runBatchWith(checked.file, whatifPath, options, () => starting);
   } finally {
-    if (!started) await (await starting).close();
+    await (await starting).close(); // (idempotent)
   }
 }
 
@@ -256,11 +253,12 @@ async function runBatchWith(file: WhatIfFile, whatifPath: string, options: Batch
       : `all ${alreadyDone} variations already done\n`);
   }
 
-  const contextOf = makeContextCache();
-  const contexts = new Map(pending.map((p) => [p.variation.index, contextOf(p)]));
+  const pool: SolvePool | null = pending.length > 0 ? await takePool() : null;
+  const contextOf = makeContextCache(pool);
+  const contexts = new Map<number, PlanContext>();
+  for (const p of pending) contexts.set(p.variation.index, await contextOf(p));
   const officesTotal = [...contexts.values()].reduce((s, c) => s + c.offices.length, 0);
   let interrupted = false;
-  let pool: SolvePool | null = null;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted) return;
     interrupted = true;
@@ -272,9 +270,8 @@ async function runBatchWith(file: WhatIfFile, whatifPath: string, options: Batch
   const progress = makeBatchProgress({ write: err, isTty: !!process.stderr.isTTY, variations: pending.length, offices: officesTotal });
   try {
     if (pending.length > 0) {
-      pool = await takePool();
-      if (interrupted) await pool.close();
-      const current = pool;
+      const current = pool!;
+      if (interrupted) await current.close();
       await runLimited(pending, VARIATIONS_IN_FLIGHT, async (p) => {
         if (interrupted) return;
         let outcome: PlanOutcome;

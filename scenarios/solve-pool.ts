@@ -21,6 +21,8 @@ import { Worker } from 'node:worker_threads';
 import { assemblePlan, makeOfficeStations, makeStreetOfficeProblem, officesSmallFirst, planLimits, type PlanContext } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { loadEngines, solveStreetOffice } from '../solver/solve.js';
+import { calcSharedBorderPairs, combineBorderRows, type DirectedBorderRows } from '../geo/adjacency-borders.js';
+import type { BoundarySegments } from '../geo/segment-index.js';
 import type { Problem, SolveResult, Station } from '../solver/types.js';
 import { finishOfficeJob, joinFeatureCollection, makeOfficeExtras, type OfficeAnswer, type OfficeExtras } from './office-job.js';
 
@@ -37,6 +39,11 @@ export interface SolvePool {
    * stations and its part of stations.geojson and committees.geojson.
    */
   solveOffice(problem: Problem, extras: OfficeExtras, limits?: JobLimits): Promise<OfficeAnswer>;
+  /**
+   * `calcSharedBorderPairs(segs, tol)` (geo/adjacency-borders.ts), its rows shared out among the
+   * workers (`calcDirectedBorderRows` over one range each, `combineBorderRows` here): the same pairs.
+   */
+  calcBorderPairs(segs: BoundarySegments, tol: number): Promise<number[]>;
   /** Stops the workers; pending and queued jobs reject with `PoolClosedError`. Idempotent. */
   close(): Promise<void>;
 }
@@ -176,7 +183,11 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
   interface Slot { worker: Worker; inFlight: Map<number, Job>; messages: number }
   const slots: Slot[] = [];
 
+  /** Ranges of border rows out in the workers. */
+  const borderTasks = new Map<number, { resolve: (rows: DirectedBorderRows) => void; reject: (e: Error) => void }>();
   const failAll = (error: Error): void => {
+    for (const t of borderTasks.values()) t.reject(error);
+    borderTasks.clear();
     for (const s of slots) {
       for (const job of s.inFlight.values()) job.reject(error);
       s.inFlight.clear();
@@ -231,7 +242,17 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
     return s;
   };
   const listen = (s: Slot): void => {
-    s.worker.on('message', (m: { plan?: { id: number; result: SolveResult }; results?: { id: number; result?: SolveResult; answer?: OfficeAnswer; error?: string }[] }) => {
+    s.worker.on('message', (m: {
+      plan?: { id: number; result: SolveResult }; results?: { id: number; result?: SolveResult; answer?: OfficeAnswer; error?: string }[];
+      borderRows?: { id: number; rows?: DirectedBorderRows; error?: string };
+    }) => {
+      if (m.borderRows) {
+        const task = borderTasks.get(m.borderRows.id);
+        borderTasks.delete(m.borderRows.id);
+        if (m.borderRows.rows) task?.resolve(m.borderRows.rows);
+        else task?.reject(new Error(`solver worker: ${m.borderRows.error ?? 'no border rows'}`));
+        return;
+      }
       if (m.plan) {
         const job = s.inFlight.get(m.plan.id);
         if (job) job.latest = m.plan.result;
@@ -282,6 +303,18 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
         pump();
       });
     },
+    async calcBorderPairs(segs, tol) {
+      if (closed) throw new PoolClosedError();
+      const shared = shareSegments(segs);
+      // one range of rows per worker (each builds the index of all boxes once)
+      const step = Math.ceil(segs.count / slots.length);
+      const parts = await Promise.all(slots.map((s, k) => new Promise<DirectedBorderRows>((resolve, reject) => {
+        const id = nextId++;
+        borderTasks.set(id, { resolve, reject });
+        s.worker.postMessage({ borders: { id, segs: shared, tol, from: Math.min(segs.count, k * step), to: Math.min(segs.count, (k + 1) * step) } });
+      })));
+      return combineBorderRows(segs.count, parts);
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -318,11 +351,28 @@ async function makeInlinePool(): Promise<SolvePool> {
       const slim = makeSlimProblem(problem);
       return solveSlim(slim, limits, (r) => finishOfficeJob(slim, extras, r));
     },
+    async calcBorderPairs(segs, tol) {
+      if (closed) throw new PoolClosedError();
+      return calcSharedBorderPairs(segs, tol);
+    },
     async close() {
       closed = true;
       for (const reject of pending) reject(new PoolClosedError());
       pending.clear();
     },
+  };
+}
+
+/** The segments in shared memory: every worker reads them without a copy. */
+function shareSegments(segs: BoundarySegments): BoundarySegments {
+  const share = <T extends Int32Array | Float64Array>(a: T, Ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }): T => {
+    const out = new Ctor(new SharedArrayBuffer(a.length * Ctor.BYTES_PER_ELEMENT));
+    out.set(a);
+    return out;
+  };
+  return {
+    count: segs.count, start: share(segs.start, Int32Array), bbox: share(segs.bbox, Float64Array),
+    ax: share(segs.ax, Float64Array), ay: share(segs.ay, Float64Array), bx: share(segs.bx, Float64Array), by: share(segs.by, Float64Array),
   };
 }
 
