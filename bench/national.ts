@@ -121,6 +121,11 @@ const STAGES: { label: string; fn: string; within?: string }[] = [
   { label: 'validate: overlaps and gaps', fn: 'findTopologyProblems' },
   { label: 'validate: geometry, properties, ids', fn: 'readCommittees' },
   { label: 'adjacency', fn: 'makeAdjacency', within: 'makePlanContext' },
+  { label: 'adjacency (rows in the workers, the rest here)', fn: 'makeAdjacencyWith' },
+  { label: 'measures, units', fn: 'makePlanContextWith' },
+  { label: 'street offices finished in this thread (0 workers, or stopped at the time limit)', fn: 'finishOfficeJob' },
+  { label: 'solver jobs (geometry packed for the workers)', fn: 'makeOfficeExtras' },
+  { label: 'GeoJSON features joined in file order', fn: 'joinFeatureCollection' },
   { label: 'measures, units', fn: 'makePlanContext' },
   { label: 'scenario locks resolved (resolveLocks)', fn: 'resolveLocks' },
   { label: 'solver jobs (slim problems)', fn: 'makeSlimProblem' },
@@ -168,11 +173,11 @@ function timeByStage(profile: CpuProfile): { total: number; byStage: Map<string,
 }
 
 function stagesOf(main: ReturnType<typeof timeByStage>, workers: ReturnType<typeof timeByStage>[]): [string, number][] {
-  const rows: [string, number][] = [...STAGES.map((st) => st.label), OTHER].map((label) => [label, main.byStage.get(label) ?? 0]);
+  const rows: [string, number][] = [...new Set(STAGES.map((st) => st.label)), OTHER].map((label) => [label, main.byStage.get(label) ?? 0]);
   rows.push(['all (main thread, profiled)', main.total]);
   workers.forEach((w, i) => {
     const idle = w.byName.get('(idle)') ?? 0;
-    rows.push([`worker ${i + 1}: busy ${(w.total - idle).toFixed(0)} ms (solveStreetOffice ${(w.byName.get('solveStreetOffice') ?? 0).toFixed(0)} ms), idle ${idle.toFixed(0)} ms`, Number.NaN]);
+    rows.push([`worker ${i + 1}: busy ${(w.total - idle).toFixed(0)} ms (solveStreetOffice ${(w.byName.get('solveStreetOffice') ?? 0).toFixed(0)} ms, finishing offices ${(w.byName.get('finishOfficeJob') ?? 0).toFixed(0)} ms, border rows ${(w.byName.get('calcDirectedBorderRows') ?? 0).toFixed(0)} ms), idle ${idle.toFixed(0)} ms`, Number.NaN]);
   });
   return rows;
 }

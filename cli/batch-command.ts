@@ -35,10 +35,11 @@ import {
   makeComparisonRow, makeSensitivitySeries, makeVariationInput, stringifyCanonical, type ComparisonRow, type Variation,
 } from '../scenarios/batch.js';
 import { makeLineChartSvg } from '../render/chart-svg.js';
-import { PoolClosedError, makeSolvePool, solvePlanWithPool, type SolvePool } from '../scenarios/solve-pool.js';
+import { PoolClosedError, makeSolvePool, solvePlanRendered, solvePlanWithPool, type RenderedPlan, type SolvePool } from '../scenarios/solve-pool.js';
+import type { PlanOutcome } from '../solver/outcome.js';
 import { makeScenario, resolveLocks } from '../scenarios/resolve.js';
 import type { WhatIfFile } from '../scenarios/whatif-schema.js';
-import { makePlanContext, type PlanContext } from '../solver/pipeline.js';
+import { makePlanContext, makePlanContextWith, type PlanContext } from '../solver/pipeline.js';
 import type { PlanSummary, Scenario } from '../solver/types.js';
 import { EXIT, InputError } from './errors.js';
 import { formatProblem, loadDataset, loadScenario, readJsonFile } from './load.js';
@@ -170,16 +171,17 @@ function removeTemporaries(outDir: string, ids: readonly string[]): number {
 }
 
 /** One plan context per dataset and adjacency rules: measures and adjacency do not depend on the rest. */
-function makeContextCache(): (p: Prepared) => PlanContext {
+function makeContextCache(pool: SolvePool | null): (p: Prepared) => Promise<PlanContext> {
   const cache = new Map<string, PlanContext>();
-  return (p) => {
+  return async (p) => {
     const s = p.scenario!;
     const key = stringifyCanonical([
       p.variation.datasetIndex, s.rules.minSharedBorderMeters, s.rules.snapToleranceMeters, s.rules.enclaveLinkMeters, s.streetOffices ?? [],
     ]);
     const hit = cache.get(key);
     if (hit) return { ...hit, scenario: s };
-    const ctx = makePlanContext(p.data.dataset, s);
+    // the shared borders computed by the workers, a range of committees each
+    const ctx = pool ? await makePlanContextWith(p.data.dataset, s, (segs, tol) => pool.calcBorderPairs(segs, tol)) : makePlanContext(p.data.dataset, s);
     cache.set(key, ctx);
     return ctx;
   };
@@ -209,7 +211,17 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
   const whatifPath = resolve(whatifArg);
   const checked = checkWhatIf(readJsonFile(whatifPath, 'what-if file'));
   if (!checked.file) throw new InputError(`what-if file ${whatifPath} is not valid`, checked.problems.map(formatProblem));
-  const file = checked.file;
+  // The workers start (and load the solver engines) while this thread reads the datasets.
+  const starting = makeSolvePool({ workers: options.workers ?? availableParallelism() });
+  starting.catch(() => {}); // (its error, if any, is met where the pool is awaited)
+  try {
+    return await runBatchWith(checked.file, whatifPath, options, () => starting);
+  } finally {
+    await (await starting).close(); // (idempotent)
+  }
+}
+
+async function runBatchWith(file: WhatIfFile, whatifPath: string, options: BatchCommandOptions, takePool: () => Promise<SolvePool>): Promise<number> {
   const gridKeys = Object.keys(file.grid ?? {});
   const data: LoadedDataset[] = [];
   for (const [i, entry] of file.datasets.entries()) data.push(await loadWhatIfDataset(entry, i, dirname(whatifPath)));
@@ -241,11 +253,12 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
       : `all ${alreadyDone} variations already done\n`);
   }
 
-  const contextOf = makeContextCache();
-  const contexts = new Map(pending.map((p) => [p.variation.index, contextOf(p)]));
+  const pool: SolvePool | null = pending.length > 0 ? await takePool() : null;
+  const contextOf = makeContextCache(pool);
+  const contexts = new Map<number, PlanContext>();
+  for (const p of pending) contexts.set(p.variation.index, await contextOf(p));
   const officesTotal = [...contexts.values()].reduce((s, c) => s + c.offices.length, 0);
   let interrupted = false;
-  let pool: SolvePool | null = null;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted) return;
     interrupted = true;
@@ -257,20 +270,27 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
   const progress = makeBatchProgress({ write: err, isTty: !!process.stderr.isTTY, variations: pending.length, offices: officesTotal });
   try {
     if (pending.length > 0) {
-      pool = await makeSolvePool({ workers: options.workers ?? availableParallelism() });
-      if (interrupted) await pool.close();
-      const current = pool;
+      const current = pool!;
+      if (interrupted) await current.close();
       await runLimited(pending, VARIATIONS_IN_FLIGHT, async (p) => {
         if (interrupted) return;
-        let outcome;
+        let outcome: PlanOutcome;
+        let rendered: RenderedPlan | undefined;
         const ctx = contexts.get(p.variation.index)!;
-        // outlines of merged stations, dissolved here while the workers solve the other offices
+        // outlines of merged stations, for map.svg and the GIS files
         const outlines = new Map<string, MultiPolygonCoords>();
         try {
-          outcome = await solvePlanWithPool(ctx, current, (r) => {
-            addOfficeOutlines(ctx, r.streetOffice, r.result, outlines);
-            progress.office();
-          });
+          if (options.map || (options.gis?.length ?? 0) > 0) {
+            // dissolved here while the workers solve the other offices
+            outcome = await solvePlanWithPool(ctx, current, (r) => {
+              addOfficeOutlines(ctx, r.streetOffice, r.result, outlines);
+              progress.office();
+            });
+          } else {
+            // each street office finished by its worker: stations, outlines, GeoJSON features
+            rendered = await solvePlanRendered(ctx, current, p.data.dataset.committees, () => progress.office());
+            outcome = rendered.outcome;
+          }
         } catch (e) {
           if (interrupted && e instanceof PoolClosedError) return;
           throw e;
@@ -280,7 +300,8 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
         const title = `${file.name} ${p.variation.label} 社区工作站整合方案`;
         // Drop an outdated summary first: until the new one lands the folder does not count as done.
         rmSync(join(p.dir, 'summary.json'), { force: true });
-        const made = makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map, outlines });
+        const made = makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map, outlines, ...(rendered ? { rendered } : {}) });
+        rendered = undefined; // the strings are in `made` now
         const files = await addGisFiles(made, { ...outcome, summary }, p.data.dataset, options, outlines); // summary.json stays last
         writeFilesAtomically(p.dir, files, { owned: PLAN_OUTPUT_NAMES });
         // the row from the summary as written, so that a resumed batch gives the same row

@@ -67,18 +67,24 @@ export function makePlanFiles(
   outcome: PlanOutcome,
   dataset: Dataset,
   title: string,
-  options: { map?: boolean; outlines?: ReadonlyMap<string, MultiPolygonCoords>; lang?: 'zh' | 'en' } = {},
+  options: {
+    map?: boolean; outlines?: ReadonlyMap<string, MultiPolygonCoords>; lang?: 'zh' | 'en';
+    /** The two GeoJSON files already made (scenarios/solve-pool.ts `solvePlanRendered`; not with `map`). */
+    rendered?: { stationsGeoJson: string; committeesGeoJson: string };
+  } = {},
 ): Record<string, string> {
-  const stations = makeStationsGeoJson(outcome, dataset.committees, options.outlines ? { outlines: options.outlines } : {});
+  const { rendered } = options;
+  if (rendered && options.map) throw new Error('makePlanFiles: map.svg needs the station outlines, not rendered GeoJSON');
+  const stations = rendered ? null : makeStationsGeoJson(outcome, dataset.committees, options.outlines ? { outlines: options.outlines } : {});
   const files: Record<string, string> = {
-    'stations.geojson': JSON.stringify(stations) + '\n',
-    'committees.geojson': JSON.stringify(makeCommitteesGeoJson(outcome, dataset.committees)) + '\n',
+    'stations.geojson': (rendered ? rendered.stationsGeoJson : JSON.stringify(stations)) + '\n',
+    'committees.geojson': (rendered ? rendered.committeesGeoJson : JSON.stringify(makeCommitteesGeoJson(outcome, dataset.committees))) + '\n',
     'plan.zh.md': makePlanMarkdown(outcome, title),
     'plan.csv': makePlanCsv(outcome, options.lang),
   };
   if (options.map) {
     // The dissolved station outlines are already made for stations.geojson: the map reuses them.
-    const stationGeometries = new Map<string, MultiPolygonCoords>(stations.features.map((f) => [f.id!, f.geometry.coordinates as MultiPolygonCoords]));
+    const stationGeometries = new Map<string, MultiPolygonCoords>(stations!.features.map((f) => [f.id!, f.geometry.coordinates as MultiPolygonCoords]));
     files['map.svg'] = makePlanMapSvg(outcome, dataset.committees, { title, stationGeometries });
   }
   if (outcome.summary.alternatives) files['alternatives.json'] = JSON.stringify(makeAlternativesFile(outcome.summary), null, 2) + '\n';

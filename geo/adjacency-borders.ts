@@ -77,11 +77,29 @@ export function makeIdMap<V>(committees: readonly Committee[], fn: string): Map<
  * `[i, j, metres, i, j, metres, …]` with committee indices `i < j` and metres > 0.
  */
 export function calcSharedBorderPairs(segs: BoundarySegments, tol: number): number[] {
+  return combineBorderRows(segs.count, [calcDirectedBorderRows(segs, tol)]);
+}
+
+/**
+ * Directed border lengths L(i→j) of the committees `from` ≤ i < `to`, in CSR form: row i holds
+ * (`cols`, `vals`) from `rowStart[i - from]` to `rowStart[i - from + 1]`. Each row reads only the
+ * segments (and the index over all of them), so ranges of rows can be computed apart (in worker
+ * threads) and put together with {@link combineBorderRows}: the same pairs as one pass.
+ */
+export interface DirectedBorderRows {
+  from: number;
+  to: number;
+  rowStart: Int32Array;
+  cols: Int32Array;
+  vals: Float64Array;
+}
+
+/** The boxes of the live committees (those with segments) grown by `tol`, indexed. */
+function indexLive(segs: BoundarySegments, tol: number): { live: number[]; index: Flatbush | null } {
   const { count, start, bbox } = segs;
   const live: number[] = [];
   for (let i = 0; i < count; i++) if (start[i + 1]! > start[i]!) live.push(i);
-  const result: number[] = [];
-  if (live.length < 2) return result;
+  if (live.length < 2) return { live, index: null };
   const tolLat = metersToLatDegrees(tol);
   const index = new Flatbush(live.length);
   for (const i of live) {
@@ -89,17 +107,27 @@ export function calcSharedBorderPairs(segs: BoundarySegments, tol: number): numb
     index.add(bbox[4 * i]! - tolLon, bbox[4 * i + 1]! - tolLat, bbox[4 * i + 2]! + tolLon, bbox[4 * i + 3]! + tolLat);
   }
   index.finish();
+  return { live, index };
+}
+
+/** {@link DirectedBorderRows} of the committees `from` ≤ i < `to` (all by default). */
+export function calcDirectedBorderRows(segs: BoundarySegments, tol: number, from = 0, to = segs.count): DirectedBorderRows {
+  const { bbox } = segs;
+  const rowStart = new Int32Array(to - from + 1);
+  const { live, index } = indexLive(segs, tol);
+  if (!index) return { from, to, rowStart, cols: new Int32Array(0), vals: new Float64Array(0) };
+  const tolLat = metersToLatDegrees(tol);
   const work = new CommitteeWork(segs, tol);
-  // directed lengths L(i→j) in CSR form: row i holds (col, len) for its neighbours j
-  const rowStart = new Int32Array(count + 1);
   let cols = new Int32Array(1024);
   let vals = new Float64Array(1024);
   let nnz = 0;
   const owners: number[] = [];
   const lengths: number[] = [];
+  // k: position in `live` of the first live committee at or after `from`
   let k = 0;
-  for (let i = 0; i < count; i++) {
-    rowStart[i] = nnz;
+  while (k < live.length && live[k]! < from) k++;
+  for (let i = from; i < to; i++) {
+    rowStart[i - from] = nnz;
     if (live[k] !== i) continue;
     const tolLon = metersToLonDegrees(tol, bbox[4 * i + 1]!, bbox[4 * i + 3]!);
     const found = index.search(
@@ -125,7 +153,32 @@ export function calcSharedBorderPairs(segs: BoundarySegments, tol: number): numb
       nnz++;
     }
   }
-  rowStart[count] = nnz;
+  rowStart[to - from] = nnz;
+  return { from, to, rowStart, cols: cols.slice(0, nnz), vals: vals.slice(0, nnz) };
+}
+
+/**
+ * The pairs of {@link calcSharedBorderPairs} from directed rows covering committees 0 to
+ * `count` - 1, given in order of `from`.
+ */
+export function combineBorderRows(count: number, parts: readonly DirectedBorderRows[]): number[] {
+  const rowStart = new Int32Array(count + 1);
+  let nnz = 0;
+  for (const p of parts) nnz += p.cols.length;
+  const cols = new Int32Array(nnz);
+  const vals = new Float64Array(nnz);
+  let at = 0, row = 0;
+  for (const p of parts) {
+    if (p.from !== row) throw new Error(`combineBorderRows: rows ${row} to ${p.from - 1} are missing`);
+    for (let i = p.from; i < p.to; i++) rowStart[i] = at + p.rowStart[i - p.from]!;
+    cols.set(p.cols, at);
+    vals.set(p.vals, at);
+    at += p.cols.length;
+    row = p.to;
+  }
+  if (row !== count) throw new Error(`combineBorderRows: rows ${row} to ${count - 1} are missing`);
+  rowStart[count] = at;
+  const result: number[] = [];
   const find = (i: number, j: number): number => {
     for (let e = rowStart[i]!, end = rowStart[i + 1]!; e < end; e++) if (cols[e] === j) return vals[e]!;
     return 0;

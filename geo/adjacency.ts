@@ -1,5 +1,5 @@
 import type { AdjacencyGraph, AdjacencyOptions, Committee } from './types.js';
-import { makeBoundarySegments } from './segment-index.js';
+import { type BoundarySegments, makeBoundarySegments } from './segment-index.js';
 import { calcSharedBorderPairs, makeIdMap, readTolerance } from './adjacency-borders.js';
 import { calcEnclaveLinkPairs } from './adjacency-links.js';
 
@@ -37,15 +37,44 @@ export const ADJACENCY_DEFAULTS: Readonly<Required<AdjacencyOptions>> = Object.f
  * g.border.get('c1')?.get('c2'); // 250.3 (m), or undefined when not neighbours
  */
 export function makeAdjacency(committees: readonly Committee[], options: AdjacencyOptions = {}): AdjacencyGraph {
+  const prepared = prepareAdjacency(committees, options);
+  return finishAdjacency(prepared, calcSharedBorderPairs(prepared.segs, prepared.tol));
+}
+
+/**
+ * {@link makeAdjacency} with the shared-border pairs computed by `borderPairs` (for example by
+ * worker threads over ranges of rows, geo/adjacency-borders.ts `calcDirectedBorderRows` and
+ * `combineBorderRows`), which must give what `calcSharedBorderPairs(segs, tol)` gives.
+ */
+export async function makeAdjacencyWith(
+  committees: readonly Committee[], options: AdjacencyOptions, borderPairs: (segs: BoundarySegments, tol: number) => Promise<number[]>,
+): Promise<AdjacencyGraph> {
+  const prepared = prepareAdjacency(committees, options);
+  return finishAdjacency(prepared, await borderPairs(prepared.segs, prepared.tol));
+}
+
+interface PreparedAdjacency {
+  committees: readonly Committee[];
+  segs: BoundarySegments;
+  tol: number;
+  min: number;
+  limit: number;
+  fn: string;
+}
+
+function prepareAdjacency(committees: readonly Committee[], options: AdjacencyOptions): PreparedAdjacency {
   const fn = 'makeAdjacency';
   const tol = readTolerance(options, fn);
   const min = readNonNegative(options.minSharedBorderMeters, ADJACENCY_DEFAULTS.minSharedBorderMeters, 'minSharedBorderMeters', fn);
   const limit = readNonNegative(options.enclaveLinkMeters, ADJACENCY_DEFAULTS.enclaveLinkMeters, 'enclaveLinkMeters', fn);
-  const segs = makeBoundarySegments(committees, fn);
+  return { committees, segs: makeBoundarySegments(committees, fn), tol, min, limit, fn };
+}
+
+function finishAdjacency(prepared: PreparedAdjacency, pairs: readonly number[]): AdjacencyGraph {
+  const { committees, segs, tol, min, limit, fn } = prepared;
   const border = makeIdMap<number>(committees, fn);
   const links = makeIdMap<number>(committees, fn);
   const hasOwnNeighbour: boolean[] = new Array<boolean>(committees.length).fill(false);
-  const pairs = calcSharedBorderPairs(segs, tol);
   for (let k = 0; k < pairs.length; k += 3) {
     const len = pairs[k + 2]!;
     if (len < min || len === 0) continue;

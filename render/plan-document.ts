@@ -289,9 +289,22 @@ export function makePartyChanges(outcome: PlanOutcome, committees: readonly Comm
 }
 
 
+const stationIndexCache = new WeakMap<readonly Station[], Map<string, Station>>();
+
+/** The plan's stations by id (the first of an id), made once per plan: a national plan has 70,000 stations and thousands of violations. */
+function stationById(outcome: PlanOutcome, id: string): Station | undefined {
+  let index = stationIndexCache.get(outcome.stations);
+  if (!index) {
+    index = new Map();
+    for (const s of outcome.stations) if (!index.has(s.id)) index.set(s.id, s);
+    stationIndexCache.set(outcome.stations, index);
+  }
+  return index.get(id);
+}
+
 /** A violation in Chinese, naming stations by their committees (never by id); thresholds named when `rules` are given. */
 export function describeViolationZh(v: Violation, outcome: PlanOutcome, rules?: Rules): string {
-  const station = v.station === undefined ? undefined : outcome.stations.find((s) => s.id === v.station);
+  const station = v.station === undefined ? undefined : stationById(outcome, v.station);
   const name = station ? formatStationNameZh(station) : '有关社区工作站';
   const committee = v.committee ?? '有关社区';
   switch (v.rule) {

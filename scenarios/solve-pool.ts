@@ -22,7 +22,10 @@ import { assemblePlan, makeOfficeStations, makeStreetOfficeProblem, officesSmall
 import type { PlanOutcome } from '../solver/outcome.js';
 import { loadEngines, solveStreetOffice } from '../solver/solve.js';
 import { solveStreetOfficeWithAnswers } from '../solver/answers.js';
+import { calcSharedBorderPairs, combineBorderRows, type DirectedBorderRows } from '../geo/adjacency-borders.js';
+import type { BoundarySegments } from '../geo/segment-index.js';
 import type { Problem, SolveResult, Station } from '../solver/types.js';
+import { finishOfficeJob, joinFeatureCollection, makeOfficeExtras, type OfficeAnswer, type OfficeExtras } from './office-job.js';
 
 /** Solves street offices, in worker threads or (with 0 workers) in this thread. */
 export interface SolvePool {
@@ -32,6 +35,16 @@ export interface SolvePool {
   readonly stopped: number;
   /** Solves one street office. Rejects with `PoolClosedError` once the pool is closed. */
   solve(problem: Problem, limits?: JobLimits): Promise<SolveResult>;
+  /**
+   * Solves one street office and finishes it where it was solved (scenarios/office-job.ts): its
+   * stations and its part of stations.geojson and committees.geojson.
+   */
+  solveOffice(problem: Problem, extras: OfficeExtras, limits?: JobLimits): Promise<OfficeAnswer>;
+  /**
+   * `calcSharedBorderPairs(segs, tol)` (geo/adjacency-borders.ts), its rows shared out among the
+   * workers (`calcDirectedBorderRows` over one range each, `combineBorderRows` here): the same pairs.
+   */
+  calcBorderPairs(segs: BoundarySegments, tol: number): Promise<number[]>;
   /** Stops the workers; pending and queued jobs reject with `PoolClosedError`. Idempotent. */
   close(): Promise<void>;
 }
@@ -127,7 +140,10 @@ interface Job {
   id: number;
   problem: Problem;
   limits: JobLimits;
-  resolve: (r: SolveResult) => void;
+  /** Finish the office in the worker too (`solveOffice`). */
+  extras?: OfficeExtras;
+  /** With the office's answer for a job with `extras`. */
+  resolve: (r: SolveResult, answer?: OfficeAnswer) => void;
   reject: (e: Error) => void;
   /** The last checked plan the worker reported. */
   latest?: SolveResult;
@@ -168,7 +184,11 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
   interface Slot { worker: Worker; inFlight: Map<number, Job>; messages: number }
   const slots: Slot[] = [];
 
+  /** Ranges of border rows out in the workers. */
+  const borderTasks = new Map<number, { resolve: (rows: DirectedBorderRows) => void; reject: (e: Error) => void }>();
   const failAll = (error: Error): void => {
+    for (const t of borderTasks.values()) t.reject(error);
+    borderTasks.clear();
     for (const s of slots) {
       for (const job of s.inFlight.values()) job.reject(error);
       s.inFlight.clear();
@@ -184,7 +204,7 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
         const jobs = queue.splice(0, size);
         for (const job of jobs) s.inFlight.set(job.id, job);
         s.messages++;
-        s.worker.postMessage({ jobs: jobs.map((job) => ({ id: job.id, problem: job.problem, limits: job.limits })) });
+        s.worker.postMessage({ jobs: jobs.map((job) => ({ id: job.id, problem: job.problem, limits: job.limits, ...(job.extras ? { extras: job.extras } : {}) })) });
       }
     }
     watch();
@@ -208,8 +228,9 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
         s.inFlight.clear();
         slots[k] = makeSlot();
         for (const job of jobs) {
-          if (job.latest) job.resolve(job.latest);
-          else void quickAnswer(job.problem).then(job.resolve, job.reject);
+          const finish = (r: SolveResult): void => job.resolve(r, job.extras ? finishOfficeJob(job.problem, job.extras, r) : undefined);
+          if (job.latest) finish(job.latest);
+          else void quickAnswer(job.problem).then(finish, job.reject);
         }
       }
       pump();
@@ -222,7 +243,17 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
     return s;
   };
   const listen = (s: Slot): void => {
-    s.worker.on('message', (m: { plan?: { id: number; result: SolveResult }; results?: { id: number; result?: SolveResult; error?: string }[] }) => {
+    s.worker.on('message', (m: {
+      plan?: { id: number; result: SolveResult }; results?: { id: number; result?: SolveResult; answer?: OfficeAnswer; error?: string }[];
+      borderRows?: { id: number; rows?: DirectedBorderRows; error?: string };
+    }) => {
+      if (m.borderRows) {
+        const task = borderTasks.get(m.borderRows.id);
+        borderTasks.delete(m.borderRows.id);
+        if (m.borderRows.rows) task?.resolve(m.borderRows.rows);
+        else task?.reject(new Error(`solver worker: ${m.borderRows.error ?? 'no border rows'}`));
+        return;
+      }
       if (m.plan) {
         const job = s.inFlight.get(m.plan.id);
         if (job) job.latest = m.plan.result;
@@ -234,7 +265,8 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
         const job = s.inFlight.get(r.id);
         if (!job) continue;
         s.inFlight.delete(r.id);
-        if (r.result) job.resolve(r.result);
+        if (r.answer) job.resolve(r.answer.result, r.answer);
+        else if (r.result) job.resolve(r.result);
         else job.reject(new Error(`solver worker: ${r.error ?? 'no result'}`));
       }
       pump();
@@ -257,6 +289,33 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
         pump();
       });
     },
+    solveOffice(problem, extras, limits = {}) {
+      if (closed) return Promise.reject(new PoolClosedError());
+      return new Promise<OfficeAnswer>((resolve, reject) => {
+        const slim = makeSlimProblem(problem);
+        const done = (r: SolveResult, answer?: OfficeAnswer): void => {
+          try {
+            resolve(answer ?? finishOfficeJob(slim, extras, r));
+          } catch (e) {
+            reject(e as Error);
+          }
+        };
+        queue.push({ id: nextId++, problem: slim, limits, extras, resolve: done, reject });
+        pump();
+      });
+    },
+    async calcBorderPairs(segs, tol) {
+      if (closed) throw new PoolClosedError();
+      const shared = shareSegments(segs);
+      // one range of rows per worker (each builds the index of all boxes once)
+      const step = Math.ceil(segs.count / slots.length);
+      const parts = await Promise.all(slots.map((s, k) => new Promise<DirectedBorderRows>((resolve, reject) => {
+        const id = nextId++;
+        borderTasks.set(id, { resolve, reject });
+        s.worker.postMessage({ borders: { id, segs: shared, tol, from: Math.min(segs.count, k * step), to: Math.min(segs.count, (k + 1) * step) } });
+      })));
+      return combineBorderRows(segs.count, parts);
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -272,26 +331,49 @@ async function makeInlinePool(): Promise<SolvePool> {
   const engines = await loadEngines();
   let closed = false;
   const pending = new Set<(e: Error) => void>();
+  const solveSlim = <T>(slim: Problem, limits: JobLimits, then: (r: SolveResult) => T): Promise<T> => {
+    if (closed) return Promise.reject(new PoolClosedError());
+    return new Promise<T>((resolve, reject) => {
+      pending.add(reject);
+      setImmediate(() => {
+        pending.delete(reject);
+        if (closed) reject(new PoolClosedError());
+        else resolve(then(solveStreetOfficeWithAnswers(slim, engines, toSolveOptions(limits))));
+      });
+    });
+  };
   return {
     workers: 0,
     stopped: 0,
     solve(problem, limits = {}) {
-      if (closed) return Promise.reject(new PoolClosedError());
+      return solveSlim(makeSlimProblem(problem), limits, (r) => r);
+    },
+    solveOffice(problem, extras, limits = {}) {
       const slim = makeSlimProblem(problem);
-      return new Promise<SolveResult>((resolve, reject) => {
-        pending.add(reject);
-        setImmediate(() => {
-          pending.delete(reject);
-          if (closed) reject(new PoolClosedError());
-          else resolve(solveStreetOfficeWithAnswers(slim, engines, toSolveOptions(limits)));
-        });
-      });
+      return solveSlim(slim, limits, (r) => finishOfficeJob(slim, extras, r));
+    },
+    async calcBorderPairs(segs, tol) {
+      if (closed) throw new PoolClosedError();
+      return calcSharedBorderPairs(segs, tol);
     },
     async close() {
       closed = true;
       for (const reject of pending) reject(new PoolClosedError());
       pending.clear();
     },
+  };
+}
+
+/** The segments in shared memory: every worker reads them without a copy. */
+function shareSegments(segs: BoundarySegments): BoundarySegments {
+  const share = <T extends Int32Array | Float64Array>(a: T, Ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }): T => {
+    const out = new Ctor(new SharedArrayBuffer(a.length * Ctor.BYTES_PER_ELEMENT));
+    out.set(a);
+    return out;
+  };
+  return {
+    count: segs.count, start: share(segs.start, Int32Array), bbox: share(segs.bbox, Float64Array),
+    ax: share(segs.ax, Float64Array), ay: share(segs.ay, Float64Array), bx: share(segs.bx, Float64Array), by: share(segs.by, Float64Array),
   };
 }
 
@@ -329,4 +411,55 @@ export async function solvePlanWithPool(ctx: PlanContext, pool: SolvePool, onOff
     }),
   );
   return assemblePlan(ctx, results, performance.now() - t0, made);
+}
+
+/** A plan solved through the pool with its stations.geojson and committees.geojson already written. */
+export interface RenderedPlan {
+  outcome: PlanOutcome;
+  /** `JSON.stringify(makeStationsGeoJson(outcome, dataset.committees))` (without the final newline). */
+  stationsGeoJson: string;
+  /** `JSON.stringify(makeCommitteesGeoJson(outcome, dataset.committees))` (without the final newline). */
+  committeesGeoJson: string;
+}
+
+/**
+ * `solvePlanWithPool` with each street office finished where it was solved (its stations, its
+ * outlines dissolved, its features rendered: scenarios/office-job.ts); this thread assembles the
+ * plan and puts the features together in the order of the files. The same plan and the same bytes
+ * as `solvePlanWithPool` + `makePlanFiles`, for any number of workers.
+ * @param committees the dataset's committees (committees.geojson lists them in this order)
+ */
+export async function solvePlanRendered(
+  ctx: PlanContext, pool: SolvePool, committees: readonly { id: string }[], onOffice?: (p: PoolProgress) => void,
+): Promise<RenderedPlan> {
+  const t0 = performance.now();
+  const results = new Map<string, SolveResult>();
+  const made = new Map<string, Station[]>();
+  const stationParts = new Map<string, string[]>();
+  const committeeFeature = new Map<string, string>();
+  const limits = planLimits(ctx, pool.workers);
+  await Promise.all(
+    officesSmallFirst(ctx).map(async (office) => {
+      const answer = await pool.solveOffice(makeStreetOfficeProblem(ctx, office), makeOfficeExtras(ctx, office), limits.get(office));
+      results.set(office, answer.result);
+      made.set(office, answer.stations);
+      stationParts.set(office, answer.stationFeatures);
+      for (const [id, text] of answer.committeeFeatures) committeeFeature.set(id, text);
+      onOffice?.({ streetOffice: office, result: answer.result });
+    }),
+  );
+  const outcome = assemblePlan(ctx, results, performance.now() - t0, made);
+  // outcome.stations lists the offices in ctx.offices order, each office's stations as made
+  const stationFeatures: string[] = [];
+  for (const o of outcome.summary.streetOffices) {
+    const part = stationParts.get(o.name)!;
+    if (part.length !== o.stations.length) throw new Error(`solvePlanRendered: street office ${o.name} has ${o.stations.length} stations but ${part.length} features`);
+    for (const f of part) stationFeatures.push(f);
+  }
+  const committeeFeatures: string[] = [];
+  for (const c of committees) {
+    const text = committeeFeature.get(c.id);
+    if (text !== undefined) committeeFeatures.push(text);
+  }
+  return { outcome, stationsGeoJson: joinFeatureCollection(stationFeatures), committeesGeoJson: joinFeatureCollection(committeeFeatures) };
 }

@@ -1,14 +1,20 @@
 /**
  * Worker thread of the solver pool (scenarios/solve-pool.ts): loads the solver engines once, then
- * answers `{ jobs: [{ id, problem, limits }, …] }` with `{ results: [{ id, result }, …] }`
+ * answers `{ jobs: [{ id, problem, limits, extras? }, …] }` with `{ results: [{ id, result }, …] }`
+ * (`{ id, answer }` for a job with `extras`: the street office finished, scenarios/office-job.ts);
+ * `{ borders: { id, segs, tol, from, to } }` (segments in shared memory) with
+ * `{ borderRows: { id, rows } }`, the directed border rows of that range (geo/adjacency-borders.ts).
  * (`{ id, error }` for a job whose solver threw, which it should never do). While a job runs, each
  * better checked plan is posted as `{ plan: { id, result } }`: what the pool keeps if it must stop
  * this worker at the time limit. Plain data both ways (structured clone keeps Maps, NaN and Infinity).
  */
 import { parentPort } from 'node:worker_threads';
+import { calcDirectedBorderRows } from '../geo/adjacency-borders.js';
+import type { BoundarySegments } from '../geo/segment-index.js';
 import { loadEngines } from '../solver/solve.js';
 import { solveStreetOfficeWithAnswers } from '../solver/answers.js';
 import type { Problem } from '../solver/types.js';
+import { finishOfficeJob, type OfficeExtras } from './office-job.js';
 import { toSolveOptions, type JobLimits } from './solve-pool.js';
 
 if (!parentPort) throw new Error('scenarios/solve-worker.ts runs only as a worker thread');
@@ -17,10 +23,23 @@ const engines = loadEngines();
 /** A job's plans are posted once it has run this long. */
 const PLAN_POST_AFTER_MS = 20;
 
-port.on('message', (message: { jobs: { id: number; problem: Problem; limits?: JobLimits }[] }) => {
+port.on('message', (message: {
+  jobs: { id: number; problem: Problem; limits?: JobLimits; extras?: OfficeExtras }[];
+  borders?: { id: number; segs: BoundarySegments; tol: number; from: number; to: number };
+}) => {
+  if (message.borders) {
+    const { id, segs, tol, from, to } = message.borders;
+    try {
+      const rows = calcDirectedBorderRows(segs, tol, from, to);
+      port.postMessage({ borderRows: { id, rows } }, [rows.rowStart.buffer, rows.cols.buffer, rows.vals.buffer] as ArrayBuffer[]);
+    } catch (e) {
+      port.postMessage({ borderRows: { id, error: (e as Error).message ?? String(e) } });
+    }
+    return;
+  }
   engines.then(
     (loaded) => {
-      const results = message.jobs.map(({ id, problem, limits }) => {
+      const results = message.jobs.map(({ id, problem, limits, extras }) => {
         try {
           const options = toSolveOptions(limits ?? {});
           // Only a job with a deadline may be stopped from outside, and only one that has run a
@@ -29,7 +48,9 @@ port.on('message', (message: { jobs: { id: number; problem: Problem; limits?: Jo
           const started = Date.now();
           const post = (result: unknown): void => { if (Date.now() - started >= PLAN_POST_AFTER_MS) port.postMessage({ plan: { id, result } }); };
           const onPlan = limits?.deadline !== undefined ? { onPlan: post } : {};
-          return { id, result: solveStreetOfficeWithAnswers(problem, loaded, { ...options, ...onPlan }) };
+          const result = solveStreetOfficeWithAnswers(problem, loaded, { ...options, ...onPlan });
+          // a street office finished here: its stations and its part of the GeoJSON files
+          return extras ? { id, answer: finishOfficeJob(problem, extras, result) } : { id, result };
         } catch (e) {
           return { id, error: (e as Error).message ?? String(e) };
         }

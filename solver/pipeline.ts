@@ -4,9 +4,9 @@
  * (or a hand-made partition) → stations, checks, plan text, summary.
  * Pure and synchronous once the solver engines are loaded.
  */
-import { makeAdjacency } from '../geo/adjacency.js';
+import { makeAdjacency, makeAdjacencyWith } from '../geo/adjacency.js';
 import { calcMeasures } from '../geo/measure.js';
-import type { AdjacencyGraph, Dataset } from '../geo/types.js';
+import type { AdjacencyGraph, AdjacencyOptions, Dataset } from '../geo/types.js';
 import { calcFacilityTargets, makeViolations } from './checks.js';
 import { calcCandidateCost } from './cost.js';
 import { calcExistingUnits } from './figures.js';
@@ -35,6 +35,22 @@ export interface PlanContext {
  * `scenario.streetOffices`). Adjacency follows the scenario's border and enclave rules.
  */
 export function makePlanContext(dataset: Dataset, scenario: Scenario): PlanContext {
+  const members = makeMembers(dataset, scenario);
+  return makeContextOf(scenario, members, makeAdjacency(members.map((m) => m.committee), adjacencyOptions(scenario)));
+}
+
+/**
+ * {@link makePlanContext} with the shared-border pairs computed by `borderPairs` (geo/adjacency.ts
+ * `makeAdjacencyWith`: worker threads over ranges of rows); the same context.
+ */
+export async function makePlanContextWith(
+  dataset: Dataset, scenario: Scenario, borderPairs: Parameters<typeof makeAdjacencyWith>[2],
+): Promise<PlanContext> {
+  const members = makeMembers(dataset, scenario);
+  return makeContextOf(scenario, members, await makeAdjacencyWith(members.map((m) => m.committee), adjacencyOptions(scenario), borderPairs));
+}
+
+function makeMembers(dataset: Dataset, scenario: Scenario): Member[] {
   const scope = scenario.streetOffices && scenario.streetOffices.length > 0 ? new Set(scenario.streetOffices) : null;
   const units = calcExistingUnits(dataset.committees);
   const members: Member[] = [];
@@ -42,14 +58,18 @@ export function makePlanContext(dataset: Dataset, scenario: Scenario): PlanConte
     if (scope && !scope.has(committee.streetOffice)) return;
     members.push({ committee, measures: calcMeasures(committee), unit: units[i]! });
   });
-  const graph = makeAdjacency(
-    members.map((m) => m.committee),
-    {
-      minSharedBorderMeters: scenario.rules.minSharedBorderMeters,
-      snapToleranceMeters: scenario.rules.snapToleranceMeters,
-      enclaveLinkMeters: scenario.rules.enclaveLinkMeters,
-    },
-  );
+  return members;
+}
+
+function adjacencyOptions(scenario: Scenario): AdjacencyOptions {
+  return {
+    minSharedBorderMeters: scenario.rules.minSharedBorderMeters,
+    snapToleranceMeters: scenario.rules.snapToleranceMeters,
+    enclaveLinkMeters: scenario.rules.enclaveLinkMeters,
+  };
+}
+
+function makeContextOf(scenario: Scenario, members: Member[], graph: AdjacencyGraph): PlanContext {
   const byOffice = new Map<string, Member[]>();
   for (const m of members) {
     const list = byOffice.get(m.committee.streetOffice);

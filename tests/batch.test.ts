@@ -15,7 +15,10 @@ import { formatDuration, formatProgressLine, makeBatchProgress } from '../cli/pr
 import {
   checkWhatIf, expandVariations, formatComparisonCsv, makeComparisonRow, makeVariationInput, type Variation,
 } from '../scenarios/batch.js';
-import { makeSlimProblem, makeSolvePool, solvePlanWithPool } from '../scenarios/solve-pool.js';
+import { makeSlimProblem, makeSolvePool, solvePlanRendered, solvePlanWithPool } from '../scenarios/solve-pool.js';
+import { packGeometries, unpackGeometries } from '../scenarios/office-job.js';
+import { makePlanFiles } from '../cli/plan-commands.js';
+import type { Dataset } from '../geo/types.js';
 import type { WhatIfFile } from '../scenarios/whatif-schema.js';
 import { makePlanContext, makeStreetOfficeProblem, solvePlan } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
@@ -198,8 +201,10 @@ describe('progress', () => {
 describe('the worker pool', () => {
   let reference: PlanOutcome;
   let ctx: ReturnType<typeof makePlanContext>;
+  let dataset: Dataset;
   beforeAll(async () => {
     const loaded = await loadScenario(join(fixtures, 'scenario.json'));
+    dataset = loaded.dataset;
     ctx = makePlanContext(loaded.dataset, loaded.scenario);
     reference = solvePlan(ctx, await loadEngines());
   });
@@ -224,6 +229,51 @@ describe('the worker pool', () => {
       expect(reference.summary.solver.status).toBe('optimal');
       expect(withoutTimes(outcome.summary)).toBe(withoutTimes(reference.summary));
       expect(makePlanTextZh(outcome.summary.streetOffices, outcome.isUnchanged)).toBe(makePlanTextZh(reference.summary.streetOffices, reference.isUnchanged));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('packs geometry into typed arrays and back to the same numbers', () => {
+    const parts = dataset.committees.map((c) => c.geometry);
+    const packed = packGeometries(parts);
+    expect(packed.coords).toBeInstanceOf(Float64Array);
+    expect(unpackGeometries(packed)).toEqual(parts);
+    expect(unpackGeometries(packGeometries([[], ...parts.slice(0, 2)]))).toEqual([[], ...parts.slice(0, 2)]);
+  });
+
+  it.each([0, 1, 3])('finishes each street office in its worker: the same plan and the same GeoJSON bytes with %i worker(s)', async (workers) => {
+    const pool = await makeSolvePool({ workers });
+    try {
+      let solved = 0;
+      const rendered = await solvePlanRendered(ctx, pool, dataset.committees, () => solved++);
+      expect(solved).toBe(ctx.offices.length);
+      expect(withoutTimes(rendered.outcome.summary)).toBe(withoutTimes(reference.summary));
+      // against today's files, made in this thread from the reference plan
+      const files = makePlanFiles(reference, dataset, 't');
+      expect(reference.stations.some((s) => s.committeeIds.length > 1)).toBe(true); // outlines dissolved in the workers
+      expect(rendered.stationsGeoJson + '\n').toBe(files['stations.geojson']);
+      expect(rendered.committeesGeoJson + '\n').toBe(files['committees.geojson']);
+      const made = makePlanFiles(rendered.outcome, dataset, 't', { rendered });
+      for (const name of ['stations.geojson', 'committees.geojson', 'plan.csv', 'plan.zh.md']) expect(made[name], name).toBe(files[name]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('finishes a street office whose worker was stopped at its deadline in this thread, with the same bytes', async () => {
+    const pool = await makeSolvePool({ workers: 1, graceMs: 0 });
+    try {
+      const office = ctx.offices[0]!;
+      const { makeOfficeExtras, finishOfficeJob } = await import('../scenarios/office-job.js');
+      const problem = makeStreetOfficeProblem(ctx, office);
+      // a deadline already past: the watchdog stops the worker and the office is finished here
+      const answer = await pool.solveOffice(problem, makeOfficeExtras(ctx, office), { deadline: Date.now() - 10 });
+      expect(pool.stopped).toBe(1); // (a worker takes far longer than the 5 ms of the watchdog to start)
+      expect(answer.stations.length).toBeGreaterThan(0);
+      const again = finishOfficeJob(makeSlimProblem(problem), makeOfficeExtras(ctx, office), answer.result);
+      expect(answer.stationFeatures).toEqual(again.stationFeatures);
+      expect(answer.committeeFeatures).toEqual(again.committeeFeatures);
     } finally {
       await pool.close();
     }
