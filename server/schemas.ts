@@ -244,6 +244,7 @@ export const HistoryEntrySchema = Type.Object(
     at: Type.String(),
     actorTokenId: Type.Union([Type.String(), Type.Null()]),
     role: Type.String(),
+    streetOffice: Type.Union([Type.String(), Type.Null()], { description: 'the street office of the actor\'s token: whose concurrence a concur is' }),
     action: Type.String(),
     fromState: Type.Union([literals(PLAN_STATES), Type.Null()]),
     toState: literals(PLAN_STATES),

@@ -279,7 +279,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
   app.post('/plans/:id/actions', {
     schema: {
       tags: ['approval'],
-      summary: 'One approval step: submit (street office), opinion (organisation, civil-affairs, establishment; agree + text), approve / reject (district-government), file (city-civil-affairs). Send the version you saw (body or If-Match); a stale one gets 409',
+      summary: 'One approval step: concur (each street office of a district plan), submit (the street office of a one-office plan; the district-planner for a district plan once every street office concurred), opinion (organisation, civil-affairs, establishment; agree + text), approve / reject (district-government), file (city-civil-affairs). Send the version you saw (body or If-Match); a stale one gets 409',
       params: IdParams, body: ActionBody,
       response: withErrors({ 200: ActionResultSchema }),
     },
