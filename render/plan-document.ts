@@ -9,7 +9,7 @@
  */
 import { calcAreaM2 } from '../geo/measure.js';
 import type { Committee, CommitteeType } from '../geo/types.js';
-import { DEFAULT_PARTY_THRESHOLDS, calcPartyOrganisation } from '../solver/figures.js';
+import { DEFAULT_PARTY_THRESHOLDS, calcPartyOrganisation, classifyFacility, hasPlannedArea, type FacilityStatus } from '../solver/figures.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { FACILITY_KINDS, type FacilityKind, type PartyOrganisation, type PartyThresholds, type Rules, type Station, type Violation } from '../solver/types.js';
 import { STAFF_NORM_HOUSEHOLDS, calcStaffNorm, makeStaffingProposal } from './staffing.js';
@@ -234,7 +234,13 @@ export interface BasicFacts {
   types: { label: string; count: number }[];
   population: { label: string; count: number }[] | null;
   area: { label: string; count: number }[];
-  facilities: Record<FacilityKind, { met: number; notMet: number; unknown: number }>;
+  /**
+   * Committees by facility status (seed 004 五(三)): met today; not met today, of which `withinYear`
+   * meet it with their planned area (年内可达标) and `hard` do not (年内较难达标); not reported.
+   */
+  facilities: Record<FacilityKind, { met: number; notMet: number; withinYear: number; hard: number; unknown: number }>;
+  /** Whether any committee in scope has a planned area (the text then speaks of 年内可达标). */
+  planned: boolean;
   staff: number;
   partyMembers: number;
 }
@@ -250,9 +256,10 @@ export function makeBasicFacts(outcome: PlanOutcome, committees: readonly Commit
   const order = [...Object.values(TYPE_ZH), '未注明类型的社区'];
   const facilities = {} as BasicFacts['facilities'];
   for (const kind of FACILITY_KINDS) {
-    const known = cs.filter((c) => c[kind] !== undefined);
-    const met = known.filter((c) => c[kind]! >= rules.facilities[kind].threshold).length;
-    facilities[kind] = { met, notMet: known.length - met, unknown: cs.length - known.length };
+    const status = cs.map((c) => classifyFacility(c, kind, rules));
+    const count = (s: FacilityStatus) => status.filter((x) => x === s).length;
+    const withinYear = count('within-year'), hard = count('hard');
+    facilities[kind] = { met: count('met'), notMet: withinYear + hard, withinYear, hard, unknown: count('unknown') };
   }
   const withPopulation = cs.filter((c) => c.population !== undefined);
   return {
@@ -262,6 +269,7 @@ export function makeBasicFacts(outcome: PlanOutcome, committees: readonly Commit
     population: withPopulation.length === cs.length && cs.length > 0 ? countBrackets(cs.map((c) => c.population!), POPULATION_BRACKETS) : null,
     area: countBrackets(cs.map((c) => calcAreaM2(c.geometry) / 1e6), AREA_BRACKETS),
     facilities,
+    planned: cs.some(hasPlannedArea),
     staff: cs.reduce((n, c) => n + (c.staff ?? 0), 0),
     partyMembers: cs.reduce((n, c) => n + (c.partyMembers ?? 0), 0),
   };
@@ -386,8 +394,14 @@ export function makePlanDocument(input: PlanDocumentInput): PlanDocument {
   basic.push(sub('(二)社区设施。'));
   basic.push(p(FACILITY_KINDS.map((k) => {
     const x = facts.facilities[k];
-    return `${FACILITY_ZH[k]}${f[k].threshold}平方米以上的社区${x.met}个,未达到的${x.notMet}个${x.unknown > 0 ? `,未填报的${x.unknown}个` : ''}`;
+    const rest = facts.planned ? `,年内可达标的社区${x.withinYear}个,年内较难达标的社区${x.hard}个` : `,未达到的${x.notMet}个`;
+    return `${FACILITY_ZH[k]}${f[k].threshold}平方米以上已达标的社区${x.met}个${rest}${x.unknown > 0 ? `,未填报的${x.unknown}个` : ''}`;
   }).join(';') + '。'));
+  const planned = summary.checks.facilityTargetsPlanned;
+  if (planned) {
+    const now = summary.checks.facilityTargets;
+    basic.push(p(`按本方案整合后,${FACILITY_KINDS.map((k) => `${FACILITY_ZH[k]}达标的社区工作站按现状为${now[k].met}个(占${pct(now[k].share)}),计入年内可达标的设施后为${planned[k].met}个(占${pct(planned[k].share)})`).join(';')}。`));
+  }
   basic.push(sub('(三)社区队伍。'));
   basic.push(p(`社区工作站现有工作人员${facts.staff}名,社区党员${facts.partyMembers}名。`));
   section(4, '基本情况', basic);
@@ -454,9 +468,13 @@ export function makePlanDocument(input: PlanDocumentInput): PlanDocument {
     { heading: '整合后社区工作站一览表', blocks: [{ kind: 'table', caption: '整合后社区工作站一览表', table: stationTable(outcome, staffing.stations.map((x) => x.proposed)) }] },
   ];
   const t = summary.checks.facilityTargets;
+  const tp = summary.checks.facilityTargetsPlanned;
   const checks: Block[] = [
     p(valid ? '经检查,本方案符合全部必须遵守的整合规则。' : `经检查,本方案有${fatal.length}项不符合必须遵守的整合规则,${FAIL_BANNER}。`),
-    { kind: 'table', caption: '设施达标情况', table: {
+    { kind: 'table', caption: '设施达标情况', table: tp ? {
+      columns: [{ header: '设施', width: 16 }, { header: '标准(㎡)', numeric: true, width: 12 }, { header: '达标工作站', numeric: true, width: 12 }, { header: '工作站总数', numeric: true, width: 12 }, { header: '达标比例', width: 12 }, { header: '计入年内可达标', numeric: true, width: 12 }, { header: '计入后比例', width: 12 }, { header: '目标', width: 12 }],
+      rows: FACILITY_KINDS.map((k) => [FACILITY_ZH[k], rules.facilities[k].threshold, t[k].met, t[k].stations, pct(t[k].share), tp[k].met, pct(tp[k].share), pct(t[k].target)]),
+    } : {
       columns: [{ header: '设施', width: 25 }, { header: '标准(㎡)', numeric: true, width: 15 }, { header: '达标工作站', numeric: true, width: 15 }, { header: '工作站总数', numeric: true, width: 15 }, { header: '达标比例', width: 15 }, { header: '目标', width: 15 }],
       rows: FACILITY_KINDS.map((k) => [FACILITY_ZH[k], rules.facilities[k].threshold, t[k].met, t[k].stations, pct(t[k].share), pct(t[k].target)]),
     } },

@@ -8,11 +8,14 @@ import { FACILITY_KINDS, type FacilityKind, type PlanSummary, type Scenario, typ
 
 export type FacilityTargets = PlanSummary['checks']['facilityTargets'];
 
-/** Share of stations meeting each facility threshold, against the plan targets. */
-export function calcFacilityTargets(stations: readonly Station[], scenario: Scenario): FacilityTargets {
+/**
+ * Share of stations meeting each facility threshold, against the plan targets; with `planned`, as
+ * they will once the planned areas are built (a station without any counts as it is).
+ */
+export function calcFacilityTargets(stations: readonly Station[], scenario: Scenario, planned = false): FacilityTargets {
   const out = {} as FacilityTargets;
   for (const kind of FACILITY_KINDS) {
-    const met = stations.filter((s) => s.checks[kind]).length;
+    const met = stations.filter((s) => (planned ? s.planned?.checks[kind] ?? s.checks[kind] : s.checks[kind])).length;
     const share = stations.length === 0 ? 1 : met / stations.length;
     const target = scenario.rules.facilities[kind].target;
     out[kind] = { met, stations: stations.length, share, target, ok: share + 1e-12 >= target };

@@ -161,6 +161,7 @@ function assemble(ctx: PlanContext, stations: Station[], reports: Map<string, So
     checks: {
       violations,
       facilityTargets: calcFacilityTargets(stations, ctx.scenario),
+      ...(stations.some((s) => s.planned) ? { facilityTargetsPlanned: calcFacilityTargets(stations, ctx.scenario, true) } : {}),
       staffBefore: ctx.members.reduce((s, m) => s + (m.committee.staff ?? 0), 0),
       staffAfter: stations.reduce((s, st) => s + st.staff, 0),
     },

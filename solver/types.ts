@@ -5,6 +5,10 @@ import type { AdjacencyGraph, Committee, CommitteeMeasures } from '../geo/types.
 
 export type FacilityKind = 'office' | 'service' | 'plaza';
 export const FACILITY_KINDS: readonly FacilityKind[] = ['office', 'service', 'plaza'];
+/** The committee field of each facility's planned area (年内可达标, seed 004 五(三)). */
+export const PLANNED_FIELDS: Readonly<Record<FacilityKind, 'officePlanned' | 'servicePlanned' | 'plazaPlanned'>> = {
+  office: 'officePlanned', service: 'servicePlanned', plaza: 'plazaPlanned',
+};
 
 /** How members' floor areas add up in one station. */
 export type Pooling = 'max' | 'sum';
@@ -186,7 +190,20 @@ export interface Station {
   /** Member pairs joined only by an enclave link (names). */
   enclaveLinks: [string, string][];
   checks: StationChecks;
+  /**
+   * The facilities once the members' planned areas are built (each member counts the larger of its
+   * area and its planned area, pooled as the rule says) and whether they then meet the thresholds.
+   * Present only when a member has a planned area.
+   */
+  planned?: StationPlanned;
   cost: number;
+}
+
+export interface StationPlanned {
+  office: number;
+  service: number;
+  plaza: number;
+  checks: Record<FacilityKind, boolean>;
 }
 
 export interface Violation {
@@ -218,6 +235,8 @@ export interface PlanSummary {
   checks: {
     violations: Violation[];
     facilityTargets: Record<FacilityKind, { met: number; stations: number; share: number; target: number; ok: boolean }>;
+    /** The same counted with the planned areas (年内可达标); present only when a station has one. */
+    facilityTargetsPlanned?: Record<FacilityKind, { met: number; stations: number; share: number; target: number; ok: boolean }>;
     staffBefore: number;
     staffAfter: number;
   };
