@@ -12,7 +12,7 @@ import type { Committee, CommitteeType } from '../geo/types.js';
 import { DEFAULT_PARTY_THRESHOLDS, calcPartyOrganisation, classifyFacility, hasPlannedArea, type FacilityStatus } from '../solver/figures.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { FACILITY_KINDS, type FacilityKind, type PartyOrganisation, type PartyThresholds, type Rules, type Station, type Violation } from '../solver/types.js';
-import { STAFF_NORM_HOUSEHOLDS, calcStaffNorm, makeStaffingProposal } from './staffing.js';
+import { STAFF_NORM_HOUSEHOLDS, calcStaffNorm, makeStaffingProposal, proposeStaff } from '../solver/staffing.js';
 import { formatChineseNumber, formatStreetOfficeName, makePlanTextZh } from './text.js';
 
 export { STAFF_NORM_HOUSEHOLDS, calcStaffNorm };
@@ -416,18 +416,24 @@ export function makePlanDocument(input: PlanDocumentInput): PlanDocument {
   for (const para of makePlanTextZh(offices, outcome.isUnchanged).split('\n')) if (para) plan.push(p(para));
   section(5, valid ? '整合方案' : '整合方案(草案,未通过检查)', plan);
 
-  // 六、人员安置: from the staffing model (render/staffing.ts)
+  // 六、人员安置: from the staffing model (solver/staffing.ts)
   const staffBefore = summary.checks.staffBefore;
   const staffAfter = summary.checks.staffAfter;
   const staffing = makeStaffingProposal(outcome, rules.staffing ?? 'members');
   const norm = staffing.stations.reduce((a, s) => ({ min: a.min + s.norm.min, max: a.max + s.norm.max }), { min: 0, max: 0 });
   const short = staffing.stations.filter((s) => s.shortfall > 0);
   const moved = staffing.stations.filter((s) => s.change !== 0);
+  const movedIn = moved.filter((s) => s.change > 0).reduce((n, s) => n + s.change, 0);
+  const movedOut = -moved.filter((s) => s.change < 0).reduce((n, s) => n + s.change, 0);
+  const byRule = proposeStaff(outcome.stations, staffing.rule);
+  const ownAssignment = staffing.stations.some((x, i) => x.proposed !== byRule[i]);
   const staffText = [
     `整合前后,社区工作站工作人员总量${staffBefore === staffAfter ? `保持${staffAfter}名不变` : `由${staffBefore}名变为${staffAfter}名(须保持不变)`},工作人员各项待遇和工作经费不变。整合后,工作人员由街道办事处统一调整安排,实行定岗定责。`,
-    staffing.rule === 'members'
+    ownAssignment
+      ? `街道办事处对${moved.length}个工作站的人员作出调整,调入${movedIn}名、调出${movedOut}名${movedIn === movedOut ? '' : `,人员总量${movedIn > movedOut ? `增加${movedIn - movedOut}` : `减少${movedOut - movedIn}`}名,须调整至总量不变`}。`
+      : staffing.rule === 'members'
       ? '工作人员随所在社区编入新的社区工作站,各工作站人员为所辖社区原有人员之和。'
-      : `按每${STAFF_NORM_HOUSEHOLDS.min}—${STAFF_NORM_HOUSEHOLDS.max}户配备1名社区工作者的标准,在总量不变的前提下按各工作站服务户数重新配备人员,每站至少1名;需调整人员的工作站${moved.length}个,调入${moved.filter((s) => s.change > 0).reduce((n, s) => n + s.change, 0)}名、调出${-moved.filter((s) => s.change < 0).reduce((n, s) => n + s.change, 0)}名。`,
+      : `按每${STAFF_NORM_HOUSEHOLDS.min}—${STAFF_NORM_HOUSEHOLDS.max}户配备1名社区工作者的标准,在总量不变的前提下按各工作站服务户数重新配备人员,每站至少1名;需调整人员的工作站${moved.length}个,调入${movedIn}名、调出${movedOut}名。`,
     `按每${STAFF_NORM_HOUSEHOLDS.min}—${STAFF_NORM_HOUSEHOLDS.max}户配备1名社区工作者测算,整合后${summary.stationsAfter}个社区工作站共需${norm.min}—${norm.max}名;${short.length > 0 ? `其中${short.length}个工作站的人员少于测算下限,共缺${short.reduce((n, s) => n + s.shortfall, 0)}名,由街道办事处在本街道范围内统筹调剂。` : '各工作站人员均不少于测算下限。'}各工作站人员见附件1。`,
   ];
   section(6, '人员安置', staffText.map(p));

@@ -12,7 +12,7 @@ import { FACILITY_KINDS, type FacilityKind, type PartyOrganisation, type Rules }
 import {
   FACILITY_ZH, HOUSEHOLD_CHECK_ZH, PARTY_ZH, describeViolationZh, formatPunctuationZh, makePartyChanges,
 } from './plan-document.js';
-import { makeStaffingProposal } from './staffing.js';
+import { makeStaffingProposal } from '../solver/staffing.js';
 
 export type SheetLang = 'zh' | 'en';
 

@@ -107,7 +107,7 @@ export function makeViolations(stations: readonly Station[], members: readonly M
   const before = new Set(members.map((m) => m.unit)).size;
   if (stations.length > before) out.push({ rule: 'station-count-up', severity: 'fatal', message: `the plan has ${stations.length} stations, more than the ${before} of today: stations only decrease (只减不增)` });
   const staffBefore = members.reduce((s, m) => s + (m.committee.staff ?? 0), 0);
-  const staffAfter = stations.reduce((s, st) => s + st.staff, 0);
+  const staffAfter = stations.reduce((s, st) => s + (st.staffProposed ?? st.staff), 0);
   if (staffBefore !== staffAfter) out.push({ rule: 'staff-total-changed', severity: 'fatal', message: `station staff total changes from ${staffBefore} to ${staffAfter}: it must stay the same` });
   const targets = calcFacilityTargets(stations, scenario);
   for (const kind of FACILITY_KINDS) {

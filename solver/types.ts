@@ -37,8 +37,9 @@ export interface Rules {
   stations?: Record<string, number>;
   /**
    * How staff are proposed per station (the district total stays fixed, seed 004 五): `members`
-   * keeps each committee's staff with it; `shandong` shares the total by households after the
-   * Shandong norm of one worker per 300–400 households (seed 003). [members]
+   * keeps each committee's staff with it; `shandong` shares each street office's staff among its
+   * stations by households, against the Shandong norm of one worker per 300–400 households
+   * (seed 003). A hand-made plan may assign a station's staff itself. [members]
    */
   staffing?: StaffingRule;
   /**
@@ -183,7 +184,13 @@ export interface Station {
   office: number;
   service: number;
   plaza: number;
+  /** Staff of the members today (the sum). */
   staff: number;
+  /**
+   * Staff the plan proposes (solver/staffing.ts: the rule's, or the hand-made plan's own
+   * assignment). Absent in plans stored before it existed: the rule's proposal then.
+   */
+  staffProposed?: number;
   partyMembers: number;
   party: PartyOrganisation;
   areaM2: number;
@@ -238,6 +245,7 @@ export interface PlanSummary {
     /** The same counted with the planned areas (年内可达标); present only when a station has one. */
     facilityTargetsPlanned?: Record<FacilityKind, { met: number; stations: number; share: number; target: number; ok: boolean }>;
     staffBefore: number;
+    /** Staff the plan proposes in all (Σ staffProposed); must equal staffBefore. */
     staffAfter: number;
   };
 }
@@ -247,4 +255,9 @@ export interface HandPlan {
   name?: string;
   /** Each entry is one station's committees; committees not named stay single stations. */
   stations: string[][];
+  /**
+   * The staff the street office assigns to each station of `stations` (same order; null: the
+   * rule's proposal). Nothing keeps the total: the `staff-total-changed` check does. [none]
+   */
+  staff?: (number | null)[];
 }

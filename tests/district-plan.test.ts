@@ -119,6 +119,26 @@ function districtSuite(open: () => Promise<{ store: Store; cleanup(): Promise<vo
     expect([ownByPlanner.status, ownByPlanner.json.code]).toEqual([403, 'forbidden-role']);
   });
 
+  it('a hand-made plan may assign staff per station; a total that changes is a fatal violation and blocks submission', async () => {
+    const office = offices[0]!;
+    const members = (await store.getCommittees(datasetId))!.filter((c) => c.streetOffice === office).slice(0, 2);
+    const now = members.reduce((n, c) => n + (c.staff ?? 0), 0);
+    const body = (staff: unknown) => ({ stations: [members.map((c) => c.name)], staff });
+    const kept = await call('POST', `/api/datasets/${datasetId}/plans`, tokenOf(office), body([now]));
+    expect(kept.status, JSON.stringify(kept.json)).toBe(201);
+    expect(kept.json.summary.checks.violations.filter((v: { rule: string }) => v.rule === 'staff-total-changed')).toEqual([]);
+    const more = await call('POST', `/api/datasets/${datasetId}/plans`, tokenOf(office), body([now + 2]));
+    expect(more.status).toBe(201);
+    expect(more.json.summary.checks.staffAfter - more.json.summary.checks.staffBefore).toBe(2);
+    expect(more.json.summary.checks.violations.filter((v: { rule: string }) => v.rule === 'staff-total-changed').map((v: { severity: string }) => v.severity)).toEqual(['fatal']);
+    const submit = await act(more.json.id, tokenOf(office), { action: 'submit' });
+    expect([submit.status, submit.json.code]).toEqual([422, 'plan-has-fatal-violations']);
+    const short = await call('POST', `/api/datasets/${datasetId}/plans`, tokenOf(office), body([]));
+    expect([short.status, short.json.code, short.json.field]).toEqual([422, 'plan-staff-invalid', 'staff']);
+    const negative = await call('POST', `/api/datasets/${datasetId}/plans`, tokenOf(office), body([-1]));
+    expect([negative.status, negative.json.code]).toEqual([422, 'invalid-request']);
+  });
+
   it('an edit of the content voids the concurrences given before it', async () => {
     const pair = await call('POST', `/api/datasets/${datasetId}/plans`, tokens.planner!, { streetOffices: offices.slice(0, 2), stations: [] });
     const id = pair.json.id as string;

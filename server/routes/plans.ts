@@ -145,7 +145,10 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
       streetOffices: body.streetOffices, ownOfficeByDefault: true,
     });
     const ids = resolveStationRefs(body.stations, dataset.committees);
-    const outcome = evaluatePlan(makePlanContext(dataset, scenario), ids);
+    if (body.staff !== undefined && body.staff.length !== body.stations.length) {
+      throw new StoreError('plan-staff-invalid', 422, `staff: one entry per station (${body.stations.length}), got ${body.staff.length}`, 'staff');
+    }
+    const outcome = evaluatePlan(makePlanContext(dataset, scenario), ids, body.staff);
     const plan = await store.createPlan({
       datasetId: request.params.id, scenarioId: body.scenarioId ?? null, kind: 'hand', name: body.name ?? null, scope,
       summary: outcome.summary, groups: outcome.stations.map((s) => s.committeeIds),
