@@ -189,17 +189,18 @@ export async function loadScenario(arg: string): Promise<LoadedScenario> {
 }
 
 /**
- * A hand-made plan file: `{ "name"?: "…", "stations": [["碧波", "湖滨"], …] }`, committees by
- * name or id; committees not named keep their current station. Unknown or ambiguous names are
- * reported with their place (`stations[3][1]`).
+ * A hand-made plan file: `{ "name"?: "…", "stations": [["碧波", "湖滨"], …], "staff"?: [12, null, …] }`,
+ * committees by name or id; committees not named keep their current station; `staff` the workers
+ * the street office assigns to each listed station (null: the staffing rule's). Unknown or
+ * ambiguous names are reported with their place (`stations[3][1]`), bad staff with `staff[i]`.
  */
-export function loadHandPlan(path: string, dataset: Dataset): { name: string; stations: string[][] } {
+export function loadHandPlan(path: string, dataset: Dataset): { name: string; stations: string[][]; staff?: (number | null)[] } {
   const raw = readJsonFile(path, 'plan');
   const errors: string[] = [];
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !Array.isArray((raw as { stations?: unknown }).stations)) {
     throw new InputError(`plan ${path} must be an object with "stations": an array of arrays of committee names`);
   }
-  const obj = raw as { name?: unknown; stations: unknown[] };
+  const obj = raw as { name?: unknown; stations: unknown[]; staff?: unknown };
   const lookup = makeCommitteeLookup(dataset.committees);
   const stations: string[][] = [];
   obj.stations.forEach((group, i) => {
@@ -219,6 +220,19 @@ export function loadHandPlan(path: string, dataset: Dataset): { name: string; st
     });
     stations.push(ids);
   });
+  let staff: (number | null)[] | undefined;
+  if (obj.staff !== undefined) {
+    if (!Array.isArray(obj.staff) || obj.staff.length !== obj.stations.length) {
+      errors.push(`[fatal] plan-staff-invalid  field staff: expected an array with one entry (a number of workers, or null) per station, ${obj.stations.length} in all`);
+    } else {
+      staff = obj.staff.map((n, i) => {
+        if (n === null) return null;
+        if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 1_000_000) return n;
+        errors.push(`[fatal] plan-staff-invalid  field staff[${i}]: expected a whole number of workers (0 or more) or null, got ${JSON.stringify(n)}`);
+        return null;
+      });
+    }
+  }
   if (errors.length > 0) throw new InputError(`plan ${path} does not fit the dataset`, errors);
-  return { name: typeof obj.name === 'string' ? obj.name : basename(path), stations };
+  return { name: typeof obj.name === 'string' ? obj.name : basename(path), stations, ...(staff ? { staff } : {}) };
 }

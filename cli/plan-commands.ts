@@ -163,7 +163,7 @@ export async function runEvaluate(scenarioArg: string, planPath: string, options
   const loaded = await loadScenario(scenarioArg);
   const hand = loadHandPlan(planPath, loaded.dataset);
   const ctx = makePlanContext(loaded.dataset, loaded.scenario);
-  const outcome = evaluatePlan(ctx, hand.stations);
+  const outcome = evaluatePlan(ctx, hand.stations, hand.staff);
   const outDir = resolve(options.out ?? join('out', `${loaded.scenario.name}-${basename(planPath).replace(/\.json$/i, '')}`));
   return finish(outcome, loaded, outDir, makePlanTitle(loaded.file, loaded.dataset.name), options);
 }

@@ -300,7 +300,7 @@ export function readCommittees(input: unknown, options: ReadCommitteesOptions = 
     }
     if (geo?.geometry && values.id !== undefined && values.name !== undefined && values.streetOffice !== undefined && values.households !== undefined) {
       const c: Committee = { id: values.id, name: values.name, streetOffice: values.streetOffice, households: values.households, geometry: geo.geometry };
-      for (const k of ['population', 'type', 'office', 'service', 'plaza', 'staff', 'partyMembers', 'station', 'selfContained'] as const) {
+      for (const k of ['population', 'type', 'office', 'service', 'plaza', 'officePlanned', 'servicePlanned', 'plazaPlanned', 'staff', 'partyMembers', 'station', 'selfContained'] as const) {
         if (values[k] !== undefined) (c as unknown as Record<string, unknown>)[k] = values[k];
       }
       if (Object.keys(values.extra).length > 0) c.extra = values.extra;

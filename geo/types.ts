@@ -36,6 +36,13 @@ export interface Committee {
   service?: number;
   /** Outdoor sports / culture plaza (户外文体广场), m². */
   plaza?: number;
+  /**
+   * Floor areas the committee will have once the works planned within the year are done (年内可达标,
+   * seed 004 五(三)), m²: the whole area then, not the increment. Absent: nothing planned.
+   */
+  officePlanned?: number;
+  servicePlanned?: number;
+  plazaPlanned?: number;
   /** Station staff (工作站人员). */
   staff?: number;
   /** Full party members (党员), for the party organisation the station calls for. */
@@ -74,7 +81,8 @@ export interface Dataset {
 export type FieldMapping = Partial<Record<CanonicalField, string>>;
 export type CanonicalField =
   | 'id' | 'name' | 'streetOffice' | 'households' | 'population' | 'type'
-  | 'office' | 'service' | 'plaza' | 'staff' | 'partyMembers' | 'station' | 'selfContained';
+  | 'office' | 'service' | 'plaza' | 'officePlanned' | 'servicePlanned' | 'plazaPlanned'
+  | 'staff' | 'partyMembers' | 'station' | 'selfContained';
 
 export type Severity = 'fatal' | 'warning';
 

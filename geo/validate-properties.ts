@@ -7,7 +7,7 @@ import type { FeatureProblem } from './validate-geometry.js';
 
 export const CANONICAL_FIELDS: readonly CanonicalField[] = [
   'id', 'name', 'streetOffice', 'households', 'population', 'type',
-  'office', 'service', 'plaza', 'staff', 'partyMembers', 'station', 'selfContained',
+  'office', 'service', 'plaza', 'officePlanned', 'servicePlanned', 'plazaPlanned', 'staff', 'partyMembers', 'station', 'selfContained',
 ];
 
 /** Optional numeric fields; `integer` ones get a warning when they have a fraction. */
@@ -16,6 +16,9 @@ const NUMBER_FIELDS: readonly { field: CanonicalField; integer: boolean }[] = [
   { field: 'office', integer: false },
   { field: 'service', integer: false },
   { field: 'plaza', integer: false },
+  { field: 'officePlanned', integer: false },
+  { field: 'servicePlanned', integer: false },
+  { field: 'plazaPlanned', integer: false },
   { field: 'staff', integer: true },
   { field: 'partyMembers', integer: true },
 ];
@@ -91,7 +94,8 @@ export function sourceName(field: CanonicalField, mapping: FieldMapping | undefi
  * MAX_COUNT), `id-too-long`, `name-too-long`, `street-office-too-long`, `station-too-long` (above
  * MAX_TEXT_LENGTH), `<text field>-control-character` (NUL and the other C0 controls but tab and line
  * breaks), `property-too-deep` (an extra property nested above MAX_PROPERTY_DEPTH),
- * `<field>-not-number` and `<field>-negative` for population, office, service, plaza, staff,
+ * `<field>-not-number` and `<field>-negative` for population, office, service, plaza, their
+ * planned areas (office-planned, service-planned, plaza-planned), staff,
  * party-members; `type-unknown`, `station-invalid`, `self-contained-not-boolean`.
  * Warning: `name-missing` (the id is used as name), `<field>-not-integer` for population, staff,
  * party-members (kept as given).

@@ -40,6 +40,11 @@ export interface ApprovalInput {
   district?: string;
   steps: ApprovalStep[];
   opinions: ReviewerOpinion[];
+  /**
+   * Street offices that concurred with a district plan before the district submitted it (in the
+   * order they did; server/workflow.ts listConcurrences). [none]
+   */
+  concurred?: string[];
   /** Stations (by their committees) whose party organisation is upgraded, with before → after in words. */
   partyChanges: string[];
   /** 发文字号 of the document asked for. */
@@ -104,13 +109,19 @@ export function makeApprovalDocument(kind: ApprovalDocumentKind, input: Approval
   if (!submit) throw new ApprovalDocumentNotReady('the plan has not been submitted: there is no 请示 yet');
   const round = input.opinions.reduce((m, o) => Math.max(m, o.round), 0);
 
+  const concurred = (input.concurred ?? []).filter((o) => input.scope.includes(o));
+  const concurrence = single ? ''
+    : concurred.length === input.scope.length
+      ? `方案所涉${concurred.map(formatStreetOfficeName).join('、')}共${concurred.length}个街道办事处均已研究同意。`
+      : `方案所涉${input.scope.length}个街道办事处中,${concurred.length > 0 ? `${concurred.map(formatStreetOfficeName).join('、')}已研究同意` : '尚无街道办事处表示同意'}。`;
+
   switch (kind) {
     case 'request':
       return doc({
         title: requestTitle,
         recipient: government,
         sections: [{ heading: '', blocks: paragraphs([
-          `为推行“一站多居”体制,理顺社区管理体制,整合社区资源,根据社区工作站调整和撤销的有关规定,结合${single ? '本街道' : '本区'}实际,${single ? '我办' : '我局会同各街道办事处'}拟定了${planRef},拟${change}。${single ? '' : `方案所涉${input.scope.length}个街道办事处均已同意。`}`,
+          `为推行“一站多居”体制,理顺社区管理体制,整合社区资源,根据社区工作站调整和撤销的有关规定,结合${single ? '本街道' : '本区'}实际,${single ? '我办' : '我局会同各街道办事处'}拟定了${planRef},拟${change}。${concurrence}`,
           `整合前后社区工作站工作人员总量、待遇和工作经费保持不变,社区居委会保持不变,社区党组织的调整与工作站整合同步进行。`,
           '妥否,请批示。',
         ].join('\n')) }],

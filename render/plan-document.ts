@@ -9,10 +9,10 @@
  */
 import { calcAreaM2 } from '../geo/measure.js';
 import type { Committee, CommitteeType } from '../geo/types.js';
-import { DEFAULT_PARTY_THRESHOLDS, calcPartyOrganisation } from '../solver/figures.js';
+import { DEFAULT_PARTY_THRESHOLDS, calcPartyOrganisation, classifyFacility, hasPlannedArea, type FacilityStatus } from '../solver/figures.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { FACILITY_KINDS, type FacilityKind, type PartyOrganisation, type PartyThresholds, type Rules, type Station, type Violation } from '../solver/types.js';
-import { STAFF_NORM_HOUSEHOLDS, calcStaffNorm, makeStaffingProposal } from './staffing.js';
+import { STAFF_NORM_HOUSEHOLDS, calcStaffNorm, makeStaffingProposal, proposeStaff } from '../solver/staffing.js';
 import { formatChineseNumber, formatStreetOfficeName, makePlanTextZh } from './text.js';
 
 export { STAFF_NORM_HOUSEHOLDS, calcStaffNorm };
@@ -234,7 +234,13 @@ export interface BasicFacts {
   types: { label: string; count: number }[];
   population: { label: string; count: number }[] | null;
   area: { label: string; count: number }[];
-  facilities: Record<FacilityKind, { met: number; notMet: number; unknown: number }>;
+  /**
+   * Committees by facility status (seed 004 五(三)): met today; not met today, of which `withinYear`
+   * meet it with their planned area (年内可达标) and `hard` do not (年内较难达标); not reported.
+   */
+  facilities: Record<FacilityKind, { met: number; notMet: number; withinYear: number; hard: number; unknown: number }>;
+  /** Whether any committee in scope has a planned area (the text then speaks of 年内可达标). */
+  planned: boolean;
   staff: number;
   partyMembers: number;
 }
@@ -250,9 +256,10 @@ export function makeBasicFacts(outcome: PlanOutcome, committees: readonly Commit
   const order = [...Object.values(TYPE_ZH), '未注明类型的社区'];
   const facilities = {} as BasicFacts['facilities'];
   for (const kind of FACILITY_KINDS) {
-    const known = cs.filter((c) => c[kind] !== undefined);
-    const met = known.filter((c) => c[kind]! >= rules.facilities[kind].threshold).length;
-    facilities[kind] = { met, notMet: known.length - met, unknown: cs.length - known.length };
+    const status = cs.map((c) => classifyFacility(c, kind, rules));
+    const count = (s: FacilityStatus) => status.filter((x) => x === s).length;
+    const withinYear = count('within-year'), hard = count('hard');
+    facilities[kind] = { met: count('met'), notMet: withinYear + hard, withinYear, hard, unknown: count('unknown') };
   }
   const withPopulation = cs.filter((c) => c.population !== undefined);
   return {
@@ -262,6 +269,7 @@ export function makeBasicFacts(outcome: PlanOutcome, committees: readonly Commit
     population: withPopulation.length === cs.length && cs.length > 0 ? countBrackets(cs.map((c) => c.population!), POPULATION_BRACKETS) : null,
     area: countBrackets(cs.map((c) => calcAreaM2(c.geometry) / 1e6), AREA_BRACKETS),
     facilities,
+    planned: cs.some(hasPlannedArea),
     staff: cs.reduce((n, c) => n + (c.staff ?? 0), 0),
     partyMembers: cs.reduce((n, c) => n + (c.partyMembers ?? 0), 0),
   };
@@ -399,8 +407,14 @@ export function makePlanDocument(input: PlanDocumentInput): PlanDocument {
   basic.push(sub('(二)社区设施。'));
   basic.push(p(FACILITY_KINDS.map((k) => {
     const x = facts.facilities[k];
-    return `${FACILITY_ZH[k]}${f[k].threshold}平方米以上的社区${x.met}个,未达到的${x.notMet}个${x.unknown > 0 ? `,未填报的${x.unknown}个` : ''}`;
+    const rest = facts.planned ? `,年内可达标的社区${x.withinYear}个,年内较难达标的社区${x.hard}个` : `,未达到的${x.notMet}个`;
+    return `${FACILITY_ZH[k]}${f[k].threshold}平方米以上已达标的社区${x.met}个${rest}${x.unknown > 0 ? `,未填报的${x.unknown}个` : ''}`;
   }).join(';') + '。'));
+  const planned = summary.checks.facilityTargetsPlanned;
+  if (planned) {
+    const now = summary.checks.facilityTargets;
+    basic.push(p(`按本方案整合后,${FACILITY_KINDS.map((k) => `${FACILITY_ZH[k]}达标的社区工作站按现状为${now[k].met}个(占${pct(now[k].share)}),计入年内可达标的设施后为${planned[k].met}个(占${pct(planned[k].share)})`).join(';')}。`));
+  }
   basic.push(sub('(三)社区队伍。'));
   basic.push(p(`社区工作站现有工作人员${facts.staff}名,社区党员${facts.partyMembers}名。`));
   section(4, '基本情况', basic);
@@ -415,18 +429,24 @@ export function makePlanDocument(input: PlanDocumentInput): PlanDocument {
   for (const para of makePlanTextZh(offices, outcome.isUnchanged).split('\n')) if (para) plan.push(p(para));
   section(5, valid ? '整合方案' : '整合方案(草案,未通过检查)', plan);
 
-  // 六、人员安置: from the staffing model (render/staffing.ts)
+  // 六、人员安置: from the staffing model (solver/staffing.ts)
   const staffBefore = summary.checks.staffBefore;
   const staffAfter = summary.checks.staffAfter;
   const staffing = makeStaffingProposal(outcome, rules.staffing ?? 'members');
   const norm = staffing.stations.reduce((a, s) => ({ min: a.min + s.norm.min, max: a.max + s.norm.max }), { min: 0, max: 0 });
   const short = staffing.stations.filter((s) => s.shortfall > 0);
   const moved = staffing.stations.filter((s) => s.change !== 0);
+  const movedIn = moved.filter((s) => s.change > 0).reduce((n, s) => n + s.change, 0);
+  const movedOut = -moved.filter((s) => s.change < 0).reduce((n, s) => n + s.change, 0);
+  const byRule = proposeStaff(outcome.stations, staffing.rule);
+  const ownAssignment = staffing.stations.some((x, i) => x.proposed !== byRule[i]);
   const staffText = [
     `整合前后,社区工作站工作人员总量${staffBefore === staffAfter ? `保持${staffAfter}名不变` : `由${staffBefore}名变为${staffAfter}名(须保持不变)`},工作人员各项待遇和工作经费不变。整合后,工作人员由街道办事处统一调整安排,实行定岗定责。`,
-    staffing.rule === 'members'
+    ownAssignment
+      ? `街道办事处对${moved.length}个工作站的人员作出调整,调入${movedIn}名、调出${movedOut}名${movedIn === movedOut ? '' : `,人员总量${movedIn > movedOut ? `增加${movedIn - movedOut}` : `减少${movedOut - movedIn}`}名,须调整至总量不变`}。`
+      : staffing.rule === 'members'
       ? '工作人员随所在社区编入新的社区工作站,各工作站人员为所辖社区原有人员之和。'
-      : `按每${STAFF_NORM_HOUSEHOLDS.min}—${STAFF_NORM_HOUSEHOLDS.max}户配备1名社区工作者的标准,在总量不变的前提下按各工作站服务户数重新配备人员,每站至少1名;需调整人员的工作站${moved.length}个,调入${moved.filter((s) => s.change > 0).reduce((n, s) => n + s.change, 0)}名、调出${-moved.filter((s) => s.change < 0).reduce((n, s) => n + s.change, 0)}名。`,
+      : `按每${STAFF_NORM_HOUSEHOLDS.min}—${STAFF_NORM_HOUSEHOLDS.max}户配备1名社区工作者的标准,在总量不变的前提下按各工作站服务户数重新配备人员,每站至少1名;需调整人员的工作站${moved.length}个,调入${movedIn}名、调出${movedOut}名。`,
     `按每${STAFF_NORM_HOUSEHOLDS.min}—${STAFF_NORM_HOUSEHOLDS.max}户配备1名社区工作者测算,整合后${summary.stationsAfter}个社区工作站共需${norm.min}—${norm.max}名;${short.length > 0 ? `其中${short.length}个工作站的人员少于测算下限,共缺${short.reduce((n, s) => n + s.shortfall, 0)}名,由街道办事处在本街道范围内统筹调剂。` : '各工作站人员均不少于测算下限。'}各工作站人员见附件1。`,
   ];
   section(6, '人员安置', staffText.map(p));
@@ -467,9 +487,13 @@ export function makePlanDocument(input: PlanDocumentInput): PlanDocument {
     { heading: '整合后社区工作站一览表', blocks: [{ kind: 'table', caption: '整合后社区工作站一览表', table: stationTable(outcome, staffing.stations.map((x) => x.proposed)) }] },
   ];
   const t = summary.checks.facilityTargets;
+  const tp = summary.checks.facilityTargetsPlanned;
   const checks: Block[] = [
     p(valid ? '经检查,本方案符合全部必须遵守的整合规则。' : `经检查,本方案有${fatal.length}项不符合必须遵守的整合规则,${FAIL_BANNER}。`),
-    { kind: 'table', caption: '设施达标情况', table: {
+    { kind: 'table', caption: '设施达标情况', table: tp ? {
+      columns: [{ header: '设施', width: 16 }, { header: '标准(㎡)', numeric: true, width: 12 }, { header: '达标工作站', numeric: true, width: 12 }, { header: '工作站总数', numeric: true, width: 12 }, { header: '达标比例', width: 12 }, { header: '计入年内可达标', numeric: true, width: 12 }, { header: '计入后比例', width: 12 }, { header: '目标', width: 12 }],
+      rows: FACILITY_KINDS.map((k) => [FACILITY_ZH[k], rules.facilities[k].threshold, t[k].met, t[k].stations, pct(t[k].share), tp[k].met, pct(tp[k].share), pct(t[k].target)]),
+    } : {
       columns: [{ header: '设施', width: 25 }, { header: '标准(㎡)', numeric: true, width: 15 }, { header: '达标工作站', numeric: true, width: 15 }, { header: '工作站总数', numeric: true, width: 15 }, { header: '达标比例', width: 15 }, { header: '目标', width: 15 }],
       rows: FACILITY_KINDS.map((k) => [FACILITY_ZH[k], rules.facilities[k].threshold, t[k].met, t[k].stations, pct(t[k].share), pct(t[k].target)]),
     } },

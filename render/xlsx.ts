@@ -6,13 +6,13 @@
  */
 import ExcelJS from 'exceljs';
 import type { Committee } from '../geo/types.js';
-import { calcExistingUnits, calcPartyOrganisation } from '../solver/figures.js';
+import { calcExistingUnits, calcPartyOrganisation, classifyFacility, hasPlannedArea } from '../solver/figures.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { FACILITY_KINDS, type FacilityKind, type PartyOrganisation, type Rules } from '../solver/types.js';
 import {
   FACILITY_ZH, HOUSEHOLD_CHECK_ZH, PARTY_ZH, describeViolationZh, formatPunctuationZh, makePartyChanges,
 } from './plan-document.js';
-import { makeStaffingProposal } from './staffing.js';
+import { makeStaffingProposal } from '../solver/staffing.js';
 
 export type SheetLang = 'zh' | 'en';
 
@@ -94,30 +94,45 @@ function makeSheets(input: PlanWorkbookInput): SheetSpec[] {
     columns: [
       ['社区', 'committee'], ['街道', 'street office'], ['类型', 'type'], ['户数', 'households', '#,##0'], ['人口', 'population', '#,##0'],
       ['办公用房(㎡)', 'office m²', '#,##0'], ['公共服务设施(㎡)', 'service m²', '#,##0'], ['户外文体广场(㎡)', 'plaza m²', '#,##0'],
+      ['办公用房年内可达(㎡)', 'office planned m²', '#,##0'], ['服务设施年内可达(㎡)', 'service planned m²', '#,##0'], ['广场年内可达(㎡)', 'plaza planned m²', '#,##0'],
       ['工作人员', 'staff'], ['党员', 'party members'], ['所属工作站(所辖社区)', 'station (committees)'], ['驻地', 'host'],
     ],
     rows: inScope.map((c) => {
       const s = stationOf.get(c.id)!;
       return [
         c.name, c.streetOffice, c.type ? (zh ? TYPE_ZH[c.type]! : c.type) : null, c.households, c.population ?? null, c.office ?? null, c.service ?? null,
-        c.plaza ?? null, c.staff ?? null, c.partyMembers ?? null, label(s), yes(s.host === c.name),
+        c.plaza ?? null, c.officePlanned ?? null, c.servicePlanned ?? null, c.plazaPlanned ?? null,
+        c.staff ?? null, c.partyMembers ?? null, label(s), yes(s.host === c.name),
       ];
     }),
   };
 
   const before = calcFacilityBefore(outcome, committees, rules);
   const targets = outcome.summary.checks.facilityTargets;
+  // with planned areas (年内可达标, seed 004 五(三)): blank when no committee in scope has one
+  const planned = outcome.summary.checks.facilityTargetsPlanned;
+  const anyPlanned = inScope.some(hasPlannedArea);
   const facilities: SheetSpec = {
     name: { zh: '设施达标', en: 'facilities' },
     columns: [
-      ['设施', 'facility'], ['标准(㎡)', 'threshold m²', '#,##0'], ['整合前达标工作站', 'met before'], ['整合前工作站', 'stations before'],
+      ['设施', 'facility'], ['标准(㎡)', 'threshold m²', '#,##0'],
+      ['已达标社区', 'committees met'], ['年内可达标社区', 'committees met within the year'], ['年内较难达标社区', 'committees hard to meet'],
+      ['整合前达标工作站', 'met before'], ['整合前工作站', 'stations before'],
       ['整合前比例', 'share before', '0.0%'], ['整合后达标工作站', 'met after'], ['整合后工作站', 'stations after'], ['整合后比例', 'share after', '0.0%'],
       ['目标比例', 'target', '0%'], ['达到目标', 'target met'],
+      ['计入年内可达标后达标工作站', 'met after with planned'], ['计入后比例', 'share with planned', '0.0%'], ['计入后达到目标', 'target met with planned'],
     ],
-    rows: FACILITY_KINDS.map((k) => [
-      zh ? FACILITY_ZH[k] : k, rules.facilities[k].threshold, before[k].met, before[k].stations, before[k].stations ? before[k].met / before[k].stations : 1,
-      targets[k].met, targets[k].stations, targets[k].share, targets[k].target, yes(targets[k].ok),
-    ]),
+    rows: FACILITY_KINDS.map((k) => {
+      const status = inScope.map((c) => classifyFacility(c, k, rules));
+      const count = (s: string) => status.filter((x) => x === s).length;
+      return [
+        zh ? FACILITY_ZH[k] : k, rules.facilities[k].threshold,
+        count('met'), anyPlanned ? count('within-year') : null, anyPlanned ? count('hard') : null,
+        before[k].met, before[k].stations, before[k].stations ? before[k].met / before[k].stations : 1,
+        targets[k].met, targets[k].stations, targets[k].share, targets[k].target, yes(targets[k].ok),
+        planned ? planned[k].met : null, planned ? planned[k].share : null, planned ? yes(planned[k].ok) : null,
+      ];
+    }),
   };
 
   const staffing = makeStaffingProposal(outcome, rules.staffing ?? 'members');

@@ -214,6 +214,9 @@ export const HandPlanBody = Type.Object(
     scenarioId: Type.Optional(Id('rules to check against [the default rules]')),
     streetOffices: Type.Optional(StreetOffices('scope [the scenario\'s; a street-office token: its own]')),
     stations: StationsRefs,
+    staff: Type.Optional(Type.Array(Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()]), {
+      maxItems: LIMITS.groups, description: 'workers the street office assigns to each station of `stations` (null: the staffing rule\'s); the total must stay as it is',
+    })),
   },
   { additionalProperties: false },
 );
@@ -244,6 +247,7 @@ export const HistoryEntrySchema = Type.Object(
     at: Type.String(),
     actorTokenId: Type.Union([Type.String(), Type.Null()]),
     role: Type.String(),
+    streetOffice: Type.Union([Type.String(), Type.Null()], { description: 'the street office of the actor\'s token: whose concurrence a concur is' }),
     action: Type.String(),
     fromState: Type.Union([literals(PLAN_STATES), Type.Null()]),
     toState: literals(PLAN_STATES),

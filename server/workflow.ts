@@ -7,6 +7,11 @@
  *
  * `rejected` is a draft again (its content may be edited and it may be submitted again); every
  * submission opens a new review round, so opinions are given afresh.
+ *
+ * A district plan (its scope several street offices, as seed 004) is submitted by the district
+ * planner on the district's behalf, once every street office of its scope has concurred
+ * (`concur`, by a token of that street office, once each; a change of the plan's content voids
+ * the concurrences given before it). A plan of one street office is submitted by that office.
  */
 import type { Actor, PlanState, ReviewerRole, Role, WorkflowAction } from './store/types.js';
 import { REVIEWER_ROLES, WORKFLOW_ACTIONS } from './store/types.js';
@@ -21,6 +26,8 @@ export interface WorkflowPlan {
   fatalViolations: readonly unknown[];
   /** Opinions given in the current round. */
   opinions: readonly { role: ReviewerRole; agree: boolean }[];
+  /** Street offices whose concurrence stands (listConcurrences of the history). [none] */
+  concurred?: readonly string[];
 }
 
 export interface WorkflowRequest {
@@ -53,7 +60,9 @@ export interface WorkflowNext {
 
 /** Roles allowed to take each action. */
 export const ACTION_ROLES: Readonly<Record<WorkflowAction, readonly Role[]>> = {
-  submit: ['street-office'],
+  concur: ['street-office'],
+  /** street-office for a plan of its own street office; district-planner for a district plan. */
+  submit: ['street-office', 'district-planner'],
   opinion: REVIEWER_ROLES,
   approve: ['district-government'],
   reject: ['district-government'],
@@ -62,6 +71,7 @@ export const ACTION_ROLES: Readonly<Record<WorkflowAction, readonly Role[]>> = {
 
 /** States each action may start from, and where it leads. */
 const TRANSITIONS: Readonly<Record<WorkflowAction, { from: readonly PlanState[]; to: (s: PlanState) => PlanState }>> = {
+  concur: { from: ['draft', 'rejected'], to: (s) => s },
   submit: { from: ['draft', 'rejected'], to: () => 'submitted' },
   opinion: { from: ['submitted'], to: () => 'submitted' },
   approve: { from: ['submitted'], to: () => 'approved' },
@@ -90,6 +100,28 @@ export function isInScope(scope: readonly string[], actor: Actor): boolean {
   return actor.streetOffice !== null && scope.length > 0 && scope.every((s) => s === actor.streetOffice);
 }
 
+/** A plan whose scope is several street offices: the district submits it after each has concurred. */
+export function isDistrictPlan(scope: readonly string[]): boolean {
+  return new Set(scope).size > 1;
+}
+
+/** Actions that change a plan's content (in the history): concurrences given before them no longer stand. */
+const CONTENT_ACTIONS: readonly string[] = ['create', 'edit', 'revise'];
+
+/**
+ * The street offices whose concurrence stands, in the order given: `concur` entries of the history
+ * after the last change of the plan's content (create, edit, revise).
+ * @param entries - the plan's history in order (`action`, and the actor's `streetOffice`)
+ */
+export function listConcurrences(entries: readonly { action: string; streetOffice: string | null }[]): string[] {
+  let out: string[] = [];
+  for (const e of entries) {
+    if (CONTENT_ACTIONS.includes(e.action)) out = [];
+    else if (e.action === 'concur' && e.streetOffice !== null && !out.includes(e.streetOffice)) out.push(e.streetOffice);
+  }
+  return out;
+}
+
 function checkVersion(plan: { version: number }, version: number | null | undefined): { error: WorkflowError } | null {
   if (typeof version !== 'number' || !Number.isInteger(version)) {
     return fail('version-required', 400, 'give the plan version you saw (an integer)', 'version');
@@ -114,7 +146,9 @@ function checkVersion(plan: { version: number }, version: number | null | undefi
  *   Codes: `unknown-action` 400, `forbidden-role` 403, `out-of-scope` 403, `version-required` 400,
  *   `stale-version` 409, `invalid-transition` 409, `opinion-required` 400, `agree-required` 400,
  *   `plan-has-fatal-violations` 422 (details: the violations), `opinion-already-given` 409,
- *   `opinions-missing` 409 (details: the missing roles).
+ *   `opinions-missing` 409 (details: the missing roles); for district plans `not-a-district-plan` 409
+ *   (concur on a plan of one street office), `already-concurred` 409, `concurrences-missing` 409
+ *   (details: the street offices that have not concurred).
  * @example
  * applyAction({ state: 'draft', version: 1, round: 0, scope: ['黄贝'], fatalViolations: [], opinions: [] },
  *   { action: 'submit', version: 1 }, { tokenId: 't', role: 'street-office', streetOffice: '黄贝' })
@@ -131,7 +165,21 @@ export function applyAction(
   if (!roles.includes(actor.role)) {
     return fail('forbidden-role', 403, `the role ${actor.role} may not ${action}; only ${roles.join(', ')}`);
   }
-  if (!isInScope(plan.scope, actor)) {
+  const district = isDistrictPlan(plan.scope);
+  if (action === 'concur') {
+    if (actor.streetOffice === null || !plan.scope.includes(actor.streetOffice)) {
+      return fail('out-of-scope', 403, `the plan covers ${plan.scope.join(', ') || 'no street office'}; ${actor.streetOffice ?? '(none)'} is not one of them and cannot concur`);
+    }
+    if (!district) {
+      return fail('not-a-district-plan', 409, 'only a plan of several street offices needs their concurrence; a street office submits its own plan', 'action');
+    }
+  } else if (action === 'submit' && district) {
+    if (actor.role !== 'district-planner') {
+      return fail('out-of-scope', 403, `the plan covers ${plan.scope.length} street offices (${plan.scope.join(', ')}): the district planner submits it once each has concurred`);
+    }
+  } else if (action === 'submit' && actor.role !== 'street-office') {
+    return fail('forbidden-role', 403, `the plan covers one street office (${plan.scope.join(', ') || 'none'}): that street office submits it`);
+  } else if (!isInScope(plan.scope, actor)) {
     return fail('out-of-scope', 403, `the plan covers ${plan.scope.join(', ') || 'no street office'}, not only ${actor.streetOffice ?? '(none)'}`);
   }
   const stale = checkVersion(plan, request.version);
@@ -147,10 +195,23 @@ export function applyAction(
   let opinionRole: ReviewerRole | null = null;
   let round = plan.round;
 
-  if (action === 'submit') {
+  const concurred = plan.concurred ?? [];
+  if (action === 'submit' || action === 'concur') {
     if (plan.fatalViolations.length > 0) {
       return fail('plan-has-fatal-violations', 422,
-        `the plan breaks ${plan.fatalViolations.length} fatal rule(s); fix them before submitting`, undefined, plan.fatalViolations);
+        `the plan breaks ${plan.fatalViolations.length} fatal rule(s); fix them before ${action === 'submit' ? 'submitting' : 'concurring'}`, undefined, plan.fatalViolations);
+    }
+  }
+  if (action === 'concur') {
+    if (concurred.includes(actor.streetOffice!)) {
+      return fail('already-concurred', 409, `${actor.streetOffice} has already concurred with this version of the plan`);
+    }
+  } else if (action === 'submit') {
+    if (district) {
+      const missing = plan.scope.filter((s) => !concurred.includes(s));
+      if (missing.length > 0) {
+        return fail('concurrences-missing', 409, `waiting for the concurrence of ${missing.join(', ')}`, undefined, missing);
+      }
     }
     round = plan.round + 1;
   } else if (action === 'opinion') {

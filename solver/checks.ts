@@ -8,11 +8,14 @@ import { FACILITY_KINDS, type FacilityKind, type PlanSummary, type Scenario, typ
 
 export type FacilityTargets = PlanSummary['checks']['facilityTargets'];
 
-/** Share of stations meeting each facility threshold, against the plan targets. */
-export function calcFacilityTargets(stations: readonly Station[], scenario: Scenario): FacilityTargets {
+/**
+ * Share of stations meeting each facility threshold, against the plan targets; with `planned`, as
+ * they will once the planned areas are built (a station without any counts as it is).
+ */
+export function calcFacilityTargets(stations: readonly Station[], scenario: Scenario, planned = false): FacilityTargets {
   const out = {} as FacilityTargets;
   for (const kind of FACILITY_KINDS) {
-    const met = stations.filter((s) => s.checks[kind]).length;
+    const met = stations.filter((s) => (planned ? s.planned?.checks[kind] ?? s.checks[kind] : s.checks[kind])).length;
     const share = stations.length === 0 ? 1 : met / stations.length;
     const target = scenario.rules.facilities[kind].target;
     out[kind] = { met, stations: stations.length, share, target, ok: share + 1e-12 >= target };
@@ -104,7 +107,7 @@ export function makeViolations(stations: readonly Station[], members: readonly M
   const before = new Set(members.map((m) => m.unit)).size;
   if (stations.length > before) out.push({ rule: 'station-count-up', severity: 'fatal', message: `the plan has ${stations.length} stations, more than the ${before} of today: stations only decrease (只减不增)` });
   const staffBefore = members.reduce((s, m) => s + (m.committee.staff ?? 0), 0);
-  const staffAfter = stations.reduce((s, st) => s + st.staff, 0);
+  const staffAfter = stations.reduce((s, st) => s + (st.staffProposed ?? st.staff), 0);
   if (staffBefore !== staffAfter) out.push({ rule: 'staff-total-changed', severity: 'fatal', message: `station staff total changes from ${staffBefore} to ${staffAfter}: it must stay the same` });
   const targets = calcFacilityTargets(stations, scenario);
   for (const kind of FACILITY_KINDS) {

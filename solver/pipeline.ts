@@ -16,6 +16,7 @@ import { solveStreetOfficeWithAnswers } from './answers.js';
 import { addAnswersToSummary, applyDistrictTotal } from './district-answers.js';
 import { makeStation, type Member } from './station.js';
 import { makeOutcome, type PlanOutcome } from './outcome.js';
+import { proposeStaff } from './staffing.js';
 import type { PlanSummary, Problem, Scenario, SolveResult, SolveStatus, Station, StreetOfficePlan, Violation } from './types.js';
 
 /** Everything the pipeline derives from the dataset once, before solving. */
@@ -147,7 +148,20 @@ function countUnits(members: readonly Member[]): number {
   return new Set(members.map((m) => m.unit)).size;
 }
 
-function assemble(ctx: PlanContext, stations: Station[], reports: Map<string, SolveResult | null>, extra: Violation[], ms: number): PlanOutcome {
+/**
+ * Sets each station's proposed staff: the hand-made assignment where there is one (by the id of a
+ * member committee), else the scenario's staffing rule.
+ */
+function setProposedStaff(ctx: PlanContext, stations: Station[], assigned?: ReadonlyMap<string, number>): void {
+  const byRule = proposeStaff(stations, ctx.scenario.rules.staffing ?? 'members');
+  stations.forEach((s, i) => {
+    const own = assigned && s.committeeIds.map((id) => assigned.get(id)).find((n) => n !== undefined);
+    s.staffProposed = own ?? byRule[i]!;
+  });
+}
+
+function assemble(ctx: PlanContext, stations: Station[], reports: Map<string, SolveResult | null>, extra: Violation[], ms: number, assigned?: ReadonlyMap<string, number>): PlanOutcome {
+  setProposedStaff(ctx, stations, assigned);
   const memberById = new Map(ctx.members.map((m) => [m.committee.id, m]));
   const stationsOf = new Map<string, Station[]>();
   for (const s of stations) {
@@ -183,8 +197,9 @@ function assemble(ctx: PlanContext, stations: Station[], reports: Map<string, So
     checks: {
       violations,
       facilityTargets: calcFacilityTargets(stations, ctx.scenario),
+      ...(stations.some((s) => s.planned) ? { facilityTargetsPlanned: calcFacilityTargets(stations, ctx.scenario, true) } : {}),
       staffBefore: ctx.members.reduce((s, m) => s + (m.committee.staff ?? 0), 0),
-      staffAfter: stations.reduce((s, st) => s + st.staff, 0),
+      staffAfter: stations.reduce((s, st) => s + (st.staffProposed ?? st.staff), 0),
     },
   };
   return makeOutcome(summary, ctx.members.map((m) => m.committee));
@@ -342,8 +357,9 @@ export function solvePlan(ctx: PlanContext, engines: Engines, onProgress?: (p: S
 /**
  * Checks a partition given by hand (committee ids; committees not named stay with their current
  * station) with exactly the checks of a solved plan. Ids must exist (resolve names first).
+ * @param staff - the staff the street office assigns to each given station (null: the rule's) [none]
  */
-export function evaluatePlan(ctx: PlanContext, stationsByIds: readonly (readonly string[])[]): PlanOutcome {
+export function evaluatePlan(ctx: PlanContext, stationsByIds: readonly (readonly string[])[], staff?: readonly (number | null | undefined)[]): PlanOutcome {
   const t0 = performance.now();
   const memberById = new Map(ctx.members.map((m) => [m.committee.id, m]));
   const named = new Set<string>();
@@ -374,6 +390,11 @@ export function evaluatePlan(ctx: PlanContext, stationsByIds: readonly (readonly
   }
   groups.push(...rest.values());
   const reports = new Map<string, SolveResult | null>(ctx.offices.map((o) => [o, null]));
-  return assemble(ctx, makeStations(ctx, groups), reports, extra, performance.now() - t0);
+  const assigned = new Map<string, number>();
+  stationsByIds.forEach((ids, i) => {
+    const n = staff?.[i];
+    if (typeof n === 'number' && ids.length > 0) assigned.set(ids[0]!, n);
+  });
+  return assemble(ctx, makeStations(ctx, groups), reports, extra, performance.now() - t0, assigned);
 }
 

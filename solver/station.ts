@@ -58,7 +58,7 @@ export function calcConnectivity(ids: readonly string[], graph: AdjacencyGraph):
  */
 export function makeStation(members: readonly Member[], graph: AdjacencyGraph, rules: Rules, cost: number): Station {
   const committees = members.map((m) => m.committee);
-  const figures = calcStationFigures(committees, rules);
+  const figures = calcStationFigures(committees, rules, true);
   const host = committees[figures.host]!;
   const units = new Set(members.map((m) => m.unit));
   const singleExisting = units.size === 1;
@@ -89,6 +89,16 @@ export function makeStation(members: readonly Member[], graph: AdjacencyGraph, r
       plaza: isFacilityMet('plaza', figures.plaza, rules),
       contiguous: connectivity.connected,
     },
+    ...(figures.planned ? {
+      planned: {
+        ...figures.planned,
+        checks: {
+          office: isFacilityMet('office', figures.planned.office, rules),
+          service: isFacilityMet('service', figures.planned.service, rules),
+          plaza: isFacilityMet('plaza', figures.planned.plaza, rules),
+        },
+      },
+    } : {}),
     cost,
   };
 }

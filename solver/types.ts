@@ -5,6 +5,10 @@ import type { AdjacencyGraph, Committee, CommitteeMeasures } from '../geo/types.
 
 export type FacilityKind = 'office' | 'service' | 'plaza';
 export const FACILITY_KINDS: readonly FacilityKind[] = ['office', 'service', 'plaza'];
+/** The committee field of each facility's planned area (年内可达标, seed 004 五(三)). */
+export const PLANNED_FIELDS: Readonly<Record<FacilityKind, 'officePlanned' | 'servicePlanned' | 'plazaPlanned'>> = {
+  office: 'officePlanned', service: 'servicePlanned', plaza: 'plazaPlanned',
+};
 
 /** How members' floor areas add up in one station. */
 export type Pooling = 'max' | 'sum';
@@ -35,8 +39,9 @@ export interface Rules {
   stations?: Record<string, number>;
   /**
    * How staff are proposed per station (the district total stays fixed, seed 004 五): `members`
-   * keeps each committee's staff with it; `shandong` shares the total by households after the
-   * Shandong norm of one worker per 300–400 households (seed 003). [members]
+   * keeps each committee's staff with it; `shandong` shares each street office's staff among its
+   * stations by households, against the Shandong norm of one worker per 300–400 households
+   * (seed 003). A hand-made plan may assign a station's staff itself. [members]
    */
   staffing?: StaffingRule;
   /**
@@ -235,13 +240,25 @@ export interface Station {
   office: number;
   service: number;
   plaza: number;
+  /** Staff of the members today (the sum). */
   staff: number;
+  /**
+   * Staff the plan proposes (solver/staffing.ts: the rule's, or the hand-made plan's own
+   * assignment). Absent in plans stored before it existed: the rule's proposal then.
+   */
+  staffProposed?: number;
   partyMembers: number;
   party: PartyOrganisation;
   areaM2: number;
   /** Member pairs joined only by an enclave link (names). */
   enclaveLinks: [string, string][];
   checks: StationChecks;
+  /**
+   * The facilities once the members' planned areas are built (each member counts the larger of its
+   * area and its planned area, pooled as the rule says) and whether they then meet the thresholds.
+   * Present only when a member has a planned area.
+   */
+  planned?: StationPlanned;
   cost: number;
   /**
    * With `solver.regret`: the optimal cost of the street office with this station (this exact set
@@ -250,6 +267,13 @@ export interface Station {
    */
   regret?: number | null;
   regretReason?: string;
+}
+
+export interface StationPlanned {
+  office: number;
+  service: number;
+  plaza: number;
+  checks: Record<FacilityKind, boolean>;
 }
 
 export interface Violation {
@@ -281,7 +305,10 @@ export interface PlanSummary {
   checks: {
     violations: Violation[];
     facilityTargets: Record<FacilityKind, { met: number; stations: number; share: number; target: number; ok: boolean }>;
+    /** The same counted with the planned areas (年内可达标); present only when a station has one. */
+    facilityTargetsPlanned?: Record<FacilityKind, { met: number; stations: number; share: number; target: number; ok: boolean }>;
     staffBefore: number;
+    /** Staff the plan proposes in all (Σ staffProposed); must equal staffBefore. */
     staffAfter: number;
   };
   /** With `solver.alternatives`: the K best distinct plans (alternatives.json; README "Alternatives"). */
@@ -349,4 +376,9 @@ export interface HandPlan {
   name?: string;
   /** Each entry is one station's committees; committees not named stay single stations. */
   stations: string[][];
+  /**
+   * The staff the street office assigns to each station of `stations` (same order; null: the
+   * rule's proposal). Nothing keeps the total: the `staff-total-changed` check does. [none]
+   */
+  staff?: (number | null)[];
 }

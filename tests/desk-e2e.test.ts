@@ -305,6 +305,31 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     expect(stationOf(plan, moved)).not.toEqual(stationOf(parent, moved));
   });
 
+  it('a district plan: the street office concurs with the concur button; the planner\'s submit waits for the others', async () => {
+    const datasets = await api<{ datasets: { id: string }[] }>('/datasets', desk.tokens.planner);
+    const res = await fetch(`${desk.url}/api/datasets/${datasets.datasets[0]!.id}/plans`, {
+      method: 'POST', headers: { authorization: `Bearer ${desk.tokens.planner}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '黄贝南湖联合方案', streetOffices: ['黄贝', '南湖'], stations: [] }),
+    });
+    expect(res.status).toBe(201);
+    const id = ((await res.json()) as { id: string }).id;
+    if (await page.locator('[data-logout]').count() > 0) await signOut(page);
+    await signIn(page, desk.tokens.huangbei);
+    await page.goto(`${desk.url}/#/plans/${encodeURIComponent(id)}`);
+    await page.locator('[data-map][data-stations-drawn]').waitFor();
+    expect(await page.locator('button[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['concur']);
+    await act(page, 'concur');
+    expect(await state(page)).toBe('draft');
+    await page.locator('[data-history-action=concur]').waitFor();
+    expect(await page.locator('button[data-action]').count()).toBe(0);
+    await signOut(page);
+    await signIn(page, desk.tokens.planner);
+    await page.goto(`${desk.url}/#/plans/${encodeURIComponent(id)}`);
+    await page.locator('[data-map][data-stations-drawn]').waitFor();
+    expect(await page.locator('button[data-action=submit]').isDisabled()).toBe(true);
+    await expect(page.locator('[data-actions]').textContent()).resolves.toContain('南湖');
+  });
+
   it('logged no page errors', () => {
     expect(errors).toEqual([]);
   });

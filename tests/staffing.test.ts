@@ -2,16 +2,24 @@
  * The staffing model: the district total stays fixed; `members` keeps each committee's staff,
  * `shandong` shares the total by households (one worker per 300–400 households as the yardstick).
  */
-import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../cli/load.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, it, vi } from 'vitest';
+import { loadHandPlan, loadScenario } from '../cli/load.js';
+import { runEvaluate } from '../cli/plan-commands.js';
 import { makePlanDocument } from '../render/plan-document.js';
-import { calcStaffNorm, makeStaffingProposal, shareByLargestRemainder } from '../render/staffing.js';
+import { calcStaffNorm, makeStaffingProposal, shareByLargestRemainder } from '../solver/staffing.js';
 import { makeScenario } from '../scenarios/resolve.js';
 import { evaluatePlan, makePlanContext } from '../solver/pipeline.js';
+import type { PlanSummary } from '../solver/types.js';
 
 const loaded = await loadScenario('luohu-2006');
 const hand = [['LH-HB-01', 'LH-HB-02'], ['LH-HB-03', 'LH-HB-04']];
 const outcome = evaluatePlan(makePlanContext(loaded.dataset, loaded.scenario), hand);
+/** The same plan made under the Shandong rule: the proposal is made with the plan (stations' staffProposed). */
+const shandongOutcome = evaluatePlan(makePlanContext(loaded.dataset, { ...loaded.scenario, rules: { ...loaded.scenario.rules, staffing: 'shandong' } }), hand);
 
 describe('staffing', () => {
   it('shares a total in whole numbers by weight: the sum kept, everyone at least the floor, larger weights never get less', () => {
@@ -31,7 +39,9 @@ describe('staffing', () => {
     const keep = makeStaffingProposal(outcome);
     expect(keep.rule).toBe('members');
     expect(keep.stations.every((x) => x.proposed === x.station.staff && x.change === 0)).toBe(true);
-    const norm = makeStaffingProposal(outcome, 'shandong');
+    const norm = makeStaffingProposal(shandongOutcome, 'shandong');
+    expect(norm.stations.some((x) => x.change !== 0)).toBe(true);
+    expect(norm.stations.map((x) => x.proposed)).toEqual(shandongOutcome.stations.map((s) => s.staffProposed));
     expect(norm.stations.reduce((n, x) => n + x.proposed, 0)).toBe(total);
     expect(norm.stations.reduce((n, x) => n + x.change, 0)).toBe(0);
     for (const x of norm.stations) {
@@ -47,16 +57,16 @@ describe('staffing', () => {
     expect(made.scenario!.rules.staffing).toBe('shandong');
     expect(makeScenario({ name: 'x', rules: { staffing: 'per-capita' } }).scenario).toBeUndefined();
     const doc = (staffing: 'members' | 'shandong') => makePlanDocument({
-      outcome, committees: loaded.dataset.committees, datasetName: 'x', rules: { ...loaded.scenario.rules, staffing },
+      outcome: staffing === 'members' ? outcome : shandongOutcome, committees: loaded.dataset.committees, datasetName: 'x', rules: { ...loaded.scenario.rules, staffing },
     });
     const text = (d: ReturnType<typeof doc>) => d.sections.find((s) => s.heading === '六、人员安置')!.blocks.map((b) => (b.kind === 'paragraph' ? b.text : '')).join('');
     expect(text(doc('members'))).toContain('各工作站人员为所辖社区原有人员之和');
-    const moved = makeStaffingProposal(outcome, 'shandong').stations.filter((x) => x.change !== 0).length;
+    const moved = makeStaffingProposal(shandongOutcome, 'shandong').stations.filter((x) => x.change !== 0).length;
     expect(text(doc('shandong'))).toContain(`需调整人员的工作站${moved}个`);
     const table = doc('shandong').annexes[0]!.blocks[0]!;
     if (table.kind !== 'table') throw new Error('no table');
     const col = table.table.columns.findIndex((c) => c.header === '人员');
-    expect(table.table.rows.map((r) => r[col])).toEqual(makeStaffingProposal(outcome, 'shandong').stations.map((x) => x.proposed));
+    expect(table.table.rows.map((r) => r[col])).toEqual(makeStaffingProposal(shandongOutcome, 'shandong').stations.map((x) => x.proposed));
   });
 });
 
@@ -77,4 +87,80 @@ describe('party organisation thresholds (rules.party)', () => {
     expect(seven).toContain('200名以上设立总支');
     expect(seven).toContain('400名以上设立党委');
   });
+});
+
+describe('staffing: the total stays fixed, and the check says so when a plan breaks it', () => {
+  const ctx = makePlanContext(loaded.dataset, loaded.scenario);
+  const plan2006 = JSON.parse(readFileSync(new URL('../scenarios/luohu-2006/plan-2006.json', import.meta.url), 'utf8')) as { stations: string[][] };
+  const byName = new Map(loaded.dataset.committees.map((c) => [c.name, c.id]));
+  const groups = plan2006.stations.map((g) => g.map((n) => byName.get(n)!));
+  const staffOf = (ids: readonly string[]) => ids.reduce((n, id) => n + (loaded.dataset.committees.find((c) => c.id === id)!.staff ?? 0), 0);
+  const staffRule = (o: ReturnType<typeof evaluatePlan>) => o.summary.checks.violations.filter((v) => v.rule === 'staff-total-changed');
+
+  it('shandong shares each street office\'s own staff among its stations (workers do not cross street offices)', () => {
+    const shandong = evaluatePlan(makePlanContext(loaded.dataset, { ...loaded.scenario, rules: { ...loaded.scenario.rules, staffing: 'shandong' } }), groups);
+    for (const office of shandong.summary.streetOffices) {
+      expect(office.stations.reduce((n, s) => n + s.staffProposed!, 0), office.name).toBe(office.stations.reduce((n, s) => n + s.staff, 0));
+    }
+    expect(staffRule(shandong)).toEqual([]);
+    expect(shandong.summary.checks.staffAfter).toBe(shandong.summary.checks.staffBefore);
+  });
+
+  it('a street office\'s own assignment that moves workers between stations keeps the total: no violation', () => {
+    const a = staffOf(groups[0]!), b = staffOf(groups[1]!);
+    const moved = evaluatePlan(ctx, groups, [a - 2, b + 2]);
+    expect(staffRule(moved)).toEqual([]);
+    const [sa, sb] = [groups[0]!, groups[1]!].map((g) => moved.stations.find((s) => s.committeeIds.includes(g[0]!))!);
+    expect([sa!.staffProposed, sb!.staffProposed]).toEqual([a - 2, b + 2]);
+    expect(makeStaffingProposal(moved).stations.filter((x) => x.change !== 0).map((x) => x.change).sort()).toEqual([-2, 2]);
+  });
+
+  it('an assignment that changes the total fails the staff-unchanged check (fatal), in summary.json and the document', () => {
+    const a = staffOf(groups[0]!);
+    const more = evaluatePlan(ctx, groups, [a + 3]);
+    const v = staffRule(more);
+    expect(v.map((x) => x.severity)).toEqual(['fatal']);
+    expect(more.fatal).toBe(true);
+    expect(more.summary.checks.staffAfter - more.summary.checks.staffBefore).toBe(3);
+    const doc = makePlanDocument({ outcome: more, committees: loaded.dataset.committees, datasetName: 'x', rules: loaded.scenario.rules });
+    const six = doc.sections.find((s) => s.heading === '六、人员安置')!.blocks.map((b) => (b.kind === 'paragraph' ? b.text : '')).join('');
+    expect(six).toContain(`由${more.summary.checks.staffBefore}名变为${more.summary.checks.staffAfter}名`);
+  });
+});
+
+describe('staffing in a plan file (yizhan evaluate)', () => {
+  it('reads "staff" beside "stations"; a total that changes makes the plan fail (exit 1), the 人员 sheet read back shows it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yizhan-staff-'));
+    try {
+      const file = join(dir, 'plan.json');
+      const staff = (outcome.stations.find((s) => s.committeeIds.includes('LH-HB-01'))!.staff) + 4;
+      writeFileSync(file, JSON.stringify({ stations: hand, staff: [staff, null] }));
+      const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      let code: number;
+      try { code = await runEvaluate('luohu-2006', file, { out: join(dir, 'out'), json: false, quiet: true, map: false }); } finally { err.mockRestore(); out.mockRestore(); }
+      expect(code).toBe(1);
+      const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as PlanSummary;
+      expect(summary.checks.violations.filter((v) => v.rule === 'staff-total-changed').map((v) => v.severity)).toEqual(['fatal']);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(join(dir, 'out', 'plan.xlsx'));
+      const sheet = book.getWorksheet('人员')!;
+      const head = sheet.getRow(1).values as unknown[];
+      let now = 0, proposed = 0;
+      sheet.eachRow((row, n) => {
+        if (n === 1) return;
+        now += row.getCell(head.indexOf('现有人员')).value as number;
+        proposed += row.getCell(head.indexOf('建议人员')).value as number;
+      });
+      expect([now, proposed]).toEqual([summary.checks.staffBefore, summary.checks.staffAfter]);
+      expect(proposed - now).toBe(4);
+
+      writeFileSync(file, JSON.stringify({ stations: hand, staff: [3, -1] }));
+      await expect(Promise.resolve().then(() => loadHandPlan(file, loaded.dataset))).rejects.toMatchObject({ details: [expect.stringContaining('field staff[1]')] });
+      writeFileSync(file, JSON.stringify({ stations: hand, staff: [3] }));
+      expect(() => loadHandPlan(file, loaded.dataset)).toThrow(/does not fit/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

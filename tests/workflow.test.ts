@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Actor, PlanState, ReviewerRole } from '../server/store/types.js';
 import { PLAN_STATES, REVIEWER_ROLES, ROLES, WORKFLOW_ACTIONS } from '../server/store/types.js';
 import type { WorkflowPlan, WorkflowRequest } from '../server/workflow.js';
-import { ACTION_ROLES, applyAction, checkEdit, isInScope } from '../server/workflow.js';
+import { ACTION_ROLES, applyAction, checkEdit, isInScope, listConcurrences } from '../server/workflow.js';
 import { ACTORS } from './helpers/store.js';
 
 function plan(over: Partial<WorkflowPlan> = {}): WorkflowPlan {
@@ -16,7 +16,8 @@ function step(p: WorkflowPlan, req: WorkflowRequest, actor: Actor): WorkflowPlan
   if ('error' in r) throw new Error(`${r.error.code}: ${r.error.message}`);
   const n = r.next;
   const opinions = n.round !== p.round ? [] : n.opinionRole ? [...p.opinions, { role: n.opinionRole, agree: n.agree! }] : p.opinions;
-  return { ...p, state: n.state, version: n.version, round: n.round, opinions };
+  const concurred = n.action === 'concur' ? [...(p.concurred ?? []), actor.streetOffice!] : p.concurred;
+  return { ...p, state: n.state, version: n.version, round: n.round, opinions, ...(concurred ? { concurred } : {}) };
 }
 
 function errorOf(p: WorkflowPlan, req: WorkflowRequest, actor: Actor) {
@@ -98,7 +99,7 @@ describe('applyAction: every refusal has its stable code', () => {
   it('forbidden-role (403) for every role outside ACTION_ROLES, admin included', () => {
     const sub = withOpinions(submitted());
     const byState: Record<string, WorkflowPlan> = {
-      submit: plan(), opinion: submitted(), approve: sub, reject: sub, file: { ...sub, state: 'approved' },
+      concur: plan({ scope: ['黄贝', '东门'] }), submit: plan(), opinion: submitted(), approve: sub, reject: sub, file: { ...sub, state: 'approved' },
     };
     let refused = 0;
     for (const action of WORKFLOW_ACTIONS) {
@@ -110,7 +111,8 @@ describe('applyAction: every refusal has its stable code', () => {
         refused++;
       }
     }
-    expect(refused).toBe(WORKFLOW_ACTIONS.length * ROLES.length - 1 - 3 - 1 - 1 - 1);
+    // concur: street-office; submit: street-office and district-planner; opinion: 3 reviewers; approve, reject, file: 1 each
+    expect(refused).toBe(WORKFLOW_ACTIONS.length * ROLES.length - 1 - 2 - 3 - 1 - 1 - 1);
   });
 
   it('out-of-scope (403): another street office, a plan across offices, an empty scope', () => {
@@ -130,21 +132,22 @@ describe('applyAction: every refusal has its stable code', () => {
 
   it('invalid-transition (409) for every action from every state it cannot start from', () => {
     const allowed: Record<string, PlanState[]> = {
-      submit: ['draft', 'rejected'], opinion: ['submitted'], approve: ['submitted'], reject: ['submitted'], file: ['approved'],
+      concur: ['draft', 'rejected'], submit: ['draft', 'rejected'], opinion: ['submitted'], approve: ['submitted'], reject: ['submitted'], file: ['approved'],
     };
     const actorFor: Record<string, Actor> = {
-      submit: ACTORS.huangbei, opinion: ACTORS.organisation, approve: ACTORS.government, reject: ACTORS.government, file: ACTORS.city,
+      concur: ACTORS.huangbei, submit: ACTORS.huangbei, opinion: ACTORS.organisation, approve: ACTORS.government, reject: ACTORS.government, file: ACTORS.city,
     };
     let n = 0;
     for (const action of WORKFLOW_ACTIONS) {
       for (const state of PLAN_STATES) {
         if (allowed[action]!.includes(state)) continue;
-        const e = errorOf(plan({ state, version: 9 }), { action, version: 9, opinion: 'x', agree: true }, actorFor[action]!);
+        const scope = action === 'concur' ? ['黄贝', '东门'] : ['黄贝'];
+        const e = errorOf(plan({ state, version: 9, scope }), { action, version: 9, opinion: 'x', agree: true }, actorFor[action]!);
         expect(e, `${action} from ${state}`).toMatchObject({ code: 'invalid-transition', status: 409 });
         n++;
       }
     }
-    expect(n).toBe(5 * 5 - 6);
+    expect(n).toBe(6 * 5 - 8);
   });
 
   it('opinion-required (400): an opinion or a rejection without text (blank counts as none)', () => {
@@ -191,6 +194,47 @@ describe('checkEdit', () => {
   });
 });
 
+describe('applyAction: district plans (several street offices)', () => {
+  const district = () => plan({ scope: ['黄贝', '东门'] });
+
+  it('each street office concurs once, then the district planner submits; the review round is the same', () => {
+    let p = district();
+    expect(errorOf(p, { action: 'submit', version: 1 }, ACTORS.planner)).toMatchObject({ code: 'concurrences-missing', status: 409, details: ['黄贝', '东门'] });
+    p = step(p, { action: 'concur', version: 1 }, ACTORS.dongmen);
+    expect(p).toMatchObject({ state: 'draft', version: 2, round: 0, concurred: ['东门'] });
+    expect(errorOf(p, { action: 'concur', version: 2 }, ACTORS.dongmen)).toMatchObject({ code: 'already-concurred', status: 409 });
+    expect(errorOf(p, { action: 'submit', version: 2 }, ACTORS.planner)).toMatchObject({ code: 'concurrences-missing', details: ['黄贝'] });
+    p = step(p, { action: 'concur', version: 2 }, ACTORS.huangbei);
+    expect(errorOf(p, { action: 'submit', version: 3 }, ACTORS.huangbei)).toMatchObject({ code: 'out-of-scope', status: 403 });
+    p = step(p, { action: 'submit', version: 3 }, ACTORS.planner);
+    expect(p).toMatchObject({ state: 'submitted', round: 1 });
+    p = withOpinions(p);
+    p = step(p, { action: 'approve', version: p.version }, ACTORS.government);
+    p = step(p, { action: 'file', version: p.version }, ACTORS.city);
+    expect(p.state).toBe('filed');
+  });
+
+  it('refuses a concurrence by an office outside the scope (403), by another role (403), on a one-office plan (409), with fatal violations (422), once submitted (409)', () => {
+    const nanhu: Actor = { tokenId: 'tok-nanhu', role: 'street-office', streetOffice: '南湖' };
+    expect(errorOf(district(), { action: 'concur', version: 1 }, nanhu)).toMatchObject({ code: 'out-of-scope', status: 403 });
+    expect(errorOf(district(), { action: 'concur', version: 1 }, ACTORS.planner)).toMatchObject({ code: 'forbidden-role', status: 403 });
+    expect(errorOf(plan(), { action: 'concur', version: 1 }, ACTORS.huangbei)).toMatchObject({ code: 'not-a-district-plan', status: 409 });
+    expect(errorOf(plan({ scope: ['黄贝', '东门'], fatalViolations: [{ rule: 'x' }] }), { action: 'concur', version: 1 }, ACTORS.huangbei))
+      .toMatchObject({ code: 'plan-has-fatal-violations', status: 422 });
+    expect(errorOf(plan({ scope: ['黄贝', '东门'], state: 'submitted' }), { action: 'concur', version: 1 }, ACTORS.huangbei))
+      .toMatchObject({ code: 'invalid-transition', status: 409 });
+    expect(errorOf(plan(), { action: 'submit', version: 1 }, ACTORS.planner)).toMatchObject({ code: 'forbidden-role', status: 403 });
+  });
+
+  it('concurrences stand until the plan\'s content changes (create, edit, revise)', () => {
+    const e = (action: string, streetOffice: string | null = null) => ({ action, streetOffice });
+    expect(listConcurrences([e('create'), e('concur', '黄贝'), e('concur', '东门'), e('concur', '黄贝')])).toEqual(['黄贝', '东门']);
+    expect(listConcurrences([e('create'), e('concur', '黄贝'), e('edit'), e('concur', '东门')])).toEqual(['东门']);
+    expect(listConcurrences([e('create'), e('concur', '黄贝'), e('submit'), e('reject'), e('concur', '东门')])).toEqual(['黄贝', '东门']);
+    expect(listConcurrences([e('revise'), e('concur', null)])).toEqual([]);
+  });
+});
+
 describe('applyAction: invariants over random action sequences', () => {
   const actors = Object.values(ACTORS) as Actor[];
   it('success raises the version by exactly one; approval only after all three opinions; filed only from approved', () => {
@@ -206,7 +250,7 @@ describe('applyAction: invariants over random action sequences', () => {
           const req = { action: op.action, version: op.stale ? p.version - 1 : p.version, opinion: op.text, agree: op.agree };
           const r = applyAction(p, req, actors[op.actor]!);
           if ('error' in r) {
-            if (op.stale) expect(['forbidden-role', 'out-of-scope', 'stale-version']).toContain(r.error.code);
+            if (op.stale) expect(['forbidden-role', 'out-of-scope', 'not-a-district-plan', 'stale-version']).toContain(r.error.code);
             continue;
           }
           expect(op.stale).toBe(false);

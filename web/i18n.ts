@@ -303,8 +303,8 @@ const STATE_NAMES: Record<Lang, Record<PlanState, string>> = {
 };
 
 const ACTION_NAMES: Record<Lang, Record<WorkflowAction | 'create' | 'revise' | 'update', string>> = {
-  zh: { create: '创建', revise: '修订', update: '修改', submit: '报送', opinion: '提出意见', approve: '批准', reject: '退回', file: '备案' },
-  en: { create: 'created', revise: 'revised', update: 'edited', submit: 'Submit', opinion: 'Give opinion', approve: 'Approve', reject: 'Reject', file: 'File' },
+  zh: { create: '创建', revise: '修订', update: '修改', concur: '街道同意', submit: '报送', opinion: '提出意见', approve: '批准', reject: '退回', file: '备案' },
+  en: { create: 'created', revise: 'revised', update: 'edited', concur: 'Concur', submit: 'Submit', opinion: 'Give opinion', approve: 'Approve', reject: 'Reject', file: 'File' },
 };
 
 const HOUSEHOLD_CHECK: Record<Lang, Record<HouseholdCheck, string>> = {

@@ -151,6 +151,19 @@ export function findBracket(value: number, brackets: readonly Bracket[]): string
 
 export type FacilityStatus = 'compliant' | 'within-year' | 'hard';
 
+/**
+ * The planned areas (officePlanned, servicePlanned, plazaPlanned) of the facilities that reach the
+ * threshold within the year: a quarter more than today, at least the threshold, in tens of m².
+ */
+function plannedAreas(facility: Record<'office' | 'service' | 'plaza', { value: number; status: FacilityStatus }>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const kind of ['office', 'service', 'plaza'] as const) {
+    const f = facility[kind];
+    if (f.status === 'within-year') out[`${kind}Planned`] = Math.ceil(Math.max(FACILITY_THRESHOLDS[kind], f.value * 1.25) / 10) * 10;
+  }
+  return out;
+}
+
 /** Status of a facility area against its threshold: ≥ T compliant, ≥ 0.5·T within-year, else hard. */
 export function classifyFacility(areaM2: number, threshold: number): FacilityStatus {
   if (areaM2 >= threshold) return 'compliant';
@@ -818,6 +831,8 @@ export function generateLuohu2006(facts: LuohuFacts, options: GenerateOptions = 
         office: d.facility.office.value,
         service: d.facility.service.value,
         plaza: d.facility.plaza.value,
+        // 年内可达标: the area once this year's works are done (no draw, so the rest stays as it was)
+        ...plannedAreas(d.facility),
         facilityStatus: { office: d.facility.office.status, service: d.facility.service.status, plaza: d.facility.plaza.status },
         staff: d.staff,
         partyMembers: d.partyMembers,

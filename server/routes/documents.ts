@@ -19,6 +19,7 @@ import type { PlanSummary } from '../../solver/types.js';
 import { LIMITS, withErrors } from '../schemas.js';
 import { REVIEWER_ROLES, StoreError, type OpinionRecord } from '../store/types.js';
 import { getPlanOr404, getScenarioOr404, loadStoredDataset, makeResolvedScenario } from '../planning.js';
+import { listConcurrences } from '../workflow.js';
 
 const DocumentParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: LIMITS.id }),
@@ -63,6 +64,9 @@ export async function documentRoutes(app: FastifyInstance): Promise<void> {
     }
     if (file === 'plan.docx') return reply.type(DOCX).header('content-disposition', attachment(file)).send(await makeDocx(planDocument));
     const steps = await store.getPlanHistory(plan.id);
+    // the concurrences the district submitted with: those standing at its last submission
+    const lastSubmit = steps.map((e) => e.action).lastIndexOf('submit');
+    const concurred = listConcurrences(lastSubmit >= 0 ? steps.slice(0, lastSubmit) : steps);
     const opinions: OpinionRecord[] = (await Promise.all(Array.from({ length: plan.round }, (_, i) => store.getOpinions(plan.id, { round: i + 1 })))).flat();
     const partyChanges = makePartyChanges(outcome, dataset.committees, scenario.rules.party)
       .map((c) => `${formatStationNameZh(c.station)}由${PARTY_ZH[c.before]}改设${PARTY_ZH[c.after]}`);
@@ -70,7 +74,7 @@ export async function documentRoutes(app: FastifyInstance): Promise<void> {
       const doc = makeApprovalDocument(approval!, {
         planTitle: planDocument.title, scope: plan.scope, stationsBefore: summary.stationsBefore, stationsAfter: summary.stationsAfter,
         ...(settings.district ? { district: settings.district } : {}),
-        steps, opinions, partyChanges,
+        steps, opinions, partyChanges, concurred,
         ...(settings.documentNumber ? { documentNumber: settings.documentNumber } : {}),
       });
       return reply.type(DOCX).header('content-disposition', attachment(file)).send(await makeDocx(doc));

@@ -145,7 +145,10 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
       streetOffices: body.streetOffices, ownOfficeByDefault: true,
     });
     const ids = resolveStationRefs(body.stations, dataset.committees);
-    const outcome = evaluatePlan(makePlanContext(dataset, scenario), ids);
+    if (body.staff !== undefined && body.staff.length !== body.stations.length) {
+      throw new StoreError('plan-staff-invalid', 422, `staff: one entry per station (${body.stations.length}), got ${body.staff.length}`, 'staff');
+    }
+    const outcome = evaluatePlan(makePlanContext(dataset, scenario), ids, body.staff);
     const plan = await store.createPlan({
       datasetId: request.params.id, scenarioId: body.scenarioId ?? null, kind: 'hand', name: body.name ?? null, scope,
       summary: outcome.summary, groups: outcome.stations.map((s) => s.committeeIds),
@@ -279,7 +282,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
   app.post('/plans/:id/actions', {
     schema: {
       tags: ['approval'],
-      summary: 'One approval step: submit (street office), opinion (organisation, civil-affairs, establishment; agree + text), approve / reject (district-government), file (city-civil-affairs). Send the version you saw (body or If-Match); a stale one gets 409',
+      summary: 'One approval step: concur (each street office of a district plan), submit (the street office of a one-office plan; the district-planner for a district plan once every street office concurred), opinion (organisation, civil-affairs, establishment; agree + text), approve / reject (district-government), file (city-civil-affairs). Send the version you saw (body or If-Match); a stale one gets 409',
       params: IdParams, body: ActionBody,
       response: withErrors({ 200: ActionResultSchema }),
     },

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PlanSummary } from '../../solver/types.js';
-import { applyAction, checkEdit } from '../workflow.js';
+import { applyAction, checkEdit, listConcurrences } from '../workflow.js';
 import type { Sql } from './db.js';
 import { iso, json, jsonParam, str, strOrNull, type InTx, type Row } from './rows.js';
 import type {
@@ -31,7 +31,7 @@ function toPlan(r: Row): PlanRecord {
 function toHistory(r: Row): HistoryEntry {
   return {
     planId: str(r.plan_id), seq: Number(r.seq), at: iso(r.at), actorTokenId: strOrNull(r.actor_token_id),
-    role: str(r.role), action: str(r.action), fromState: (r.from_state ?? null) as PlanState | null,
+    role: str(r.role), streetOffice: strOrNull(r.street_office), action: str(r.action), fromState: (r.from_state ?? null) as PlanState | null,
     toState: r.to_state as PlanState, opinion: strOrNull(r.opinion),
     agree: r.agree === null || r.agree === undefined ? null : Boolean(r.agree), version: Number(r.version),
   };
@@ -57,13 +57,21 @@ export function makePlanOps(db: Sql, inTx: InTx): PlanOps {
     return toPlan(rows[0]);
   }
 
-  async function appendHistory(sql: Sql, e: Omit<HistoryEntry, 'seq' | 'at'>): Promise<HistoryEntry> {
+  /** The entry as stored; its street office is the actor token's (history reads join the token). */
+  async function appendHistory(sql: Sql, e: Omit<HistoryEntry, 'seq' | 'at' | 'streetOffice'>, actor?: Actor | null): Promise<HistoryEntry> {
     const rows = await sql.query<Row>(
       `INSERT INTO plan_history (plan_id, seq, actor_token_id, role, action, from_state, to_state, opinion, agree, version)
        SELECT $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9 FROM plan_history WHERE plan_id = $1
        RETURNING *`,
       [e.planId, e.actorTokenId, e.role, e.action, e.fromState, e.toState, e.opinion, e.agree, e.version]);
-    return toHistory(rows[0]!);
+    return toHistory({ ...rows[0]!, street_office: actor?.streetOffice ?? null });
+  }
+
+  /** The plan's history in order, each entry with its actor token's street office. */
+  async function readHistory(sql: Sql, id: string): Promise<HistoryEntry[]> {
+    return (await sql.query<Row>(
+      `SELECT h.*, t.street_office FROM plan_history h LEFT JOIN tokens t ON t.id = h.actor_token_id
+       WHERE h.plan_id = $1 ORDER BY h.seq`, [id])).map(toHistory);
   }
 
   async function insertPlan(sql: Sql, p: PlanInput, extra: { revision: number; parentId: string | null }): Promise<PlanRecord> {
@@ -93,7 +101,7 @@ export function makePlanOps(db: Sql, inTx: InTx): PlanOps {
       await appendHistory(sql, {
         planId: plan.id, actorTokenId: actor?.tokenId ?? null, role: actor?.role ?? 'system', action: 'create',
         fromState: null, toState: plan.state, opinion: null, agree: null, version: plan.version,
-      });
+      }, actor);
       return plan;
     }),
 
@@ -145,7 +153,7 @@ export function makePlanOps(db: Sql, inTx: InTx): PlanOps {
       await appendHistory(sql, {
         planId: id, actorTokenId: edit.actor.tokenId, role: edit.actor.role, action: 'edit',
         fromState: plan.state, toState: next.state, opinion: null, agree: null, version: next.version,
-      });
+      }, edit.actor);
       return next;
     }),
 
@@ -162,16 +170,17 @@ export function makePlanOps(db: Sql, inTx: InTx): PlanOps {
       await appendHistory(sql, {
         planId: plan.id, actorTokenId: edit.actor.tokenId, role: edit.actor.role, action: 'revise',
         fromState: null, toState: plan.state, opinion: null, agree: null, version: plan.version,
-      });
+      }, edit.actor);
       return plan;
     }),
 
     transitionPlan: (id: string, request: TransitionRequest) => inTx(async (sql): Promise<TransitionResult> => {
       const plan = await lockPlan(sql, id);
       const opinions = (await sql.query<Row>('SELECT * FROM opinions WHERE plan_id = $1 AND round = $2', [id, plan.round])).map(toOpinion);
+      const concurred = request.action === 'concur' || request.action === 'submit' ? listConcurrences(await readHistory(sql, id)) : [];
       const result = applyAction(
         { state: plan.state, version: plan.version, round: plan.round, scope: plan.scope,
-          fatalViolations: fatalViolations(plan.summary), opinions },
+          fatalViolations: fatalViolations(plan.summary), opinions, concurred },
         request, request.actor);
       if ('error' in result) {
         const e = result.error;
@@ -190,12 +199,12 @@ export function makePlanOps(db: Sql, inTx: InTx): PlanOps {
       const entry = await appendHistory(sql, {
         planId: id, actorTokenId: request.actor.tokenId, role: request.actor.role, action: n.action,
         fromState: n.fromState, toState: n.state, opinion: n.opinion, agree: n.agree, version: n.version,
-      });
+      }, request.actor);
       return { plan: toPlan(rows[0]), entry };
     }),
 
     async getPlanHistory(id) {
-      return (await db.query<Row>('SELECT * FROM plan_history WHERE plan_id = $1 ORDER BY seq', [id])).map(toHistory);
+      return readHistory(db, id);
     },
 
     async getOpinions(planId, options = {}) {

@@ -36,8 +36,9 @@ export type PlanState = 'draft' | 'submitted' | 'approved' | 'rejected' | 'filed
 export const PLAN_STATES: readonly PlanState[] = ['draft', 'submitted', 'approved', 'rejected', 'filed'];
 
 /** Workflow actions. */
-export type WorkflowAction = 'submit' | 'opinion' | 'approve' | 'reject' | 'file';
-export const WORKFLOW_ACTIONS: readonly WorkflowAction[] = ['submit', 'opinion', 'approve', 'reject', 'file'];
+/** `concur`: a street office agrees to a district plan (several street offices) before the district planner submits it. */
+export type WorkflowAction = 'concur' | 'submit' | 'opinion' | 'approve' | 'reject' | 'file';
+export const WORKFLOW_ACTIONS: readonly WorkflowAction[] = ['concur', 'submit', 'opinion', 'approve', 'reject', 'file'];
 
 /** Reviewer roles whose opinions the district government waits for. */
 export type ReviewerRole = 'organisation' | 'civil-affairs' | 'establishment';
@@ -157,6 +158,8 @@ export interface HistoryEntry {
   actorTokenId: string | null;
   /** Role of the actor (`system` when none). */
   role: string;
+  /** Street office of the actor's token (street-office tokens), else null: whose concurrence a `concur` is. */
+  streetOffice: string | null;
   /** A workflow action, or `create`, `edit`, `revise` (the new revision's first entry). */
   action: string;
   fromState: PlanState | null;

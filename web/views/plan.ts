@@ -7,7 +7,7 @@
 import { applyAction, type WorkflowPlan } from '../../server/workflow.js';
 import { REVIEWER_ROLES, WORKFLOW_ACTIONS, type ReviewerRole, type WorkflowAction } from '../../server/store/types.js';
 import type { PlanSummary, Station, Violation } from '../../solver/types.js';
-import { EDIT_ROLES, isInScope } from '../../server/workflow.js';
+import { EDIT_ROLES, isInScope, listConcurrences } from '../../server/workflow.js';
 import { FACILITY_KINDS } from '../../solver/types.js';
 import { api, ApiError, type History, type Me, type Plan } from '../api.js';
 import { fill, h } from '../dom.js';
@@ -40,12 +40,13 @@ export function allowedActions(plan: Plan, me: Me, history: History): { action: 
     fatalViolations: plan.summary.checks.violations.filter((v) => v.severity === 'fatal'),
     opinions: history.opinions.filter((o) => o.round === plan.round && (REVIEWER_ROLES as readonly string[]).includes(o.role))
       .map((o) => ({ role: o.role as ReviewerRole, agree: o.agree })),
+    concurred: listConcurrences(history.entries),
   };
   const actor = { tokenId: me.tokenId, role: me.role, streetOffice: me.streetOffice };
   return WORKFLOW_ACTIONS.flatMap((action): { action: WorkflowAction; blocked: string | null }[] => {
     const r = applyAction(wf, { action, version: plan.version, opinion: '—', agree: true }, actor);
     if ('next' in r) return [{ action, blocked: null }];
-    if (r.error.code === 'plan-has-fatal-violations') return [{ action, blocked: r.error.message }];
+    if (r.error.code === 'plan-has-fatal-violations' || r.error.code === 'concurrences-missing') return [{ action, blocked: r.error.message }];
     return [];
   });
 }
@@ -120,7 +121,7 @@ function historyList(history: History): HTMLElement {
     h('ol', { class: 'timeline', 'data-history': '' }, history.entries.map((e) =>
       h('li', { 'data-history-action': e.action },
         h('div', { class: 'when' }, formatTime(e.at)),
-        h('div', {}, h('strong', {}, roleName(e.role)), ` · ${actionName(e.action)} · `,
+        h('div', {}, h('strong', {}, roleName(e.role)), e.streetOffice ? ` (${e.streetOffice})` : '', ` · ${actionName(e.action)} · `,
           e.fromState ? `${stateName(e.fromState)} → ` : '', stateName(e.toState), ` · ${t('version', e.version)}`,
           e.agree === null ? null : h('span', { class: e.agree ? 'agree' : 'disagree' }, ` ${t(e.agree ? 'agreed' : 'disagreed')}`)),
         e.opinion ? h('blockquote', {}, e.opinion) : null))));
@@ -165,7 +166,7 @@ async function act(ctx: Context, plan: Plan, action: WorkflowAction, panel: HTML
     go(hash, t('done', actionName(action)), 'ok');
   } catch (e) {
     button.disabled = false;
-    if (e instanceof ApiError && (e.code === 'stale-version' || e.code === 'invalid-transition' || e.code === 'opinion-already-given')) {
+    if (e instanceof ApiError && (e.code === 'stale-version' || e.code === 'invalid-transition' || e.code === 'opinion-already-given' || e.code === 'already-concurred')) {
       const fresh = await api.plan(plan.id);
       go(hash, t('staleReloaded', fresh.version), 'error');
     } else if (e instanceof ApiError && e.status === 403) {

@@ -1,12 +1,14 @@
 /**
  * Staff per station after the merge (seed 004 五: the district total stays fixed and the street
- * office re-assigns the workers). `members` keeps each committee's staff with it; `shandong` shares
- * the same total among the stations in proportion to their households (largest remainder, at
- * least one worker, the 站长, per station), the Shandong norm of one worker per 300–400 households
- * (seed 003) telling how far each station is from it.
+ * office re-assigns the workers). The rule (`rules.staffing`) proposes: `members` keeps each
+ * committee's staff with it; `shandong` shares each street office's staff among its stations in
+ * proportion to their households (largest remainder, at least one worker, the 站长, per station),
+ * the Shandong norm of one worker per 300–400 households (seed 003) telling how far each station
+ * is from it. A hand-made plan may set a station's staff itself (the street office's own
+ * assignment); then nothing keeps the total, and the `staff-total-changed` check says so.
  */
-import type { PlanOutcome } from '../solver/outcome.js';
-import type { StaffingRule, Station } from '../solver/types.js';
+import type { PlanOutcome } from './outcome.js';
+import type { StaffingRule, Station } from './types.js';
 
 /** Shandong 2018 (seed 003): one community worker per 300–400 households. */
 export const STAFF_NORM_HOUSEHOLDS = { min: 300, max: 400 } as const;
@@ -32,7 +34,10 @@ export interface StationStaffing {
 
 export interface StaffingProposal {
   rule: StaffingRule;
+  /** Staff of the members today. */
   total: number;
+  /** Staff proposed in all (equal to `total` unless a hand-made assignment changes it). */
+  proposedTotal: number;
   stations: StationStaffing[];
   headsBefore: number;
   headsAfter: number;
@@ -54,16 +59,34 @@ export function shareByLargestRemainder(total: number, weights: readonly number[
 }
 
 /**
- * The staff each station gets under the rule, with the change against today and the shortfall
- * against the norm; the total is the plan's (equal to today's when the plan keeps the staff rule).
+ * The staff the rule proposes for each station (in the given order): `members` their members'
+ * staff; `shandong` each street office's staff shared among its stations by households.
+ */
+export function proposeStaff(stations: readonly Station[], rule: StaffingRule = 'members'): number[] {
+  if (rule === 'members') return stations.map((s) => s.staff);
+  const out = new Array<number>(stations.length).fill(0);
+  const byOffice = new Map<string, number[]>();
+  stations.forEach((s, i) => byOffice.set(s.streetOffice, [...(byOffice.get(s.streetOffice) ?? []), i]));
+  for (const idx of byOffice.values()) {
+    const total = idx.reduce((n, i) => n + stations[i]!.staff, 0);
+    const shares = shareByLargestRemainder(total, idx.map((i) => stations[i]!.households), 1);
+    idx.forEach((i, k) => { out[i] = shares[k]!; });
+  }
+  return out;
+}
+
+/**
+ * The staff each station gets, with the change against today and the shortfall against the norm:
+ * the plan's own proposal (`staffProposed`, set when the plan was made), else the rule's.
  */
 export function makeStaffingProposal(outcome: PlanOutcome, rule: StaffingRule = 'members'): StaffingProposal {
   const stations = outcome.stations;
-  const total = stations.reduce((n, s) => n + s.staff, 0);
-  const proposed = rule === 'members' ? stations.map((s) => s.staff) : shareByLargestRemainder(total, stations.map((s) => s.households), 1);
+  const byRule = proposeStaff(stations, rule);
+  const proposed = stations.map((s, i) => s.staffProposed ?? byRule[i]!);
   return {
     rule,
-    total,
+    total: stations.reduce((n, s) => n + s.staff, 0),
+    proposedTotal: proposed.reduce((a, b) => a + b, 0),
     headsBefore: outcome.summary.stationsBefore,
     headsAfter: stations.length,
     stations: stations.map((station, i) => {
