@@ -78,7 +78,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'solve a scenario: proven-optimal merges, checks, plan text, GIS exports',
     args: '<scenario>',
     options: { ...PLAN_OUTPUT, ...HELP },
-    run: (pos, v) => runPlan(one(pos, 'scenario'), planOutputOptions(v)),
+    run: (pos, v) => runPlan(one(pos, 'scenario'), { ...planOutputOptions(v), startedAt }),
   },
   evaluate: {
     summary: 'check a plan written by hand against the same rules',
@@ -250,7 +250,15 @@ function readVersion(): string {
   return pkg.version ?? 'unknown';
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** When the running command started (`main`'s `startedAt`). */
+let startedAt = Date.now();
+
+/**
+ * Runs one command. `startedAt` (`Date.now()` at the process's start, from bin.ts) is where
+ * `yizhan plan`'s budget counts from. [now]
+ */
+export async function main(argv: string[], started?: number): Promise<number> {
+  startedAt = started ?? Date.now();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(formatUsage() + '\n');
