@@ -122,7 +122,7 @@ async function finish(
  */
 export const WRITE_RESERVE_FACTOR = 1.5;
 /** The solve keeps at least this share of the budget, however long reading took. */
-export const MIN_SOLVE_SHARE = 0.1;
+export const MIN_SOLVE_SHARE = 0.25;
 
 /**
  * When the solve of a command that started at `startedAt` must end: the budget from the start,

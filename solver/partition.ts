@@ -330,8 +330,7 @@ function runComponent(model: ComponentModel, engine: PartitionEngine, smallRows:
     // wide and large: LP by column generation, a first plan from the columns of least reduced
     // cost, reduced-cost fixing, then the engine (solver/wide-solve.ts)
     if (frontierStates > 0 && smallRows > 0 && engine.relax !== undefined && model.columns.length >= WIDE_COLUMNS) {
-      const wide = solveWideComponent(model, engine, { deadline });
-      return { answer: wide, dense: { rows: model.rows, columns: model.columns.length, span: order?.span ?? -1, status: wide.status, states: 0, counts: 0 } };
+      return { answer: solveWideComponent(model, engine, { deadline }) };
     }
     const seconds = engineSeconds(deadline, model.columns.length);
     if (seconds === null && model.start !== undefined) {
