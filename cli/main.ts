@@ -98,7 +98,7 @@ const COMMANDS: Record<string, Command> = {
       regret: { type: 'boolean', help: 'the regret of each station and the price of each lock (summary.json; scenario solver.regret)' },
       ...HELP,
     },
-    run: (pos, v) => runPlan(one(pos, 'scenario'), { ...planOutputOptions(v), ...readAnswerFlags(v) }),
+    run: (pos, v) => runPlan(one(pos, 'scenario'), { ...planOutputOptions(v), ...readAnswerFlags(v), startedAt }),
   },
   evaluate: {
     summary: 'check a plan written by hand against the same rules',
@@ -270,7 +270,15 @@ function readVersion(): string {
   return pkg.version ?? 'unknown';
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** When the running command started (`main`'s `startedAt`). */
+let startedAt = Date.now();
+
+/**
+ * Runs one command. `startedAt` (`Date.now()` at the process's start, from bin.ts) is where
+ * `yizhan plan`'s budget counts from. [now]
+ */
+export async function main(argv: string[], started?: number): Promise<number> {
+  startedAt = started ?? Date.now();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(formatUsage() + '\n');

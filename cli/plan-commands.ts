@@ -8,6 +8,7 @@ import { makeCommitteesGeoJson, makeOutlineKey, makePlanCsv, makePlanMarkdown, m
 import { makePlanMapSvg } from '../render/map-svg.js';
 import { evaluatePlan, makePlanContext, solvePlan, type PlanContext } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
+import { SOLVER_DEFAULTS } from '../solver/defaults.js';
 import { loadEngines } from '../solver/solve.js';
 import type { AlternativesReport, PlanSummary, SolveResult } from '../solver/types.js';
 import { MAP_AUTO_COMMITTEES } from './defaults.js';
@@ -31,6 +32,11 @@ export interface PlanCommandOptions extends GisOutputOptions {
   alternatives?: number;
   /** `--regret`: scenario.solver.regret for this run. [the scenario's] */
   regret?: boolean;
+  /**
+   * `Date.now()` when the command started (the process's start for `yizhan plan`): the solve ends
+   * so that reading, solving and writing together keep to `solver.timeLimitMs`. [runPlan's start]
+   */
+  startedAt?: number;
 }
 
 export { MAP_AUTO_COMMITTEES };
@@ -126,11 +132,32 @@ export function makeAlternativesFile(summary: PlanSummary): { scenario: string }
   return { scenario: summary.scenario, ...summary.alternatives! };
 }
 
+/**
+ * Writing the files takes about this many times what reading took (both grow with the committees
+ * and with the machine's load): ri-2010 on a loaded machine read in 9.2 s and wrote in 12.5 s.
+ */
+export const WRITE_RESERVE_FACTOR = 1.5;
+/** The solve keeps at least this share of the budget, however long reading took. */
+export const MIN_SOLVE_SHARE = 0.25;
+
+/**
+ * When the solve of a command that started at `startedAt` must end: the budget from the start,
+ * less a reserve for writing (`WRITE_RESERVE_FACTOR` × the time taken so far), and at least
+ * `MIN_SOLVE_SHARE` of the budget from now.
+ */
+export function calcSolveDeadline(startedAt: number, budgetMs: number, now = Date.now()): number {
+  const elapsed = Math.max(0, now - startedAt);
+  const end = startedAt + budgetMs - WRITE_RESERVE_FACTOR * elapsed;
+  return Math.round(Math.max(end, now + MIN_SOLVE_SHARE * budgetMs));
+}
+
 export async function runPlan(scenarioArg: string, options: PlanCommandOptions): Promise<number> {
+  const startedAt = options.startedAt ?? Date.now();
   const loaded = await loadScenario(scenarioArg);
   if (options.alternatives !== undefined) loaded.scenario.solver.alternatives = options.alternatives;
   if (options.regret) loaded.scenario.solver.regret = true;
   const ctx = makePlanContext(loaded.dataset, loaded.scenario);
+  ctx.deadline = calcSolveDeadline(startedAt, loaded.scenario.solver?.timeLimitMs ?? SOLVER_DEFAULTS.timeLimitMs);
   const show = (done: number, office: string): void => {
     if (process.stderr.isTTY && ctx.offices.length > 1) process.stderr.write(`\r\x1b[Ksolving ${done}/${ctx.offices.length} ${office}`);
   };

@@ -15,6 +15,8 @@ import { solveDenseComponent } from './frontier-solve.js';
 import type { ComponentAnswer, ComponentModel, ComponentStatus, PartitionEngine } from './engines/types.js';
 import { SOLVER_DEFAULTS } from './defaults.js';
 import { engineSeconds } from './engines/clock.js';
+import { solveSmallComponent } from './subset-dp.js';
+import { solveWideComponent } from './wide-solve.js';
 import type { Candidate } from './types.js';
 
 export interface PartitionOptions {
@@ -65,6 +67,14 @@ export interface PartitionOutcome {
   /** Components given to the frontier solver: size, row-order span, outcome, states, column counts searched. */
   dense: { rows: number; columns: number; span: number; status: ComponentStatus; states: number; counts: number }[];
 }
+
+/**
+ * Wide components (no frontier order) of at least this many columns go to `solveWideComponent`
+ * (LP by column generation, reduced-cost fixing) instead of the engine alone.
+ */
+export const WIDE_COLUMNS = 3000;
+
+export { solveSmallComponent };
 
 const key = (members: readonly number[]): string => members.join(',');
 
@@ -168,44 +178,6 @@ function improveBySwaps(rows: number, columns: readonly { rows: number[]; cost: 
     }
   }
   return [...current].sort((a, b) => a - b);
-}
-
-/**
- * Exact set partition of a small component by dynamic programming over the covered rows: the
- * lowest uncovered row is covered next by each column that contains it and fits. Ties keep the
- * first column in index order. Returns null when no partition exists.
- */
-export function solveSmallComponent(model: Pick<ComponentModel, 'rows' | 'columns'>): number[] | null {
-  const rows = model.rows;
-  if (rows > 20) throw new RangeError(`solveSmallComponent: ${rows} rows, at most 20`);
-  const full = (1 << rows) - 1;
-  const colMask = model.columns.map((c) => c.rows.reduce((m, r) => m | (1 << r), 0));
-  const byLow: number[][] = Array.from({ length: rows }, () => []);
-  model.columns.forEach((c, j) => byLow[Math.min(...c.rows)]!.push(j));
-  // f[mask] = least cost to cover the rows not in mask; NaN = not computed
-  const f = new Float64Array(full + 1).fill(NaN);
-  const pick = new Int32Array(full + 1).fill(-1);
-  f[full] = 0;
-  const solve = (mask: number): number => {
-    const known = f[mask]!;
-    if (!Number.isNaN(known)) return known;
-    let low = 0;
-    while (mask & (1 << low)) low++;
-    let best = Infinity, arg = -1;
-    // only columns whose lowest row is `low`: any other column holding `low` overlaps a covered row
-    for (const j of byLow[low]!) {
-      if (colMask[j]! & mask) continue;
-      const v = model.columns[j]!.cost + solve(mask | colMask[j]!);
-      if (v < best) { best = v; arg = j; }
-    }
-    f[mask] = best;
-    pick[mask] = arg;
-    return best;
-  };
-  if (solve(0) === Infinity) return null;
-  const chosen: number[] = [];
-  for (let mask = 0; mask !== full;) { const j = pick[mask]!; chosen.push(j); mask |= colMask[j]!; }
-  return chosen.sort((a, b) => a - b);
 }
 
 /**
@@ -354,6 +326,11 @@ function runComponent(model: ComponentModel, engine: PartitionEngine, smallRows:
     if (order !== null && order.span <= FRONTIER_MAX_SPAN) {
       const dense = solveDenseComponent(model, { engine, deadline, maxStates: frontierStates, order });
       return { answer: dense, dense: { rows: model.rows, columns: model.columns.length, span: dense.span, status: dense.status, states: dense.states, counts: dense.counts.length } };
+    }
+    // wide and large: LP by column generation, a first plan from the columns of least reduced
+    // cost, reduced-cost fixing, then the engine (solver/wide-solve.ts)
+    if (frontierStates > 0 && smallRows > 0 && engine.relax !== undefined && model.columns.length >= WIDE_COLUMNS) {
+      return { answer: solveWideComponent(model, engine, { deadline }) };
     }
     const seconds = engineSeconds(deadline, model.columns.length);
     if (seconds === null && model.start !== undefined) {

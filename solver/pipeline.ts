@@ -29,6 +29,11 @@ export interface PlanContext {
   offices: string[];
   /** Members by street office. */
   byOffice: Map<string, Member[]>;
+  /**
+   * `Date.now()` by which the solve of every street office ends, when a caller (the CLI) keeps
+   * part of `scenario.solver.timeLimitMs` for reading and writing. [timeLimitMs from the solve's start]
+   */
+  deadline?: number;
 }
 
 /**
@@ -306,15 +311,25 @@ export interface OfficeLimits {
 }
 
 /**
+ * The solve's budget and deadline: `ctx.deadline` when set (what is left of the command's budget),
+ * else `scenario.solver.timeLimitMs` from now.
+ */
+export function solveClock(ctx: PlanContext): { budget: number; deadline: number } {
+  const now = Date.now();
+  if (ctx.deadline !== undefined) return { budget: Math.max(1, ctx.deadline - now), deadline: ctx.deadline };
+  const budget = ctx.scenario.solver?.timeLimitMs ?? SOLVER_DEFAULTS.timeLimitMs;
+  return { budget, deadline: now + budget };
+}
+
+/**
  * The clock of every street office of a plan solved by `workers` in parallel: each office may use
  * its share of workers × budget (by `officeWeight`; at least an equal part, and a tenth of the
  * budget), capped by the whole budget and by `solver.officeTimeLimitMs`, and the plan's deadline
  * holds for all.
  */
 export function planLimits(ctx: PlanContext, workers = 1): Map<string, OfficeLimits> {
-  const budget = ctx.scenario.solver?.timeLimitMs ?? SOLVER_DEFAULTS.timeLimitMs;
+  const { budget, deadline } = solveClock(ctx);
   const cap = ctx.scenario.solver?.officeTimeLimitMs ?? Infinity;
-  const deadline = Date.now() + budget;
   const total = ctx.offices.reduce((s, o) => s + officeWeight(ctx, o), 0) || 1;
   const out = new Map<string, OfficeLimits>();
   for (const office of ctx.offices) {
@@ -331,9 +346,8 @@ export function planLimits(ctx: PlanContext, workers = 1): Map<string, OfficeLim
  */
 export function solvePlan(ctx: PlanContext, engines: Engines, onProgress?: (p: SolveProgress) => void): PlanOutcome {
   const t0 = performance.now();
-  const budget = ctx.scenario.solver?.timeLimitMs ?? SOLVER_DEFAULTS.timeLimitMs;
+  const { budget, deadline } = solveClock(ctx);
   const cap = ctx.scenario.solver?.officeTimeLimitMs;
-  const deadline = Date.now() + budget;
   const results = new Map<string, SolveResult>();
   const order = officesSmallFirst(ctx);
   let weightLeft = order.reduce((s, o) => s + officeWeight(ctx, o), 0);

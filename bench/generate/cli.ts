@@ -3,7 +3,7 @@
  *   npx tsx bench/generate/cli.ts --committees 700 --seed 1 --out /tmp/d700.geojson
  * Options: --committees N (required), --seed S [1], --origin LON,LAT [114.05,22.55],
  * --street-office-size MIN,MAX [5,60], --enclaves SHARE [0.03], --islands SHARE [0.01],
- * --shared-stations SHARE [0.02], --tracts (real-like census tracts: 1,000–3,000 households,
+ * --shared-stations SHARE [0.02], --tracts (real-like census tracts: 1,000–3,000 households skewed low,
  * 150–250 per group, 3% islands), --out FILE (stdout when absent). A summary goes to stderr.
  * Exit codes: 0 done, 2 usage error.
  */

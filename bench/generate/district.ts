@@ -71,6 +71,8 @@ function luohuAreaAt(u: number): number {
   }
   return 1e6;
 }
+/** Exponent of the tract household draw (1 would be uniform over 1,000–3,000). */
+const TRACT_SKEW = 2;
 /** Border length from which two cells count as neighbours (twice geo's default minimum of 20 m, so that the warp never takes a link below it). */
 const STRONG_BORDER_M = 40;
 /** Border wiggle: one extra vertex about every this many metres. */
@@ -299,8 +301,10 @@ export function generateDistrict(options: DistrictOptions): DistrictCollection {
   const toLonLat = makeRenderer(tess, o.seed, o.origin);
   const features: CommitteeFeature[] = committeeCells.map((c, i) => {
     const fig = figures[i]!;
-    // tracts: households uniform in 1,000–3,000, persons per household kept
-    const households = o.tracts ? 1000 + Math.floor(2001 * hashUnit(o.seed, 7, i)) : fig.households;
+    // tracts: households in 1,000–3,000, skewed low like real census tracts (RI 2010: deciles
+    // 945 / 1,692 / 2,574): 1,000 + 2,000·u^TRACT_SKEW gives 1,015 / 1,500 / 2,620, so that most
+    // sets of 2–5 tracts fall in a 4,000–8,000 band; persons per household kept
+    const households = o.tracts ? 1000 + Math.floor(2001 * hashUnit(o.seed, 7, i) ** TRACT_SKEW) : fig.households;
     const population = o.tracts ? Math.round(households * fig.population / Math.max(1, fig.households)) : fig.population;
     const properties: CommitteeProperties = {
       id: ids[i]!,
