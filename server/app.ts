@@ -19,6 +19,7 @@ import { scenarioRoutes } from './routes/scenarios.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { documentRoutes } from './routes/documents.js';
 import { gisExportRoutes } from './routes/gis-exports.js';
+import { lazySchemaController } from './lazy-schemas.js';
 import { HealthSchema } from './schemas.js';
 import { makePlanSolver, type PlanSolver } from './solve-pool.js';
 import type { Store } from './store/types.js';
@@ -134,6 +135,7 @@ export async function buildApp(options: AppOptions, server: FastifyServerOptions
     ...server,
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    schemaController: lazySchemaController(), // each route's schemas compiled on its first request
   });
   await app.register(yizhanApp, options);
   await app.ready();
