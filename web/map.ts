@@ -128,6 +128,7 @@ export interface PlanMap {
 
 export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap {
   container.removeAttribute('data-stations-drawn');
+  container.removeAttribute('data-fatal-hatched');
   // Canvas: one bitmap instead of an SVG element per polygon (a district has hundreds); clicks still hit-test per polygon.
   const map = L.map(container, { attributionControl: false, zoomSnap: 0.25, renderer: L.canvas({ padding: 0.2 }), keyboard: true });
   const ids = o.stations.map((s) => s.id);
@@ -175,10 +176,15 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
   else map.setView([0, 0], 1);
   committeeLayer.addTo(map);
 
+  const hatch = o.fatal.size > 0 ? fatalHatch() : FATAL_RED;
+  // Leaflet's canvas renderer hands fillColor to the context's fillStyle, which takes a pattern
+  const hatched = { fill: true, fillColor: hatch as unknown as string, fillOpacity: 1 };
+  let hatchedCount = 0;
   // Without dissolved outlines (the editor), station borders are the edges between two stations,
   // and a station that breaks a fatal rule has its committees hatched.
   if (!o.outlines) {
     const fatalCommittees = o.committees.features.filter((f) => o.fatal.has(String(f.properties.station)));
+    hatchedCount = new Set(fatalCommittees.map((f) => String(f.properties.station))).size;
     if (fatalCommittees.length > 0) {
       L.geoJSON({ type: 'FeatureCollection', features: fatalCommittees } as unknown as GeoJSON.FeatureCollection,
         { style: () => ({ ...hatched, stroke: false }), interactive: false }).addTo(map);
@@ -191,13 +197,11 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
 
   let drawn = 0;
   const outlineOf = new Map<string, L.Path>();
-  const hatch = o.fatal.size > 0 ? fatalHatch() : FATAL_RED;
-  // Leaflet's canvas renderer hands fillColor to the context's fillStyle, which takes a pattern
-  const hatched = { fill: true, fillColor: hatch as unknown as string, fillOpacity: 1 };
   if (o.outlines) {
     L.geoJSON(o.outlines as unknown as GeoJSON.FeatureCollection, {
       style: (f) => {
         const fatal = o.fatal.has(String(f?.properties.id));
+        if (fatal) hatchedCount++;
         return fatal ? { ...hatched, color: FATAL_RED, weight: 3 } : { fill: false, color: '#303030', weight: 2 };
       },
       interactive: false,
@@ -236,6 +240,7 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
   declutter();
   container.setAttribute('data-committees-drawn', String(o.committees.features.length));
   container.setAttribute('data-stations-drawn', String(drawn));
+  container.setAttribute('data-fatal-hatched', String(hatchedCount));
 
   let selected: string | null = null;
   const paint = (id: string, on: boolean): void => {
