@@ -69,9 +69,11 @@ describe.skipIf(!hasChromium)('review desk: basemap tiles and the fatal hatch (n
     for (const url of asked) expect(url).toMatch(/^https:\/\/t[0-7]\.tianditu\.gov\.cn\/vec_w\/wmts\?.*TILEMATRIX=\d+&TILEROW=\d+&TILECOL=\d+&tk=TEST$/);
     await expect(page.locator('[data-map]').getAttribute('data-fatal-hatched')).resolves.toBe(String(fatalCount));
     // the tiles sit in Leaflet's tile pane, under the overlay pane that holds the polygons' canvas
-    const z = await page.evaluate(() => [
-      Number(getComputedStyle(document.querySelector('.leaflet-tile-pane')!).zIndex),
-      Number(getComputedStyle(document.querySelector('.leaflet-overlay-pane')!).zIndex)]);
+    const z = await page.evaluate(() => {
+      // (browser-side code: typed structurally, the project's lib has no DOM)
+      const w = globalThis as unknown as { document: { querySelector(s: string): unknown }; getComputedStyle(e: unknown): { zIndex: string } };
+      return ['.leaflet-tile-pane', '.leaflet-overlay-pane'].map((s) => Number(w.getComputedStyle(w.document.querySelector(s)).zIndex));
+    });
     expect(z[0]).toBeLessThan(z[1]!);
     await page.screenshot({ path: join(OUT, 'plan-basemap-fatal.png'), fullPage: false });
     await context.close();
