@@ -108,13 +108,22 @@ async function main(): Promise<void> {
     const [bigOffice, bigSize] = [...sizes].sort((a, b) => b[1] - a[1])[0]!;
     const big = await post<{ id: string }>(desk, '/scenarios', planner, { datasetId: luohu, name: bigOffice, streetOffices: [bigOffice] });
     const bigPlan = await solve(desk, big.data.id, planner);
+    /** Further editors: a street office of about 30 committees and the whole generated district. */
+    const editors: { name: string; id: string }[] = [];
     if (values.district) {
       const n = Number(values.district);
       const fc = generateDistrict({ committees: n, seed: 1 });
       const up = await post<{ id: string; message?: string }>(desk, `/datasets?name=generated-${n}`, planner, fc, 'application/geo+json');
       if (up.status !== 201) throw new Error(`upload: ${up.status} ${up.data.message}`);
       const sc = await post<{ id: string }>(desk, '/scenarios', planner, { datasetId: up.data.id, name: `generated-${n}` });
-      plans.push({ name: `generated district (${n})`, id: await solve(desk, sc.data.id, planner), committees: n });
+      const whole = await solve(desk, sc.data.id, planner);
+      plans.push({ name: `generated district (${n})`, id: whole, committees: n });
+      const officeSizes = new Map<string, number>();
+      for (const f of fc.features) officeSizes.set(String(f.properties.streetOffice), (officeSizes.get(String(f.properties.streetOffice)) ?? 0) + 1);
+      const [office30, size30] = [...officeSizes].sort((a, b) => Math.abs(a[1] - 30) - Math.abs(b[1] - 30))[0]!;
+      const sc30 = await post<{ id: string }>(desk, '/scenarios', planner, { datasetId: up.data.id, name: office30, streetOffices: [office30] });
+      editors.push({ name: `street office ${office30} of the generated district (${size30} committees)`, id: await solve(desk, sc30.data.id, planner) });
+      editors.push({ name: `the whole generated district (${n} committees)`, id: whole });
     }
     const cpu = os.cpus()[0]?.model ?? 'unknown';
     console.log(`review desk plan page, ${runs} runs each, fresh browser context per run; ${os.cpus().length} cores (${cpu}), load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${new Date().toISOString()}`);
@@ -125,8 +134,10 @@ async function main(): Promise<void> {
       const inter = times.map((x) => x.interactive);
       console.log(`${p.name} | ${p.committees} | ${times[0]!.stations} | ${inter[0]!.toFixed(0)} | ${median(inter).toFixed(0)} | ${Math.max(...inter).toFixed(0)} | ${median(times.map((x) => x.dcl)).toFixed(0)} | ${median(times.map((x) => x.signedIn)).toFixed(0)} | ${median(times.map((x) => x.data)).toFixed(0)}`);
     }
-    const edits = await timeEdits(desk, bigPlan, planner, 8);
-    console.log(`editor, street office ${bigOffice} (${bigSize} committees), ${edits.length} edits: change → checks and map redrawn, median ${median(edits).toFixed(0)} ms, max ${Math.max(...edits).toFixed(0)} ms (${edits.map((x) => x.toFixed(0)).join(', ')})`);
+    for (const e of [{ name: `street office ${bigOffice} (${bigSize} committees)`, id: bigPlan }, ...editors]) {
+      const edits = await timeEdits(desk, e.id, planner, 8);
+      console.log(`editor, ${e.name}, ${edits.length} edits: change → checks and map redrawn, median ${median(edits).toFixed(0)} ms, max ${Math.max(...edits).toFixed(0)} ms (${edits.map((x) => x.toFixed(0)).join(', ')})`);
+    }
     console.log(`(whole run ${((Date.now() - started) / 1000).toFixed(0)} s, load after ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
   } finally {
     await desk.close();

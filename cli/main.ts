@@ -171,11 +171,16 @@ const COMMANDS: Record<string, Command> = {
       data: { type: 'string', value: 'DIR', help: 'folder of the embedded database [.data]' },
       workers: { type: 'string', short: 'w', value: 'N', help: 'solve worker threads; 0 solves in the main thread [2, or 1 on one core]' },
       quiet: { type: 'boolean', short: 'q', help: 'no request log' },
+      basemap: { type: 'string', value: 'URLS', help: 'tile URL template(s) ({z}/{x}/{y}, Web Mercator) drawn under the review desk\'s map, e.g. a 天地图 WMTS with its key; several, space-separated, are stacked [$YIZHAN_BASEMAP, else none]' },
+      'basemap-subdomains': { type: 'string', value: 'CHARS', help: 'what replaces {s} in the basemap URLs, e.g. 01234567 for 天地图 [$YIZHAN_BASEMAP_SUBDOMAINS, else abc]' },
       ...HELP,
     },
     run: (pos, v) => {
       if (pos.length > 0) throw new UsageError(`unexpected argument(s): ${pos.join(' ')}`, 'serve');
-      return runServe({ port: v.port as string | undefined, host: v.host as string | undefined, data: v.data as string | undefined, workers: v.workers as string | undefined, quiet: !!v.quiet });
+      return runServe({
+        port: v.port as string | undefined, host: v.host as string | undefined, data: v.data as string | undefined, workers: v.workers as string | undefined, quiet: !!v.quiet,
+        basemap: v.basemap as string | undefined, basemapSubdomains: v['basemap-subdomains'] as string | undefined,
+      });
     },
   },
   token: {

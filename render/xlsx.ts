@@ -4,7 +4,6 @@
  * targets), 人员 (staff per station against the norm), 党组织 (party organisation per station) and
  * 检查 (violations). Numbers are numbers, the header row is frozen, columns are as wide as their text.
  */
-import ExcelJS from 'exceljs';
 import type { Committee } from '../geo/types.js';
 import { calcExistingUnits, calcPartyOrganisation, classifyFacility, hasPlannedArea } from '../solver/figures.js';
 import type { PlanOutcome } from '../solver/outcome.js';
@@ -186,6 +185,9 @@ function makeSheets(input: PlanWorkbookInput): SheetSpec[] {
  */
 export async function makePlanXlsx(input: PlanWorkbookInput): Promise<Buffer> {
   const lang = input.lang ?? 'zh';
+  // loaded here, not with the module: exceljs takes about 0.5 CPU s to import, which the server's
+  // start and the commands that write no workbook need not pay
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.creator = 'yizhan';
   for (const spec of makeSheets(input)) {

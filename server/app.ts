@@ -17,8 +17,10 @@ import { jobRoutes } from './routes/jobs.js';
 import { planRoutes } from './routes/plans.js';
 import { scenarioRoutes } from './routes/scenarios.js';
 import { tokenRoutes } from './routes/tokens.js';
+import type { Basemap } from './routes/settings.js';
 import { documentRoutes } from './routes/documents.js';
 import { gisExportRoutes } from './routes/gis-exports.js';
+import { lazySchemaController } from './lazy-schemas.js';
 import { HealthSchema } from './schemas.js';
 import { makePlanSolver, type PlanSolver } from './solve-pool.js';
 import type { Store } from './store/types.js';
@@ -45,6 +47,8 @@ export interface AppOptions {
    * /api/scenarios/:id/plans) [30 a minute] and dataset uploads (POST /api/datasets) [10 a minute].
    */
   rateLimits?: { solves?: RateLimit; uploads?: RateLimit };
+  /** Tiles under the review desk's map (server/routes/settings.ts). [none] */
+  basemap?: Basemap | null;
 }
 
 /**
@@ -111,7 +115,8 @@ export const yizhanApp: FastifyPluginAsyncTypebox<AppOptions> = async (app, opti
     await api.register(documentRoutes);
     await api.register(gisExportRoutes);
   }, { prefix: '/api' });
-  await app.register(import('./plugins/web.js')); // the review desk at GET / (and GET /api/me, POST /api/plans/:id/evaluate)
+  // the review desk at GET / (and GET /api/me, /api/settings, POST /api/plans/:id/evaluate)
+  await app.register(import('./plugins/web.js'), { basemap: options.basemap ?? null });
 };
 
 /**
@@ -134,6 +139,7 @@ export async function buildApp(options: AppOptions, server: FastifyServerOptions
     ...server,
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    schemaController: lazySchemaController(), // each route's schemas compiled on its first request
   });
   await app.register(yizhanApp, options);
   await app.ready();

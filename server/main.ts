@@ -2,7 +2,7 @@
  * Starting the server: opens the store (embedded PGlite+PostGIS in a data folder, or PostgreSQL
  * when a database URL is given), seeds an empty store with the built-in luohu-2006 dataset and
  * its scenario, prints an admin token once on the first start of the embedded default, listens,
- * and closes cleanly (solves in flight record their result, the store is closed) on SIGINT/SIGTERM.
+ * then loads what the store deferred (PostGIS, embedded), and closes cleanly (solves in flight record their result, the store is closed) on SIGINT/SIGTERM.
  */
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from './app.js';
@@ -90,6 +90,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await app.close().catch(() => {});
     throw e;
   }
+  // PostGIS is loaded now, off the start's path: /health and the reads that need no geometry
+  // answer meanwhile; a request that needs it waits for it (server/store/pglite.ts)
+  void store.loadDeferred().catch((e: Error) => app.log.error({ err: e }, 'could not load PostGIS; geometry queries will fail'));
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port ?? 3000;
   const host = options.host ?? '127.0.0.1';

@@ -10,6 +10,7 @@ import type {
 import type { MeSchema } from '../server/routes/me.js';
 import type { PlanSummary } from '../solver/types.js';
 import type { EvaluateResult } from '../server/routes/evaluate.js';
+import type { Settings } from '../server/routes/settings.js';
 
 export type Plan = Omit<Static<typeof PlanSchema>, 'summary'> & { summary: PlanSummary };
 export type History = Static<typeof HistorySchema>;
@@ -89,8 +90,16 @@ async function getAll<T>(path: string, key: string): Promise<T[]> {
 export const planPaths = (id: string): string[] =>
   [`/plans/${enc(id)}`, `/plans/${enc(id)}/history`, `/plans/${enc(id)}/committees.geojson`, `/plans/${enc(id)}/stations.geojson`];
 
+let settings: Promise<Settings> | undefined;
+
 export const api = {
   me: () => get<Me>('/me'),
+  /** The server's settings for the page (the basemap), asked once per page load. */
+  settings: (): Promise<Settings> => {
+    settings ??= get<Settings>('/settings');
+    settings.catch(() => { settings = undefined; });
+    return settings;
+  },
   plans: () => getAll<Plan>('/plans', 'plans'),
   plan: (id: string) => get<Plan>(`/plans/${enc(id)}`),
   history: (id: string) => get<History>(`/plans/${enc(id)}/history`),

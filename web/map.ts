@@ -2,12 +2,14 @@
  * The plan map: the committees' own polygons (no basemap), filled with their station's colour
  * (neighbouring stations never share one), committee outlines, station borders from the dissolved
  * stations, street-office borders where two offices meet, a numbered badge per station, and the
- * marks of map.svg: stations breaking a fatal rule outlined in red and dashed, stations under the
- * household band with an amber triangle. `data-stations-drawn` says how many stations are drawn.
+ * marks of map.svg: stations breaking a fatal rule hatched in red (map.svg's pattern) and outlined
+ * in red, stations under the household band with an amber triangle. `data-stations-drawn` says how
+ * many stations are drawn. An optional basemap (tile URL templates set on the server, e.g. a
+ * 天地图 WMTS) goes under the polygons; without one the committees' polygons are the map.
  */
 import L from 'leaflet';
 import type { Station } from '../solver/types.js';
-import type { Feature, FeatureCollection } from './api.js';
+import { api, type Feature, type FeatureCollection } from './api.js';
 
 /** Light fills that keep dark labels readable; neighbours get different ones. */
 const PALETTE = ['#8ecae6', '#ffd166', '#95d5b2', '#f4a6a6', '#cdb4db', '#f6bd60', '#a3c4f3', '#b5e48c', '#ffafcc', '#90dbf4'];
@@ -19,6 +21,26 @@ const polygonsOf = (f: Feature): Ring[][] =>
   f.geometry.type === 'Polygon' ? [f.geometry.coordinates as Ring[]] : (f.geometry.coordinates as Ring[][]);
 /** A vertex to about 0.1 m (integers: much cheaper than toFixed over a district's vertices). */
 const vkey = (p: number[]): string => `${Math.round(p[0]! * 1e6)},${Math.round(p[1]! * 1e6)}`;
+
+/**
+ * map.svg's hatch (render/map-svg.ts: red lines at 45°, 7 px apart, over a 12% red wash) as a
+ * canvas pattern, which Leaflet's canvas renderer takes for a fill colour.
+ */
+function fatalHatch(): CanvasPattern | string {
+  const size = 10; // 7 px between lines at 45°: 7·√2 along an axis
+  const tile = document.createElement('canvas');
+  tile.width = tile.height = size;
+  const ctx = tile.getContext('2d');
+  if (!ctx) return FATAL_RED;
+  ctx.fillStyle = 'rgba(198, 40, 40, 0.12)';
+  ctx.fillRect(0, 0, size, size);
+  ctx.strokeStyle = 'rgba(198, 40, 40, 0.75)';
+  ctx.lineWidth = 2.2;
+  ctx.beginPath();
+  for (const k of [-1, 0, 1]) { ctx.moveTo(k * size, size); ctx.lineTo(k * size + size, 0); }
+  ctx.stroke();
+  return ctx.createPattern(tile, 'repeat') ?? FATAL_RED;
+}
 
 /** Greedy colouring, most-connected first, of stations that share a vertex. */
 function colourStations(committees: Feature[], stationIds: string[]): Map<string, string> {
@@ -106,6 +128,7 @@ export interface PlanMap {
 
 export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap {
   container.removeAttribute('data-stations-drawn');
+  container.removeAttribute('data-fatal-hatched');
   // Canvas: one bitmap instead of an SVG element per polygon (a district has hundreds); clicks still hit-test per polygon.
   const map = L.map(container, { attributionControl: false, zoomSnap: 0.25, renderer: L.canvas({ padding: 0.2 }), keyboard: true });
   const ids = o.stations.map((s) => s.id);
@@ -114,17 +137,31 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
   const byStation = new Map<string, L.Path[]>();
   const single = new Set(o.stations.filter((s) => s.committeeIds.length === 1).map((s) => s.id));
   /** Stations left alone are paler, as on map.svg. */
-  const opacity = (station: unknown): number => (single.has(String(station)) ? 0.4 : 0.9);
+  let fade = 1; // lower over a basemap, so that its streets show through
+  const opacity = (station: unknown): number => (single.has(String(station)) ? 0.4 : 0.9) * fade;
   const featuresOf = new Map<string, Feature[]>();
 
+  // The basemap, when the server sets one, arrives after the polygons are drawn and goes under them
+  // (the page never waits for it: tiles from outside may be slow or, on an intranet, absent).
+  let removed = false;
+  void api.settings().then(({ basemap }) => {
+    if (removed || basemap === null) return;
+    container.classList.add('has-basemap');
+    for (const url of basemap.urls) L.tileLayer(url, { subdomains: basemap.subdomains, maxZoom: 18, pane: 'tilePane' }).addTo(map);
+    fade = 0.6;
+    committeeLayer.setStyle(committeeStyle);
+    if (selected) paint(selected, true);
+  }).catch(() => {});
+
+  const committeeStyle = (f?: GeoJSON.Feature<GeoJSON.Geometry, Record<string, unknown>>): L.PathOptions => {
+    const marked = o.marked?.has(String(f?.properties.id));
+    return {
+      fillColor: colours.get(String(f?.properties.station)) ?? '#ddd', fillOpacity: opacity(f?.properties.station),
+      color: marked ? '#1a1a1a' : '#6b6b6b', weight: marked ? 3 : 0.7, dashArray: marked ? '5 3' : undefined,
+    };
+  };
   const committeeLayer = L.geoJSON(o.committees as unknown as GeoJSON.FeatureCollection, {
-    style: (f) => {
-      const marked = o.marked?.has(String(f?.properties.id));
-      return {
-        fillColor: colours.get(String(f?.properties.station)) ?? '#ddd', fillOpacity: opacity(f?.properties.station),
-        color: marked ? '#1a1a1a' : '#6b6b6b', weight: marked ? 3 : 0.7, dashArray: marked ? '5 3' : undefined,
-      };
-    },
+    style: committeeStyle,
     onEachFeature: (f, layer) => {
       const s = String(f.properties.station);
       (byStation.get(s) ?? byStation.set(s, []).get(s)!).push(layer as L.Path);
@@ -139,8 +176,19 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
   else map.setView([0, 0], 1);
   committeeLayer.addTo(map);
 
-  // Without dissolved outlines (the editor), station borders are the edges between two stations.
+  const hatch = o.fatal.size > 0 ? fatalHatch() : FATAL_RED;
+  // Leaflet's canvas renderer hands fillColor to the context's fillStyle, which takes a pattern
+  const hatched = { fill: true, fillColor: hatch as unknown as string, fillOpacity: 1 };
+  let hatchedCount = 0;
+  // Without dissolved outlines (the editor), station borders are the edges between two stations,
+  // and a station that breaks a fatal rule has its committees hatched.
   if (!o.outlines) {
+    const fatalCommittees = o.committees.features.filter((f) => o.fatal.has(String(f.properties.station)));
+    hatchedCount = new Set(fatalCommittees.map((f) => String(f.properties.station))).size;
+    if (fatalCommittees.length > 0) {
+      L.geoJSON({ type: 'FeatureCollection', features: fatalCommittees } as unknown as GeoJSON.FeatureCollection,
+        { style: () => ({ ...hatched, stroke: false }), interactive: false }).addTo(map);
+    }
     const lines = bordersBetween(o.committees.features, (f) => String(f.properties.station));
     if (lines.length > 0) L.polyline(lines, { color: '#303030', weight: 2, interactive: false }).addTo(map);
   }
@@ -153,7 +201,8 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
     L.geoJSON(o.outlines as unknown as GeoJSON.FeatureCollection, {
       style: (f) => {
         const fatal = o.fatal.has(String(f?.properties.id));
-        return { fill: false, color: fatal ? FATAL_RED : '#303030', weight: fatal ? 3.5 : 2, dashArray: fatal ? '8 4' : undefined };
+        if (fatal) hatchedCount++;
+        return fatal ? { ...hatched, color: FATAL_RED, weight: 3 } : { fill: false, color: '#303030', weight: 2 };
       },
       interactive: false,
       onEachFeature: (f, layer) => { drawn++; outlineOf.set(String(f.properties.id), layer as L.Path); },
@@ -191,6 +240,7 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
   declutter();
   container.setAttribute('data-committees-drawn', String(o.committees.features.length));
   container.setAttribute('data-stations-drawn', String(drawn));
+  container.setAttribute('data-fatal-hatched', String(hatchedCount));
 
   let selected: string | null = null;
   const paint = (id: string, on: boolean): void => {
@@ -202,7 +252,7 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
     const outline = outlineOf.get(id);
     if (outline) {
       if (on) outline.setStyle({ color: '#0b3d91', weight: 4 }).bringToFront();
-      else outline.setStyle({ color: o.fatal.has(id) ? FATAL_RED : '#303030', weight: o.fatal.has(id) ? 3.5 : 2 });
+      else outline.setStyle({ color: o.fatal.has(id) ? FATAL_RED : '#303030', weight: o.fatal.has(id) ? 3 : 2 });
     }
   };
   return {
@@ -215,6 +265,6 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
         if (b.isValid() && !map.getBounds().contains(b)) map.panTo(b.getCenter());
       }
     },
-    destroy() { map.remove(); },
+    destroy() { removed = true; map.remove(); },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * The review desk (web/): the bundled client from dist/web at `GET /` and `/web/*`, and the two
- * routes it needs that the rest of the API lacks, `GET /api/me` (server/routes/me.ts) and
+ * The review desk (web/): the bundled client from dist/web at `GET /` and `/web/*`, and the
+ * routes it needs that the rest of the API lacks, `GET /api/me` (server/routes/me.ts),
+ * `GET /api/settings` (the optional basemap, server/routes/settings.ts) and
  * `POST /api/plans/:id/evaluate` (server/routes/evaluate.ts), behind the same bearer-token hook
  * as every /api route. Files are read once at registration and served
  * from memory with an ETag; the page is the same for everyone (the token lives in the browser's
@@ -15,10 +16,13 @@ import { StoreError } from '../store/types.js';
 import { makeAuthHook } from './auth.js';
 import { evaluateRoutes } from '../routes/evaluate.js';
 import { meRoutes } from '../routes/me.js';
+import { basemapOrigins, settingsRoutes, type Basemap } from '../routes/settings.js';
 
 export interface WebPluginOptions {
   /** Folder of the built client. [$YIZHAN_WEB_DIR, else <package root>/dist/web] */
   root?: string;
+  /** Tiles under the desk's map; their hosts are added to the page's img-src. [none] */
+  basemap?: Basemap | null;
 }
 
 const TYPES: Record<string, string> = {
@@ -30,8 +34,14 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** No script but our own; images may be data: URLs (Leaflet's CSS); no outside connections at all. */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/**
+ * No script but our own; images may be data: URLs (Leaflet's CSS) and the basemap's tiles when one
+ * is set; no outside connections otherwise.
+ */
+export function contentSecurityPolicy(basemap: Basemap | null): string {
+  const img = ["'self'", 'data:', ...basemapOrigins(basemap)].join(' ');
+  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src ${img}; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
+}
 
 function findPackageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -68,6 +78,8 @@ export default webPlugin;
 export async function webPlugin(app: FastifyInstance, options: WebPluginOptions = {}): Promise<void> {
   const root = options.root ?? (process.env.YIZHAN_WEB_DIR || join(findPackageRoot(), 'dist', 'web'));
   const assets = readAssets(root);
+  const basemap = options.basemap ?? null;
+  const csp = contentSecurityPolicy(basemap);
 
   const send = (name: string) => async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     const asset = assets.get(name);
@@ -76,7 +88,7 @@ export async function webPlugin(app: FastifyInstance, options: WebPluginOptions 
     }
     void reply.header('content-type', asset.type).header('etag', asset.etag)
       .header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');
-    if (asset.type.startsWith('text/html')) void reply.header('content-security-policy', CSP).header('referrer-policy', 'no-referrer');
+    if (asset.type.startsWith('text/html')) void reply.header('content-security-policy', csp).header('referrer-policy', 'no-referrer');
     if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
     return reply.send(asset.body);
   };
@@ -88,5 +100,6 @@ export async function webPlugin(app: FastifyInstance, options: WebPluginOptions 
     api.addHook('onRequest', makeAuthHook(api));
     await api.register(meRoutes);
     await api.register(evaluateRoutes);
+    await api.register(settingsRoutes, { basemap });
   }, { prefix: '/api' });
 }

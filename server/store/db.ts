@@ -14,5 +14,7 @@ export interface Db extends Sql {
   readonly engine: 'pglite' | 'pg';
   /** BEGIN … COMMIT on one connection; ROLLBACK and rethrow when `fn` throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /** Starts (or joins) what the engine left for later at open (PGlite: loading PostGIS). [nothing to do] */
+  loadDeferred?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -4,7 +4,6 @@
  */
 import type { Db } from './db.js';
 import { migrate } from './migrations.js';
-import { openPg } from './pg.js';
 import { openPglite } from './pglite.js';
 import { makeStore } from './sql.js';
 import type { Store } from './types.js';
@@ -30,7 +29,8 @@ export interface OpenStoreOptions {
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   const url = options.databaseUrl;
   const db: Db = url !== undefined && url !== ''
-    ? await openPg(url, options.schema !== undefined ? { schema: options.schema } : {})
+    // pg is loaded only when asked for: the embedded start need not pay for it
+    ? await (await import('./pg.js')).openPg(url, options.schema !== undefined ? { schema: options.schema } : {})
     : await openPglite(options.dataDir, options.template !== undefined ? { template: options.template } : {});
   try {
     await migrate(db);

@@ -5,25 +5,35 @@
  *
  * A new data folder is a copy of a prepared template when one is given (initdb and
  * `CREATE EXTENSION postgis` take most of a minute on a busy machine; a copy takes a moment).
+ *
+ * PostGIS is loaded after the database opens (server/store/postgis-bundle.ts), so that a start
+ * does not wait for it: `loadDeferred()` starts the load (the server calls it once it listens),
+ * and a query or transaction that needs PostGIS before it is loaded starts it, waits for it and
+ * runs again. A statement that fails so has changed nothing (PostgreSQL rolls it back, and a
+ * transaction is rolled back whole), so running it again is safe.
  */
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, Sql } from './db.js';
 import { LOCK_FILE, lockDataFolder } from './folder-lock.js';
-import { postgisExtension } from './postgis-bundle.js';
+import { isPostgisMissing, loadPostgis } from './postgis-bundle.js';
 
 type Queryable = Pick<PGlite, 'query' | 'exec'>;
 
-function wrap(q: Queryable): Sql {
+/** `onMissing` hears of each statement that failed for want of PostGIS (the error is rethrown). */
+function wrap(q: Queryable, onMissing: () => void = () => {}): Sql {
+  const noticing = async <R>(run: () => Promise<R>): Promise<R> => {
+    try {
+      return await run();
+    } catch (e) {
+      if (isPostgisMissing(e)) onMissing();
+      throw e;
+    }
+  };
   return {
-    async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      const r = await q.query<T>(text, [...params]);
-      return r.rows;
-    },
-    async exec(text: string): Promise<void> {
-      await q.exec(text);
-    },
+    query: <T>(text: string, params: readonly unknown[] = []) => noticing(async () => (await q.query<T>(text, [...params])).rows),
+    exec: (text: string) => noticing(async () => { await q.exec(text); }),
   };
 }
 
@@ -43,7 +53,8 @@ function copyTemplate(template: string, dataDir: string): boolean {
 }
 
 /**
- * Opens PGlite with the PostGIS extension loaded (not yet created: see migrations).
+ * Opens PGlite; PostGIS is loaded later (see above), or now for a folder that holds no database
+ * yet (its migrations create the extension).
  *
  * @param [dataDir] - folder holding the database; created when missing; in memory when absent
  * @param [options.template] - a closed data folder to copy into `dataDir` when that holds no
@@ -52,21 +63,40 @@ function copyTemplate(template: string, dataDir: string): boolean {
 export async function openPglite(dataDir?: string, options: { template?: string } = {}): Promise<Db> {
   const release = dataDir === undefined ? () => {} : lockDataFolder(dataDir);
   let pg: PGlite;
+  let postgis: Promise<void> | undefined;
+  const loadDeferred = (): Promise<void> => {
+    postgis ??= loadPostgis(pg);
+    return postgis;
+  };
   try {
     if (dataDir !== undefined && options.template !== undefined) copyTemplate(options.template, dataDir);
-    pg = await PGlite.create(dataDir, { extensions: { postgis: postgisExtension() } });
+    const isNew = dataDir === undefined || !existsSync(join(dataDir, 'PG_VERSION'));
+    pg = await PGlite.create(dataDir);
+    if (isNew) await loadDeferred();
   } catch (e) {
     release();
     throw e;
   }
-  const base = wrap(pg);
+  /** Runs `run`; when it failed for want of PostGIS, loads PostGIS and runs it once more. */
+  const withPostgis = async <R>(run: (onMissing: () => void) => Promise<R>): Promise<R> => {
+    let missing = false;
+    try {
+      return await run(() => { missing = true; });
+    } catch (e) {
+      if (!missing && !isPostgisMissing(e)) throw e;
+      await loadDeferred();
+      return run(() => {});
+    }
+  };
   return {
     engine: 'pglite',
-    query: base.query,
-    exec: base.exec,
-    transaction: <T>(fn: (tx: Sql) => Promise<T>) => pg.transaction((tx) => fn(wrap(tx))),
+    query: <T>(text: string, params?: readonly unknown[]) => withPostgis((onMissing) => wrap(pg, onMissing).query<T>(text, params)),
+    exec: (text: string) => withPostgis((onMissing) => wrap(pg, onMissing).exec(text)),
+    transaction: <T>(fn: (tx: Sql) => Promise<T>) => withPostgis((onMissing) => pg.transaction((tx) => fn(wrap(tx, onMissing)))),
+    loadDeferred,
     close: async () => {
       try {
+        await postgis?.catch(() => {}); // a load in flight writes into the module being closed
         await pg.close();
       } finally {
         release();

@@ -1,19 +1,26 @@
 /**
- * A smaller PostGIS bundle for the embedded engine. PGlite unpacks an extension's whole tarball
- * into memory and compiles every .so in it at each start; @electric-sql/pglite-postgis ships
- * postgis, postgis_raster, postgis_topology and the tiger geocoder (20 MB gzipped, 48 MB of
- * WebAssembly), of which yizhan uses only postgis. `writeSlimBundle` (run once by `npm install`,
- * see server/prepare.ts) keeps postgis-3.so, its control and install script, and the PROJ data;
- * `postgisExtension` uses that bundle when it is there, else the full one. The bundle's file name
+ * PostGIS for the embedded engine, loaded after the database is open rather than during it.
+ *
+ * @electric-sql/pglite-postgis ships postgis, postgis_raster, postgis_topology and the tiger
+ * geocoder (20 MB gzipped, 48 MB of WebAssembly), of which yizhan uses only postgis.
+ * `writeSlimBundle` (run once by `npm install`, see server/prepare.ts) keeps postgis-3.so, its
+ * control and install script, and the PROJ data, as an uncompressed tar (nothing to gunzip at
+ * each start); without it the package's full bundle is read and filtered. The bundle's file name
  * carries the pglite-postgis version, so an upgrade falls back to the full bundle until rebuilt.
+ *
+ * `loadPostgis` puts those files into a running PGlite's file system and compiles and links
+ * postgis-3.so asynchronously (Emscripten's preload path: the same one PGlite's own extension
+ * loading takes before the database starts). Until it has, a query that needs PostGIS fails with
+ * `could not access file "postgis-3"` (see `isPostgisMissing`); server/store/pglite.ts waits for
+ * the load and runs such a query again. Loading it inside PGlite.create instead cost about
+ * 1.2 CPU s of every start.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import type { Extension } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import type { PGlite } from '@electric-sql/pglite';
 
 /** The package root: the first folder above this module with a package.json (source and dist/ alike). */
 export function packageRoot(): string {
@@ -57,7 +64,7 @@ export function engineVersions(): { pglite: string; postgis: string } {
 }
 
 export function slimBundlePath(): string {
-  return join(preparedDir(), `postgis-${engineVersions().postgis}.tar.gz`);
+  return join(preparedDir(), `postgis-${engineVersions().postgis}.tar`);
 }
 
 /** Entries of the full tarball that the `postgis` extension needs. */
@@ -101,30 +108,91 @@ export function filterTar(tar: Uint8Array, keepName: (name: string) => boolean):
   return Buffer.concat(out);
 }
 
+/** The files of a ustar archive (directories and pax/long-name records left out). */
+export function tarFiles(tar: Uint8Array): { name: string; data: Uint8Array }[] {
+  const files: { name: string; data: Uint8Array }[] = [];
+  let longName: string | undefined;
+  let off = 0;
+  while (off + 512 <= tar.length) {
+    const header = tar.subarray(off, off + 512);
+    if (header.every((b) => b === 0)) break;
+    const field = (start: number, len: number): string => Buffer.from(header.subarray(start, start + len)).toString('utf8').replace(/\0.*$/s, '');
+    const size = parseInt(field(124, 12).trim() || '0', 8);
+    const type = field(156, 1);
+    const data = tar.subarray(off + 512, off + 512 + size);
+    if (type === 'L') {
+      longName = Buffer.from(data).toString('utf8').replace(/\0.*$/s, '');
+    } else if (type !== 'x') {
+      const prefix = field(345, 155);
+      const name = (longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100))).replace(/^\.\//, '');
+      longName = undefined;
+      if ((type === '0' || type === '') && !name.endsWith('/')) files.push({ name, data });
+    }
+    off += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
+}
+
+/** The package's full PostGIS bundle, unpacked and filtered to what yizhan needs. */
+function fullBundleTar(): Buffer {
+  const full = join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite-postgis')), 'postgis.tar.gz');
+  return filterTar(gunzipSync(readFileSync(full)), keep);
+}
+
 /**
  * Writes the slim bundle (atomically: a half-written file is never used).
  * @returns its path
  */
 export function writeSlimBundle(): string {
-  const full = join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite-postgis')), 'postgis.tar.gz');
-  const slim = filterTar(gunzipSync(readFileSync(full)), keep);
+  const slim = fullBundleTar();
   const dest = slimBundlePath();
   mkdirSync(dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.tmp`;
-  writeFileSync(tmp, gzipSync(slim, { level: 6 }));
+  writeFileSync(tmp, slim);
   renameSync(tmp, dest);
   return dest;
 }
 
-/** The PostGIS extension for PGlite: the slim bundle when prepared, else the package's full one. */
-export function postgisExtension(): Extension {
+/** Emscripten's file system calls used here (PGlite's types leave out the preload one). */
+interface EmscriptenFs {
+  analyzePath(path: string): { exists: boolean };
+  mkdirTree(path: string): void;
+  writeFile(path: string, data: Uint8Array): void;
+  createPreloadedFile(parent: string, name: string, data: Uint8Array, canRead: boolean, canWrite: boolean,
+    onload: () => void, onerror: () => void, dontCreateFile: boolean): void;
+}
+
+/**
+ * Makes PostGIS usable in an open PGlite: writes the bundle's files under PGlite's prefix and
+ * compiles, instantiates and links postgis-3.so asynchronously (the WebAssembly compile runs off
+ * the main thread). Queries may run meanwhile; those that need PostGIS fail until it resolves.
+ * Call once per PGlite.
+ */
+export async function loadPostgis(pg: PGlite): Promise<void> {
   const bundle = slimBundlePath();
-  if (!existsSync(bundle)) return postgis;
-  return {
-    name: 'postgis',
-    setup: async (pg, emscriptenOpts) => ({
-      ...(await postgis.setup(pg, emscriptenOpts)),
-      bundlePath: pathToFileURL(bundle),
-    }),
-  };
+  const files = tarFiles(existsSync(bundle) ? readFileSync(bundle) : fullBundleTar());
+  const mod = pg.Module as unknown as { FS: EmscriptenFs; WASM_PREFIX: string };
+  const libraries: Promise<void>[] = [];
+  for (const { name, data } of files) {
+    const path = `${mod.WASM_PREFIX}/${name}`;
+    const dir = path.slice(0, path.lastIndexOf('/'));
+    if (!mod.FS.analyzePath(dir).exists) mod.FS.mkdirTree(dir);
+    if (!name.endsWith('.so')) {
+      mod.FS.writeFile(path, data);
+      continue;
+    }
+    libraries.push(new Promise<void>((resolve, reject) => {
+      mod.FS.createPreloadedFile(dir, name.slice(name.lastIndexOf('/') + 1), data, true, true, resolve,
+        () => reject(new Error(`could not load ${name} of the PostGIS bundle into the embedded database`)), false);
+    }));
+  }
+  if (libraries.length === 0) throw new Error(`the PostGIS bundle ${existsSync(bundle) ? bundle : '(the package\'s)'} holds no library`);
+  await Promise.all(libraries);
+}
+
+/** Whether an error is PostgreSQL's for a PostGIS library it could not open (not loaded yet). */
+export function isPostgisMissing(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown } | null;
+  return typeof err?.message === 'string' && /could not access file "[^"]*postgis/.test(err.message)
+    && (err.code === undefined || err.code === '58P01');
 }

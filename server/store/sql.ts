@@ -34,6 +34,7 @@ export function makeStore(db: Db): Store {
     transaction: <T>(fn: (tx: StoreOps) => Promise<T>) =>
       db.transaction((tx) => fn(makeOps(tx, (inner) => inner(tx)))),
     query: <T = Record<string, unknown>>(text: string, params?: readonly unknown[]) => db.query<T>(text, params),
+    loadDeferred: async () => { await db.loadDeferred?.(); },
     close: () => db.close(),
   };
 }

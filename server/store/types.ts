@@ -288,5 +288,10 @@ export interface Store extends StoreOps {
   transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
   /** Raw query (reads, tests, diagnostics). Writes belong in `transaction`. */
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * Loads what the engine deferred at open (the embedded engine's PostGIS library), so that the
+   * first request that needs it does not wait; resolves when done. Queries work without it.
+   */
+  loadDeferred(): Promise<void>;
   close(): Promise<void>;
 }

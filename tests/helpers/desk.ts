@@ -9,6 +9,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import type { Basemap } from '../../server/routes/settings.js';
 import type { Role } from '../../server/store/types.js';
 import { startServer, type RunningServer } from '../../server/main.js';
 import { buildWeb } from '../../web/build.mjs';
@@ -35,7 +36,7 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** Builds the client, starts the server on a fresh data folder, makes the tokens, launches Chromium. */
-export async function startDesk(options: { solveWorkers?: number } = {}): Promise<Desk> {
+export async function startDesk(options: { solveWorkers?: number; basemap?: Basemap } = {}): Promise<Desk> {
   const dir = await mkdtemp(join(tmpdir(), 'yizhan-desk-'));
   // A build of its own (the same esbuild step as npm run build): test files running at once never share a folder.
   process.env.YIZHAN_WEB_DIR = await buildWeb(join(dir, 'web'));
@@ -43,7 +44,7 @@ export async function startDesk(options: { solveWorkers?: number } = {}): Promis
   await cp(await pgliteTemplate(), dataDir, { recursive: true });
   const server = await startServer({
     port: 0, dataDir, logger: false, handleSignals: false, out: { write: () => true },
-    app: { solveWorkers: options.solveWorkers ?? 1 },
+    app: { solveWorkers: options.solveWorkers ?? 1, ...(options.basemap ? { basemap: options.basemap } : {}) },
   });
   const admin = server.adminToken!;
   const mk = async (role: Role, streetOffice?: string, label?: string): Promise<string> => {
