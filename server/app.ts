@@ -21,6 +21,7 @@ import { documentRoutes } from './routes/documents.js';
 import { gisExportRoutes } from './routes/gis-exports.js';
 import { HealthSchema } from './schemas.js';
 import { makePlanSolver, type PlanSolver } from './solve-pool.js';
+import { makeTaskPool, type TaskPool } from './task-pool.js';
 import type { Store } from './store/types.js';
 import { DEFAULT_RATE_LIMITS, makeRateLimitHook, type RateLimit } from './rate-limit.js';
 
@@ -28,6 +29,8 @@ export interface AppOptions {
   store: Store;
   /** Solve worker threads; 0 solves in the main thread between events. [min(2, cores)] */
   solveWorkers?: number;
+  /** Worker threads for the CPU-heavy steps of requests (uploads, plan preparation, exports); 0 runs them in the main thread. [min(2, cores)] */
+  taskWorkers?: number;
   /** A plan solver to use instead of the built-in pool (the app closes it). */
   solver?: PlanSolver;
   /** How long POST /api/scenarios/:id/plans waits before answering 202 with a job, ms. [2000] */
@@ -45,6 +48,13 @@ export interface AppOptions {
    * /api/scenarios/:id/plans) [30 a minute] and dataset uploads (POST /api/datasets) [10 a minute].
    */
   rateLimits?: { solves?: RateLimit; uploads?: RateLimit };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The worker threads that run the CPU-heavy steps of requests (server/tasks.ts). */
+    tasks: TaskPool;
+  }
 }
 
 /**
@@ -72,6 +82,8 @@ export const yizhanApp: FastifyPluginAsyncTypebox<AppOptions> = async (app, opti
     ...(options.solveWorkers !== undefined ? { workers: options.solveWorkers } : {}),
     ...(options.solveTimeLimitMs !== undefined ? { timeLimitMs: options.solveTimeLimitMs } : {}),
   });
+  const tasks = makeTaskPool(options.taskWorkers !== undefined ? { workers: options.taskWorkers } : {});
+  app.decorate('tasks', tasks);
   const running = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>): void => {
     running.add(work);
@@ -88,6 +100,7 @@ export const yizhanApp: FastifyPluginAsyncTypebox<AppOptions> = async (app, opti
     clearTimeout(timer);
     await solver.close();
     await Promise.allSettled([...running]);
+    await tasks.close();
   });
 
   const started = Date.now();

@@ -7,8 +7,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, onRequestAsyncHookHandler } from 'fastify';
 import type { Committee } from '../../geo/types.js';
-import { makeCommitteesGeoJson, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../../render/export.js';
-import { evaluatePlan, makePlanContext } from '../../solver/pipeline.js';
+import { makePlanCsv, makePlanMarkdown } from '../../render/export.js';
+import { evaluatePlan } from '../../solver/pipeline.js';
 import { makeOutcome, type PlanOutcome } from '../../solver/outcome.js';
 import { makePlanTextEn } from '../../render/text.js';
 import { makePlanTitle } from '../../scenarios/defaults.js';
@@ -64,7 +64,8 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
   async function runSolve(jobId: string, scenarioId: string, datasetId: string, scenario: Scenario, committees: Committee[], scope: string[], actor: Actor): Promise<SolveOutcome> {
     let result: SolveOutcome;
     try {
-      const ctx = makePlanContext({ name: datasetId, committees }, scenario);
+      // measures and adjacency in a worker: seconds for a large dataset, off the event loop
+      const ctx = await app.tasks.run('planContext', { name: datasetId, committees, scenario });
       const outcome = await options.solver.solve(ctx);
       const infeasible = outcome.summary.checks.violations.filter((v) => v.rule === 'infeasible');
       if (infeasible.length > 0) {
@@ -145,7 +146,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
       streetOffices: body.streetOffices, ownOfficeByDefault: true,
     });
     const ids = resolveStationRefs(body.stations, dataset.committees);
-    const outcome = evaluatePlan(makePlanContext(dataset, scenario), ids);
+    const outcome = evaluatePlan(await app.tasks.run('planContext', { ...dataset, scenario }), ids);
     const plan = await store.createPlan({
       datasetId: request.params.id, scenarioId: body.scenarioId ?? null, kind: 'hand', name: body.name ?? null, scope,
       summary: outcome.summary, groups: outcome.stations.map((s) => s.committeeIds),
@@ -196,7 +197,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
     let body = stationsCache.get(key);
     if (body === undefined) {
       const { outcome, committees } = await loadOutcome(request.params.id);
-      body = JSON.stringify(makeStationsGeoJson(outcome, committees));
+      body = await app.tasks.run('buildExport', { kind: 'stations.geojson', summary: outcome.summary, committees });
       if (stationsCache.size >= STATIONS_CACHE_SIZE) stationsCache.delete(stationsCache.keys().next().value!);
       stationsCache.set(key, body);
     }
@@ -207,7 +208,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
     schema: exportSchema('Every committee of the plan with its station (application/geo+json)'),
   }, async (request, reply) => {
     const { outcome, committees } = await loadOutcome(request.params.id);
-    return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(makeCommitteesGeoJson(outcome, committees)));
+    return reply.type('application/geo+json; charset=utf-8').send(await app.tasks.run('buildExport', { kind: 'committees.geojson', summary: outcome.summary, committees }));
   });
 
   app.get('/plans/:id/text', {
@@ -327,7 +328,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
     const named = resolveStationRefs(request.body.stations, dataset.committees);
     const taken = new Set(named.flat());
     const kept = parent.groups.map((g) => g.filter((id) => !taken.has(id))).filter((g) => g.length > 0);
-    const outcome = evaluatePlan(makePlanContext(dataset, scenario), [...named, ...kept]);
+    const outcome = evaluatePlan(await app.tasks.run('planContext', { ...dataset, scenario }), [...named, ...kept]);
     const plan = await store.revisePlan(parent.id, {
       version: version as number, summary: outcome.summary, groups: outcome.stations.map((s) => s.committeeIds),
       ...(request.body.name !== undefined ? { name: request.body.name } : {}), actor,
