@@ -22,7 +22,8 @@ import { gisExportRoutes } from './routes/gis-exports.js';
 import { HealthSchema } from './schemas.js';
 import { makePlanSolver, type PlanSolver } from './solve-pool.js';
 import { makeTaskPool, type TaskPool } from './task-pool.js';
-import type { Store } from './store/types.js';
+import { classifyStorageError } from './store/storage-errors.js';
+import { StoreError, type Store } from './store/types.js';
 import { DEFAULT_RATE_LIMITS, makeRateLimitHook, type RateLimit } from './rate-limit.js';
 
 export interface AppOptions {
@@ -104,9 +105,16 @@ export const yizhanApp: FastifyPluginAsyncTypebox<AppOptions> = async (app, opti
   });
 
   const started = Date.now();
+  const checkStore = makeStoreCheck(app.store);
   app.get('/health', {
-    schema: { tags: ['health'], summary: 'Liveness: no token needed', security: [], response: { 200: HealthSchema } },
-  }, async () => ({ status: 'ok' as const, engine: app.store.engine, uptimeS: (Date.now() - started) / 1000 }));
+    schema: {
+      tags: ['health'], summary: 'Liveness and the store (a real query): 200, or 503 storage-unavailable / 507 storage-full; no token needed',
+      security: [], response: { 200: HealthSchema },
+    },
+  }, async () => {
+    const store = await checkStore();
+    return { status: 'ok' as const, engine: app.store.engine, store, uptimeS: (Date.now() - started) / 1000 };
+  });
 
   await app.register(async (api) => {
     api.addHook('onRequest', makeAuthHook(api));
@@ -126,6 +134,38 @@ export const yizhanApp: FastifyPluginAsyncTypebox<AppOptions> = async (app, opti
   }, { prefix: '/api' });
   await app.register(import('./plugins/web.js')); // the review desk at GET / (and GET /api/me, POST /api/plans/:id/evaluate)
 };
+
+/** How long /health waits for its query before it reports the store busy (a long transaction holds PGlite's one connection), ms. */
+const HEALTH_WAIT_MS = 50;
+/** A query unanswered this long means the store is not just busy, ms. */
+const HEALTH_STUCK_MS = 120_000;
+
+/**
+ * The store check of /health: `SELECT 1`, one at a time. It answers `ok`, or `busy` while the
+ * query waits behind other work (PGlite runs one statement at a time: a large upload holds it for
+ * a while); it throws the classified storage error when the query fails, or 503 when it has waited
+ * past HEALTH_STUCK_MS.
+ */
+function makeStoreCheck(store: Store): () => Promise<'ok' | 'busy'> {
+  let probe: Promise<unknown> | undefined;
+  let since = 0;
+  return async () => {
+    if (!probe) {
+      since = Date.now();
+      const current: Promise<unknown> = store.query('SELECT 1').then(() => undefined, (e: unknown) => e).finally(() => { if (probe === current) probe = undefined; });
+      probe = current;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([probe, new Promise((resolve) => { timer = setTimeout(() => resolve('busy'), HEALTH_WAIT_MS); })]);
+    clearTimeout(timer);
+    if (outcome === undefined) return 'ok';
+    if (outcome === 'busy') {
+      if (Date.now() - since < HEALTH_STUCK_MS) return 'busy';
+      throw new StoreError('storage-unavailable', 503, `the database has not answered a query for ${Math.round((Date.now() - since) / 1000)} s`);
+    }
+    throw classifyStorageError(outcome) ?? new StoreError('storage-unavailable', 503, `the database answered a plain query with an error: ${(outcome as Error).message ?? String(outcome)}`);
+  };
+}
 
 /**
  * A ready Fastify instance with the API (not listening). Validation is strict: no type coercion,

@@ -23,6 +23,7 @@ import { PoolClosedError } from '../../scenarios/solve-pool.js';
 import { SolveTimeoutError, type PlanSolver } from '../solve-pool.js';
 import type { Actor, OpinionRecord, PlanRecord } from '../store/types.js';
 import { StoreError } from '../store/types.js';
+import { classifyStorageError } from '../store/storage-errors.js';
 import { readPageQuery } from '../paging.js';
 import { isInScope } from '../workflow.js';
 import {
@@ -81,6 +82,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
       if (e instanceof StoreError) result = { error: e };
       else if (e instanceof SolveTimeoutError) result = { error: new StoreError('solve-timeout', 503, e.message) };
       else if (e instanceof PoolClosedError) result = { error: new StoreError('server-stopped', 503, 'the server stopped before the solve finished: solve again') };
+      else if (classifyStorageError(e)) result = { error: classifyStorageError(e)! };
       else {
         app.log.error({ err: e }, 'solve failed');
         result = { error: new StoreError('internal', 500, 'internal error: the server logged it') };
