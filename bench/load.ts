@@ -12,16 +12,20 @@
  * seeding) and the warm start (the same folder again).
  * Any error, timeout or non-2xx answer fails the run (exit 1) after the table is printed.
  *
- * Run: npm run build && npx tsx bench/load.ts [--duration 10] [--connections 8] [--solve-connections 4] [--engines pglite,pg]
+ * With --blocking, only the test of issue 12: /health and a plan read while a 49 MiB upload, a
+ * scenario on 50,000 committees and 20 solves run, then 200 connections reading a plan.
+ * --server-dist <dir> runs another build's server (a baseline's dist/).
+ * Run: npm run build && npx tsx bench/load.ts [--duration 10] [--connections 8] [--solve-connections 4] [--engines pglite,pg] [--blocking] [--server-dist dir]
  *   or npx tsx bench/load.ts [same flags]. `--quick` is --duration 3.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 
 // ---- the child: one server, its tokens on stdout, closes on SIGTERM ---------------------------
@@ -32,10 +36,11 @@ interface ChildReady {
   tokens: { planner: string; huangbei: string; admin: string };
 }
 
-async function runChild(spec: { dataDir?: string; databaseUrl?: string }): Promise<void> {
-  // the shipped code (dist/), so that the cold start is not tsx compiling the sources
-  const { startServer } = (await import(new URL('../dist/server/main.js', import.meta.url).href)) as typeof import('../server/main.js');
-  const { issueToken } = (await import(new URL('../dist/server/auth.js', import.meta.url).href)) as typeof import('../server/auth.js');
+async function runChild(spec: { dataDir?: string; databaseUrl?: string; dist?: string }): Promise<void> {
+  // the shipped code (dist/, or another build's with --server-dist), so that the cold start is not tsx compiling the sources
+  const dist = spec.dist !== undefined ? pathToFileURL(`${spec.dist}/`) : new URL('../dist/', import.meta.url);
+  const { startServer } = (await import(new URL('server/main.js', dist).href)) as typeof import('../server/main.js');
+  const { issueToken } = (await import(new URL('server/auth.js', dist).href)) as typeof import('../server/auth.js');
   const t0 = performance.now();
   const server = await startServer({
     port: 0, host: '127.0.0.1', logger: false, handleSignals: false, out: { write: () => true },
@@ -65,7 +70,7 @@ interface Child {
 
 const self = fileURLToPath(import.meta.url);
 
-function startChild(spec: { dataDir?: string; databaseUrl?: string }): Promise<Child> {
+function startChild(spec: { dataDir?: string; databaseUrl?: string; dist?: string }): Promise<Child> {
   const t0 = performance.now();
   const proc = spawn(process.execPath, [...process.execArgv, self, '--child', JSON.stringify(spec)], {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' },
@@ -73,13 +78,16 @@ function startChild(spec: { dataDir?: string; databaseUrl?: string }): Promise<C
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
-    proc.stderr!.setEncoding('utf8').on('data', (t: string) => { err += t; });
+    // (what the server says on stderr after it is ready, a crash included, goes to ours)
+    let ready = false;
+    proc.stderr!.setEncoding('utf8').on('data', (t: string) => { if (ready) process.stderr.write(`  server: ${t}`); else err += t; });
     proc.stdout!.setEncoding('utf8').on('data', (t: string) => {
       out += t;
       const line = out.split('\n')[0];
       if (out.includes('\n') && line) {
         try {
           resolve({ proc, ready: JSON.parse(line) as ChildReady, wallMs: performance.now() - t0 });
+          ready = true;
         } catch (e) {
           reject(new Error(`the server child printed ${line}: ${String(e)}`));
         }
@@ -134,8 +142,8 @@ async function call(url: string, method: string, path: string, token: string, bo
   return { status: res.status, json: JSON.parse(text) };
 }
 
-async function runEngine(engine: string, spec: { dataDir?: string; databaseUrl?: string },
-  options: { duration: number; connections: number; solveConnections: number }): Promise<{ rows: Row[]; cold: Child; warm: Child }> {
+async function runEngine(engine: string, spec: { dataDir?: string; databaseUrl?: string; dist?: string },
+  options: { duration: number; connections: number; solveConnections: number; blocking: boolean }): Promise<{ rows: Row[]; cold: Child; warm: Child }> {
   // cold start on an empty store, then a warm start on the same store
   const cold = await startChild(spec);
   await stopChild(cold);
@@ -152,6 +160,10 @@ async function runEngine(engine: string, spec: { dataDir?: string; databaseUrl?:
     await call(url, 'POST', `/api/scenarios/${small.id}/plans`, tokens.huangbei);
     const planId = solved.json.id as string;
     const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+    if (options.blocking) {
+      rows.push(...await runBlocking(engine, url, tokens, { datasetId: dataset.id, scenarioId: scenario.id, planId }, options.duration));
+      return { rows, cold, warm };
+    }
     const scenarios: { name: string; connections: number; requests: AutocannonRequest[] }[] = [
       { name: 'GET /api/plans/:id', connections: options.connections, requests: [{ path: `/api/plans/${planId}`, headers: auth(tokens.planner) }] },
       { name: 'GET /api/plans/:id/stations.geojson', connections: options.connections, requests: [{ path: `/api/plans/${planId}/stations.geojson`, headers: auth(tokens.planner) }] },
@@ -183,6 +195,103 @@ async function runEngine(engine: string, spec: { dataDir?: string; databaseUrl?:
   return { rows, cold, warm };
 }
 
+/**
+ * A FeatureCollection of `n` committees on a grid (500 to a street office), each a square ring of
+ * `4 * perSide` vertices and a `remark` of that many characters: with perSide 6 and a remark of
+ * 100, 50,000 committees are about 49 MiB of JSON.
+ */
+export function makeBigCollection(n: number, perSide: number, name: string, remark = 0): string {
+  const side = Math.ceil(Math.sqrt(n));
+  const d = 0.001;
+  const features: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    const x0 = 113.9 + (i % side) * d;
+    const y0 = 22.4 + Math.floor(i / side) * d;
+    const ring: number[][] = [];
+    const corners = [[x0, y0], [x0 + d, y0], [x0 + d, y0 + d], [x0, y0 + d]];
+    for (let c = 0; c < 4; c++) {
+      const [ax, ay] = corners[c]!;
+      const [bx, by] = corners[(c + 1) % 4]!;
+      for (let k = 0; k < perSide; k++) ring.push([ax! + ((bx! - ax!) * k) / perSide, ay! + ((by! - ay!) * k) / perSide]);
+    }
+    ring.push(ring[0]!);
+    features.push({
+      type: 'Feature',
+      properties: { id: `c${i}`, name: `委员会${i}`, streetOffice: `街道${Math.floor(i / 500)}`, households: 800 + (i % 900), ...(remark > 0 ? { remark: '备'.repeat(remark / 3) + 'x'.repeat(remark % 3) } : {}) },
+      geometry: { type: 'Polygon', coordinates: [ring] },
+    });
+  }
+  return JSON.stringify({ type: 'FeatureCollection', name, features });
+}
+
+/**
+ * The blocking test of issue 12: while a 49 MiB upload, a scenario on a 50,000-committee dataset
+ * and 20 solves run, autocannon reads /health and a plan (p99 and max say whether anything held
+ * the event loop); then 200 connections read the plan (timeouts).
+ */
+async function runBlocking(engine: string, url: string, tokens: ChildReady['tokens'], ids: { datasetId: string; scenarioId: string; planId: string }, duration: number): Promise<Row[]> {
+  const auth = { authorization: `Bearer ${tokens.planner}` };
+  // node:http on a connection of its own (undici's fetch lost large bodies here to EPIPE)
+  const upload = (body: string): Promise<{ status: number; ms: number; json: any }> => new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const bytes = Buffer.from(body);
+    const req = httpRequest(`${url}/api/datasets`, {
+      method: 'POST', agent: false,
+      headers: { ...auth, 'content-type': 'application/geo+json', 'content-length': String(bytes.length) },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (t: string) => { text += t; }).on('end', () => {
+        let json: unknown;
+        try { json = JSON.parse(text); } catch { json = text; }
+        resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(bytes);
+  });
+  const small = makeBigCollection(50_000, 1, 'bench 50,000');
+  const big = makeBigCollection(50_000, 6, 'bench 49 MiB', 100);
+  process.stderr.write('  blocking: uploading the 50,000-committee dataset (setup)\n');
+  const setup = await upload(small);
+  if (setup.status !== 201) throw new Error(`the 50,000-committee upload answered ${setup.status}: ${JSON.stringify(setup.json).slice(0, 300)}`);
+  process.stderr.write(`  blocking: setup upload ${(small.length / 2 ** 20).toFixed(1)} MiB in ${(setup.ms / 1000).toFixed(1)} s\n`);
+  const work = async (): Promise<string> => {
+    const t0 = performance.now();
+    const results = await Promise.all([
+      upload(big).then((r) => `upload ${(big.length / 2 ** 20).toFixed(1)} MiB: ${r.status} in ${(r.ms / 1000).toFixed(1)} s`),
+      (async () => {
+        const t = performance.now();
+        const r = await fetch(`${url}/api/scenarios`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ datasetId: setup.json.id, name: 'bench 50,000' }) });
+        await r.text();
+        return `scenario on 50,000: ${r.status} in ${((performance.now() - t) / 1000).toFixed(1)} s`;
+      })(),
+      ...Array.from({ length: 20 }, async () => {
+        const r = await fetch(`${url}/api/scenarios/${ids.scenarioId}/plans`, { method: 'POST', headers: auth });
+        await r.text();
+        return r.status;
+      }),
+    ]);
+    const solves = results.slice(2);
+    return `${results[0]}; ${results[1]}; 20 solves: ${solves.filter((s) => s === 201).length} × 201, all done in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  };
+  const rows: Row[] = [];
+  const toRow = (scenario: string, connections: number, r: AutocannonResult): Row => ({
+    engine, scenario, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99,
+    max: r.latency.max, ok: r['2xx'], errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, mbPerS: r.throughput.average / 1e6,
+  });
+  const during = work();
+  const [health, plan] = await Promise.all([
+    autocannon({ url, connections: 2, duration, timeout: 30, requests: [{ path: '/health' }] }),
+    autocannon({ url, connections: 2, duration, timeout: 30, requests: [{ path: `/api/plans/${ids.planId}`, headers: auth }] }),
+  ]);
+  rows.push(toRow('GET /health during upload+scenario+20 solves', 2, health), toRow('GET /api/plans/:id during the same', 2, plan));
+  process.stderr.write(`  blocking: ${await during}\n`);
+  const many = await autocannon({ url, connections: 200, duration, timeout: 10, requests: [{ path: `/api/plans/${ids.planId}`, headers: auth }] });
+  rows.push(toRow('GET /api/plans/:id, 200 connections', 200, many));
+  return rows;
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const flag = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -191,9 +300,12 @@ async function main(): Promise<number> {
   const solveConnections = Number(flag('--solve-connections') ?? 4);
   const databaseUrl = process.env.DATABASE_URL;
   const engines = (flag('--engines') ?? (databaseUrl ? 'pglite,pg' : 'pglite')).split(',');
+  // --blocking: only the issue-12 test (a large upload, a 50,000 scenario, 20 solves; 200 readers)
+  const blocking = args.includes('--blocking');
+  const dist = flag('--server-dist');
   const cpus = os.cpus();
   console.log(`machine: ${cpus[0]?.model ?? '?'} ×${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`node ${process.version}, ${new Date().toISOString()}, autocannon over loopback, ${duration} s per scenario, solve workers: server default`);
+  console.log(`node ${process.version}, ${new Date().toISOString()}, autocannon over loopback, ${duration} s per scenario, solve workers: server default, server ${dist ?? 'dist/'}`);
 
   const rows: Row[] = [];
   const starts: string[] = [];
@@ -201,7 +313,7 @@ async function main(): Promise<number> {
     if (engine === 'pglite') {
       const dir = await mkdtemp(join(os.tmpdir(), 'yizhan-load-'));
       try {
-        const r = await runEngine('pglite', { dataDir: join(dir, 'data') }, { duration, connections, solveConnections });
+        const r = await runEngine('pglite', { dataDir: join(dir, 'data'), ...(dist ? { dist } : {}) }, { duration, connections, solveConnections, blocking });
         rows.push(...r.rows);
         starts.push(`pglite start: cold ${r.cold.ready.startMs.toFixed(0)} ms (spawn to ready ${r.cold.wallMs.toFixed(0)} ms), warm ${r.warm.ready.startMs.toFixed(0)} ms (${r.warm.wallMs.toFixed(0)} ms)`);
       } finally {
@@ -216,7 +328,7 @@ async function main(): Promise<number> {
       const u = new URL(databaseUrl);
       u.searchParams.set('options', `-c search_path=${schema},public`);
       try {
-        const r = await runEngine('pg', { databaseUrl: u.toString() }, { duration, connections, solveConnections });
+        const r = await runEngine('pg', { databaseUrl: u.toString(), ...(dist ? { dist } : {}) }, { duration, connections, solveConnections, blocking });
         rows.push(...r.rows);
         starts.push(`pg start: cold ${r.cold.ready.startMs.toFixed(0)} ms (spawn to ready ${r.cold.wallMs.toFixed(0)} ms), warm ${r.warm.ready.startMs.toFixed(0)} ms (${r.warm.wallMs.toFixed(0)} ms)`);
       } finally {
@@ -243,7 +355,7 @@ async function main(): Promise<number> {
 
 const childAt = process.argv.indexOf('--child');
 if (childAt >= 0) {
-  await runChild(JSON.parse(process.argv[childAt + 1]!) as { dataDir?: string; databaseUrl?: string });
-} else {
+  await runChild(JSON.parse(process.argv[childAt + 1]!) as { dataDir?: string; databaseUrl?: string; dist?: string });
+} else if (process.argv[1] === self) {
   process.exitCode = await main();
 }

@@ -23,13 +23,17 @@ import { gisExportRoutes } from './routes/gis-exports.js';
 import { lazySchemaController } from './lazy-schemas.js';
 import { HealthSchema } from './schemas.js';
 import { makePlanSolver, type PlanSolver } from './solve-pool.js';
-import type { Store } from './store/types.js';
+import { makeTaskPool, type TaskPool } from './task-pool.js';
+import { classifyStorageError } from './store/storage-errors.js';
+import { StoreError, type Store } from './store/types.js';
 import { DEFAULT_RATE_LIMITS, makeRateLimitHook, type RateLimit } from './rate-limit.js';
 
 export interface AppOptions {
   store: Store;
   /** Solve worker threads; 0 solves in the main thread between events. [min(2, cores)] */
   solveWorkers?: number;
+  /** Worker threads for the CPU-heavy steps of requests (uploads, plan preparation, exports); 0 runs them in the main thread. [min(2, cores)] */
+  taskWorkers?: number;
   /** A plan solver to use instead of the built-in pool (the app closes it). */
   solver?: PlanSolver;
   /** How long POST /api/scenarios/:id/plans waits before answering 202 with a job, ms. [2000] */
@@ -49,6 +53,13 @@ export interface AppOptions {
   rateLimits?: { solves?: RateLimit; uploads?: RateLimit };
   /** Tiles under the review desk's map (server/routes/settings.ts). [none] */
   basemap?: Basemap | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The worker threads that run the CPU-heavy steps of requests (server/tasks.ts). */
+    tasks: TaskPool;
+  }
 }
 
 /**
@@ -76,6 +87,8 @@ export const yizhanApp: FastifyPluginAsyncTypebox<AppOptions> = async (app, opti
     ...(options.solveWorkers !== undefined ? { workers: options.solveWorkers } : {}),
     ...(options.solveTimeLimitMs !== undefined ? { timeLimitMs: options.solveTimeLimitMs } : {}),
   });
+  const tasks = makeTaskPool(options.taskWorkers !== undefined ? { workers: options.taskWorkers } : {});
+  app.decorate('tasks', tasks);
   const running = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>): void => {
     running.add(work);
@@ -92,12 +105,20 @@ export const yizhanApp: FastifyPluginAsyncTypebox<AppOptions> = async (app, opti
     clearTimeout(timer);
     await solver.close();
     await Promise.allSettled([...running]);
+    await tasks.close();
   });
 
   const started = Date.now();
+  const checkStore = makeStoreCheck(app.store);
   app.get('/health', {
-    schema: { tags: ['health'], summary: 'Liveness: no token needed', security: [], response: { 200: HealthSchema } },
-  }, async () => ({ status: 'ok' as const, engine: app.store.engine, uptimeS: (Date.now() - started) / 1000 }));
+    schema: {
+      tags: ['health'], summary: 'Liveness and the store (a real query): 200, or 503 storage-unavailable / 507 storage-full; no token needed',
+      security: [], response: { 200: HealthSchema },
+    },
+  }, async () => {
+    const store = await checkStore();
+    return { status: 'ok' as const, engine: app.store.engine, store, uptimeS: (Date.now() - started) / 1000 };
+  });
 
   await app.register(async (api) => {
     api.addHook('onRequest', makeAuthHook(api));
@@ -118,6 +139,38 @@ export const yizhanApp: FastifyPluginAsyncTypebox<AppOptions> = async (app, opti
   // the review desk at GET / (and GET /api/me, /api/settings, POST /api/plans/:id/evaluate)
   await app.register(import('./plugins/web.js'), { basemap: options.basemap ?? null });
 };
+
+/** How long /health waits for its query before it reports the store busy (a long transaction holds PGlite's one connection), ms. */
+const HEALTH_WAIT_MS = 50;
+/** A query unanswered this long means the store is not just busy, ms. */
+const HEALTH_STUCK_MS = 120_000;
+
+/**
+ * The store check of /health: `SELECT 1`, one at a time. It answers `ok`, or `busy` while the
+ * query waits behind other work (PGlite runs one statement at a time: a large upload holds it for
+ * a while); it throws the classified storage error when the query fails, or 503 when it has waited
+ * past HEALTH_STUCK_MS.
+ */
+function makeStoreCheck(store: Store): () => Promise<'ok' | 'busy'> {
+  let probe: Promise<unknown> | undefined;
+  let since = 0;
+  return async () => {
+    if (!probe) {
+      since = Date.now();
+      const current: Promise<unknown> = store.query('SELECT 1').then(() => undefined, (e: unknown) => e).finally(() => { if (probe === current) probe = undefined; });
+      probe = current;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([probe, new Promise((resolve) => { timer = setTimeout(() => resolve('busy'), HEALTH_WAIT_MS); })]);
+    clearTimeout(timer);
+    if (outcome === undefined) return 'ok';
+    if (outcome === 'busy') {
+      if (Date.now() - since < HEALTH_STUCK_MS) return 'busy';
+      throw new StoreError('storage-unavailable', 503, `the database has not answered a query for ${Math.round((Date.now() - since) / 1000)} s`);
+    }
+    throw classifyStorageError(outcome) ?? new StoreError('storage-unavailable', 503, `the database answered a plain query with an error: ${(outcome as Error).message ?? String(outcome)}`);
+  };
+}
 
 /**
  * A ready Fastify instance with the API (not listening). Validation is strict: no type coercion,

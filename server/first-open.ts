@@ -38,6 +38,8 @@ export interface OpenForUseOptions {
   dataDir?: string;
   /** Where the one-time `admin token: …` line goes. [process.stdout] */
   out?: { write(text: string): unknown };
+  /** Embedded only: the database in a worker thread (see OpenStoreOptions.thread). [false] */
+  thread?: boolean;
 }
 
 export interface OpenedStore {
@@ -58,7 +60,7 @@ export async function openForUse(options: OpenForUseOptions = {}): Promise<Opene
   const template = useServer || existsSync(join(dataDir, 'PG_VERSION')) ? undefined : currentTemplate();
   const store = await openStore(useServer
     ? { databaseUrl: options.databaseUrl! }
-    : { dataDir, ...(template !== undefined ? { template } : {}) });
+    : { dataDir, ...(template !== undefined ? { template } : {}), ...(options.thread ? { thread: true } : {}) });
   try {
     const firstOpening = !useServer && (await store.listTokens()).length === 0;
     await seedBuiltinDataset(store);

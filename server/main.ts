@@ -67,7 +67,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const useServer = options.databaseUrl !== undefined && options.databaseUrl !== '';
   // seeds an empty store; the first opening of an embedded folder prints its admin token
   const { store, adminToken } = await openForUse({
-    ...(useServer ? { databaseUrl: options.databaseUrl! } : { dataDir: options.dataDir ?? '.data' }),
+    // the embedded database in its own thread: its work must not hold the server's event loop
+    ...(useServer ? { databaseUrl: options.databaseUrl! } : { dataDir: options.dataDir ?? '.data', thread: true }),
     ...(options.out ? { out: options.out } : {}),
   });
   let app: FastifyInstance;

@@ -54,7 +54,11 @@ const PageFields = {
   total: Type.Integer({ description: 'how many items match the filter, over all pages' }),
 };
 
-export const HealthSchema = Type.Object({ status: Type.Literal('ok'), engine: Type.String(), uptimeS: Type.Number() }, { additionalProperties: false });
+export const HealthSchema = Type.Object({
+  status: Type.Literal('ok'), engine: Type.String(),
+  store: Type.Union([Type.Literal('ok'), Type.Literal('busy')], { description: 'ok: a query answered; busy: it waits behind other work (not broken)' }),
+  uptimeS: Type.Number(),
+}, { additionalProperties: false });
 
 // ---------------------------------------------------------------- datasets
 

@@ -6,11 +6,14 @@
  *   parameter / querystring name);
  * - body too large → 413 `body-too-large`; malformed JSON → 400 `invalid-json`; empty JSON body →
  *   400 `empty-body`; unsupported content type → 415 `unsupported-media-type`;
+ * - a full disk → 507 `storage-full`, a database that cannot be reached or written → 503
+ *   `storage-unavailable` (server/store/storage-errors.ts; logged as a warning);
  * - unknown route → 404 `not-found`; anything else → 500 `internal` (logged, not shown).
  */
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '../schemas.js';
+import { classifyStorageError } from '../store/storage-errors.js';
 import { StoreError } from '../store/types.js';
 
 interface ValidationItem {
@@ -68,6 +71,8 @@ export function makeErrorReply(error: unknown): { status: number; body: ErrorBod
   if (e instanceof SyntaxError && (e as FastifyError).statusCode === 400) {
     return { status: 400, body: { code: 'invalid-json', message: `the body is not valid JSON: ${e.message}` }, internal: false };
   }
+  const storage = classifyStorageError(error);
+  if (storage) return { status: storage.status, body: { code: storage.code, message: storage.message }, internal: false };
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) {
     return { status, body: { code: 'bad-request', message: typeof e.message === 'string' ? e.message : 'bad request' }, internal: false };
@@ -80,6 +85,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body, internal } = makeErrorReply(error);
     if (internal) request.log.error({ err: error }, 'internal error');
+    else if (status === 503 || status === 507) request.log.warn({ code: body.code, reason: (error as Error).message }, 'storage error');
     return reply.code(status).type('application/json; charset=utf-8').send(body);
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {

@@ -5,11 +5,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { onRequestAsyncHookHandler } from 'fastify';
-import { readCommittees, readDatasetSource } from '../../geo/ingest.js';
 import type { FieldMapping } from '../../geo/types.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
 import {
-  DatasetCreatedSchema, DatasetListSchema, DatasetSchema, DatasetUploadQuery, FeatureCollectionBody, GeoJsonSchema, IdParams,
+  DatasetCreatedSchema, DatasetListSchema, DatasetSchema, DatasetUploadQuery, GeoJsonSchema, IdParams,
   LIMITS, PageQuery, StreetOfficeQuery, withErrors,
 } from '../schemas.js';
 import { readPageQuery } from '../paging.js';
@@ -31,6 +30,8 @@ function parseMapping(text: string | undefined): FieldMapping | undefined {
   }
 }
 
+const FEATURE_COLLECTION_DOC = `a GeoJSON FeatureCollection of committees (its optional \`name\`: 1 to ${LIMITS.name} characters)`;
+
 /** Binary uploads (Shapefile zip, GeoPackage, FlatGeobuf) by content type, and the file name that tells the format. */
 const BINARY_UPLOADS: Record<string, string> = {
   'application/zip': 'upload.zip',
@@ -45,8 +46,14 @@ const UploadQuery = Type.Object({
   encoding: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.encoding, description: 'DBF text encoding of a Shapefile, e.g. GBK [its .cpg, else UTF-8]' })),
 }, { additionalProperties: false });
 
+/** Uploads as JSON text: parsed, walked and validated in a worker (server/tasks.ts readUpload). */
+const JSON_UPLOADS = ['application/json', 'application/geo+json'];
+
 export const datasetRoutes: FastifyPluginAsyncTypebox<DatasetRoutesOptions> = async (app, options) => {
-  app.addContentTypeParser(Object.keys(BINARY_UPLOADS), { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // Every upload arrives as bytes: parsing 49 MiB of JSON (and walking and validating it) is work
+  // for the task pool, not for the event loop. (Fastify's JSON parser is replaced in this plugin only.)
+  app.removeContentTypeParser(JSON_UPLOADS);
+  app.addContentTypeParser([...JSON_UPLOADS, ...Object.keys(BINARY_UPLOADS)], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.post('/datasets', {
     bodyLimit: options.datasetBodyLimit ?? 50 * 1024 * 1024,
     ...(options.uploadLimit ? { onRequest: options.uploadLimit } : {}),
@@ -56,8 +63,7 @@ export const datasetRoutes: FastifyPluginAsyncTypebox<DatasetRoutesOptions> = as
       querystring: UploadQuery,
       body: {
         content: {
-          'application/json': { schema: FeatureCollectionBody },
-          'application/geo+json': { schema: FeatureCollectionBody },
+          ...Object.fromEntries(JSON_UPLOADS.map((t) => [t, { schema: { description: FEATURE_COLLECTION_DOC } }])),
           ...Object.fromEntries(Object.keys(BINARY_UPLOADS).map((t) => [t, { schema: {} }])),
         },
       },
@@ -73,14 +79,17 @@ export const datasetRoutes: FastifyPluginAsyncTypebox<DatasetRoutesOptions> = as
       ...(request.query.name !== undefined ? { name: request.query.name } : {}),
     };
     const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const report = Buffer.isBuffer(request.body)
-      ? await readDatasetSource({ name: BINARY_UPLOADS[type] ?? 'upload', bytes: request.body }, {
+    const body = request.body as Buffer;
+    const report = await app.tasks.run('readUpload', {
+      bytes: body,
+      kind: JSON_UPLOADS.includes(type) ? { json: true } : { json: false, fileName: BINARY_UPLOADS[type] ?? 'upload' },
+      reading: JSON_UPLOADS.includes(type) ? reading : {
         ...reading,
         ...(request.query.name === undefined ? { name: 'dataset' } : {}),
         ...(request.query.layer !== undefined ? { layer: request.query.layer } : {}),
         ...(request.query.encoding !== undefined ? { encoding: request.query.encoding } : {}),
-      })
-      : readCommittees(request.body, reading);
+      },
+    });
     const summary = { ok: report.ok, fatal: report.fatal, warnings: report.warnings, problems: report.problems };
     if (!report.ok || !report.dataset) {
       throw new StoreError('dataset-invalid', 422, `the dataset has ${report.fatal} fatal problem(s) and ${report.warnings} warning(s); nothing was stored`,

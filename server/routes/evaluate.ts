@@ -8,7 +8,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
-import { evaluatePlan, makePlanContext, type PlanContext } from '../../solver/pipeline.js';
+import { evaluatePlan, type PlanContext } from '../../solver/pipeline.js';
 import type { PlanSummary } from '../../solver/types.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
 import { getPlanOr404, loadPlanningInputs, makeOutOfScopeError, resolveStationRefs } from '../planning.js';
@@ -50,7 +50,7 @@ export const evaluateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { dataset, scenario } = await loadPlanningInputs(app.store, actor, {
         datasetId: plan.datasetId, scenario: plan.scenarioId, name: plan.summary.scenario, streetOffices: plan.scope,
       });
-      entry = { ctx: makePlanContext(dataset, scenario), groups: plan.groups };
+      entry = { ctx: await app.tasks.run('planContext', { ...dataset, scenario }), groups: plan.groups };
       if (contexts.size >= CACHE) contexts.delete(contexts.keys().next().value!);
       contexts.set(key, entry);
     }

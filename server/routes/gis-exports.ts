@@ -8,7 +8,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { explainCrsWriter } from '../../geo/crs.js';
-import { makeStationsGeoJson, type GeoJsonFeatureCollection } from '../../render/export.js';
+import type { GeoJsonFeatureCollection } from '../../render/export.js';
 import { makeOutcome } from '../../solver/outcome.js';
 import type { PlanSummary } from '../../solver/types.js';
 import { withErrors } from '../schemas.js';
@@ -49,17 +49,17 @@ export async function gisExportRoutes(app: FastifyInstance): Promise<void> {
         const plan = await getPlanOr404(store, request.params.id);
         const dataset = await loadStoredDataset(store, plan.datasetId);
         const outcome = makeOutcome(plan.summary as PlanSummary, dataset.committees);
-        const { makeGisFiles } = await import('../../render/gis/index.js');
         let stations: GeoJsonFeatureCollection | undefined;
         if (layer === 'stations') {
           const key = `${plan.id}:${plan.version}`;
-          stations = stationsCache.get(key) ?? makeStationsGeoJson(outcome, dataset.committees);
+          stations = stationsCache.get(key) ?? JSON.parse(await app.tasks.run('buildExport', { kind: 'stations.geojson', summary: outcome.summary, committees: dataset.committees })) as GeoJsonFeatureCollection;
           if (!stationsCache.has(key)) {
             if (stationsCache.size >= STATIONS_CACHE_SIZE) stationsCache.delete(stationsCache.keys().next().value!);
             stationsCache.set(key, stations);
           }
         }
-        const files = await makeGisFiles(outcome, dataset.committees, [FORMAT_OF[extension]], { outCrs: crs.code, layers: [layer], ...(stations ? { stations } : {}) });
+        // encoded in a worker: a large plan's file takes seconds to build
+        const files = await app.tasks.run('gisFiles', { summary: outcome.summary, committees: dataset.committees, formats: [FORMAT_OF[extension]], options: { outCrs: crs.code, layers: [layer], ...(stations ? { stations } : {}) } });
         return reply.type(mediaType).header('content-disposition', `attachment; filename="${file}"`).send(Buffer.from(files[file] as Uint8Array));
       });
     }

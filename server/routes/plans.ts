@@ -7,8 +7,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, onRequestAsyncHookHandler } from 'fastify';
 import type { Committee } from '../../geo/types.js';
-import { makeCommitteesGeoJson, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../../render/export.js';
-import { evaluatePlan, makePlanContext } from '../../solver/pipeline.js';
+import { makePlanCsv, makePlanMarkdown } from '../../render/export.js';
+import { evaluatePlan } from '../../solver/pipeline.js';
 import { makeOutcome, type PlanOutcome } from '../../solver/outcome.js';
 import { makePlanTextEn } from '../../render/text.js';
 import { makePlanTitle } from '../../scenarios/defaults.js';
@@ -23,6 +23,7 @@ import { PoolClosedError } from '../../scenarios/solve-pool.js';
 import { SolveTimeoutError, type PlanSolver } from '../solve-pool.js';
 import type { Actor, OpinionRecord, PlanRecord } from '../store/types.js';
 import { StoreError } from '../store/types.js';
+import { classifyStorageError } from '../store/storage-errors.js';
 import { readPageQuery } from '../paging.js';
 import { isInScope } from '../workflow.js';
 import {
@@ -64,7 +65,8 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
   async function runSolve(jobId: string, scenarioId: string, datasetId: string, scenario: Scenario, committees: Committee[], scope: string[], actor: Actor): Promise<SolveOutcome> {
     let result: SolveOutcome;
     try {
-      const ctx = makePlanContext({ name: datasetId, committees }, scenario);
+      // measures and adjacency in a worker: seconds for a large dataset, off the event loop
+      const ctx = await app.tasks.run('planContext', { name: datasetId, committees, scenario });
       const outcome = await options.solver.solve(ctx);
       const infeasible = outcome.summary.checks.violations.filter((v) => v.rule === 'infeasible');
       if (infeasible.length > 0) {
@@ -80,6 +82,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
       if (e instanceof StoreError) result = { error: e };
       else if (e instanceof SolveTimeoutError) result = { error: new StoreError('solve-timeout', 503, e.message) };
       else if (e instanceof PoolClosedError) result = { error: new StoreError('server-stopped', 503, 'the server stopped before the solve finished: solve again') };
+      else if (classifyStorageError(e)) result = { error: classifyStorageError(e)! };
       else {
         app.log.error({ err: e }, 'solve failed');
         result = { error: new StoreError('internal', 500, 'internal error: the server logged it') };
@@ -148,7 +151,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
     if (body.staff !== undefined && body.staff.length !== body.stations.length) {
       throw new StoreError('plan-staff-invalid', 422, `staff: one entry per station (${body.stations.length}), got ${body.staff.length}`, 'staff');
     }
-    const outcome = evaluatePlan(makePlanContext(dataset, scenario), ids, body.staff);
+    const outcome = evaluatePlan(await app.tasks.run('planContext', { ...dataset, scenario }), ids, body.staff);
     const plan = await store.createPlan({
       datasetId: request.params.id, scenarioId: body.scenarioId ?? null, kind: 'hand', name: body.name ?? null, scope,
       summary: outcome.summary, groups: outcome.stations.map((s) => s.committeeIds),
@@ -199,7 +202,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
     let body = stationsCache.get(key);
     if (body === undefined) {
       const { outcome, committees } = await loadOutcome(request.params.id);
-      body = JSON.stringify(makeStationsGeoJson(outcome, committees));
+      body = await app.tasks.run('buildExport', { kind: 'stations.geojson', summary: outcome.summary, committees });
       if (stationsCache.size >= STATIONS_CACHE_SIZE) stationsCache.delete(stationsCache.keys().next().value!);
       stationsCache.set(key, body);
     }
@@ -210,7 +213,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
     schema: exportSchema('Every committee of the plan with its station (application/geo+json)'),
   }, async (request, reply) => {
     const { outcome, committees } = await loadOutcome(request.params.id);
-    return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(makeCommitteesGeoJson(outcome, committees)));
+    return reply.type('application/geo+json; charset=utf-8').send(await app.tasks.run('buildExport', { kind: 'committees.geojson', summary: outcome.summary, committees }));
   });
 
   app.get('/plans/:id/text', {
@@ -330,7 +333,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
     const named = resolveStationRefs(request.body.stations, dataset.committees);
     const taken = new Set(named.flat());
     const kept = parent.groups.map((g) => g.filter((id) => !taken.has(id))).filter((g) => g.length > 0);
-    const outcome = evaluatePlan(makePlanContext(dataset, scenario), [...named, ...kept]);
+    const outcome = evaluatePlan(await app.tasks.run('planContext', { ...dataset, scenario }), [...named, ...kept]);
     const plan = await store.revisePlan(parent.id, {
       version: version as number, summary: outcome.summary, groups: outcome.stations.map((s) => s.committeeIds),
       ...(request.body.name !== undefined ? { name: request.body.name } : {}), actor,

@@ -8,6 +8,8 @@ import { StoreError } from './types.js';
 import { queryPage } from './paging.js';
 
 const CANONICAL = new Set(['id', 'name', 'streetOffice', 'households', 'geometry']);
+/** Committees per INSERT statement of an upload. */
+const INSERT_CHUNK = 2000;
 
 const DATASET_SELECT = `SELECT d.id, d.name, d.meta, d.created_at,
   (SELECT count(*)::int FROM committees c WHERE c.dataset_id = d.id) AS committee_count,
@@ -65,19 +67,21 @@ export function makeDatasetOps(db: Sql, inTx: InTx): DatasetOps {
       input.committees.forEach((c, i) => checkCommittee(c, i, seen));
       const id = randomUUID();
       await sql.query('INSERT INTO datasets (id, name, meta) VALUES ($1, $2, $3::jsonb)', [id, input.name, JSON.stringify(input.meta ?? {})]);
-      const rows = input.committees.map((c) => {
-        const props: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(c)) if (!CANONICAL.has(k) && v !== undefined) props[k] = v;
-        return { id: c.id, name: c.name, streetOffice: c.streetOffice, households: c.households, props,
-          geometry: JSON.stringify({ type: 'MultiPolygon', coordinates: c.geometry }) };
-      });
-      if (rows.length > 0) {
+      // In chunks: one statement's JSON text stays small, and the thread that builds it (the
+      // server's) gets its turn between them.
+      for (let start = 0; start < input.committees.length; start += INSERT_CHUNK) {
+        const rows = input.committees.slice(start, start + INSERT_CHUNK).map((c) => {
+          const props: Record<string, unknown> = {};
+          for (const [k, v] of Object.entries(c)) if (!CANONICAL.has(k) && v !== undefined) props[k] = v;
+          return { id: c.id, name: c.name, streetOffice: c.streetOffice, households: c.households, props,
+            geometry: JSON.stringify({ type: 'MultiPolygon', coordinates: c.geometry }) };
+        });
         await sql.query(
           `INSERT INTO committees (dataset_id, id, ord, name, street_office, households, props, geom)
-           SELECT $1, e.c->>'id', (e.ord - 1)::int, e.c->>'name', e.c->>'streetOffice', (e.c->>'households')::int, e.c->'props',
+           SELECT $1, e.c->>'id', (e.ord - 1 + $3::int)::int, e.c->>'name', e.c->>'streetOffice', (e.c->>'households')::int, e.c->'props',
              ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(e.c->>'geometry'), 4326))
            FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(c, ord)`,
-          [id, JSON.stringify(rows)]);
+          [id, JSON.stringify(rows), start]);
       }
       const out = await sql.query<Row>(`${DATASET_SELECT} WHERE d.id = $1`, [id]);
       return toDataset(out[0]!);

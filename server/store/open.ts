@@ -5,6 +5,7 @@
 import type { Db } from './db.js';
 import { migrate } from './migrations.js';
 import { openPglite } from './pglite.js';
+import { openPgliteThread } from './pglite-thread.js';
 import { makeStore } from './sql.js';
 import type { Store } from './types.js';
 
@@ -20,6 +21,11 @@ export interface OpenStoreOptions {
    * (see server/prepare.ts). [none: a new folder runs initdb and every migration]
    */
   template?: string;
+  /**
+   * Embedded only: run the database in a worker thread (server/store/pglite-thread.ts), so that
+   * its work does not block this thread's event loop (the server does). [false: in this thread]
+   */
+  thread?: boolean;
 }
 
 /**
@@ -31,7 +37,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   const db: Db = url !== undefined && url !== ''
     // pg is loaded only when asked for: the embedded start need not pay for it
     ? await (await import('./pg.js')).openPg(url, options.schema !== undefined ? { schema: options.schema } : {})
-    : await openPglite(options.dataDir, options.template !== undefined ? { template: options.template } : {});
+    : await (options.thread ? openPgliteThread : openPglite)(options.dataDir, options.template !== undefined ? { template: options.template } : {});
   try {
     await migrate(db);
   } catch (err) {

@@ -1,0 +1,81 @@
+/**
+ * The worker thread of server/store/pglite-thread.ts: opens the embedded database with
+ * `openPglite` (its folder lock and template included) and answers the requests one by one, as
+ * PGlite's own queue orders them. A transaction is PGlite's `transaction`, held open until this
+ * thread hears COMMIT or ROLLBACK.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Db, Sql } from './db.js';
+import { openPglite } from './pglite.js';
+import { toWireError, type PgliteAnswer, type PgliteRequest } from './pglite-thread.js';
+
+if (!parentPort) throw new Error('server/store/pglite-worker.ts runs only as a worker thread');
+const port = parentPort;
+const { dataDir, options } = workerData as { dataDir?: string; options: { template?: string } };
+
+/** Thrown inside PGlite's transaction to make it roll back (not an error of the caller's). */
+const ROLLBACK = Symbol('rollback');
+interface OpenTx { tx: Sql; end(commit: boolean): Promise<void> }
+const transactions = new Map<number, OpenTx>();
+const opening: Promise<Db> = openPglite(dataDir, options);
+opening.catch(() => {}); // reported to the first request
+// PostGIS loads here, in the background, off the server's thread. A transaction waits for it:
+// its statements come one by one from the other thread, so openPglite's retry of a whole
+// transaction that met a missing PostGIS cannot replay them; single statements keep that retry.
+const postgisLoaded: Promise<void> = opening.then((db) => db.loadDeferred?.());
+postgisLoaded.catch(() => {}); // a failed load is reported by the statements that need it
+
+function answer(id: number, work: () => Promise<unknown>): void {
+  work().then(
+    (result) => port.postMessage({ id, ok: true, result } satisfies PgliteAnswer),
+    (e: unknown) => port.postMessage({ id, ok: false, error: toWireError(e) } satisfies PgliteAnswer),
+  );
+}
+
+let lastTx = 0;
+
+/** Starts PGlite's transaction and resolves with its id once it has begun (PGlite's lock taken). */
+function begin(db: Db): Promise<number> {
+  const txId = ++lastTx;
+  return new Promise<number>((started, failed) => {
+    let decide!: (commit: boolean) => void;
+    const decided = new Promise<boolean>((resolve) => { decide = resolve; });
+    let begun = false;
+    const done = db.transaction(async (tx) => {
+      begun = true;
+      transactions.set(txId, {
+        tx,
+        end: (commit) => {
+          decide(commit);
+          return done.then(() => {}, (e: unknown) => { if (e !== ROLLBACK) throw e; }).finally(() => transactions.delete(txId));
+        },
+      });
+      started(txId);
+      if (!(await decided)) throw ROLLBACK;
+    });
+    done.catch((e: unknown) => { if (!begun) failed(e); });
+  });
+}
+
+port.on('message', (m: PgliteRequest) => {
+  answer(m.id, async () => {
+    const db = await opening;
+    const on = (tx: number | undefined): Sql => {
+      if (tx === undefined) return db;
+      const open = transactions.get(tx);
+      if (!open) throw new Error(`no open transaction ${tx}`);
+      return open.tx;
+    };
+    switch (m.op) {
+      case 'query': return on(m.tx).query(m.text, m.params);
+      case 'exec': return on(m.tx).exec(m.text);
+      case 'begin': await postgisLoaded.catch(() => {}); return begin(db);
+      case 'commit': case 'rollback': {
+        const open = transactions.get(m.tx);
+        if (!open) throw new Error(`no open transaction ${m.tx}`);
+        return open.end(m.op === 'commit');
+      }
+      case 'close': return db.close();
+    }
+  });
+});
