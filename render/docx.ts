@@ -1,21 +1,19 @@
 /**
- * Lays out an official document (render/plan-document.ts) as .docx, after GB/T 9704-2012
- * 党政机关公文格式: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (type area
- * 156 × 225 mm); title 2号 方正小标宋简体; body 3号 仿宋_GB2312 on a grid of 22 lines × 28
- * characters; first-level headings 黑体, second-level 楷体_GB2312; page numbers 4号 宋体 "— 1 —",
- * odd pages right and even pages left, one character in from the edge.
- *
- * The XML is written directly, in exactly the form the `docx` package (9.5.1) gave it before
- * (tests/plan-documents-bytes.test.ts compares every part with that package's output): building the
- * package's object tree and zipping with JSZip cost more than the rest of a plan together.
+ * Lays out an official document (render/plan-document.ts) as .docx with the `docx` package, after
+ * GB/T 9704-2012 党政机关公文格式: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm
+ * (type area 156 × 225 mm); title 2号 方正小标宋简体; body 3号 仿宋_GB2312 on a grid of 22 lines
+ * × 28 characters; first-level headings 黑体, second-level 楷体_GB2312; page numbers 4号 宋体
+ * "— 1 —", odd pages right and even pages left, one character in from the edge.
  *
  * The fonts are named, never embedded: a government office's Word has them; elsewhere the reader
  * substitutes its own CJK fonts.
  */
-import * as PARTS from './docx-parts.js';
+import {
+  AlignmentType, BorderStyle, Document, Footer, Header, LineRuleType, Packer, PageNumber, Paragraph, Table, TableCell,
+  TableLayoutType, TableRow, TextRun, WidthType, type IParagraphOptions, type ParagraphChild,
+} from 'docx';
 import type { Block, DocumentSection, DocumentTable, OfficialDocument } from './plan-document.js';
 import { formatDateZh } from './plan-document.js';
-import { makeZip, type ZipEntry } from './zip.js';
 
 export const FONTS = {
   title: '方正小标宋简体',
@@ -44,50 +42,23 @@ export const BODY_CHARACTER_SPACING = Math.floor(((PAGE.width - PAGE.margin.left
 /** Two characters of 3号 (the first-line indent of a paragraph), twips. */
 const INDENT_2 = 2 * 16 * 20;
 
-/** XML text and attribute values, escaped as the `docx` package escapes them. */
-function esc(text: string): string {
-  return /[&<>"']/.test(text) ? text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;') : text;
+const exact = { line: LINE_PITCH, lineRule: LineRuleType.EXACT, before: 0, after: 0 } as const;
+
+function font(name: string) {
+  return { ascii: name, eastAsia: name, hAnsi: name, cs: name };
 }
 
-function fontXml(name: string): string {
-  return `<w:rFonts w:ascii="${name}" w:eastAsia="${name}" w:hAnsi="${name}" w:cs="${name}"/>`;
+function run(text: string, face: string, size: number, extra: { bold?: boolean; color?: string } = {}): TextRun {
+  return new TextRun({ text, font: font(face), size, ...(size === SIZES.body ? { characterSpacing: BODY_CHARACTER_SPACING } : {}), ...extra });
 }
 
-/** The run properties of a run: font, bold, colour, the body's condensed spacing, size. */
-function runProps(face: string, size: number, extra: { bold?: boolean; color?: string } = {}): string {
-  return `<w:rPr>${fontXml(face)}${extra.bold ? '<w:b/><w:bCs/>' : ''}${extra.color ? `<w:color w:val="${extra.color}"/>` : ''}` +
-    `${size === SIZES.body ? `<w:spacing w:val="${BODY_CHARACTER_SPACING}"/>` : ''}<w:sz w:val="${size}"/><w:szCs w:val="${size}"/></w:rPr>`;
+function bodyParagraph(text: string, options: Partial<IParagraphOptions> = {}, face: string = FONTS.body): Paragraph {
+  return new Paragraph({ children: [run(text, face, SIZES.body)], spacing: exact, indent: { firstLine: INDENT_2 }, alignment: AlignmentType.JUSTIFIED, ...options });
 }
 
-function run(text: string, face: string, size: number, extra: { bold?: boolean; color?: string } = {}): string {
-  return `<w:r>${runProps(face, size, extra)}<w:t xml:space="preserve">${esc(text)}</w:t></w:r>`;
+function blank(): Paragraph {
+  return new Paragraph({ children: [run('', FONTS.body, SIZES.body)], spacing: exact });
 }
-
-interface ParagraphLayout {
-  pageBreakBefore?: boolean;
-  /** <w:pBdr> … </w:pBdr> */
-  border?: string;
-  /** <w:spacing …/> */
-  spacing?: string;
-  /** <w:ind …/> */
-  indent?: string;
-  alignment?: 'center' | 'both' | 'left' | 'right';
-}
-
-function paragraph(runs: string, p: ParagraphLayout): string {
-  const props = `${p.pageBreakBefore ? '<w:pageBreakBefore/>' : ''}${p.border ?? ''}${p.spacing ?? ''}${p.indent ?? ''}${p.alignment ? `<w:jc w:val="${p.alignment}"/>` : ''}`;
-  return `<w:p>${props ? `<w:pPr>${props}</w:pPr>` : ''}${runs}</w:p>`;
-}
-
-/** Exactly one line of the grid, no space before or after. */
-const EXACT = `<w:spacing w:line="${LINE_PITCH}" w:lineRule="exact" w:before="0" w:after="0"/>`;
-const FIRST_LINE = `<w:ind w:firstLine="${INDENT_2}"/>`;
-
-function bodyParagraph(text: string, face: string = FONTS.body): string {
-  return paragraph(run(text, face, SIZES.body), { spacing: EXACT, indent: FIRST_LINE, alignment: 'both' });
-}
-
-const BLANK = paragraph(run('', FONTS.body, SIZES.body), { spacing: EXACT });
 
 /** Characters of 2号 on one line of the type area. */
 const TITLE_LINE_CHARS = Math.floor((PAGE.width - PAGE.margin.left - PAGE.margin.right) / (SIZES.title * 10));
@@ -110,81 +81,87 @@ export function splitTitle(text: string): string[] {
   return [chars.slice(0, best).join(''), chars.slice(best).join('')];
 }
 
-function titleParagraphs(text: string): string[] {
+function titleParagraphs(text: string): Paragraph[] {
   // GB/T 9704 7.3.3: the title in one or more centred lines of 2号 小标宋
-  const spacing = `<w:spacing w:line="${Math.round(LINE_PITCH * 1.2)}" w:lineRule="exact"/>`;
-  return splitTitle(text).map((line) => paragraph(run(line, FONTS.title, SIZES.title), { alignment: 'center', spacing }));
+  return splitTitle(text).map((line) => new Paragraph({ children: [run(line, FONTS.title, SIZES.title)], alignment: AlignmentType.CENTER, spacing: { line: Math.round(LINE_PITCH * 1.2), lineRule: LineRuleType.EXACT } }));
 }
 
 /** Width of the type area, twips. */
 const TYPE_WIDTH = PAGE.width - PAGE.margin.left - PAGE.margin.right;
 
-const TABLE_BORDERS = '<w:tblBorders>' + ['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map((side) => `<w:${side} w:val="single" w:color="auto" w:sz="4"/>`).join('') + '</w:tblBorders>';
-const CELL_SPACING = '<w:spacing w:line="280" w:lineRule="atLeast" w:before="20" w:after="20"/>';
-
-function tableOf(t: DocumentTable): string {
+function tableOf(t: DocumentTable): Table {
   const total = t.columns.reduce((n, c) => n + (c.width ?? 10), 0);
   // absolute widths and a fixed layout: LibreOffice ignores percentages on cells
   const widths = t.columns.map((c) => Math.floor(((c.width ?? 10) / total) * TYPE_WIDTH));
-  const cell = (text: string, numeric: boolean, header: boolean, width: number): string =>
-    `<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${width}"/><w:tcMar><w:left w:type="dxa" w:w="60"/><w:right w:type="dxa" w:w="60"/></w:tcMar></w:tcPr>` +
-    paragraph(run(text, header ? FONTS.heading : FONTS.body, SIZES.table), { spacing: CELL_SPACING, alignment: header ? 'center' : numeric ? 'right' : 'left' }) +
-    '</w:tc>';
-  const out: string[] = [
-    `<w:tbl><w:tblPr><w:tblW w:type="dxa" w:w="${widths.reduce((a, b) => a + b, 0)}"/>${TABLE_BORDERS}<w:tblLayout w:type="fixed"/></w:tblPr>`,
-    `<w:tblGrid>${widths.map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`,
-    `<w:tr><w:trPr><w:tblHeader/></w:trPr>${t.columns.map((c, i) => cell(c.header, false, true, widths[i]!)).join('')}</w:tr>`,
-  ];
-  for (const r of t.rows) {
-    out.push(`<w:tr><w:trPr><w:cantSplit/></w:trPr>${r.map((v, i) => cell(typeof v === 'number' ? String(v) : v, !!t.columns[i]?.numeric, false, widths[i]!)).join('')}</w:tr>`);
-  }
-  out.push('</w:tbl>');
-  return out.join('');
+  const cell = (text: string, numeric: boolean, header: boolean, width: number) => new TableCell({
+    width: { size: width, type: WidthType.DXA },
+    margins: { left: 60, right: 60 },
+    children: [new Paragraph({
+      children: [run(text, header ? FONTS.heading : FONTS.body, SIZES.table)],
+      alignment: header ? AlignmentType.CENTER : numeric ? AlignmentType.RIGHT : AlignmentType.LEFT,
+      spacing: { line: 280, lineRule: LineRuleType.AT_LEAST, before: 20, after: 20 },
+    })],
+  });
+  return new Table({
+    width: { size: widths.reduce((a, b) => a + b, 0), type: WidthType.DXA },
+    columnWidths: widths,
+    layout: TableLayoutType.FIXED,
+    rows: [
+      new TableRow({ tableHeader: true, children: t.columns.map((c, i) => cell(c.header, false, true, widths[i]!)) }),
+      ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((v, i) => cell(typeof v === 'number' ? String(v) : v, !!t.columns[i]?.numeric, false, widths[i]!)) })),
+    ],
+  });
 }
 
-function blockParts(b: Block): string[] {
+function blockParts(b: Block): (Paragraph | Table)[] {
   switch (b.kind) {
     case 'paragraph': return [bodyParagraph(b.text)];
-    case 'subheading': return [bodyParagraph(b.text, FONTS.subheading)];
-    case 'table': return [BLANK, tableOf(b.table), BLANK];
+    case 'subheading': return [bodyParagraph(b.text, {}, FONTS.subheading)];
+    case 'table': return [blank(), tableOf(b.table), blank()];
   }
 }
 
-function sectionParts(s: DocumentSection): string[] {
-  return [...(s.heading ? [bodyParagraph(s.heading, FONTS.heading)] : []), ...s.blocks.flatMap(blockParts)];
+function sectionParts(s: DocumentSection): (Paragraph | Table)[] {
+  return [...(s.heading ? [bodyParagraph(s.heading, {}, FONTS.heading)] : []), ...s.blocks.flatMap(blockParts)];
 }
 
-function bannerParagraph(text: string): string {
-  const border = (side: string) => `<w:${side} w:val="single" w:color="C00000" w:sz="18" w:space="4"/>`;
-  return paragraph(run(text, FONTS.heading, SIZES.title, { bold: true, color: 'C00000' }), {
-    border: `<w:pBdr>${['top', 'bottom', 'left', 'right'].map(border).join('')}</w:pBdr>`,
-    spacing: `<w:spacing w:line="${Math.round(LINE_PITCH * 1.5)}" w:lineRule="exact" w:before="0" w:after="0"/>`,
-    alignment: 'center',
+function bannerParagraph(text: string): Paragraph {
+  const border = { style: BorderStyle.SINGLE, size: 18, color: 'C00000', space: 4 };
+  return new Paragraph({
+    children: [run(text, FONTS.heading, SIZES.title, { bold: true, color: 'C00000' })],
+    alignment: AlignmentType.CENTER,
+    border: { top: border, bottom: border, left: border, right: border },
+    spacing: { line: Math.round(LINE_PITCH * 1.5), lineRule: LineRuleType.EXACT, before: 0, after: 0 },
   });
 }
 
 /** A failing plan's banner repeated at the top of every page, so that no page passes for a valid plan. */
-function bannerHeader(text: string): string {
-  return `${PARTS.HEADER_OPEN}${paragraph(run(text, FONTS.heading, SIZES.pageNumber, { bold: true, color: 'C00000' }), { alignment: 'center' })}</w:hdr>`;
+function bannerHeader(text: string): Header {
+  return new Header({ children: [new Paragraph({ children: [run(text, FONTS.heading, SIZES.pageNumber, { bold: true, color: 'C00000' })], alignment: AlignmentType.CENTER })] });
 }
 
-function pageNumberFooter(alignment: 'left' | 'right'): string {
+function pageNumberFooter(alignment: 'left' | 'right'): Footer {
   // "— 1 —": em dashes around the number, 4号, one character in from the type area's edge
-  const page = `<w:r>${runProps(FONTS.pageNumber, SIZES.pageNumber)}<w:fldChar w:fldCharType="begin"/><w:instrText xml:space="preserve">PAGE</w:instrText><w:fldChar w:fldCharType="separate"/><w:fldChar w:fldCharType="end"/></w:r>`;
-  const runs = run('— ', FONTS.pageNumber, SIZES.pageNumber) + page + run(' —', FONTS.pageNumber, SIZES.pageNumber);
-  return `${PARTS.FOOTER_OPEN}${paragraph(runs, { indent: alignment === 'right' ? '<w:ind w:right="280"/>' : '<w:ind w:left="280"/>', alignment })}</w:ftr>`;
+  const children: ParagraphChild[] = [run('— ', FONTS.pageNumber, SIZES.pageNumber), new TextRun({ children: [PageNumber.CURRENT], font: font(FONTS.pageNumber), size: SIZES.pageNumber }), run(' —', FONTS.pageNumber, SIZES.pageNumber)];
+  return new Footer({
+    children: [new Paragraph({
+      children,
+      alignment: alignment === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT,
+      indent: alignment === 'right' ? { right: 280 } : { left: 280 },
+    })],
+  });
 }
 
 /** The parts of the document in reading order: 版头 items, body, signature, annexes (each on a new page). */
-function documentParts(doc: OfficialDocument): string[] {
-  const parts: string[] = [];
-  if (doc.banner) parts.push(bannerParagraph(doc.banner), BLANK);
-  if (doc.documentNumber) parts.push(paragraph(run(doc.documentNumber, FONTS.body, SIZES.body), { spacing: EXACT, alignment: 'center' }), BLANK);
-  parts.push(...titleParagraphs(doc.title), BLANK);
-  if (doc.recipient) parts.push(paragraph(run(`${doc.recipient}\uFF1A`, FONTS.body, SIZES.body), { spacing: EXACT }));
+function documentParts(doc: OfficialDocument): (Paragraph | Table)[] {
+  const parts: (Paragraph | Table)[] = [];
+  if (doc.banner) parts.push(bannerParagraph(doc.banner), blank());
+  if (doc.documentNumber) parts.push(new Paragraph({ children: [run(doc.documentNumber, FONTS.body, SIZES.body)], alignment: AlignmentType.CENTER, spacing: exact }), blank());
+  parts.push(...titleParagraphs(doc.title), blank());
+  if (doc.recipient) parts.push(new Paragraph({ children: [run(`${doc.recipient}\uFF1A`, FONTS.body, SIZES.body)], spacing: exact }));
   for (const s of doc.sections) parts.push(...sectionParts(s));
   if (doc.attachmentNotes && doc.attachmentNotes.length > 0) {
-    parts.push(BLANK);
+    parts.push(blank());
     doc.attachmentNotes.forEach((note, i) => {
       const label = i === 0 ? '附件\uFF1A' : '\u3000\u3000\u3000';
       const n = doc.attachmentNotes!.length > 1 ? `${i + 1}.` : '';
@@ -192,78 +169,37 @@ function documentParts(doc: OfficialDocument): string[] {
     });
   }
   // 署名 and 成文日期: date four characters in from the right, the issuer centred above it
-  parts.push(BLANK, BLANK);
-  const signature = { spacing: EXACT, indent: `<w:ind w:right="${2 * INDENT_2}"/>`, alignment: 'right' } as const;
-  parts.push(paragraph(run(doc.issuer, FONTS.body, SIZES.body), signature));
-  parts.push(paragraph(run(formatDateZh(doc.date), FONTS.body, SIZES.body), signature));
+  parts.push(blank(), blank());
+  parts.push(new Paragraph({ children: [run(doc.issuer, FONTS.body, SIZES.body)], alignment: AlignmentType.RIGHT, indent: { right: 2 * INDENT_2 }, spacing: exact }));
+  parts.push(new Paragraph({ children: [run(formatDateZh(doc.date), FONTS.body, SIZES.body)], alignment: AlignmentType.RIGHT, indent: { right: 2 * INDENT_2 }, spacing: exact }));
   const annexes = doc.annexes;
   annexes.forEach((a, i) => {
     const label = annexes.length > 1 ? `附件${i + 1}` : '附件';
-    parts.push(paragraph(run(label, FONTS.heading, SIZES.body), { pageBreakBefore: true, spacing: EXACT }), BLANK);
-    parts.push(...titleParagraphs(a.heading), BLANK);
+    parts.push(new Paragraph({ children: [run(label, FONTS.heading, SIZES.body)], pageBreakBefore: true, spacing: exact }), blank());
+    parts.push(...titleParagraphs(a.heading), blank());
     for (const b of a.blocks) parts.push(...blockParts(b));
   });
   return parts;
 }
 
-const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const CT = 'application/vnd.openxmlformats-officedocument';
-
 /**
  * The .docx file of an official document.
- * @param [at=new Date()] the creation time written in docProps/core.xml and the ZIP entries
  * @returns the bytes of the file
  */
-export async function makeDocx(doc: OfficialDocument, at: Date = new Date()): Promise<Buffer> {
-  const banner = !!doc.banner;
-  // relationships of word/document.xml, in the package's order: headers (when a banner) and footers before the font table
-  const parts = ['styles', 'numbering', 'footnotes', 'settings', 'comments', ...(banner ? ['header1', 'header2'] : []), 'footer1', 'footer2', 'fontTable'];
-  const relType = (p: string) => p.replace(/\d$/, '');
-  const docRels = '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-    parts.map((p, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/${relType(p)}" Target="${p}.xml"/>`).join('') + '</Relationships>';
-  const rId = (p: string) => `rId${parts.indexOf(p) + 1}`;
-  const sectPr = '<w:sectPr>' +
-    (banner ? `<w:headerReference w:type="default" r:id="${rId('header1')}"/><w:headerReference w:type="even" r:id="${rId('header2')}"/>` : '') +
-    `<w:footerReference w:type="default" r:id="${rId('footer1')}"/><w:footerReference w:type="even" r:id="${rId('footer2')}"/>` +
-    `<w:pgSz w:w="${PAGE.width}" w:h="${PAGE.height}" w:orient="portrait"/>` +
-    `<w:pgMar w:top="${PAGE.margin.top}" w:right="${PAGE.margin.right}" w:bottom="${PAGE.margin.bottom}" w:left="${PAGE.margin.left}" w:header="851" w:footer="${Math.round(28 * MM) - 600}" w:gutter="0"/>` +
-    '<w:pgNumType/><w:docGrid w:linePitch="360"/></w:sectPr>';
-  const document = `${PARTS.DOCUMENT_OPEN}<w:body>${documentParts(doc).join('')}${sectPr}</w:body></w:document>`;
-  const stamp = at.toISOString();
-  const core = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
-    `<dc:title>${esc(doc.title)}</dc:title><dc:creator>yizhan</dc:creator><cp:lastModifiedBy>Un-named</cp:lastModifiedBy><cp:revision>1</cp:revision>` +
-    `<dcterms:created xsi:type="dcterms:W3CDTF">${stamp}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${stamp}</dcterms:modified></cp:coreProperties>`;
-  const override = (part: string, type: string) => `<Override ContentType="${type}" PartName="/${part}"/>`;
-  const contentTypes = '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-    '<Default ContentType="image/png" Extension="png"/><Default ContentType="image/jpeg" Extension="jpeg"/><Default ContentType="image/jpeg" Extension="jpg"/><Default ContentType="image/bmp" Extension="bmp"/><Default ContentType="image/gif" Extension="gif"/><Default ContentType="image/svg+xml" Extension="svg"/>' +
-    `<Default ContentType="application/vnd.openxmlformats-package.relationships+xml" Extension="rels"/><Default ContentType="application/xml" Extension="xml"/><Default ContentType="${CT}.obfuscatedFont" Extension="odttf"/>` +
-    override('word/document.xml', `${CT}.wordprocessingml.document.main+xml`) + override('word/styles.xml', `${CT}.wordprocessingml.styles+xml`) +
-    override('docProps/core.xml', 'application/vnd.openxmlformats-package.core-properties+xml') + override('docProps/custom.xml', `${CT}.custom-properties+xml`) +
-    override('docProps/app.xml', `${CT}.extended-properties+xml`) + override('word/numbering.xml', `${CT}.wordprocessingml.numbering+xml`) +
-    override('word/footnotes.xml', `${CT}.wordprocessingml.footnotes+xml`) + override('word/settings.xml', `${CT}.wordprocessingml.settings+xml`) +
-    override('word/comments.xml', `${CT}.wordprocessingml.comments+xml`) + override('word/fontTable.xml', `${CT}.wordprocessingml.fontTable+xml`) +
-    (banner ? override('word/header1.xml', `${CT}.wordprocessingml.header+xml`) + override('word/header2.xml', `${CT}.wordprocessingml.header+xml`) : '') +
-    override('word/footer1.xml', `${CT}.wordprocessingml.footer+xml`) + override('word/footer2.xml', `${CT}.wordprocessingml.footer+xml`) + '</Types>';
-  const header = banner ? bannerHeader(doc.banner!) : '';
-  // the entries in the order the `docx` package zipped them
-  const entries: ZipEntry[] = [
-    { name: 'word/' }, { name: 'word/_rels/' },
-    { name: 'word/_rels/document.xml.rels', content: docRels },
-    { name: 'word/document.xml', content: document },
-    { name: 'word/styles.xml', content: PARTS.STYLES },
-    { name: 'docProps/' }, { name: 'docProps/core.xml', content: core },
-    { name: 'word/numbering.xml', content: PARTS.NUMBERING },
-    { name: '_rels/' }, { name: '_rels/.rels', content: PARTS.PACKAGE_RELS },
-    ...(banner ? [{ name: 'word/_rels/header1.xml.rels', content: PARTS.EMPTY_RELS }, { name: 'word/_rels/header2.xml.rels', content: PARTS.EMPTY_RELS }] : []),
-    { name: 'word/_rels/footer1.xml.rels', content: PARTS.EMPTY_RELS }, { name: 'word/_rels/footer2.xml.rels', content: PARTS.EMPTY_RELS },
-    ...(banner ? [{ name: 'word/header1.xml', content: header }, { name: 'word/header2.xml', content: header }] : []),
-    { name: 'word/footer1.xml', content: pageNumberFooter('right') }, { name: 'word/footer2.xml', content: pageNumberFooter('left') },
-    { name: '[Content_Types].xml', content: contentTypes },
-    { name: 'docProps/custom.xml', content: PARTS.CUSTOM }, { name: 'docProps/app.xml', content: PARTS.APP },
-    { name: 'word/footnotes.xml', content: PARTS.FOOTNOTES }, { name: 'word/_rels/footnotes.xml.rels', content: PARTS.EMPTY_RELS },
-    { name: 'word/settings.xml', content: PARTS.SETTINGS },
-    { name: 'word/comments.xml', content: PARTS.COMMENTS }, { name: 'word/_rels/comments.xml.rels', content: PARTS.EMPTY_RELS },
-    { name: 'word/fontTable.xml', content: PARTS.FONT_TABLE }, { name: 'word/_rels/fontTable.xml.rels', content: PARTS.EMPTY_RELS },
-  ];
-  return makeZip(entries, at);
+export async function makeDocx(doc: OfficialDocument): Promise<Buffer> {
+  const document = new Document({
+    creator: 'yizhan',
+    title: doc.title,
+    evenAndOddHeaderAndFooters: true,
+    styles: { default: { document: { run: { font: font(FONTS.body), size: SIZES.body } } } },
+    sections: [{
+      properties: {
+        page: { size: { width: PAGE.width, height: PAGE.height }, margin: { ...PAGE.margin, header: 851, footer: Math.round(28 * MM) - 600 } },
+      },
+      footers: { default: pageNumberFooter('right'), even: pageNumberFooter('left') },
+      ...(doc.banner ? { headers: { default: bannerHeader(doc.banner), even: bannerHeader(doc.banner) } } : {}),
+      children: documentParts(doc),
+    }],
+  });
+  return Packer.toBuffer(document);
 }
