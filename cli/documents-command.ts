@@ -14,7 +14,7 @@ import { makeOutcome } from '../solver/outcome.js';
 import type { PlanSummary } from '../solver/types.js';
 import { InputError } from './errors.js';
 import { loadScenario, readJsonFile, type LoadedScenario } from './load.js';
-import { makePlanDocumentFiles } from './plan-commands.js';
+import { makePlanDocumentFiles } from './plan-documents.js';
 import { writeFilesAtomically } from './write.js';
 
 export interface DocumentsCommandOptions {

@@ -16,7 +16,8 @@ import { EXIT } from './errors.js';
 import { addGisFiles } from './gis-output.js';
 import type { GisOutputOptions } from './gis-flags.js';
 import { loadHandPlan, loadScenario, type LoadedScenario } from './load.js';
-import { makeDocumentSettings, makePlanTitle } from '../scenarios/defaults.js';
+import { makePlanTitle } from '../scenarios/defaults.js';
+import { makePlanDocumentData, startPlanDocumentsWorker, type PlanDocumentsWorker } from './plan-documents.js';
 import { formatPlanReport } from './report.js';
 import { writeFilesAtomically } from './write.js';
 
@@ -99,27 +100,21 @@ export function makePlanFiles(
   return files;
 }
 
-/** plan.docx (the 方案, GB/T 9704 layout) and plan.xlsx of a plan, by file name. */
-export async function makePlanDocumentFiles(outcome: PlanOutcome, dataset: Dataset, loaded: Pick<LoadedScenario, 'file' | 'scenario'>, lang: 'zh' | 'en' = 'zh'): Promise<Record<string, Buffer>> {
-  // loaded here, not at start: `yizhan batch` imports this module and writes no documents
-  const [{ makeDocx }, { makePlanDocument }, { makePlanXlsx }] = await Promise.all([
-    import('../render/docx.js'), import('../render/plan-document.js'), import('../render/xlsx.js'),
-  ]);
-  const doc = makePlanDocument({ outcome, committees: dataset.committees, datasetName: dataset.name, rules: loaded.scenario.rules, settings: makeDocumentSettings(loaded.file) });
-  return { 'plan.docx': await makeDocx(doc), 'plan.xlsx': await makePlanXlsx({ outcome, committees: dataset.committees, rules: loaded.scenario.rules, lang }) };
-}
+export { makePlanDocumentFiles } from './plan-documents.js';
 
 async function finish(
   outcome: PlanOutcome, loaded: LoadedScenario, outDir: string, title: string, options: PlanCommandOptions,
-  outlines?: ReadonlyMap<string, MultiPolygonCoords>,
+  documents: PlanDocumentsWorker, outlines?: ReadonlyMap<string, MultiPolygonCoords>,
 ): Promise<number> {
   const dataset = loaded.dataset;
+  // the worker builds plan.docx and plan.xlsx while this thread makes the other files
+  const documentFiles = documents.build(outcome.summary);
   const committees = outcome.stations.reduce((n, s) => n + s.committeeIds.length, 0);
   const made = makePlanFiles(outcome, dataset, title, { map: options.map ?? committees <= MAP_AUTO_COMMITTEES, ...(outlines ? { outlines } : {}), lang: options.lang ?? 'zh' });
   const { 'summary.json': summaryJson, ...rest } = made;
   // summary.json stays last: its presence says the set is complete
   const withGis = await addGisFiles(rest, outcome, dataset, options, outlines);
-  const files: Record<string, string | Uint8Array> = { ...withGis, ...(await makePlanDocumentFiles(outcome, dataset, loaded, options.lang)), 'summary.json': summaryJson! };
+  const files: Record<string, string | Uint8Array> = { ...withGis, ...(await documentFiles), 'summary.json': summaryJson! };
   writeFilesAtomically(outDir, files, { owned: PLAN_OUTPUT_NAMES });
   if (options.json) process.stdout.write(JSON.stringify(outcome.summary, null, 2) + '\n');
   else if (!options.quiet) process.stdout.write(formatPlanReport(outcome, !!process.stdout.isTTY) + '\n');
@@ -151,11 +146,30 @@ export function calcSolveDeadline(startedAt: number, budgetMs: number, now = Dat
   return Math.round(Math.max(end, now + MIN_SOLVE_SHARE * budgetMs));
 }
 
+/**
+ * Runs `yizhan plan` or `evaluate` with a documents worker started first: it loads the docx and
+ * exceljs packages while this thread reads and solves, and is stopped on every path.
+ */
+async function withDocumentsWorker(run: (documents: PlanDocumentsWorker) => Promise<number>): Promise<number> {
+  const documents = startPlanDocumentsWorker();
+  try {
+    return await run(documents);
+  } finally {
+    await documents.close();
+  }
+}
+
 export async function runPlan(scenarioArg: string, options: PlanCommandOptions): Promise<number> {
   const startedAt = options.startedAt ?? Date.now();
+  return withDocumentsWorker((documents) => solveAndFinish(scenarioArg, { ...options, startedAt }, documents));
+}
+
+async function solveAndFinish(scenarioArg: string, options: PlanCommandOptions & { startedAt: number }, documents: PlanDocumentsWorker): Promise<number> {
+  const { startedAt } = options;
   const loaded = await loadScenario(scenarioArg);
   if (options.alternatives !== undefined) loaded.scenario.solver.alternatives = options.alternatives;
   if (options.regret) loaded.scenario.solver.regret = true;
+  documents.prepare(makePlanDocumentData(loaded.dataset, loaded, options.lang));
   const ctx = makePlanContext(loaded.dataset, loaded.scenario);
   ctx.deadline = calcSolveDeadline(startedAt, loaded.scenario.solver?.timeLimitMs ?? SOLVER_DEFAULTS.timeLimitMs);
   const show = (done: number, office: string): void => {
@@ -183,14 +197,17 @@ export async function runPlan(scenarioArg: string, options: PlanCommandOptions):
   }
   if (process.stderr.isTTY && ctx.offices.length > 1) process.stderr.write('\r\x1b[K');
   const outDir = resolve(options.out ?? join('out', loaded.scenario.name));
-  return finish(outcome, loaded, outDir, makePlanTitle(loaded.file, loaded.dataset.name), options, outlines);
+  return finish(outcome, loaded, outDir, makePlanTitle(loaded.file, loaded.dataset.name), options, documents, outlines);
 }
 
 export async function runEvaluate(scenarioArg: string, planPath: string, options: PlanCommandOptions): Promise<number> {
-  const loaded = await loadScenario(scenarioArg);
-  const hand = loadHandPlan(planPath, loaded.dataset);
-  const ctx = makePlanContext(loaded.dataset, loaded.scenario);
-  const outcome = evaluatePlan(ctx, hand.stations, hand.staff);
-  const outDir = resolve(options.out ?? join('out', `${loaded.scenario.name}-${basename(planPath).replace(/\.json$/i, '')}`));
-  return finish(outcome, loaded, outDir, makePlanTitle(loaded.file, loaded.dataset.name), options);
+  return withDocumentsWorker(async (documents) => {
+    const loaded = await loadScenario(scenarioArg);
+    documents.prepare(makePlanDocumentData(loaded.dataset, loaded, options.lang));
+    const hand = loadHandPlan(planPath, loaded.dataset);
+    const ctx = makePlanContext(loaded.dataset, loaded.scenario);
+    const outcome = evaluatePlan(ctx, hand.stations, hand.staff);
+    const outDir = resolve(options.out ?? join('out', `${loaded.scenario.name}-${basename(planPath).replace(/\.json$/i, '')}`));
+    return finish(outcome, loaded, outDir, makePlanTitle(loaded.file, loaded.dataset.name), options, documents);
+  });
 }

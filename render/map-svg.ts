@@ -9,6 +9,7 @@ import { calcRingBBox, calcRingDoubleArea, extendBBox, M_PER_DEG, RAD, type BBox
 import type { Committee, MultiPolygonCoords } from '../geo/types.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import type { Station } from '../solver/types.js';
+import { BoxSet, type Box } from './box-set.js';
 import { escapeXml as esc, FONT_FAMILY, formatPx as f, textWidth } from './svg.js';
 
 export interface PlanMapOptions {
@@ -31,7 +32,6 @@ type Pt = [number, number];
 type PxRing = Pt[];
 type PxPoly = PxRing[];
 type PxMulti = PxPoly[];
-interface Box { x0: number; y0: number; x1: number; y1: number }
 
 const MARGIN = 16;
 const HEADER = 62;
@@ -135,7 +135,7 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
   const isFatal = (s: Station) => s.checks.households === 'over' || !s.checks.contiguous || fatalIds.has(s.id);
   const isUnder = (s: Station) => s.checks.households === 'under';
 
-  const reserved: Box[] = [];
+  const reserved = new BoxSet();
   const out: string[] = [];
   const footer = makeLegend(width, stations, isFatal, isUnder, offices.length > 1, metresPerPx);
   const height = Math.ceil(HEADER + mapH + 14 + footer.height + MARGIN);
@@ -249,7 +249,7 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
     for (const { c, poly } of unplaced) {
       const anchor = calcInteriorPoint(poly) ?? poly[0]![0]!;
       let spot = callout(anchor, [c.name], 8.5, labelMode === 'all' ? Infinity : CALLOUT_REACH);
-      if (!spot && labelMode === 'all') spot = findLabelSpot(poly, [c.name], [8], [], true);
+      if (!spot && labelMode === 'all') spot = findLabelSpot(poly, [c.name], [8], new BoxSet(), true);
       if (!spot) continue;
       reserved.push(spot.box);
       labelBoxOf.set(c.id, spot.box);
@@ -298,7 +298,7 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
       const yc = (b.y0 + b.y1) / 2, xc = (b.x0 + b.x1) / 2;
       p = ([[b.x1 + 8, yc], [b.x0 - 8, yc], [xc, b.y0 - 8], [xc, b.y1 + 8]] as Pt[]).find((q) => {
         const box = { x0: q[0] - 6, y0: q[1] - 6, x1: q[0] + 6, y1: q[1] + 6 };
-        return boxFits(poly, q[0], q[1], 10, 10) && !reserved.some((r) => overlaps(r, box));
+        return boxFits(poly, q[0], q[1], 10, 10) && !reserved.overlapsAny(box);
       });
       if (p) break;
     }
@@ -541,9 +541,6 @@ function boxFits(poly: PxPoly, x: number, y: number, w: number, h: number): bool
   return !!v && v[0] <= y - h / 2 && v[1] >= y + h / 2;
 }
 
-function overlaps(a: Box, b: Box): boolean {
-  return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
-}
 
 /** Candidate interior points: the centroid when inside, then run centres on 11 scan lines (re-centred vertically). */
 function interiorCandidates(poly: PxPoly): Pt[] {
@@ -625,7 +622,7 @@ function makeLabelText(spot: LabelSpot, cls: string, attrs = ''): string {
  * inside the polygon and clear of `reserved`; ties go to the point nearest the centroid.
  * `force` returns the widest-run point at sizes[0] when nothing fits.
  */
-function findLabelSpot(poly: PxPoly, lines: string[], sizes: readonly number[], reserved: readonly Box[], force: boolean): LabelSpot | undefined {
+function findLabelSpot(poly: PxPoly, lines: string[], sizes: readonly number[], reserved: BoxSet, force: boolean): LabelSpot | undefined {
   const cands = interiorCandidates(poly);
   const c = ringCentroid(poly[0]!) ?? cands[0];
   let best: (LabelSpot & { d: number }) | undefined;
@@ -634,7 +631,7 @@ function findLabelSpot(poly: PxPoly, lines: string[], sizes: readonly number[], 
       if (best && size < best.size) break;
       const [w, h] = labelBox(lines, size);
       const box = { x0: p[0] - w / 2, y0: p[1] - h / 2, x1: p[0] + w / 2, y1: p[1] + h / 2 };
-      if (!boxFits(poly, p[0], p[1], w * FIT, h * FIT) || reserved.some((r) => overlaps(r, box))) continue;
+      if (!boxFits(poly, p[0], p[1], w * FIT, h * FIT) || reserved.overlapsAny(box)) continue;
       const d = c ? (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2 : 0;
       if (!best || size > best.size || d < best.d) best = { x: p[0], y: p[1], size, box, lines, d };
       break;
@@ -686,7 +683,7 @@ function multiCentroid(polys: readonly PxPoly[]): Pt | undefined {
  * corners, edge midpoints and centre inside (`contains`) and is clear of `reserved`; among those
  * the point nearest `target`. Finds room the scan-line candidates of findLabelSpot miss.
  */
-function findGridSpot(contains: (x: number, y: number) => boolean, bounds: Box, lines: string[], sizes: readonly number[], reserved: readonly Box[], target: Pt | undefined): LabelSpot | undefined {
+function findGridSpot(contains: (x: number, y: number) => boolean, bounds: Box, lines: string[], sizes: readonly number[], reserved: BoxSet, target: Pt | undefined): LabelSpot | undefined {
   const t = target ?? [(bounds.x0 + bounds.x1) / 2, (bounds.y0 + bounds.y1) / 2];
   for (const size of sizes) {
     const [w, h] = labelBox(lines, size);
@@ -697,7 +694,7 @@ function findGridSpot(contains: (x: number, y: number) => boolean, bounds: Box, 
         const d = (x - t[0]) ** 2 + (y - t[1]) ** 2;
         if (best && d >= best.d) continue;
         const box = { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 };
-        if (reserved.some((r) => overlaps(r, box))) continue;
+        if (reserved.overlapsAny(box)) continue;
         const hw = (w * FIT) / 2, hh = (h * FIT) / 2;
         let ok = true;
         for (const dx of [-hw, 0, hw]) for (const dy of [-hh, 0, hh]) if (ok && !contains(x + dx, y + dy)) ok = false;
@@ -717,7 +714,7 @@ function findGridSpot(contains: (x: number, y: number) => boolean, bounds: Box, 
  * `reach` px), 16 directions each, the first box inside `frame`, clear of `reserved`, whose
  * leader line (when there is to be one) crosses no reserved box.
  */
-function findCalloutSpot(anchor: Pt, lines: string[], size: number, reserved: readonly Box[], frame: Box, reach: number, leader = true): LabelSpot | undefined {
+function findCalloutSpot(anchor: Pt, lines: string[], size: number, reserved: BoxSet, frame: Box, reach: number, leader = true): LabelSpot | undefined {
   const [w, h] = labelBox(lines, size);
   const maxR = Math.min(reach, Math.hypot(frame.x1 - frame.x0, frame.y1 - frame.y0));
   for (let r = Math.max(w, h) / 2 + 6; r <= maxR; r += 5) {
@@ -726,9 +723,9 @@ function findCalloutSpot(anchor: Pt, lines: string[], size: number, reserved: re
       const x = anchor[0] + r * Math.cos(a), y = anchor[1] + r * Math.sin(a);
       const box = { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 };
       if (box.x0 < frame.x0 || box.y0 < frame.y0 || box.x1 > frame.x1 || box.y1 > frame.y1) continue;
-      if (reserved.some((b) => overlaps(b, box))) continue;
+      if (reserved.overlapsAny(box)) continue;
       const end = nearestOnBox(box, anchor);
-      if (leader && reserved.some((b) => segmentHitsBox(anchor, end, b))) continue;
+      if (leader && reserved.hitBySegment(anchor, end)) continue;
       return { x, y, size, lines, box };
     }
   }
@@ -739,15 +736,6 @@ function nearestOnBox(b: Box, p: Pt): Pt {
   return [clamp(p[0], b.x0, b.x1), clamp(p[1], b.y0, b.y1)];
 }
 
-/** Whether the segment a–b passes through the box (sampled every 2 px; the boxes are ≥ 8 px). */
-function segmentHitsBox(a: Pt, b: Pt, box: Box): boolean {
-  const n = Math.max(1, Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1]) / 2));
-  for (let i = 0; i <= n; i++) {
-    const x = a[0] + ((b[0] - a[0]) * i) / n, y = a[1] + ((b[1] - a[1]) * i) / n;
-    if (x > box.x0 && x < box.x1 && y > box.y0 && y < box.y1) return true;
-  }
-  return false;
-}
 
 /** A leader line from the polygon's point to the edge of its label, with a dot at the point. */
 function makeLeader(anchor: Pt, box: Box): string {
@@ -761,7 +749,7 @@ function formatThousands(n: number): string {
 }
 
 /** A spot for the 12-px under mark inside the station, clear of labels: run ends first, then centres. */
-function findMarkSpot(poly: PxPoly, reserved: readonly Box[]): Pt {
+function findMarkSpot(poly: PxPoly, reserved: BoxSet): Pt {
   let y0 = Infinity, y1 = -Infinity;
   for (const p of poly[0]!) { y0 = Math.min(y0, p[1]); y1 = Math.max(y1, p[1]); }
   const cands: Pt[] = [];
@@ -776,7 +764,7 @@ function findMarkSpot(poly: PxPoly, reserved: readonly Box[]): Pt {
   }
   for (const p of cands) {
     const box = { x0: p[0] - 7, y0: p[1] - 7, x1: p[0] + 7, y1: p[1] + 7 };
-    if (boxFits(poly, p[0], p[1], 14, 14) && !reserved.some((r) => overlaps(r, box))) return p;
+    if (boxFits(poly, p[0], p[1], 14, 14) && !reserved.overlapsAny(box)) return p;
   }
   // A small or crowded station: any free point inside, then the nearest free point beside it.
   const grid = findGridSpot((x, y) => insidePoly(poly, x, y), polyBox(poly), ['口'], [10], reserved, ringCentroid(poly[0]!));

@@ -13,11 +13,8 @@
  * pass-through properties (the solver reads neither) and only the adjacency among the office's
  * own committees, in the original order. Tests check the assembled plan equals `solvePlan`'s.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { assemblePlan, makeOfficeStations, makeStreetOfficeProblem, officesSmallFirst, planLimits, type PlanContext } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { loadEngines, solveStreetOffice } from '../solver/solve.js';
@@ -26,6 +23,7 @@ import { calcSharedBorderPairs, combineBorderRows, type DirectedBorderRows } fro
 import type { BoundarySegments } from '../geo/segment-index.js';
 import type { Problem, SolveResult, Station } from '../solver/types.js';
 import { finishOfficeJob, joinFeatureCollection, makeOfficeExtras, type OfficeAnswer, type OfficeExtras } from './office-job.js';
+import { startWorker } from './start-worker.js';
 
 /** Solves street offices, in worker threads or (with 0 workers) in this thread. */
 export interface SolvePool {
@@ -120,20 +118,6 @@ export function makeSlimProblem(problem: Problem): Problem {
     graph: { border: restrict(problem.graph.border), links: restrict(problem.graph.links) },
     scenario: problem.scenario,
   };
-}
-
-/**
- * How to start a worker: the compiled .js next to this file, or (running from the .ts sources,
- * as under vitest or tsx) the .ts worker through tsx's loader, registered inside the worker.
- */
-function startWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./solve-worker.js', here));
-  // tsx/esm/api resolves to its CommonJS build through require; its ESM build sits beside it.
-  const api = pathToFileURL(join(dirname(createRequire(here).resolve('tsx/esm/api')), 'index.mjs')).href;
-  const worker = new URL('./solve-worker.ts', here).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); })`;
-  return new Worker(boot, { eval: true });
 }
 
 interface Job {
@@ -238,7 +222,7 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
     timer.unref?.();
   };
   const makeSlot = (): Slot => {
-    const s: Slot = { worker: startWorker(), inFlight: new Map<number, Job>(), messages: 0 };
+    const s: Slot = { worker: startWorker(import.meta.url, './solve-worker'), inFlight: new Map<number, Job>(), messages: 0 };
     listen(s);
     return s;
   };

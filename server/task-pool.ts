@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from './start-worker.js';
+import { startWorker } from '../scenarios/start-worker.js';
 import { fromWireError, type WireError } from './store/pglite-thread.js';
 import { TASKS, type TaskInput, type TaskName, type TaskOutput } from './tasks.js';
 

@@ -8,7 +8,7 @@
  * still serializes everything, as before; only the waiting no longer blocks.
  */
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../start-worker.js';
+import { startWorker } from '../../scenarios/start-worker.js';
 import type { Db, Sql } from './db.js';
 import { StoreError } from './types.js';
 

@@ -1,7 +1,7 @@
 /**
  * Starting a worker thread from a module beside the caller: the compiled .js, or (running from the
  * .ts sources, as under vitest or tsx) the .ts module through tsx's loader, registered inside the
- * worker (as scenarios/solve-pool.ts does for the solver's workers).
+ * worker (the solver's pool, the documents worker, the server's task pool and its database thread).
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
