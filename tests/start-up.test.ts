@@ -120,7 +120,7 @@ describe('schemas compiled on first use', () => {
     try {
       const health = await app.inject('/health');
       expect(health.statusCode).toBe(200);
-      expect(Object.keys(health.json() as object).sort()).toEqual(['engine', 'status', 'uptimeS']);
+      expect(Object.keys(health.json() as object).sort()).toEqual(['engine', 'status', 'store', 'uptimeS']);
       const { token } = await issueToken(store, { role: 'admin', label: 'test' });
       const headers = { authorization: `Bearer ${token}` };
       const bad = await app.inject({ method: 'GET', url: '/api/plans?limit=abc', headers });

@@ -39,9 +39,10 @@ export class ApiError extends Error {
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
-  const headers: Record<string, string> = {};
   const token = getToken();
-  if (token) headers.authorization = `Bearer ${token}`;
+  // every route the page calls needs a token: after sign-out, a view still loading asks nothing more
+  if (!token) throw new ApiError(401, 'signed-out', 'signed out');
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`/api${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   const type = res.headers.get('content-type') ?? '';

@@ -89,6 +89,7 @@ async function render(): Promise<void> {
     else if (parts[0] === 'solve') await showSolve(ctx);
     else fill(main, h('p', {}, t('notFound')));
   } catch (e) {
+    if (e instanceof ApiError && e.code === 'signed-out') return; // signed out while this view loaded: the form is shown
     if (e instanceof ApiError && e.status === 401) { clearToken(); me = null; showLogin(t('badToken')); return; }
     console.error(e);
     ctx.notify(t('error', e instanceof Error ? e.message : String(e)), 'error');
