@@ -75,13 +75,14 @@ function keep(name: string): boolean {
     || /^(lib|share)\/(postgresql\/(extension\/)?)?$/.test(name);
 }
 
+/** One entry of a ustar archive: its name (long names resolved), type, whole record and data. */
+interface TarEntry { name: string; type: string; record: Uint8Array; data: Uint8Array }
+
 /**
- * Filters a ustar archive, copying each kept entry's header and data blocks unchanged.
- * GNU long-name ('L') and pax ('x') records travel with the entry they precede.
+ * The entries of a ustar archive in order, GNU long-name ('L') and pax ('x') records included
+ * (their `name` is that of the record itself; the entry after an 'L' gets the long name).
  */
-export function filterTar(tar: Uint8Array, keepName: (name: string) => boolean): Buffer {
-  const out: Uint8Array[] = [];
-  let pending: Uint8Array[] = [];
+function* readTar(tar: Uint8Array): Generator<TarEntry> {
   let longName: string | undefined;
   let off = 0;
   while (off + 512 <= tar.length) {
@@ -90,19 +91,33 @@ export function filterTar(tar: Uint8Array, keepName: (name: string) => boolean):
     const field = (start: number, len: number): string => Buffer.from(header.subarray(start, start + len)).toString('utf8').replace(/\0.*$/s, '');
     const size = parseInt(field(124, 12).trim() || '0', 8);
     const type = field(156, 1);
-    const prefix = field(345, 155);
     const blocks = 512 + Math.ceil(size / 512) * 512;
+    const data = tar.subarray(off + 512, off + 512 + size);
     const record = tar.subarray(off, off + blocks);
     if (type === 'L' || type === 'x') {
-      if (type === 'L') longName = Buffer.from(tar.subarray(off + 512, off + 512 + size)).toString('utf8').replace(/\0.*$/s, '');
-      pending.push(record);
+      if (type === 'L') longName = Buffer.from(data).toString('utf8').replace(/\0.*$/s, '');
+      yield { name: field(0, 100), type, record, data };
     } else {
-      const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
-      if (keepName(name.replace(/^\.\//, ''))) out.push(...pending, record);
-      pending = [];
+      const prefix = field(345, 155);
+      const name = (longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100))).replace(/^\.\//, '');
       longName = undefined;
+      yield { name, type, record, data };
     }
     off += blocks;
+  }
+}
+
+/**
+ * Filters a ustar archive, copying each kept entry's header and data blocks unchanged.
+ * GNU long-name ('L') and pax ('x') records travel with the entry they precede.
+ */
+export function filterTar(tar: Uint8Array, keepName: (name: string) => boolean): Buffer {
+  const out: Uint8Array[] = [];
+  let pending: Uint8Array[] = [];
+  for (const entry of readTar(tar)) {
+    if (entry.type === 'L' || entry.type === 'x') { pending.push(entry.record); continue; }
+    if (keepName(entry.name)) out.push(...pending, entry.record);
+    pending = [];
   }
   out.push(new Uint8Array(1024)); // end of archive
   return Buffer.concat(out);
@@ -111,24 +126,8 @@ export function filterTar(tar: Uint8Array, keepName: (name: string) => boolean):
 /** The files of a ustar archive (directories and pax/long-name records left out). */
 export function tarFiles(tar: Uint8Array): { name: string; data: Uint8Array }[] {
   const files: { name: string; data: Uint8Array }[] = [];
-  let longName: string | undefined;
-  let off = 0;
-  while (off + 512 <= tar.length) {
-    const header = tar.subarray(off, off + 512);
-    if (header.every((b) => b === 0)) break;
-    const field = (start: number, len: number): string => Buffer.from(header.subarray(start, start + len)).toString('utf8').replace(/\0.*$/s, '');
-    const size = parseInt(field(124, 12).trim() || '0', 8);
-    const type = field(156, 1);
-    const data = tar.subarray(off + 512, off + 512 + size);
-    if (type === 'L') {
-      longName = Buffer.from(data).toString('utf8').replace(/\0.*$/s, '');
-    } else if (type !== 'x') {
-      const prefix = field(345, 155);
-      const name = (longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100))).replace(/^\.\//, '');
-      longName = undefined;
-      if ((type === '0' || type === '') && !name.endsWith('/')) files.push({ name, data });
-    }
-    off += 512 + Math.ceil(size / 512) * 512;
+  for (const { name, type, data } of readTar(tar)) {
+    if ((type === '0' || type === '') && !name.endsWith('/')) files.push({ name, data });
   }
   return files;
 }
