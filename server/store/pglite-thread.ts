@@ -45,6 +45,7 @@ export type PgliteRequest =
   | { id: number; op: 'query'; text: string; params: unknown[]; tx?: number }
   | { id: number; op: 'exec'; text: string; tx?: number }
   | { id: number; op: 'begin' }
+  | { id: number; op: 'loadDeferred' }
   | { id: number; op: 'commit' | 'rollback'; tx: number }
   | { id: number; op: 'close' };
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -114,6 +115,7 @@ export async function openPgliteThread(dataDir?: string, options: { template?: s
       await call({ op: 'commit', tx });
       return result;
     },
+    loadDeferred: () => call<void>({ op: 'loadDeferred' }),
     close() {
       closing ??= (async () => {
         if (!broken) await call({ op: 'close' }).catch(() => {});

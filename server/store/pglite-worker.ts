@@ -19,11 +19,6 @@ interface OpenTx { tx: Sql; end(commit: boolean): Promise<void> }
 const transactions = new Map<number, OpenTx>();
 const opening: Promise<Db> = openPglite(dataDir, options);
 opening.catch(() => {}); // reported to the first request
-// PostGIS loads here, in the background, off the server's thread. A transaction waits for it:
-// its statements come one by one from the other thread, so openPglite's retry of a whole
-// transaction that met a missing PostGIS cannot replay them; single statements keep that retry.
-const postgisLoaded: Promise<void> = opening.then((db) => db.loadDeferred?.());
-postgisLoaded.catch(() => {}); // a failed load is reported by the statements that need it
 
 function answer(id: number, work: () => Promise<unknown>): void {
   work().then(
@@ -69,7 +64,10 @@ port.on('message', (m: PgliteRequest) => {
     switch (m.op) {
       case 'query': return on(m.tx).query(m.text, m.params);
       case 'exec': return on(m.tx).exec(m.text);
-      case 'begin': await postgisLoaded.catch(() => {}); return begin(db);
+      case 'loadDeferred': return db.loadDeferred?.();
+      // a transaction waits for PostGIS: its statements come one by one from the other thread, so
+      // openPglite's replay of a whole transaction that met a missing PostGIS cannot replay them
+      case 'begin': await db.loadDeferred?.().catch(() => {}); return begin(db);
       case 'commit': case 'rollback': {
         const open = transactions.get(m.tx);
         if (!open) throw new Error(`no open transaction ${m.tx}`);
