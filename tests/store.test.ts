@@ -90,9 +90,9 @@ function storeSuite(engine: Engine): void {
       expect(rows).toHaveLength(4);
       for (const r of rows) expect(r).toEqual({ t: 'MULTIPOLYGON', srid: 4326, valid: true });
       const col = await store.query<{ type: string; srid: number }>(
-        `SELECT type, srid FROM geometry_columns WHERE f_table_name = 'committees' AND f_geometry_column = 'geom'`);
+        `SELECT type, srid FROM geometry_columns WHERE f_table_schema = current_schema() AND f_table_name = 'committees' AND f_geometry_column = 'geom'`);
       expect(col).toEqual([{ type: 'MULTIPOLYGON', srid: 4326 }]);
-      const idx = await store.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE tablename = 'committees'`);
+      const idx = await store.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'committees'`);
       expect(idx.some((i) => /USING gist \(geom\)/i.test(i.indexdef))).toBe(true);
       const hit = await store.query<{ id: string }>(
         `SELECT id FROM committees WHERE dataset_id = $1 AND geom && ST_MakeEnvelope(114.299, 22.599, 114.301, 22.601, 4326)`, [datasetId]);
