@@ -103,6 +103,12 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
       els.filter((e) => (e as unknown as { labels: { length: number } | null }).labels?.length === 0).map((e) => e.outerHTML));
     expect(unlabelled).toEqual([]);
     await page.locator('[data-plan-text]').filter({ hasText: '黄贝' }).waitFor();
+    // the solver's status in words, not the summary's token
+    const status = (await api<{ summary: { solver: { status: string } } }>(`/plans/${planId}`, desk.tokens.organisation)).summary.solver.status;
+    expect(status).toBe('optimal');
+    const checksText = await page.locator('[data-checks]').innerText();
+    expect(checksText).toContain('求解结果：已证明最优');
+    expect(checksText).not.toContain('optimal');
     await page.screenshot({ path: join(OUT, 'plan-draft.png'), fullPage: true });
   });
 
@@ -300,6 +306,9 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     const plan = await api<{ kind: string; state: string; summary: { solver: { objective: number }; streetOffices: { stations: { committeeIds: string[] }[] }[] } }>(`/plans/${saved}`, desk.tokens.planner);
     expect(plan.kind).toBe('hand');
     expect(plan.summary.solver.objective).toBeCloseTo(after, 6);
+    expect((plan.summary.solver as { status?: string }).status).toBe('evaluated');
+    await page.locator('[data-checks]').filter({ hasText: '求解结果：人工方案，已按规则检查' }).waitFor();
+    expect(await page.locator('[data-checks]').innerText()).not.toContain('evaluated');
     const parent = await api<{ summary: { streetOffices: { stations: { committeeIds: string[] }[] }[] } }>(`/plans/${secondPlan}`, desk.tokens.planner);
     const stationOf = (p: typeof parent, c: string) => p.summary.streetOffices.flatMap((o) => o.stations).find((s) => s.committeeIds.includes(c))!.committeeIds;
     expect(stationOf(plan, moved)).not.toEqual(stationOf(parent, moved));

@@ -66,6 +66,8 @@ const zh = {
   fatal: '硬性',
   warning: '提示',
   solverLine: '求解结果：{0}，目标值 {1}',
+  status_optimal: '已证明最优', status_feasible: '可行（未证明最优）', status_time_limit: '到达时限（未证明最优）',
+  status_infeasible: '无可行方案', status_error: '求解出错', status_evaluated: '人工方案，已按规则检查',
   planText: '方案文本',
   textZh: '中文',
   textEn: 'English',
@@ -206,6 +208,8 @@ const en: Record<Key, string> = {
   fatal: 'fatal',
   warning: 'warning',
   solverLine: 'Solver: {0}, objective {1}',
+  status_optimal: 'proven optimal', status_feasible: 'feasible (not proven optimal)', status_time_limit: 'time limit reached (not proven optimal)',
+  status_infeasible: 'no feasible plan', status_error: 'solver error', status_evaluated: 'hand-made plan, checked against the rules',
   planText: 'Plan text',
   textZh: '中文',
   textEn: 'English',
@@ -361,4 +365,10 @@ export function formatTime(iso: string): string {
 }
 export function formatNumber(n: number): string {
   return n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB');
+}
+
+/** The solver's status in words (summary.solver.status), the raw value where a newer server sends one we do not know. */
+export function solverStatusWords(status: string): string {
+  const key = `status_${status}`;
+  return key in zh ? t(key as Key) : status;
 }

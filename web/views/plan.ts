@@ -12,7 +12,7 @@ import { FACILITY_KINDS } from '../../solver/types.js';
 import { api, ApiError, type History, type Me, type Plan } from '../api.js';
 import { fill, h } from '../dom.js';
 import {
-  actionName, formatNumber, formatTime, getLang, householdCheckName, partyName, roleName, ruleName, stateName, t, type Lang,
+  actionName, formatNumber, formatTime, getLang, householdCheckName, partyName, roleName, ruleName, solverStatusWords, stateName, t, type Lang,
 } from '../i18n.js';
 import { go, type Context } from '../nav.js';
 import { drawPlanMap, type PlanMap } from '../map.js';
@@ -108,7 +108,7 @@ export function planChecks(plan: { summary: PlanSummary }): HTMLElement {
         const f = c.facilityTargets[k];
         return h('li', { class: f.ok ? 'ok' : 'bad' }, `${f.ok ? '✓' : '✗'} `, t('facilityTarget', t(`fac_${k}`), f.met, f.stations, pct(f.share), pct(f.target)), ` (${t(f.ok ? 'met' : 'notMet')})`);
       }),
-      h('li', {}, t('solverLine', plan.summary.solver.status, plan.summary.solver.objective.toFixed(2)))),
+      h('li', {}, t('solverLine', solverStatusWords(plan.summary.solver.status), plan.summary.solver.objective.toFixed(2)))),
     c.violations.length === 0 ? h('p', { class: 'ok' }, t('noViolations'))
       : [h('h3', {}, `${t('violations')} (${c.violations.length})`),
         h('ul', { class: 'violations' }, c.violations.map((v) =>
