@@ -4,31 +4,16 @@
  * `yizhan evaluate` at the cost it states; the regret column of the table; a stale
  * alternatives.json removed by a run that does not ask; bad values refused with exit 2.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { requireBuiltBin, ROOT, yizhan } from './helpers/cli.js';
 import type { AlternativesReport, PlanSummary } from '../solver/types.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'dist/cli/bin.js');
-
-function yizhan(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => { stdout += t; });
-    child.stderr.setEncoding('utf8').on('data', (t: string) => { stderr += t; });
-    child.on('error', reject);
-    child.on('close', (code: number | null) => resolve({ code, stdout, stderr }));
-  });
-}
 
 beforeAll(() => {
-  if (!existsSync(bin)) throw new Error('dist/cli/bin.js is missing: run `npm run build` (npm test does it)');
+  requireBuiltBin();
 });
 
 describe('yizhan plan --alternatives K --regret', () => {

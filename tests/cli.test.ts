@@ -2,40 +2,21 @@
  * The `yizhan` command end to end, as a user runs it: the built binary in a child process.
  * `npm test` builds first, so dist/ is current.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { requireBuiltBin, ROOT, yizhan } from './helpers/cli.js';
 import { parseSeedPlanText } from './helpers/seed-plan-text.js';
 import { findLabelClashes, labelBoxes } from './helpers/svg-labels.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'dist/cli/bin.js');
-
-/**
- * Runs the CLI without blocking the test worker: a long spawnSync starves vitest's RPC with its
- * worker ("Timeout calling onTaskUpdate") on a loaded machine.
- */
-function yizhan(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => { stdout += t; });
-    child.stderr.setEncoding('utf8').on('data', (t: string) => { stderr += t; });
-    child.on('error', reject);
-    child.on('close', (code: number | null) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'yizhan-cli-'));
 }
 
 beforeAll(async () => {
-  if (!existsSync(bin)) throw new Error('dist/cli/bin.js is missing: run `npm run build` (npm test does it)');
+  requireBuiltBin();
 });
 
 describe('yizhan usage', () => {
@@ -60,7 +41,7 @@ describe('yizhan help, version and typos', () => {
   it('prints the version of package.json', async () => {
     const r = await yizhan('--version');
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe(`yizhan ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}`);
+    expect(r.stdout.trim()).toBe(`yizhan ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}`);
   });
 
   it('suggests the nearest command for a typo and exits 2', async () => {
@@ -86,8 +67,8 @@ describe('yizhan help, version and typos', () => {
   });
 
   it('lists every built-in scenario (each folder of scenarios/ with a scenario.json) in the usage and the not-found message', async () => {
-    const builtins = readdirSync(join(root, 'scenarios'), { withFileTypes: true })
-      .filter((e) => e.isDirectory() && existsSync(join(root, 'scenarios', e.name, 'scenario.json'))).map((e) => e.name);
+    const builtins = readdirSync(join(ROOT, 'scenarios'), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && existsSync(join(ROOT, 'scenarios', e.name, 'scenario.json'))).map((e) => e.name);
     expect(builtins).toContain('ri-2010');
     const usage = (await yizhan('--help')).stdout;
     const missing = (await yizhan('plan', 'no-such-scenario')).stderr;
@@ -250,7 +231,7 @@ describe('yizhan evaluate luohu-2006 --plan plan-2006.json', () => {
   const out = tmp();
   let r: Awaited<ReturnType<typeof yizhan>>;
   beforeAll(async () => {
-    r = await yizhan('evaluate', 'luohu-2006', '--plan', join(root, 'scenarios/luohu-2006/plan-2006.json'), '--out', out);
+    r = await yizhan('evaluate', 'luohu-2006', '--plan', join(ROOT, 'scenarios/luohu-2006/plan-2006.json'), '--out', out);
   });
 
   it('gives the published 83 stations', async () => {
@@ -265,7 +246,7 @@ describe('yizhan evaluate luohu-2006 --plan plan-2006.json', () => {
 
   it('writes plan text that matches seed 004 station for station', async () => {
     const ours = parseSeedPlanText(readFileSync(join(out, 'plan.zh.md'), 'utf8'));
-    const seed = parseSeedPlanText(readFileSync(join(root, 'scenarios/luohu-2006/seed-004-plan.txt'), 'utf8'));
+    const seed = parseSeedPlanText(readFileSync(join(ROOT, 'scenarios/luohu-2006/seed-004-plan.txt'), 'utf8'));
     expect(ours).toEqual(seed);
   });
 });
@@ -297,7 +278,7 @@ describe('yizhan evaluate with a broken plan', () => {
 });
 
 describe('yizhan plan with a scenario file', () => {
-  const dataset = join(root, 'scenarios/luohu-2006/committees.geojson');
+  const dataset = join(ROOT, 'scenarios/luohu-2006/committees.geojson');
 
   it('keeps locks: together, separate and keep hold in the plan', async () => {
     const dir = tmp();
@@ -344,13 +325,13 @@ describe('yizhan plan with a scenario file', () => {
 
 describe('yizhan validate', () => {
   it('accepts the built-in dataset and exits 0', async () => {
-    const r = await yizhan('validate', join(root, 'scenarios/luohu-2006/committees.geojson'));
+    const r = await yizhan('validate', join(ROOT, 'scenarios/luohu-2006/committees.geojson'));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('valid: 115 committees');
   });
 
   it('reads the Rhode Island tracts through a field mapping', async () => {
-    const ri = join(root, 'tests/fixtures/real/ri-tracts-2010.geojson');
+    const ri = join(ROOT, 'tests/fixtures/real/ri-tracts-2010.geojson');
     const r = await yizhan('validate', ri, '--mapping', JSON.stringify({ id: 'GEOID10', households: 'households2010', streetOffice: 'county_fips', population: 'pop2010' }), '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).committees).toBe(244);
