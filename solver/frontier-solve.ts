@@ -8,7 +8,9 @@
  * LP_k below a known plan can hold a better one. For each such k, in order of LP_k:
  * - a beam search under the prices of LP_k looks for a better plan (cheap);
  * - the frontier search (`solveFrontier`, when the row order spans ≤ 64 positions) proves the
- *   best plan of k columns, within a state budget;
+ *   best plan of k columns, within a state budget, under deepening cutoffs: LP_k + gap/16 first
+ *   (a search under a cutoff stores only the states below it; ending without a plan proves the
+ *   cutoff a bound for k, finding one finds k's best), then larger ones up to the known plan;
  * - when it cannot, the engine solves the k-column integer program over the columns that can
  *   still be in a better plan: reduced cost under LP_k below the gap, and count slack (under the
  *   row weights of the LP of the least number of columns) within k − that LP's value.
