@@ -11,6 +11,11 @@ export const SOLVER_DEFAULTS = {
   smallComponentRows: 16,
   /** State budget of each frontier search. */
   frontierStates: 200_000,
+  /**
+   * State budget of a frontier search that settles one column count under a cutoff (about
+   * 100 bytes a state: 2.5 M ≈ 250 MB at most).
+   */
+  frontierProofStates: 2_500_000,
   /** Candidate stations enumerated per street office before the enumeration stops (count budget). */
   maxCandidates: 2_000_000,
   /** Memory the candidate list of one street office may take, MB (estimated; memory budget). */

@@ -8,7 +8,9 @@
  * LP_k below a known plan can hold a better one. For each such k, in order of LP_k:
  * - a beam search under the prices of LP_k looks for a better plan (cheap);
  * - the frontier search (`solveFrontier`, when the row order spans ≤ 64 positions) proves the
- *   best plan of k columns, within a state budget;
+ *   best plan of k columns, within a state budget, under deepening cutoffs: LP_k + gap/16 first
+ *   (a search under a cutoff stores only the states below it; ending without a plan proves the
+ *   cutoff a bound for k, finding one finds k's best), then larger ones up to the known plan;
  * - when it cannot, the engine solves the k-column integer program over the columns that can
  *   still be in a better plan: reduced cost under LP_k below the gap, and count slack (under the
  *   row weights of the LP of the least number of columns) within k − that LP's value.
@@ -40,7 +42,20 @@ export interface DenseOptions {
   engineMip?: boolean;
   /** Share of the time left that one frontier search may use. [0.25] */
   frontierShare?: number;
+  /**
+   * State budget of the searches that settle one column count (each holds only states below its
+   * cutoff). [maxStates scaled as SOLVER_DEFAULTS.frontierProofStates is to frontierStates: 2.5 M by default]
+   */
+  proofStates?: number;
+  /** Cutoffs below the known plan tried first per count: LP_k + gap/2^s for s = deepenSteps … 1. [4] */
+  deepenSteps?: number;
 }
+
+/**
+ * Above this many columns the engine's integer program per count is the weaker route, and the
+ * frontier search settling that count gets most of the time left (see `settle`).
+ */
+export const ENGINE_EASY_COLUMNS = 3000;
 
 /** One column count and what became of it. */
 export interface CountReport {
@@ -52,8 +67,10 @@ export interface CountReport {
   resolved: boolean;
   /** Who settled it: 'lp' (bound ≥ the plan), 'frontier', the engine's name, or '' when open. */
   by: string;
-  /** States stored by its frontier search. */
+  /** States stored by its frontier searches. */
   states: number;
+  /** Frontier searches run for it (deepening cutoffs: more than one when a cutoff below the plan held). */
+  searches: number;
   /** Columns given to the engine (0 when not called). */
   engineColumns: number;
   /** Time spent on this count's searches, ms. */
@@ -142,6 +159,8 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
   const frontierShare = options.frontierShare ?? 0.25;
   const frontierDeadline = (): number => Math.min(deadline, Date.now() + frontierShare * Math.max(0, deadline - Date.now()));
   const useMip = options.engineMip !== false;
+  const proofStates = options.proofStates ?? Math.round(maxStates * (SOLVER_DEFAULTS.frontierProofStates / SOLVER_DEFAULTS.frontierStates));
+  const deepenSteps = options.deepenSteps ?? 4;
 
   const relax: ComponentRelaxation | undefined = engine?.relax?.(model);
   try {
@@ -229,26 +248,9 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
     }
     ks.sort((a, b) => boundOf(a) - boundOf(b) || a - b);
 
-    const settle = (k: number, report: CountReport): void => {
-      const p = prices.get(k)!;
-      if (p.bound >= upper - FRONTIER_TOL) { Object.assign(report, { resolved: true, bound: upper, by: 'lp' }); return; }
-      if (Date.now() > deadline) return;
-      if (useFrontier) {
-        const a = solveFrontier({ rows: model.rows, columns: model.columns }, {
-          order, deadline: useMip && engine !== undefined ? frontierDeadline() : deadline, maxStates, beamWidth: 0, count: k, duals: p.y, countPrice: p.mu, countWeights: weights,
-          ...(Number.isFinite(upper) ? { upper } : {}),
-        });
-        report.states = a.states;
-        out.states += a.states;
-        if (a.improved) offer(a.chosen);
-        if (a.status === 'optimal' || a.status === 'infeasible') {
-          Object.assign(report, { resolved: true, bound: a.status === 'optimal' ? upper : Infinity, by: 'frontier' });
-          return;
-        }
-        report.bound = Math.max(p.bound, a.bound);
-      }
-      if (engine === undefined || !useMip || Date.now() > deadline) return;
-      // the k-column integer program over the columns that can still be in a better plan
+    // the columns that can still be in a better plan of k columns: reduced cost under LP_k
+    // within the gap, count slack within k − W0
+    const engineColumns = (k: number, p: { y: Float64Array; mu: number; bound: number }): number[] => {
       const gap = upper - p.bound;
       const slackLeft = k - W0;
       const keep: number[] = [];
@@ -257,6 +259,64 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
         for (const r of c.rows) { s += p.y[r]!; w += weights[r]!; }
         if (c.cost - p.mu - s <= gap + 1e-9 && 1 - w <= slackLeft + 1e-9) keep.push(j);
       });
+      return keep;
+    };
+    const countEngineColumns = (k: number, p: { y: Float64Array; mu: number; bound: number }): number => engineColumns(k, p).length;
+    const settle = (k: number, report: CountReport): void => {
+      const p = prices.get(k)!;
+      if (p.bound >= upper - FRONTIER_TOL) { Object.assign(report, { resolved: true, bound: upper, by: 'lp' }); return; }
+      if (Date.now() > deadline) return;
+      if (useFrontier) {
+        // columns the engine would get after this search: when they are many, the engine is the
+        // weaker route (Providence, merge 0: 6,000–10,000 columns, 15–20 s of HiGHS) and the
+        // search gets most of the time
+        const engineCols = useMip && engine !== undefined ? countEngineColumns(k, p) : 0;
+        const share = engineCols > ENGINE_EASY_COLUMNS ? Math.max(frontierShare, 0.8) : frontierShare;
+        const searchDeadline = useMip && engine !== undefined ? Math.min(deadline, Date.now() + share * Math.max(0, deadline - Date.now())) : deadline;
+        // deepening: cutoffs LP_k + gap/2^s, …, the known plan. A search under a cutoff stores only
+        // states below it; one that ends without a plan proves the cutoff a bound of this count,
+        // and one that finds a plan has found this count's best (the first full state taken)
+        const gap0 = upper - p.bound;
+        // cutoffs as gaps over LP_k: gap0/2^deepenSteps first, then doubled, or, once two searches
+        // have ended, the gap where the states are expected to fill half the budget (they grow about
+        // exponentially with the gap), at least 1.25× and at most 2× the last; the last is the plan
+        let delta = Number.isFinite(gap0) && deepenSteps > 0 ? gap0 / 2 ** deepenSteps : Infinity;
+        const ended: { delta: number; states: number }[] = [];
+        for (;;) {
+          const final = !(delta < gap0);
+          const cut = final ? upper : p.bound + delta;
+          const a = solveFrontier({ rows: model.rows, columns: model.columns }, {
+            order, deadline: searchDeadline, maxStates: proofStates, beamWidth: 0, count: k, duals: p.y, countPrice: p.mu, countWeights: weights,
+            ...(Number.isFinite(cut) ? { upper: cut } : {}),
+          });
+          report.states += a.states;
+          report.searches++;
+          out.states += a.states;
+          if (a.improved) offer(a.chosen);
+          if (a.status === 'infeasible' || (a.status === 'optimal' && (a.improved || final))) {
+            Object.assign(report, { resolved: true, bound: a.status === 'infeasible' ? Infinity : upper, by: 'frontier' });
+            return;
+          }
+          if (a.status === 'optimal') {
+            // no plan of k columns below the cutoff
+            report.bound = Math.max(report.bound, cut - FRONTIER_TOL);
+            ended.push({ delta, states: Math.max(1, a.states) });
+            let next = 2 * delta;
+            if (ended.length >= 2) {
+              const [u, v] = ended.slice(-2) as [{ delta: number; states: number }, { delta: number; states: number }];
+              const rate = Math.log(v.states / u.states) / (v.delta - u.delta);
+              if (rate > 0) next = Math.min(2 * delta, Math.max(1.25 * delta, delta + Math.log(proofStates / 2 / v.states) / rate));
+            }
+            delta = next;
+            continue;
+          }
+          report.bound = Math.max(report.bound, a.bound);
+          break;
+        }
+      }
+      if (engine === undefined || !useMip || Date.now() > deadline) return;
+      // the k-column integer program over the columns that can still be in a better plan
+      const keep = engineColumns(k, p);
       report.engineColumns = keep.length;
       const covered = new Uint8Array(model.rows);
       for (const j of keep) for (const r of model.columns[j]!.rows) covered[r] = 1;
@@ -288,7 +348,7 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
     };
     for (const k of ks) {
       const p = prices.get(k)!;
-      const report: CountReport = { count: k, lpBound: p.bound, bound: p.bound, resolved: false, by: '', states: 0, engineColumns: 0, ms: 0 };
+      const report: CountReport = { count: k, lpBound: p.bound, bound: p.bound, resolved: false, by: '', states: 0, searches: 0, engineColumns: 0, ms: 0 };
       out.counts.push(report);
       const tk = Date.now();
       settle(k, report);

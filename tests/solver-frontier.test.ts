@@ -234,6 +234,39 @@ describe('solveDenseComponent (count split) equals the exact references', () => 
     expect(paths.engine).toBeGreaterThan(20);
   });
 
+  it('settles counts by deepening cutoffs: the optimum from a poor first plan, a bound below it when the budget stops', () => {
+    const base = seedFromName('dense deepening');
+    let deepened = 0, stopped = 0;
+    for (let k = 0; k < 60; k++) {
+      const m = makeModel(base + k, 10 + (k % 9));
+      const ref = solveSmallComponent(m);
+      if (ref === null) continue;
+      const best = value(m, ref);
+      // every row alone: a plan far from the optimum, so the cutoffs below it matter
+      const singles = m.columns.flatMap((c, j) => (c.rows.length === 1 ? [j] : []));
+      for (const deepenSteps of [0, 2, 8]) {
+        const a = solveDenseComponent({ ...m, start: singles }, { engine: lpOnly(), quickStates: 0, beamWidth: 0, deepenSteps });
+        expect(a.status, `instance ${k}, ${deepenSteps} steps: ${a.message}`).toBe('optimal');
+        expect(isPartition(m, a.chosen)).toBe(true);
+        expect(value(m, a.chosen), `instance ${k}, ${deepenSteps} steps`).toBeCloseTo(best, 9);
+        for (const c of a.counts) {
+          if (c.searches > 1) deepened++;
+          // a count's bound never exceeds its own best plan
+          const own = bestWithCount(m, c.count);
+          if (!c.resolved) expect(c.bound).toBeLessThanOrEqual(own + 1e-9);
+        }
+        if (deepenSteps === 0) for (const c of a.counts) expect(c.searches).toBeLessThanOrEqual(1);
+      }
+      // a budget too small to finish: the plan is checked and the bound stays below the optimum
+      const b = solveDenseComponent({ ...m, start: singles }, { engine: lpOnly(), quickStates: 0, beamWidth: 0, maxStates: 2, proofStates: 2 });
+      expect(isPartition(m, b.chosen)).toBe(true);
+      expect(b.bound).toBeLessThanOrEqual(best + 1e-9);
+      if (b.status !== 'optimal') stopped++;
+    }
+    expect(deepened).toBeGreaterThan(10);
+    expect(stopped).toBeGreaterThan(5);
+  });
+
   it('honours its deadline and reports a valid bound when it stops', () => {
     const m = makeModel(seedFromName('dense deadline'), 100, { extra: 5000, window: 40 });
     const t0 = Date.now();
