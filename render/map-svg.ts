@@ -10,6 +10,7 @@ import type { Committee, MultiPolygonCoords } from '../geo/types.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import type { Station } from '../solver/types.js';
 import { BoxSet, type Box } from './box-set.js';
+import { polyScan } from './poly-scan.js';
 import { escapeXml as esc, FONT_FAMILY, formatPx as f, textWidth } from './svg.js';
 
 export interface PlanMapOptions {
@@ -422,22 +423,32 @@ function colourStations(committees: readonly Committee[], stationOf: Map<string,
       if (sa !== sb) { nb[sa]!.add(sb); nb[sb]!.add(sa); }
     }
   }
+  // Saturation kept per station as a bit set of its neighbours' colours (the palette has 8), updated
+  // as each station is coloured, instead of recounted for every station at every step.
   const colour: number[] = new Array<number>(n).fill(-1);
   const used: number[] = new Array<number>(PALETTE.length).fill(0);
+  const seen = new Int32Array(n);
+  const satCount = new Int32Array(n);
+  const deg = new Int32Array(n);
+  const nbList = nb.map((set) => [...set]);
+  for (let v = 0; v < n; v++) deg[v] = nbList[v]!.length;
   for (let step = 0; step < n; step++) {
     let best = -1, bestSat = -1, bestDeg = -1;
     for (let v = 0; v < n; v++) {
       if (colour[v] !== -1) continue;
-      const sat = new Set([...nb[v]!].map((u) => colour[u]!).filter((c) => c >= 0)).size;
-      const deg = nb[v]!.size;
-      if (sat > bestSat || (sat === bestSat && deg > bestDeg)) { best = v; bestSat = sat; bestDeg = deg; }
+      const sat = satCount[v]!, d = deg[v]!;
+      if (sat > bestSat || (sat === bestSat && d > bestDeg)) { best = v; bestSat = sat; bestDeg = d; }
     }
-    const taken = new Set([...nb[best]!].map((u) => colour[u]!));
+    const taken = seen[best]!;
     let pick = -1;
-    for (let c = 0; c < PALETTE.length; c++) if (!taken.has(c) && (pick < 0 || used[c]! < used[pick]!)) pick = c;
+    for (let c = 0; c < PALETTE.length; c++) if ((taken & (1 << c)) === 0 && (pick < 0 || used[c]! < used[pick]!)) pick = c;
     if (pick < 0) pick = step % PALETTE.length; // more than 8 neighbours all coloured differently: cannot avoid a clash
     colour[best] = pick;
     used[pick]! += 1;
+    const bit = 1 << pick;
+    for (const u of nbList[best]!) {
+      if ((seen[u]! & bit) === 0) { seen[u] = seen[u]! | bit; satCount[u]! += 1; }
+    }
   }
   return colour;
 }
@@ -504,25 +515,11 @@ function largestPolygon(mp: PxMulti): PxPoly | undefined {
 
 /** Sorted x of the crossings of the horizontal line at y with every ring of the polygon. */
 function crossingsX(poly: PxPoly, y: number): number[] {
-  const xs: number[] = [];
-  for (const ring of poly) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const a = ring[j]!, b = ring[i]!;
-      if ((a[1] > y) !== (b[1] > y)) xs.push(a[0] + ((y - a[1]) / (b[1] - a[1])) * (b[0] - a[0]));
-    }
-  }
-  return xs.sort((p, q) => p - q);
+  return polyScan(poly).crossingsX(y);
 }
 
 function crossingsY(poly: PxPoly, x: number): number[] {
-  const ys: number[] = [];
-  for (const ring of poly) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const a = ring[j]!, b = ring[i]!;
-      if ((a[0] > x) !== (b[0] > x)) ys.push(a[1] + ((x - a[0]) / (b[0] - a[0])) * (b[1] - a[1]));
-    }
-  }
-  return ys.sort((p, q) => p - q);
+  return polyScan(poly).crossingsY(x);
 }
 
 /** The inside run [lo, hi] of a sorted crossing list that contains v, if any. */
@@ -542,8 +539,19 @@ function boxFits(poly: PxPoly, x: number, y: number, w: number, h: number): bool
 }
 
 
+const candidatesOf = new WeakMap<PxPoly, Pt[]>();
+
 /** Candidate interior points: the centroid when inside, then run centres on 11 scan lines (re-centred vertically). */
 function interiorCandidates(poly: PxPoly): Pt[] {
+  let out = candidatesOf.get(poly);
+  if (!out) {
+    out = findInteriorCandidates(poly);
+    candidatesOf.set(poly, out);
+  }
+  return out;
+}
+
+function findInteriorCandidates(poly: PxPoly): Pt[] {
   const outer = poly[0]!;
   let y0 = Infinity, y1 = -Infinity;
   for (const p of outer) { y0 = Math.min(y0, p[1]); y1 = Math.max(y1, p[1]); }
@@ -656,14 +664,7 @@ function polyBox(poly: PxPoly): Box {
 
 /** Even-odd point in polygon (holes count). */
 function insidePoly(poly: PxPoly, x: number, y: number): boolean {
-  let inside = false;
-  for (const ring of poly) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const a = ring[j]!, b = ring[i]!;
-      if ((a[1] > y) !== (b[1] > y) && x < a[0] + ((y - a[1]) / (b[1] - a[1])) * (b[0] - a[0])) inside = !inside;
-    }
-  }
-  return inside;
+  return polyScan(poly).contains(x, y);
 }
 
 /** Area-weighted centroid of several polygons' outer rings. */
