@@ -476,8 +476,22 @@ function cmp(a: string, b: string): number {
 }
 
 
-/** Path data at 0.1 px, repeated points dropped; every ring closed with Z. */
+const pathDataOf = new WeakMap<PxMulti, string>();
+
+/**
+ * Path data at 0.1 px, repeated points dropped; every ring closed with Z. Kept per shape: a
+ * committee's path is written again in its street office's outline, a fatal station's twice.
+ */
 function pathData(mp: PxMulti): string {
+  let d = pathDataOf.get(mp);
+  if (d === undefined) {
+    d = makePathData(mp);
+    pathDataOf.set(mp, d);
+  }
+  return d;
+}
+
+function makePathData(mp: PxMulti): string {
   const parts: string[] = [];
   let first: string | undefined;
   for (const poly of mp) for (const ring of poly) {
