@@ -89,7 +89,24 @@ export class BoxSet {
 
   /** Whether `box` overlaps a box of the set. */
   overlapsAny(box: Box): boolean {
-    return this.some(box.x0, box.y0, box.x1, box.y1, (b) => overlaps(b, box));
+    return this.overlapsRange(box.x0, box.y0, box.x1, box.y1);
+  }
+
+  /** {@link overlapsAny} of the box [x0, x1] × [y0, y1], without making it (asked at every spot tried). */
+  overlapsRange(x0: number, y0: number, x1: number, y1: number): boolean {
+    const cx0 = cell(x0), cx1 = cell(x1), cy0 = cell(y0), cy1 = cell(y1);
+    const boxes = this.boxes;
+    for (let cx = cx0; cx <= cx1; cx++) {
+      for (let cy = cy0; cy <= cy1; cy++) {
+        const list = this.cells.get(cx * (4 * LIMIT) + cy);
+        if (!list) continue;
+        for (let k = 0; k < list.length; k++) {
+          const b = boxes[list[k]!]!;
+          if (b.x0 < x1 && x0 < b.x1 && b.y0 < y1 && y0 < b.y1) return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether the segment a–b passes through a box of the set ({@link segmentHitsBox}). */

@@ -544,12 +544,14 @@ function runAt(cross: number[], v: number): [number, number] | undefined {
 
 /** Whether a w×h box centred at (x, y) lies inside the polygon (checked on 3 horizontal lines). */
 function boxFits(poly: PxPoly, x: number, y: number, w: number, h: number): boolean {
-  for (const dy of [-h / 2, 0, h / 2]) {
-    const run = runAt(crossingsX(poly, y + dy), x);
-    if (!run || run[0] > x - w / 2 || run[1] < x + w / 2) return false;
-  }
-  const v = runAt(crossingsY(poly, x), y);
-  return !!v && v[0] <= y - h / 2 && v[1] >= y + h / 2;
+  // the runs are looked up without building the crossing lists (this is asked for every
+  // candidate point at every label size)
+  const scan = polyScan(poly);
+  if (!scan.runCovers(y + -h / 2, true, x, x - w / 2, x + w / 2)) return false;
+  if (!scan.runCovers(y + 0, true, x, x - w / 2, x + w / 2)) return false;
+  if (!scan.runCovers(y + h / 2, true, x, x - w / 2, x + w / 2)) return false;
+  // v[0] <= y - h / 2 && v[1] >= y + h / 2 is !(v[0] > …) && !(v[1] < …) but for NaN, which a pixel coordinate never is
+  return scan.runCovers(x, false, y, y - h / 2, y + h / 2);
 }
 
 
@@ -648,14 +650,16 @@ function findLabelSpot(poly: PxPoly, lines: string[], sizes: readonly number[], 
   const cands = interiorCandidates(poly);
   const c = ringCentroid(poly[0]!) ?? cands[0];
   let best: (LabelSpot & { d: number }) | undefined;
+  const dims = sizes.map((size) => labelBox(lines, size));
   for (const p of cands) {
-    for (const size of sizes) {
+    for (let z = 0; z < sizes.length; z++) {
+      const size = sizes[z]!;
       if (best && size < best.size) break;
-      const [w, h] = labelBox(lines, size);
-      const box = { x0: p[0] - w / 2, y0: p[1] - h / 2, x1: p[0] + w / 2, y1: p[1] + h / 2 };
-      if (!boxFits(poly, p[0], p[1], w * FIT, h * FIT) || reserved.overlapsAny(box)) continue;
+      const [w, h] = dims[z]!;
+      const x0 = p[0] - w / 2, y0 = p[1] - h / 2, x1 = p[0] + w / 2, y1 = p[1] + h / 2;
+      if (!boxFits(poly, p[0], p[1], w * FIT, h * FIT) || reserved.overlapsRange(x0, y0, x1, y1)) continue;
       const d = c ? (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2 : 0;
-      if (!best || size > best.size || d < best.d) best = { x: p[0], y: p[1], size, box, lines, d };
+      if (!best || size > best.size || d < best.d) best = { x: p[0], y: p[1], size, box: { x0, y0, x1, y1 }, lines, d };
       break;
     }
   }
@@ -704,15 +708,15 @@ function findGridSpot(contains: (x: number, y: number) => boolean, bounds: Box, 
     const [w, h] = labelBox(lines, size);
     const step = Math.max(1.5, Math.min(w, h) / 4);
     let best: { p: Pt; d: number } | undefined;
+    const hw = (w * FIT) / 2, hh = (h * FIT) / 2;
+    const offX = [-hw, 0, hw], offY = [-hh, 0, hh];
     for (let y = bounds.y0 + h / 2; y <= bounds.y1 - h / 2 + 1e-9; y += step) {
       for (let x = bounds.x0 + w / 2; x <= bounds.x1 - w / 2 + 1e-9; x += step) {
         const d = (x - t[0]) ** 2 + (y - t[1]) ** 2;
         if (best && d >= best.d) continue;
-        const box = { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 };
-        if (reserved.overlapsAny(box)) continue;
-        const hw = (w * FIT) / 2, hh = (h * FIT) / 2;
+        if (reserved.overlapsRange(x - w / 2, y - h / 2, x + w / 2, y + h / 2)) continue;
         let ok = true;
-        for (const dx of [-hw, 0, hw]) for (const dy of [-hh, 0, hh]) if (ok && !contains(x + dx, y + dy)) ok = false;
+        for (const dx of offX) for (const dy of offY) if (ok && !contains(x + dx, y + dy)) ok = false;
         if (ok) best = { p: [x, y], d };
       }
     }
@@ -736,9 +740,10 @@ function findCalloutSpot(anchor: Pt, lines: string[], size: number, reserved: Bo
     for (let k = 0; k < 16; k++) {
       const a = (k * Math.PI) / 8 - Math.PI / 2;
       const x = anchor[0] + r * Math.cos(a), y = anchor[1] + r * Math.sin(a);
-      const box = { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 };
-      if (box.x0 < frame.x0 || box.y0 < frame.y0 || box.x1 > frame.x1 || box.y1 > frame.y1) continue;
-      if (reserved.overlapsAny(box)) continue;
+      const bx0 = x - w / 2, by0 = y - h / 2, bx1 = x + w / 2, by1 = y + h / 2;
+      if (bx0 < frame.x0 || by0 < frame.y0 || bx1 > frame.x1 || by1 > frame.y1) continue;
+      if (reserved.overlapsRange(bx0, by0, bx1, by1)) continue;
+      const box = { x0: bx0, y0: by0, x1: bx1, y1: by1 };
       const end = nearestOnBox(box, anchor);
       if (leader && reserved.hitBySegment(anchor, end)) continue;
       return { x, y, size, lines, box };

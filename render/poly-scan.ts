@@ -32,7 +32,8 @@ class EdgeBuckets {
       if (a > hi) hi = a;
       if (b > hi) hi = b;
     }
-    this.n = Math.max(1, Math.min(256, Math.ceil(Math.sqrt(count))));
+    // a committee's few edges are scanned whole: buckets pay from a few dozen edges
+    this.n = count < 48 ? 1 : Math.min(256, Math.ceil(Math.sqrt(count)));
     this.lo = lo;
     this.width = hi > lo ? (hi - lo) / this.n : 1;
     const counts = new Int32Array(this.n + 1);
@@ -119,6 +120,55 @@ export class PolyScan {
       if ((a0 > x) !== (b0 > x)) ys.push(ay[e]! + ((x - a0) / (b0 - a0)) * (by[e]! - ay[e]!));
     }
     return ys.sort((p, q) => p - q);
+  }
+
+  private scratch = new Float64Array(16);
+
+  /** The crossings of the line at `at` (horizontal when `across` is byY) sorted into the scratch; their count. */
+  private sortedCrossings(at: number, horizontal: boolean): number {
+    const { ax, ay, bx, by } = this;
+    const idx = horizontal ? this.byY : this.byX;
+    let out = this.scratch;
+    let n = 0;
+    const k = idx.bucket(at);
+    for (let m = idx.first(k), end = idx.end(k); m < end; m++) {
+      const e = idx.edge(m);
+      let c: number;
+      if (horizontal) {
+        const a1 = ay[e]!, b1 = by[e]!;
+        if ((a1 > at) === (b1 > at)) continue;
+        c = ax[e]! + ((at - a1) / (b1 - a1)) * (bx[e]! - ax[e]!);
+      } else {
+        const a0 = ax[e]!, b0 = bx[e]!;
+        if ((a0 > at) === (b0 > at)) continue;
+        c = ay[e]! + ((at - a0) / (b0 - a0)) * (by[e]! - ay[e]!);
+      }
+      if (n === out.length) {
+        const grown = new Float64Array(2 * n);
+        grown.set(out);
+        this.scratch = out = grown;
+      }
+      // insertion sort as they come (a line crosses few edges)
+      let y = n - 1;
+      while (y >= 0 && out[y]! > c) { out[y + 1] = out[y]!; y--; }
+      out[y + 1] = c;
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Whether the inside run of the line at `at` that contains `v` (the first pair of sorted
+   * crossings c[k] ≤ v ≤ c[k + 1], k even) reaches from `lo` to `hi` at least: what
+   * `runAt(crossings, v)` then `!(run[0] > lo) && !(run[1] < hi)` answers, without the arrays.
+   */
+  runCovers(at: number, horizontal: boolean, v: number, lo: number, hi: number): boolean {
+    const n = this.sortedCrossings(at, horizontal);
+    const c = this.scratch;
+    for (let k = 0; k + 1 < n; k += 2) {
+      if (c[k]! <= v && v <= c[k + 1]!) return !(c[k]! > lo) && !(c[k + 1]! < hi);
+    }
+    return false;
   }
 
   /** Even-odd point in polygon (holes count). */
