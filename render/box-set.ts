@@ -14,7 +14,31 @@ export function overlaps(a: Box, b: Box): boolean {
 /** Whether the segment a–b passes through the box (sampled every 2 px; the boxes are ≥ 8 px). */
 export function segmentHitsBox(a: readonly [number, number], b: readonly [number, number], box: Box): boolean {
   const n = Math.max(1, Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1]) / 2));
-  for (let i = 0; i <= n; i++) {
+  // Only the samples near the part of the segment inside the box (grown by far more than the
+  // samples' rounding) can be inside it: clip the segment to that box (Liang–Barsky) and test
+  // those samples alone, by the same arithmetic as every sample (so the answer is the same).
+  const dx = b[0] - a[0], dy = b[1] - a[1];
+  const m = 1e-6 * (1 + Math.max(Math.abs(a[0]), Math.abs(a[1]), Math.abs(b[0]), Math.abs(b[1])));
+  let tIn = 0, tOut = 1;
+  if (dx === 0) {
+    if (a[0] <= box.x0 - m || a[0] >= box.x1 + m) return false;
+  } else {
+    let t1 = (box.x0 - m - a[0]) / dx, t2 = (box.x1 + m - a[0]) / dx;
+    if (t1 > t2) { const t = t1; t1 = t2; t2 = t; }
+    if (t1 > tIn) tIn = t1;
+    if (t2 < tOut) tOut = t2;
+  }
+  if (dy === 0) {
+    if (a[1] <= box.y0 - m || a[1] >= box.y1 + m) return false;
+  } else {
+    let t1 = (box.y0 - m - a[1]) / dy, t2 = (box.y1 + m - a[1]) / dy;
+    if (t1 > t2) { const t = t1; t1 = t2; t2 = t; }
+    if (t1 > tIn) tIn = t1;
+    if (t2 < tOut) tOut = t2;
+  }
+  if (tIn > tOut) return false;
+  const i0 = Math.max(0, Math.floor(tIn * n) - 1), i1 = Math.min(n, Math.ceil(tOut * n) + 1);
+  for (let i = i0; i <= i1; i++) {
     const x = a[0] + ((b[0] - a[0]) * i) / n, y = a[1] + ((b[1] - a[1]) * i) / n;
     if (x > box.x0 && x < box.x1 && y > box.y0 && y < box.y1) return true;
   }
@@ -65,7 +89,24 @@ export class BoxSet {
 
   /** Whether `box` overlaps a box of the set. */
   overlapsAny(box: Box): boolean {
-    return this.some(box.x0, box.y0, box.x1, box.y1, (b) => overlaps(b, box));
+    return this.overlapsRange(box.x0, box.y0, box.x1, box.y1);
+  }
+
+  /** {@link overlapsAny} of the box [x0, x1] × [y0, y1], without making it (asked at every spot tried). */
+  overlapsRange(x0: number, y0: number, x1: number, y1: number): boolean {
+    const cx0 = cell(x0), cx1 = cell(x1), cy0 = cell(y0), cy1 = cell(y1);
+    const boxes = this.boxes;
+    for (let cx = cx0; cx <= cx1; cx++) {
+      for (let cy = cy0; cy <= cy1; cy++) {
+        const list = this.cells.get(cx * (4 * LIMIT) + cy);
+        if (!list) continue;
+        for (let k = 0; k < list.length; k++) {
+          const b = boxes[list[k]!]!;
+          if (b.x0 < x1 && x0 < b.x1 && b.y0 < y1 && y0 < b.y1) return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether the segment a–b passes through a box of the set ({@link segmentHitsBox}). */

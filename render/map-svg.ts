@@ -10,6 +10,7 @@ import type { Committee, MultiPolygonCoords } from '../geo/types.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import type { Station } from '../solver/types.js';
 import { BoxSet, type Box } from './box-set.js';
+import { polyScan } from './poly-scan.js';
 import { escapeXml as esc, FONT_FAMILY, formatPx as f, textWidth } from './svg.js';
 
 export interface PlanMapOptions {
@@ -422,22 +423,32 @@ function colourStations(committees: readonly Committee[], stationOf: Map<string,
       if (sa !== sb) { nb[sa]!.add(sb); nb[sb]!.add(sa); }
     }
   }
+  // Saturation kept per station as a bit set of its neighbours' colours (the palette has 8), updated
+  // as each station is coloured, instead of recounted for every station at every step.
   const colour: number[] = new Array<number>(n).fill(-1);
   const used: number[] = new Array<number>(PALETTE.length).fill(0);
+  const seen = new Int32Array(n);
+  const satCount = new Int32Array(n);
+  const deg = new Int32Array(n);
+  const nbList = nb.map((set) => [...set]);
+  for (let v = 0; v < n; v++) deg[v] = nbList[v]!.length;
   for (let step = 0; step < n; step++) {
     let best = -1, bestSat = -1, bestDeg = -1;
     for (let v = 0; v < n; v++) {
       if (colour[v] !== -1) continue;
-      const sat = new Set([...nb[v]!].map((u) => colour[u]!).filter((c) => c >= 0)).size;
-      const deg = nb[v]!.size;
-      if (sat > bestSat || (sat === bestSat && deg > bestDeg)) { best = v; bestSat = sat; bestDeg = deg; }
+      const sat = satCount[v]!, d = deg[v]!;
+      if (sat > bestSat || (sat === bestSat && d > bestDeg)) { best = v; bestSat = sat; bestDeg = d; }
     }
-    const taken = new Set([...nb[best]!].map((u) => colour[u]!));
+    const taken = seen[best]!;
     let pick = -1;
-    for (let c = 0; c < PALETTE.length; c++) if (!taken.has(c) && (pick < 0 || used[c]! < used[pick]!)) pick = c;
+    for (let c = 0; c < PALETTE.length; c++) if ((taken & (1 << c)) === 0 && (pick < 0 || used[c]! < used[pick]!)) pick = c;
     if (pick < 0) pick = step % PALETTE.length; // more than 8 neighbours all coloured differently: cannot avoid a clash
     colour[best] = pick;
     used[pick]! += 1;
+    const bit = 1 << pick;
+    for (const u of nbList[best]!) {
+      if ((seen[u]! & bit) === 0) { seen[u] = seen[u]! | bit; satCount[u]! += 1; }
+    }
   }
   return colour;
 }
@@ -465,8 +476,22 @@ function cmp(a: string, b: string): number {
 }
 
 
-/** Path data at 0.1 px, repeated points dropped; every ring closed with Z. */
+const pathDataOf = new WeakMap<PxMulti, string>();
+
+/**
+ * Path data at 0.1 px, repeated points dropped; every ring closed with Z. Kept per shape: a
+ * committee's path is written again in its street office's outline, a fatal station's twice.
+ */
 function pathData(mp: PxMulti): string {
+  let d = pathDataOf.get(mp);
+  if (d === undefined) {
+    d = makePathData(mp);
+    pathDataOf.set(mp, d);
+  }
+  return d;
+}
+
+function makePathData(mp: PxMulti): string {
   const parts: string[] = [];
   let first: string | undefined;
   for (const poly of mp) for (const ring of poly) {
@@ -504,25 +529,11 @@ function largestPolygon(mp: PxMulti): PxPoly | undefined {
 
 /** Sorted x of the crossings of the horizontal line at y with every ring of the polygon. */
 function crossingsX(poly: PxPoly, y: number): number[] {
-  const xs: number[] = [];
-  for (const ring of poly) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const a = ring[j]!, b = ring[i]!;
-      if ((a[1] > y) !== (b[1] > y)) xs.push(a[0] + ((y - a[1]) / (b[1] - a[1])) * (b[0] - a[0]));
-    }
-  }
-  return xs.sort((p, q) => p - q);
+  return polyScan(poly).crossingsX(y);
 }
 
 function crossingsY(poly: PxPoly, x: number): number[] {
-  const ys: number[] = [];
-  for (const ring of poly) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const a = ring[j]!, b = ring[i]!;
-      if ((a[0] > x) !== (b[0] > x)) ys.push(a[1] + ((x - a[0]) / (b[0] - a[0])) * (b[1] - a[1]));
-    }
-  }
-  return ys.sort((p, q) => p - q);
+  return polyScan(poly).crossingsY(x);
 }
 
 /** The inside run [lo, hi] of a sorted crossing list that contains v, if any. */
@@ -533,17 +544,30 @@ function runAt(cross: number[], v: number): [number, number] | undefined {
 
 /** Whether a w×h box centred at (x, y) lies inside the polygon (checked on 3 horizontal lines). */
 function boxFits(poly: PxPoly, x: number, y: number, w: number, h: number): boolean {
-  for (const dy of [-h / 2, 0, h / 2]) {
-    const run = runAt(crossingsX(poly, y + dy), x);
-    if (!run || run[0] > x - w / 2 || run[1] < x + w / 2) return false;
-  }
-  const v = runAt(crossingsY(poly, x), y);
-  return !!v && v[0] <= y - h / 2 && v[1] >= y + h / 2;
+  // the runs are looked up without building the crossing lists (this is asked for every
+  // candidate point at every label size)
+  const scan = polyScan(poly);
+  if (!scan.runCovers(y + -h / 2, true, x, x - w / 2, x + w / 2)) return false;
+  if (!scan.runCovers(y + 0, true, x, x - w / 2, x + w / 2)) return false;
+  if (!scan.runCovers(y + h / 2, true, x, x - w / 2, x + w / 2)) return false;
+  // v[0] <= y - h / 2 && v[1] >= y + h / 2 is !(v[0] > …) && !(v[1] < …) but for NaN, which a pixel coordinate never is
+  return scan.runCovers(x, false, y, y - h / 2, y + h / 2);
 }
 
 
+const candidatesOf = new WeakMap<PxPoly, Pt[]>();
+
 /** Candidate interior points: the centroid when inside, then run centres on 11 scan lines (re-centred vertically). */
 function interiorCandidates(poly: PxPoly): Pt[] {
+  let out = candidatesOf.get(poly);
+  if (!out) {
+    out = findInteriorCandidates(poly);
+    candidatesOf.set(poly, out);
+  }
+  return out;
+}
+
+function findInteriorCandidates(poly: PxPoly): Pt[] {
   const outer = poly[0]!;
   let y0 = Infinity, y1 = -Infinity;
   for (const p of outer) { y0 = Math.min(y0, p[1]); y1 = Math.max(y1, p[1]); }
@@ -626,14 +650,16 @@ function findLabelSpot(poly: PxPoly, lines: string[], sizes: readonly number[], 
   const cands = interiorCandidates(poly);
   const c = ringCentroid(poly[0]!) ?? cands[0];
   let best: (LabelSpot & { d: number }) | undefined;
+  const dims = sizes.map((size) => labelBox(lines, size));
   for (const p of cands) {
-    for (const size of sizes) {
+    for (let z = 0; z < sizes.length; z++) {
+      const size = sizes[z]!;
       if (best && size < best.size) break;
-      const [w, h] = labelBox(lines, size);
-      const box = { x0: p[0] - w / 2, y0: p[1] - h / 2, x1: p[0] + w / 2, y1: p[1] + h / 2 };
-      if (!boxFits(poly, p[0], p[1], w * FIT, h * FIT) || reserved.overlapsAny(box)) continue;
+      const [w, h] = dims[z]!;
+      const x0 = p[0] - w / 2, y0 = p[1] - h / 2, x1 = p[0] + w / 2, y1 = p[1] + h / 2;
+      if (!boxFits(poly, p[0], p[1], w * FIT, h * FIT) || reserved.overlapsRange(x0, y0, x1, y1)) continue;
       const d = c ? (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2 : 0;
-      if (!best || size > best.size || d < best.d) best = { x: p[0], y: p[1], size, box, lines, d };
+      if (!best || size > best.size || d < best.d) best = { x: p[0], y: p[1], size, box: { x0, y0, x1, y1 }, lines, d };
       break;
     }
   }
@@ -656,14 +682,7 @@ function polyBox(poly: PxPoly): Box {
 
 /** Even-odd point in polygon (holes count). */
 function insidePoly(poly: PxPoly, x: number, y: number): boolean {
-  let inside = false;
-  for (const ring of poly) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const a = ring[j]!, b = ring[i]!;
-      if ((a[1] > y) !== (b[1] > y) && x < a[0] + ((y - a[1]) / (b[1] - a[1])) * (b[0] - a[0])) inside = !inside;
-    }
-  }
-  return inside;
+  return polyScan(poly).contains(x, y);
 }
 
 /** Area-weighted centroid of several polygons' outer rings. */
@@ -689,15 +708,15 @@ function findGridSpot(contains: (x: number, y: number) => boolean, bounds: Box, 
     const [w, h] = labelBox(lines, size);
     const step = Math.max(1.5, Math.min(w, h) / 4);
     let best: { p: Pt; d: number } | undefined;
+    const hw = (w * FIT) / 2, hh = (h * FIT) / 2;
+    const offX = [-hw, 0, hw], offY = [-hh, 0, hh];
     for (let y = bounds.y0 + h / 2; y <= bounds.y1 - h / 2 + 1e-9; y += step) {
       for (let x = bounds.x0 + w / 2; x <= bounds.x1 - w / 2 + 1e-9; x += step) {
         const d = (x - t[0]) ** 2 + (y - t[1]) ** 2;
         if (best && d >= best.d) continue;
-        const box = { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 };
-        if (reserved.overlapsAny(box)) continue;
-        const hw = (w * FIT) / 2, hh = (h * FIT) / 2;
+        if (reserved.overlapsRange(x - w / 2, y - h / 2, x + w / 2, y + h / 2)) continue;
         let ok = true;
-        for (const dx of [-hw, 0, hw]) for (const dy of [-hh, 0, hh]) if (ok && !contains(x + dx, y + dy)) ok = false;
+        for (const dx of offX) for (const dy of offY) if (ok && !contains(x + dx, y + dy)) ok = false;
         if (ok) best = { p: [x, y], d };
       }
     }
@@ -721,9 +740,10 @@ function findCalloutSpot(anchor: Pt, lines: string[], size: number, reserved: Bo
     for (let k = 0; k < 16; k++) {
       const a = (k * Math.PI) / 8 - Math.PI / 2;
       const x = anchor[0] + r * Math.cos(a), y = anchor[1] + r * Math.sin(a);
-      const box = { x0: x - w / 2, y0: y - h / 2, x1: x + w / 2, y1: y + h / 2 };
-      if (box.x0 < frame.x0 || box.y0 < frame.y0 || box.x1 > frame.x1 || box.y1 > frame.y1) continue;
-      if (reserved.overlapsAny(box)) continue;
+      const bx0 = x - w / 2, by0 = y - h / 2, bx1 = x + w / 2, by1 = y + h / 2;
+      if (bx0 < frame.x0 || by0 < frame.y0 || bx1 > frame.x1 || by1 > frame.y1) continue;
+      if (reserved.overlapsRange(bx0, by0, bx1, by1)) continue;
+      const box = { x0: bx0, y0: by0, x1: bx1, y1: by1 };
       const end = nearestOnBox(box, anchor);
       if (leader && reserved.hitBySegment(anchor, end)) continue;
       return { x, y, size, lines, box };

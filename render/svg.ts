@@ -29,6 +29,16 @@ export function textWidth(s: string, size: number): number {
 
 /** A coordinate to one decimal (a tenth of a pixel), without "-0". */
 export function formatPx(v: number): string {
-  const r = Math.round(v * 10) / 10;
+  const k = Math.round(v * 10);
+  if (k === 0) return '0';
+  // tenths well inside the doubles' exact integers: the digits of k with the point put in are
+  // String(k / 10) (k / 10 is the double nearest that decimal, and no shorter one is as near)
+  // without formatting a fraction, which is most of the time of a map's path data
+  if (k > -1e15 && k < 1e15) {
+    const a = k < 0 ? -k : k;
+    const units = Math.floor(a / 10), tenth = a - units * 10;
+    return tenth === 0 ? (k < 0 ? `-${units}` : `${units}`) : `${k < 0 ? '-' : ''}${units}.${tenth}`;
+  }
+  const r = k / 10;
   return Object.is(r, -0) ? '0' : String(r);
 }

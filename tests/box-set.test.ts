@@ -11,6 +11,16 @@ const box = fc.tuple(coord, coord, fc.double({ min: 0, max: 300, noNaN: true }),
   .map(([x, y, w, h]): Box => ({ x0: x, y0: y, x1: x + w, y1: y + h }));
 const point = fc.tuple(coord, coord);
 
+/** segmentHitsBox as it was: every sample of the segment tested (the clipped version must agree). */
+function everySampleHitsBox(a: readonly [number, number], b: readonly [number, number], box: Box): boolean {
+  const n = Math.max(1, Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1]) / 2));
+  for (let i = 0; i <= n; i++) {
+    const x = a[0] + ((b[0] - a[0]) * i) / n, y = a[1] + ((b[1] - a[1]) * i) / n;
+    if (x > box.x0 && x < box.x1 && y > box.y0 && y < box.y1) return true;
+  }
+  return false;
+}
+
 describe('BoxSet', () => {
   it('says a box overlaps the set exactly when it overlaps one of its boxes', () => {
     fc.assert(fc.property(fc.array(box, { maxLength: 60 }), fc.array(box, { minLength: 1, maxLength: 20 }), (placed, queries) => {
@@ -26,6 +36,22 @@ describe('BoxSet', () => {
       for (const b of placed) set.push(b);
       for (const [a, b] of segments) expect(set.hitBySegment(a, b)).toBe(placed.some((x) => segmentHitsBox(a, b, x)));
     }), { numRuns: 1000 });
+  });
+
+  it('tests only the samples near the box, with the answer of testing every sample', () => {
+    // boxes and segments on a coarse grid too, so that samples land exactly on box edges
+    const grid = fc.integer({ min: -20, max: 60 }).map((v) => v * 2);
+    const gridBox = fc.tuple(grid, grid, fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }))
+      .map(([x, y, w, h]): Box => ({ x0: x, y0: y, x1: x + 2 * w, y1: y + 2 * h }));
+    const seg = fc.oneof(fc.tuple(point, point), fc.tuple(fc.tuple(grid, grid), fc.tuple(grid, grid)));
+    fc.assert(fc.property(fc.oneof(box, gridBox), seg, (b, [p, q]) => {
+      expect(segmentHitsBox(p, q, b)).toBe(everySampleHitsBox(p, q, b));
+    }), { numRuns: 20000 });
+    // a segment grazing a corner between two samples, and one along an edge, are not hits
+    const square: Box = { x0: 10, y0: 10, x1: 20, y1: 20 };
+    expect(segmentHitsBox([0, 20], [40, 20], square)).toBe(false);
+    expect(segmentHitsBox([9, 21], [21, 9], square)).toBe(everySampleHitsBox([9, 21], [21, 9], square));
+    expect(segmentHitsBox([15, 0], [15, 40], square)).toBe(true);
   });
 
   it('handles boxes far outside the map and boxes on cell borders', () => {
