@@ -50,6 +50,11 @@ export function makeGeneratedRelaxation(
   let disposed = false;
 
   const solveOnce = (o: { count?: number; unitCost?: boolean; timeLimitSec?: number }): RelaxationAnswer | null => {
+    if (current !== null && currentSize < working.length && current.add !== undefined) {
+      // the new columns appended: the solve starts from the last basis
+      current.add(working.slice(currentSize).map((j) => columns[j]!));
+      currentSize = working.length;
+    }
     if (current === null || currentSize !== working.length) {
       current?.dispose();
       current = relaxOf.call(engine, { rows, columns: working.map((j) => columns[j]!) });

@@ -107,7 +107,7 @@ export function makeHighsEngine(highs: Highs, options: HighsEngineOptions = {}):
  * kept in one model so that each solve starts from the last basis.
  */
 function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'columns'>): ComponentRelaxation {
-  const numCols = model.columns.length;
+  let numCols = model.columns.length;
   const numRows = model.rows + 1;
   const starts = new Int32Array(numCols + 1);
   let nnz = 0;
@@ -120,7 +120,7 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
   const rowUpper = new Float64Array(numRows).fill(1);
   rowLower[model.rows] = 0;
   rowUpper[model.rows] = numCols;
-  const costs = Float64Array.from(model.columns, (c) => c.cost);
+  let costs = Float64Array.from(model.columns, (c) => c.cost);
   const lp = highs.createModel({
     numCols, numRows, colCost: costs,
     colLower: new Float64Array(numCols), colUpper: new Float64Array(numCols).fill(1),
@@ -162,6 +162,27 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
         countPrice: options.count !== undefined ? sol.rowDual[model.rows]! : 0,
         columnsUsed: used,
       };
+    },
+    add(columns): void {
+      if (disposed || columns.length === 0) return;
+      const n = columns.length;
+      const s2 = new Int32Array(n + 1);
+      let z = 0;
+      for (let j = 0; j < n; j++) { s2[j] = z; z += columns[j]!.rows.length + 1; }
+      s2[n] = z;
+      const idx = new Int32Array(z);
+      let q = 0;
+      for (const c of columns) { for (const r of c.rows) idx[q++] = r; idx[q++] = model.rows; }
+      const added = Float64Array.from(columns, (c) => c.cost);
+      lp.addCols({
+        cost: unitNow ? new Float64Array(n).fill(1) : added,
+        lower: new Float64Array(n), upper: new Float64Array(n).fill(1),
+        matrix: { format: 'csc', numRows, numCols: n, starts: s2, indices: idx, values: new Float64Array(z).fill(1) },
+      });
+      const all = new Float64Array(numCols + n);
+      all.set(costs); all.set(added, numCols);
+      costs = all;
+      numCols += n;
     },
     dispose(): void {
       if (!disposed) lp.dispose();
