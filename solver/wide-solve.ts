@@ -238,6 +238,7 @@ export function solveWideComponent(model: Pick<ComponentModel, 'rows' | 'columns
   let bound = lower;
   let kept = 0;
   let message: string | undefined;
+  let retried = false;
   for (let step = 0; step < 8; step++) {
     if (upper <= lower + FRONTIER_TOL) return out('optimal', upper, lower, kept);
     const gap = upper - lower;
@@ -256,8 +257,9 @@ export function solveWideComponent(model: Pick<ComponentModel, 'rows' | 'columns
     const cols = new Set<number>(plan ?? []);
     for (let k = 0; k < n; k++) cols.add(byRc[k]!);
     kept = cols.size;
-    // a step short of every column may take part of the time left; the last one all of it
-    const stepDeadline = full ? deadline : Math.min(deadline, Date.now() + 0.4 * Math.max(0, deadline - Date.now()));
+    // a step short of every column may take part of the time left; the last one all of it, and so
+    // does a step again after one the clock stopped (its plan may have narrowed the gap)
+    const stepDeadline = full || retried ? deadline : Math.min(deadline, Date.now() + 0.4 * Math.max(0, deadline - Date.now()));
     const b = solveSubset(model, engine, [...cols].sort((a, b) => a - b), plan, stepDeadline, Number.isFinite(upper) ? upper + 1e-7 : undefined);
     if (b === null) { message = 'too little time left for the engine'; break; }
     if (b.status !== 'infeasible' && b.status !== 'error') offer(b.chosen);
@@ -267,7 +269,11 @@ export function solveWideComponent(model: Pick<ComponentModel, 'rows' | 'columns
     const inside = settled ? upper : Math.min(Number.isFinite(b.bound) ? b.bound : -Infinity, upper);
     bound = Math.max(bound, Math.min(inside, lower + delta, upper));
     if (bound >= upper - FRONTIER_TOL) return out('optimal', upper, lower, kept);
-    if (!settled) { message = b.message; break; }
+    if (!settled) {
+      if (retried || Date.now() >= deadline) { message = b.message; break; }
+      retried = true;
+      continue;
+    }
     if (full) return out('optimal', upper, lower, kept);
     size = Math.min(byRc.length, Math.ceil(size * 2.5));
   }
