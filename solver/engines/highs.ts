@@ -130,7 +130,6 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
   lp.options.set({ output_flag: false });
   let unitNow = false;
   let disposed = false;
-  let spentSec = 0;
   return {
     solve(options): RelaxationAnswer | null {
       if (disposed) return null;
@@ -141,16 +140,15 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
       }
       if (options.count !== undefined) lp.changeRowBounds(model.rows, options.count, options.count);
       else lp.changeRowBounds(model.rows, 0, numCols);
-      // HiGHS counts its time limit over all runs of a model: add the time already spent
+      // HiGHS counts its time limit over all runs of a model (and columns appended in between):
+      // its clocks start again at each solve
       const limit = options.timeLimitSec !== undefined && Number.isFinite(options.timeLimitSec) ? Math.max(0.01, options.timeLimitSec) : 1e9;
-      lp.options.set({ time_limit: spentSec + limit });
-      const t0 = Date.now();
+      lp.zeroAllClocks();
+      lp.options.set({ time_limit: limit });
       try {
         lp.run();
       } catch {
         return null;
-      } finally {
-        spentSec += (Date.now() - t0) / 1000;
       }
       if (lp.getModelStatus() !== highs.constants.modelStatus.optimal) return null;
       const sol = lp.getSolution();
