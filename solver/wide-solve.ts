@@ -6,12 +6,16 @@
  *    exactly by the subset DP);
  * 2. the LP relaxation by column generation (solver/engines/generated.ts), its prices repaired
  *    into a feasible dual: a lower bound LB that holds even when the clock cut the LP short;
- * 3. plans from the prices (greedy by reduced cost, perturbed), improved by regions, and the
- *    engine's integer program over the columns of least reduced cost (a plan of value UB);
- * 4. reduced-cost fixing: a column whose reduced cost exceeds UB − LB is in no plan better than
- *    UB (a plan's value is LB + the sum of its columns' reduced costs, each ≥ 0);
- * 5. the engine's integer program over the columns left, with the plan as its start and UB as
- *    cutoff: optimal there is optimal for the component.
+ * 3. plans from the prices (greedy by reduced cost, perturbed), improved by regions (a plan of
+ *    value UB);
+ * 4. integer programs over the N columns of least reduced cost, N growing (1,500 → ×2.5): solved,
+ *    one proves that no plan of those columns beats UB, and any other plan holds a column of
+ *    reduced cost ≥ δ (the first one left out), so costs ≥ LB + δ (a plan's value is LB + the
+ *    sum of its columns' reduced costs, each ≥ 0): the bound min(UB, LB + δ) after each step;
+ * 5. the last step takes every column of reduced cost ≤ UB − LB (reduced-cost fixing) when it
+ *    fits the engine: optimal there is optimal for the component.
+ * Each program gets the best plan as its start and UB as cutoff. The LP's working set grows in
+ * one HiGHS model (columns appended, the basis kept).
  */
 import { FRONTIER_TOL, repairDualPrices } from './frontier.js';
 import { solveSmallComponent } from './subset-dp.js';
@@ -25,10 +29,8 @@ export const WIDE_MIP_MAX_COLUMNS = 15_000;
 export interface WideOptions {
   /** `Date.now()` by which the solve returns. [none] */
   deadline?: number;
-  /** Columns of the restricted integer program for the first plan. [max(2000, 8 × rows)] */
+  /** Columns of the first restricted integer program (later ones 2.5 × the last). [max(1500, 6 × rows)] */
   restrictedColumns?: number;
-  /** Share of the time left that the restricted program may use. [0.3] */
-  restrictedShare?: number;
 }
 
 export interface WideAnswer extends ComponentAnswer {
@@ -225,35 +227,55 @@ export function solveWideComponent(model: Pick<ComponentModel, 'rows' | 'columns
   // plans from the prices: columns by reduced cost (then by cost per row), taken when disjoint,
   // the rows left by the greedy over what fits; a few orders with the prices perturbed
   const th = Date.now();
-  for (let round = 0; round < 12 && Date.now() < deadline; round++) offer(calcPricedGreedyPlan(model, rc, round));
+  for (let round = 0; round < 4 && Date.now() < deadline; round++) offer(calcPricedGreedyPlan(model, rc, round));
   if (plan !== null) offer(improveByRegions(model, plan, deadline));
 
-  // a first plan from the columns of least reduced cost
-  const size = options.restrictedColumns ?? Math.max(2000, 8 * model.rows);
-  if (size < model.columns.length) {
-    const keep = new Set<number>(plan ?? []);
-    for (let k = 0; k < byRc.length && keep.size < size; k++) keep.add(byRc[k]!);
-    const share = options.restrictedShare ?? 0.3;
-    const b = solveSubset(model, engine, [...keep].sort((a, b) => a - b), plan, Math.min(deadline, Date.now() + share * Math.max(0, deadline - Date.now())));
-    if (b !== null && b.status !== 'infeasible' && b.status !== 'error') offer(b.chosen);
+  // restricted integer programs over the columns of least reduced cost, growing: a program over
+  // the first N columns by reduced cost, solved, proves that no plan of those columns beats UB,
+  // and any other plan holds a column of reduced cost ≥ δ (the first one left out), so costs
+  // ≥ LB + δ. Each step's bound is min(UB, LB + δ); once δ ≥ UB − LB the plan is optimal.
+  let size = Math.min(byRc.length, options.restrictedColumns ?? Math.max(1500, 6 * model.rows));
+  let bound = lower;
+  let kept = 0;
+  let message: string | undefined;
+  let retried = false;
+  for (let step = 0; step < 8; step++) {
+    if (upper <= lower + FRONTIER_TOL) return out('optimal', upper, lower, kept);
+    const gap = upper - lower;
+    // every column of reduced cost ≤ UB − LB: the last step, when it fits
+    let within = byRc.findIndex((j) => rc[j]! > gap + 1e-9);
+    if (within < 0) within = byRc.length;
+    const full = within <= Math.max(size, Math.min(WIDE_MIP_MAX_COLUMNS, 2.5 * size));
+    const n = full ? within : size;
+    if (n > WIDE_MIP_MAX_COLUMNS) {
+      // HiGHS does not stop on its clock in the presolve of models this large (ri-2010 as one
+      // group: 53,000 columns, 20 s over a 30 s budget): the bound so far stands
+      message = `${n} columns of reduced cost within the gap, too many for the engine in time`;
+      break;
+    }
+    const delta = n < byRc.length ? rc[byRc[n]!]! : Infinity;
+    const cols = new Set<number>(plan ?? []);
+    for (let k = 0; k < n; k++) cols.add(byRc[k]!);
+    kept = cols.size;
+    // a step short of every column may take part of the time left; the last one all of it, and so
+    // does a step again after one the clock stopped (its plan may have narrowed the gap)
+    const stepDeadline = full || retried ? deadline : Math.min(deadline, Date.now() + 0.4 * Math.max(0, deadline - Date.now()));
+    const b = solveSubset(model, engine, [...cols].sort((a, b) => a - b), plan, stepDeadline, Number.isFinite(upper) ? upper + 1e-7 : undefined);
+    if (b === null) { message = 'too little time left for the engine'; break; }
+    if (b.status !== 'infeasible' && b.status !== 'error') offer(b.chosen);
     if (plan !== null) offer(improveByRegions(model, plan, deadline));
+    // with the cutoff, "infeasible" means no plan of these columns beats the known one
+    const settled = b.status === 'infeasible' || b.status === 'optimal';
+    const inside = settled ? upper : Math.min(Number.isFinite(b.bound) ? b.bound : -Infinity, upper);
+    bound = Math.max(bound, Math.min(inside, lower + delta, upper));
+    if (bound >= upper - FRONTIER_TOL) return out('optimal', upper, lower, kept);
+    if (!settled) {
+      if (retried || Date.now() >= deadline) { message = b.message; break; }
+      retried = true;
+      continue;
+    }
+    if (full) return out('optimal', upper, lower, kept);
+    size = Math.min(byRc.length, Math.ceil(size * 2.5));
   }
-  if (upper <= lower + FRONTIER_TOL) return out('optimal', upper, lower, 0);
-
-  // reduced-cost fixing, then the engine over what is left
-  const gap = upper - lower;
-  const kept = byRc.filter((j) => rc[j]! <= gap + 1e-9).sort((a, b) => a - b);
-  if (kept.length > WIDE_MIP_MAX_COLUMNS) {
-    // HiGHS does not stop on its clock in the presolve of models this large (ri-2010 as one
-    // group: 53,000 columns, 20 s over a 30 s budget): the LP bound stands
-    return out('time_limit', lower, lower, kept.length, `reduced-cost fixing left ${kept.length} columns, too many for the engine in time`);
-  }
-  const b = solveSubset(model, engine, kept, plan, deadline, upper + 1e-7);
-  if (b === null) return out('time_limit', lower, lower, kept.length, 'too little time left for the engine');
-  if (b.status !== 'infeasible' && b.status !== 'error') offer(b.chosen);
-  // with the cutoff, "infeasible" means no plan of the kept columns beats the known one
-  if (b.status === 'infeasible' || (b.status === 'optimal' && plan !== null)) return out('optimal', upper, lower, kept.length);
-  // plans with a dropped column cost > UB: the bound is the engine's over the kept ones, at most UB
-  const bound = Math.max(lower, Math.min(Number.isFinite(b.bound) ? b.bound : -Infinity, upper));
-  return out('time_limit', bound, lower, kept.length, b.message);
+  return out('time_limit', bound, lower, kept, message);
 }

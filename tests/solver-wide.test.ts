@@ -129,4 +129,26 @@ describe('solveWideComponent', () => {
       expect(value(m, b.chosen)).toBeGreaterThanOrEqual(best - 1e-7);
     }
   }, 120_000);
+
+  it('growing restricted programs: every bound on the way, stopped at any point, is ≤ the optimum', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const side = 5 + (seed % 2);
+      const m = makeGridModel(400 + seed, side, side * side * 5);
+      const ref = engines.highs.solve({ ...m, timeLimitSec: 120 });
+      expect(ref.status).toBe('optimal');
+      const best = value(m, ref.chosen);
+      const start = greedyCover(m.rows, m.columns)!;
+      // 12 columns first, then 30, 75, …: several steps, each with its own bound
+      const a = solveWideComponent({ ...m, start }, engines.highs, { restrictedColumns: 12 });
+      expect(a.status).toBe('optimal');
+      expect(value(m, a.chosen)).toBeCloseTo(best, 7);
+      for (const ms of [20, 60, 150, 400]) {
+        const b = solveWideComponent({ ...m, start }, engines.highs, { restrictedColumns: 12, deadline: Date.now() + ms });
+        expect(isPartition(m, b.chosen)).toBe(true);
+        expect(b.bound).toBeLessThanOrEqual(best + 1e-7);
+        expect(value(m, b.chosen)).toBeGreaterThanOrEqual(best - 1e-7);
+        if (b.status === 'optimal') expect(value(m, b.chosen)).toBeCloseTo(best, 7);
+      }
+    }
+  }, 120_000);
 });

@@ -50,6 +50,11 @@ export function makeGeneratedRelaxation(
   let disposed = false;
 
   const solveOnce = (o: { count?: number; unitCost?: boolean; timeLimitSec?: number }): RelaxationAnswer | null => {
+    if (current !== null && currentSize < working.length && current.add !== undefined) {
+      // the new columns appended: the solve starts from the last basis
+      current.add(working.slice(currentSize).map((j) => columns[j]!));
+      currentSize = working.length;
+    }
     if (current === null || currentSize !== working.length) {
       current?.dispose();
       current = relaxOf.call(engine, { rows, columns: working.map((j) => columns[j]!) });
@@ -70,6 +75,9 @@ export function makeGeneratedRelaxation(
         if (left <= 0 && last !== null) break;
         const a = solveOnce({ ...o, timeLimitSec: Math.max(0.01, left / 1000) });
         if (a === null) {
+          // the clock stopped this solve: the last answer stands (a model of every column would
+          // not solve in less time)
+          if (limitMs - (Date.now() - t0) <= 0) break;
           // infeasible over the working set (a count it cannot make): add what prices could not reach
           if (working.length === columns.length) return null;
           for (let j = 0; j < columns.length && working.length < columns.length; j++) add(j);

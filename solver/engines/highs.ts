@@ -107,7 +107,7 @@ export function makeHighsEngine(highs: Highs, options: HighsEngineOptions = {}):
  * kept in one model so that each solve starts from the last basis.
  */
 function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'columns'>): ComponentRelaxation {
-  const numCols = model.columns.length;
+  let numCols = model.columns.length;
   const numRows = model.rows + 1;
   const starts = new Int32Array(numCols + 1);
   let nnz = 0;
@@ -120,7 +120,7 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
   const rowUpper = new Float64Array(numRows).fill(1);
   rowLower[model.rows] = 0;
   rowUpper[model.rows] = numCols;
-  const costs = Float64Array.from(model.columns, (c) => c.cost);
+  let costs = Float64Array.from(model.columns, (c) => c.cost);
   const lp = highs.createModel({
     numCols, numRows, colCost: costs,
     colLower: new Float64Array(numCols), colUpper: new Float64Array(numCols).fill(1),
@@ -130,7 +130,6 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
   lp.options.set({ output_flag: false });
   let unitNow = false;
   let disposed = false;
-  let spentSec = 0;
   return {
     solve(options): RelaxationAnswer | null {
       if (disposed) return null;
@@ -141,16 +140,15 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
       }
       if (options.count !== undefined) lp.changeRowBounds(model.rows, options.count, options.count);
       else lp.changeRowBounds(model.rows, 0, numCols);
-      // HiGHS counts its time limit over all runs of a model: add the time already spent
+      // HiGHS counts its time limit over all runs of a model (and columns appended in between):
+      // its clocks start again at each solve
       const limit = options.timeLimitSec !== undefined && Number.isFinite(options.timeLimitSec) ? Math.max(0.01, options.timeLimitSec) : 1e9;
-      lp.options.set({ time_limit: spentSec + limit });
-      const t0 = Date.now();
+      lp.zeroAllClocks();
+      lp.options.set({ time_limit: limit });
       try {
         lp.run();
       } catch {
         return null;
-      } finally {
-        spentSec += (Date.now() - t0) / 1000;
       }
       if (lp.getModelStatus() !== highs.constants.modelStatus.optimal) return null;
       const sol = lp.getSolution();
@@ -162,6 +160,27 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
         countPrice: options.count !== undefined ? sol.rowDual[model.rows]! : 0,
         columnsUsed: used,
       };
+    },
+    add(columns): void {
+      if (disposed || columns.length === 0) return;
+      const n = columns.length;
+      const s2 = new Int32Array(n + 1);
+      let z = 0;
+      for (let j = 0; j < n; j++) { s2[j] = z; z += columns[j]!.rows.length + 1; }
+      s2[n] = z;
+      const idx = new Int32Array(z);
+      let q = 0;
+      for (const c of columns) { for (const r of c.rows) idx[q++] = r; idx[q++] = model.rows; }
+      const added = Float64Array.from(columns, (c) => c.cost);
+      lp.addCols({
+        cost: unitNow ? new Float64Array(n).fill(1) : added,
+        lower: new Float64Array(n), upper: new Float64Array(n).fill(1),
+        matrix: { format: 'csc', numRows, numCols: n, starts: s2, indices: idx, values: new Float64Array(z).fill(1) },
+      });
+      const all = new Float64Array(numCols + n);
+      all.set(costs); all.set(added, numCols);
+      costs = all;
+      numCols += n;
     },
     dispose(): void {
       if (!disposed) lp.dispose();

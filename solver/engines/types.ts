@@ -52,6 +52,11 @@ export interface ComponentRelaxation {
    * Σ x = `count` when given. Returns null when the LP is infeasible or the solver fails.
    */
   solve(options: { count?: number; unitCost?: boolean; timeLimitSec?: number }): RelaxationAnswer | null;
+  /**
+   * Appends columns to the model (after those given at the start, in order), keeping the last
+   * basis: the next solve starts from it (column generation). Optional.
+   */
+  add?(columns: readonly { rows: readonly number[]; cost: number }[]): void;
   dispose(): void;
 }
 
