@@ -26,16 +26,17 @@
  * failed (invalid, infeasible or error), 2 usage error, 130 interrupted (rerun to resume).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { Dataset, MultiPolygonCoords, Problem } from '../geo/types.js';
 import {
   checkWhatIf, expandVariations, formatComparisonCsv, formatComparisonMarkdown, isFailedStatus, makeComparisonCells,
-  makeComparisonRow, makeSensitivitySeries, makeVariationInput, stringifyCanonical, type ComparisonRow, type Variation,
+  makeComparisonRow, makeRowSummary, makeSensitivitySeries, makeVariationInput, stringifyCanonical, type ComparisonRow, type Variation,
 } from '../scenarios/batch.js';
 import { makeLineChartSvg } from '../render/chart-svg.js';
-import { PoolClosedError, makeSolvePool, solvePlanRendered, solvePlanWithPool, type RenderedPlan, type SolvePool } from '../scenarios/solve-pool.js';
+import { PoolClosedError, canFinishByOffice, makeSolvePool, solvePlanStreamed, solvePlanWithPool, type SolvePool } from '../scenarios/solve-pool.js';
+import { FEATURE_COLLECTION_HEAD, FEATURE_COLLECTION_TAIL } from '../scenarios/office-job.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { makeScenario, resolveLocks } from '../scenarios/resolve.js';
 import type { WhatIfFile } from '../scenarios/whatif-schema.js';
@@ -48,7 +49,7 @@ import { addGisFiles } from './gis-output.js';
 import { PLAN_OUTPUT_NAMES, addOfficeOutlines, makePlanFiles } from './plan-commands.js';
 import { makeBatchProgress } from './progress.js';
 import { formatTable, makePainter } from './table.js';
-import { writeFilesAtomically } from './write.js';
+import { writeFilesAtomically, writeStreamedFile, type StreamedFile } from './write.js';
 
 export interface BatchCommandOptions extends GisOutputOptions {
   out?: string;
@@ -104,14 +105,18 @@ async function loadWhatIfDataset(entry: string, index: number, baseDir: string):
     const isGeoJson = /\.(geojson|gpkg|fgb|shp|zip)$/i.test(entry);
     if (isGeoJson) {
       const path = resolve(baseDir, entry);
-      const { dataset } = await loadDataset(path);
-      return { entry, name: dataset.name, dataset, fields: {}, fingerprint: sha256(readFileSync(path)) };
+      // the file hashed from the bytes read for the dataset (a second read of a national file took seconds)
+      const h = createHash('sha256');
+      const { dataset } = await loadDataset(path, { onBytes: (bytes) => void h.update(bytes) });
+      return { entry, name: dataset.name, dataset, fields: {}, fingerprint: h.digest('hex') };
     }
-    const loaded = await loadScenario(isBuiltinName(entry) ? entry : resolve(baseDir, entry));
+    const h = createHash('sha256');
+    const loaded = await loadScenario(isBuiltinName(entry) ? entry : resolve(baseDir, entry), { onBytes: (bytes) => void h.update(bytes) });
     const fields: Record<string, unknown> = {};
     for (const k of SCENARIO_FIELDS) if (loaded.file[k] !== undefined) fields[k] = loaded.file[k];
     const reading = stringifyCanonical({ mapping: loaded.file.mapping ?? null, crs: loaded.file.crs ?? null });
-    return { entry, name: loaded.scenario.name, dataset: loaded.dataset, fields, fingerprint: sha256(readFileSync(loaded.datasetPath), reading) };
+    h.update(reading);
+    return { entry, name: loaded.scenario.name, dataset: loaded.dataset, fields, fingerprint: h.digest('hex') };
   } catch (e) {
     if (e instanceof InputError) throw new InputError(`datasets.${index} (${entry}): ${e.message}`, e.details);
     throw e;
@@ -184,6 +189,32 @@ function makeContextCache(pool: SolvePool | null): (p: Prepared) => Promise<Plan
     const ctx = pool ? await makePlanContextWith(p.data.dataset, s, (segs, tol) => pool.calcBorderPairs(segs, tol)) : makePlanContext(p.data.dataset, s);
     cache.set(key, ctx);
     return ctx;
+  };
+}
+
+/** A FeatureCollection file written feature by feature (`writeStreamedFile`): the bytes of `JSON.stringify` + a newline. */
+interface FeatureCollectionFile {
+  file: StreamedFile;
+  add: (feature: string) => void;
+  /** Writes the end of the collection and closes the file. */
+  end: () => void;
+}
+
+function openFeatureCollection(dir: string, name: string): FeatureCollectionFile {
+  const file = writeStreamedFile(dir, name);
+  file.write(FEATURE_COLLECTION_HEAD);
+  let first = true;
+  return {
+    file,
+    add: (feature) => {
+      if (!first) file.write(',');
+      first = false;
+      file.write(feature);
+    },
+    end: () => {
+      file.write(`${FEATURE_COLLECTION_TAIL}\n`);
+      file.end();
+    },
   };
 }
 
@@ -275,40 +306,50 @@ async function runBatchWith(file: WhatIfFile, whatifPath: string, options: Batch
       await runLimited(pending, VARIATIONS_IN_FLIGHT, async (p) => {
         if (interrupted) return;
         let outcome: PlanOutcome;
-        let rendered: RenderedPlan | undefined;
         const ctx = contexts.get(p.variation.index)!;
         // outlines of merged stations, for map.svg and the GIS files
         const outlines = new Map<string, MultiPolygonCoords>();
+        // stations.geojson and committees.geojson written as the offices come in, under temporary names
+        const streamed = !options.map && (options.gis?.length ?? 0) === 0 && canFinishByOffice(ctx);
+        const geoJson = streamed ? [openFeatureCollection(p.dir, 'stations.geojson'), openFeatureCollection(p.dir, 'committees.geojson')] : [];
         try {
-          if (options.map || (options.gis?.length ?? 0) > 0) {
-            // dissolved here while the workers solve the other offices
-            outcome = await solvePlanWithPool(ctx, current, (r) => {
-              addOfficeOutlines(ctx, r.streetOffice, r.result, outlines);
-              progress.office();
-            });
-          } else {
-            // each street office finished by its worker: stations, outlines, GeoJSON features
-            rendered = await solvePlanRendered(ctx, current, p.data.dataset.committees, () => progress.office());
-            outcome = rendered.outcome;
+          try {
+            if (streamed) {
+              // each street office finished by its worker: stations, outlines, GeoJSON features
+              const [stations, committees] = geoJson as [FeatureCollectionFile, FeatureCollectionFile];
+              outcome = await solvePlanStreamed(ctx, current, p.data.dataset.committees, { station: stations.add, committee: committees.add }, () => progress.office());
+              for (const f of geoJson) f.end();
+            } else {
+              // dissolved here while the workers solve the other offices
+              outcome = await solvePlanWithPool(ctx, current, (r) => {
+                if (options.map || (options.gis?.length ?? 0) > 0) addOfficeOutlines(ctx, r.streetOffice, r.result, outlines);
+                progress.office();
+              });
+            }
+          } catch (e) {
+            if (interrupted && e instanceof PoolClosedError) return;
+            throw e;
           }
-        } catch (e) {
-          if (interrupted && e instanceof PoolClosedError) return;
-          throw e;
+          if (interrupted) return;
+          const summary = { ...outcome.summary, whatif: stamp(file, p) };
+          const title = `${file.name} ${p.variation.label} 社区工作站整合方案`;
+          // Drop an outdated summary first: until the new one lands the folder does not count as done.
+          rmSync(join(p.dir, 'summary.json'), { force: true });
+          const made = makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map, outlines, geoJsonWritten: streamed });
+          const files = await addGisFiles(made, { ...outcome, summary }, p.data.dataset, options, outlines); // summary.json stays last
+          writeFilesAtomically(p.dir, files, { owned: PLAN_OUTPUT_NAMES, written: geoJson.map((f) => f.file) });
+          // the row from the summary as written (its JSON), so that a resumed batch gives the same row
+          const row = makeComparisonRow(p.variation, { summary: makeRowSummary(summary) });
+          rows.set(p.variation.index, row);
+          const after = row.stationsAfter === null ? row.reason : `${row.stationsBefore} → ${row.stationsAfter} stations`;
+          progress.variation(`[${rows.size}/${variations.length}] ${p.variation.id}: ${row.status}, ${after}, ${Math.round(row.ms ?? 0)} ms`);
+        } finally {
+          for (const f of geoJson) f.file.discard(); // (nothing once renamed into place)
+          if (streamed && !rows.has(p.variation.index)) {
+            // a variation folder is complete or absent: the one the streams made goes when left empty
+            try { rmdirSync(p.dir); } catch { /* not empty, or gone */ }
+          }
         }
-        if (interrupted) return;
-        const summary = { ...outcome.summary, whatif: stamp(file, p) };
-        const title = `${file.name} ${p.variation.label} 社区工作站整合方案`;
-        // Drop an outdated summary first: until the new one lands the folder does not count as done.
-        rmSync(join(p.dir, 'summary.json'), { force: true });
-        const made = makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map, outlines, ...(rendered ? { rendered } : {}) });
-        rendered = undefined; // the strings are in `made` now
-        const files = await addGisFiles(made, { ...outcome, summary }, p.data.dataset, options, outlines); // summary.json stays last
-        writeFilesAtomically(p.dir, files, { owned: PLAN_OUTPUT_NAMES });
-        // the row from the summary as written, so that a resumed batch gives the same row
-        const row = makeComparisonRow(p.variation, { summary: JSON.parse(made['summary.json']!) as PlanSummary });
-        rows.set(p.variation.index, row);
-        const after = row.stationsAfter === null ? row.reason : `${row.stationsBefore} → ${row.stationsAfter} stations`;
-        progress.variation(`[${rows.size}/${variations.length}] ${p.variation.id}: ${row.status}, ${after}, ${Math.round(row.ms ?? 0)} ms`);
       });
     }
   } catch (e) {

@@ -124,9 +124,12 @@ export function readDatasetFile(path: string): DatasetSource {
  * and validates it; never throws for a bad file: the problems are in the report.
  * @param [options.topologyMaxFeatures] skip the overlap/gap checks above this many committees [always run]
  */
-export async function readDatasetReport(path: string, options: DatasetReading & Pick<ReadSourceOptions, 'topology' | 'topologyMaxFeatures'> = {}): Promise<SourceReport> {
+export async function readDatasetReport(
+  path: string, options: DatasetReading & Pick<ReadSourceOptions, 'topology' | 'topologyMaxFeatures'> & { onBytes?: (bytes: Uint8Array) => void } = {},
+): Promise<SourceReport> {
   const source = readDatasetFile(path);
-  const { mapping, crs, layer, encoding, ...rest } = options;
+  const { mapping, crs, layer, encoding, onBytes, ...rest } = options;
+  onBytes?.(source.bytes);
   return readDatasetSource(source, {
     ...rest,
     ...(mapping ? { mapping } : {}),
@@ -143,11 +146,12 @@ export async function readDatasetReport(path: string, options: DatasetReading & 
  * (`yizhan validate` lists them); above {@link TOPOLOGY_CHECK_MAX_FEATURES} features they are not
  * looked for, and stderr says so.
  * @param [options.topology] run the overlap and gap checks [up to TOPOLOGY_CHECK_MAX_FEATURES features]
+ * @param [options.onBytes] given the file's bytes as read (a bare .shp: the .shp's), e.g. to hash them without a second read
  * @param [options.note] where the notes go [stderr]
  */
 export async function loadDataset(
   path: string,
-  options: DatasetReading & { topology?: boolean; note?: (line: string) => void } = {},
+  options: DatasetReading & { topology?: boolean; note?: (line: string) => void; onBytes?: (bytes: Uint8Array) => void } = {},
 ): Promise<{ dataset: Dataset; warnings: Problem[] }> {
   const { topology, note = (line: string) => void process.stderr.write(`${line}\n`), ...reading } = options;
   const report = await readDatasetReport(path, { ...reading, ...(topology !== undefined ? { topology } : {}), topologyMaxFeatures: TOPOLOGY_CHECK_MAX_FEATURES });
@@ -169,7 +173,7 @@ export async function loadDataset(
 }
 
 /** Reads a scenario (file or built-in), its dataset, and resolves its locks by name. */
-export async function loadScenario(arg: string): Promise<LoadedScenario> {
+export async function loadScenario(arg: string, options: { onBytes?: (bytes: Uint8Array) => void } = {}): Promise<LoadedScenario> {
   const path = resolveScenarioPath(arg);
   const raw = readJsonFile(path, 'scenario');
   const made = makeScenario(raw);
@@ -178,6 +182,7 @@ export async function loadScenario(arg: string): Promise<LoadedScenario> {
   if (!file.dataset) throw new InputError(`scenario ${path} names no dataset`, ['[fatal] scenario-field-invalid  field dataset: give the path of the committees file (GeoJSON, .shp/.zip, .gpkg, .fgb), relative to the scenario file']);
   const datasetPath = resolve(dirname(path), file.dataset);
   const { dataset, warnings } = await loadDataset(datasetPath, {
+    ...(options.onBytes ? { onBytes: options.onBytes } : {}),
     ...(file.mapping ? { mapping: file.mapping as FieldMapping } : {}),
     ...(file.crs ? { crs: file.crs } : {}),
     ...(typeof (file as { layer?: unknown }).layer === 'string' ? { layer: (file as unknown as { layer: string }).layer } : {}),

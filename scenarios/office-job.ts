@@ -138,7 +138,11 @@ export function finishOfficeJob(problem: Problem, extras: OfficeExtras, result: 
   return { result, stations, stationFeatures, committeeFeatures };
 }
 
+/** The text of a FeatureCollection before its first feature, and after its last (`JSON.stringify`'s). */
+export const FEATURE_COLLECTION_HEAD = '{"type":"FeatureCollection","features":[';
+export const FEATURE_COLLECTION_TAIL = ']}';
+
 /** `JSON.stringify` of a FeatureCollection, from its features already stringified. */
 export function joinFeatureCollection(features: readonly string[]): string {
-  return `{"type":"FeatureCollection","features":[${features.join(',')}]}`;
+  return `${FEATURE_COLLECTION_HEAD}${features.join(',')}${FEATURE_COLLECTION_TAIL}`;
 }
