@@ -100,23 +100,26 @@ function isBuiltinName(entry: string): boolean {
   return extname(entry) === '' && !entry.includes('/') && !entry.includes('\\');
 }
 
-async function loadWhatIfDataset(entry: string, index: number, baseDir: string): Promise<LoadedDataset> {
+/** How a dataset is read for the batch: its overlap and gap checks handed elsewhere (a worker), its notes kept. */
+type BatchReading = Pick<NonNullable<Parameters<typeof loadDataset>[1]>, 'topologyElsewhere' | 'note'>;
+
+async function loadWhatIfDataset(entry: string, index: number, baseDir: string, batchReading: BatchReading): Promise<LoadedDataset & { topologyDone?: Promise<void> }> {
   try {
     const isGeoJson = /\.(geojson|gpkg|fgb|shp|zip)$/i.test(entry);
     if (isGeoJson) {
       const path = resolve(baseDir, entry);
       // the file hashed from the bytes read for the dataset (a second read of a national file took seconds)
       const h = createHash('sha256');
-      const { dataset } = await loadDataset(path, { onBytes: (bytes) => void h.update(bytes) });
-      return { entry, name: dataset.name, dataset, fields: {}, fingerprint: h.digest('hex') };
+      const { dataset, topologyDone } = await loadDataset(path, { ...batchReading, onBytes: (bytes) => void h.update(bytes) });
+      return { entry, name: dataset.name, dataset, fields: {}, fingerprint: h.digest('hex'), ...(topologyDone ? { topologyDone } : {}) };
     }
     const h = createHash('sha256');
-    const loaded = await loadScenario(isBuiltinName(entry) ? entry : resolve(baseDir, entry), { onBytes: (bytes) => void h.update(bytes) });
+    const loaded = await loadScenario(isBuiltinName(entry) ? entry : resolve(baseDir, entry), { ...batchReading, onBytes: (bytes) => void h.update(bytes) });
     const fields: Record<string, unknown> = {};
     for (const k of SCENARIO_FIELDS) if (loaded.file[k] !== undefined) fields[k] = loaded.file[k];
     const reading = stringifyCanonical({ mapping: loaded.file.mapping ?? null, crs: loaded.file.crs ?? null });
     h.update(reading);
-    return { entry, name: loaded.scenario.name, dataset: loaded.dataset, fields, fingerprint: h.digest('hex') };
+    return { entry, name: loaded.scenario.name, dataset: loaded.dataset, fields, fingerprint: h.digest('hex'), ...(loaded.topologyDone ? { topologyDone: loaded.topologyDone } : {}) };
   } catch (e) {
     if (e instanceof InputError) throw new InputError(`datasets.${index} (${entry}): ${e.message}`, e.details);
     throw e;
@@ -255,7 +258,31 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
 async function runBatchWith(file: WhatIfFile, whatifPath: string, options: BatchCommandOptions, takePool: () => Promise<SolvePool>): Promise<number> {
   const gridKeys = Object.keys(file.grid ?? {});
   const data: LoadedDataset[] = [];
-  for (const [i, entry] of file.datasets.entries()) data.push(await loadWhatIfDataset(entry, i, dirname(whatifPath)));
+  // The overlap and gap checks of each dataset run in a worker once the plan contexts are made (they
+  // only give a note, written at the end), instead of holding up the reading.
+  const topologyStarts: (() => void)[] = [];
+  const topologyNotes: string[] = [];
+  let noteTo = (line: string): void => void process.stderr.write(`${line}\n`);
+  const reading: BatchReading = {
+    note: (line) => noteTo(line),
+    topologyElsewhere: (items) => new Promise((resolve, reject) => {
+      topologyStarts.push(() => void takePool().then((pool) => pool.findTopologyProblems(items)).then(resolve, reject));
+    }),
+  };
+  const topologyDone: Promise<void>[] = [];
+  for (const [i, entry] of file.datasets.entries()) {
+    const loaded = await loadWhatIfDataset(entry, i, dirname(whatifPath), reading);
+    if (loaded.topologyDone) topologyDone.push(loaded.topologyDone);
+    data.push(loaded);
+  }
+  // the notes that come later (the checks') wait for the progress lines to end
+  noteTo = (line) => void topologyNotes.push(line);
+  const startTopology = (): void => { for (const start of topologyStarts.splice(0)) start(); };
+  /** The checks done (nothing if the pool was stopped). */
+  const awaitTopology = async (): Promise<void> => {
+    startTopology();
+    await Promise.all(topologyDone.splice(0)).catch((e: unknown) => { if (!(e instanceof PoolClosedError)) throw e; });
+  };
   const variations = expandVariations(file, { datasetNames: data.map((d) => d.name) });
   const outDir = resolve(options.out ?? join('out', file.name));
   const prepared = variations.map((v) => prepareVariation(file, v, data[v.datasetIndex]!, outDir, options));
@@ -288,6 +315,7 @@ async function runBatchWith(file: WhatIfFile, whatifPath: string, options: Batch
   const contextOf = makeContextCache(pool);
   const contexts = new Map<number, PlanContext>();
   for (const p of pending) contexts.set(p.variation.index, await contextOf(p));
+  startTopology();
   const officesTotal = [...contexts.values()].reduce((s, c) => s + c.offices.length, 0);
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -300,6 +328,7 @@ async function runBatchWith(file: WhatIfFile, whatifPath: string, options: Batch
   process.on('SIGTERM', onSignal);
   const progress = makeBatchProgress({ write: err, isTty: !!process.stderr.isTTY, variations: pending.length, offices: officesTotal });
   try {
+    if (pending.length === 0) await awaitTopology();
     if (pending.length > 0) {
       const current = pool!;
       if (interrupted) await current.close();
@@ -351,6 +380,7 @@ async function runBatchWith(file: WhatIfFile, whatifPath: string, options: Batch
           }
         }
       });
+      await awaitTopology();
     }
   } catch (e) {
     progress.finish();
@@ -361,6 +391,7 @@ async function runBatchWith(file: WhatIfFile, whatifPath: string, options: Batch
     await pool?.close();
   }
   progress.finish();
+  for (const line of topologyNotes.splice(0)) err(`${line}\n`);
   if (interrupted) {
     const kept = prepared.filter((p) => p.invalid === undefined && rows.has(p.variation.index)).length;
     err(`interrupted: ${kept} of ${variations.length} variations done and kept in ${outDir}; rerun the same command to resume\n`);

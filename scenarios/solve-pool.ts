@@ -22,7 +22,9 @@ import { solveStreetOfficeWithAnswers } from '../solver/answers.js';
 import { calcSharedBorderPairs, combineBorderRows, type DirectedBorderRows } from '../geo/adjacency-borders.js';
 import type { BoundarySegments } from '../geo/segment-index.js';
 import { DISTRICT_TOTAL_KEY, type Problem, type SolveResult, type Station } from '../solver/types.js';
-import { finishOfficeJob, joinFeatureCollection, makeOfficeExtras, type OfficeAnswer, type OfficeExtras } from './office-job.js';
+import { findTopologyProblems, type TopologyItem } from '../geo/validate-topology.js';
+import type { Problem as GeoProblem } from '../geo/types.js';
+import { finishOfficeJob, joinFeatureCollection, makeOfficeExtras, packTopologyItems, type OfficeAnswer, type OfficeExtras } from './office-job.js';
 import { startWorker } from './start-worker.js';
 
 /** Solves street offices, in worker threads or (with 0 workers) in this thread. */
@@ -43,6 +45,11 @@ export interface SolvePool {
    * workers (`calcDirectedBorderRows` over one range each, `combineBorderRows` here): the same pairs.
    */
   calcBorderPairs(segs: BoundarySegments, tol: number): Promise<number[]>;
+  /**
+   * `findTopologyProblems(items)` (geo/validate-topology.ts, default tolerances) in one worker (the
+   * last), its committees sent packed: the overlap and gap checks off the calling thread.
+   */
+  findTopologyProblems(items: readonly TopologyItem[]): Promise<GeoProblem[]>;
   /** Stops the workers; pending and queued jobs reject with `PoolClosedError`. Idempotent. */
   close(): Promise<void>;
 }
@@ -170,9 +177,13 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
 
   /** Ranges of border rows out in the workers. */
   const borderTasks = new Map<number, { resolve: (rows: DirectedBorderRows) => void; reject: (e: Error) => void }>();
+  /** Overlap and gap checks out in a worker. */
+  const topologyTasks = new Map<number, { resolve: (problems: GeoProblem[]) => void; reject: (e: Error) => void; worker: Worker; items: readonly TopologyItem[] }>();
   const failAll = (error: Error): void => {
     for (const t of borderTasks.values()) t.reject(error);
     borderTasks.clear();
+    for (const t of topologyTasks.values()) t.reject(error);
+    topologyTasks.clear();
     for (const s of slots) {
       for (const job of s.inFlight.values()) job.reject(error);
       s.inFlight.clear();
@@ -207,6 +218,12 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
         if (![...s.inFlight.values()].some((job) => hardStop(job) <= now)) continue;
         void s.worker.terminate();
         stopped++;
+        // overlap and gap checks that were out in it are done here (rare: a job ran past its time)
+        for (const [id, t] of topologyTasks) {
+          if (t.worker !== s.worker) continue;
+          topologyTasks.delete(id);
+          t.resolve(findTopologyProblems(t.items));
+        }
         // (its plans are kept as posted: the onPlan of solver/solve.ts checks each one first)
         const jobs = [...s.inFlight.values()];
         s.inFlight.clear();
@@ -230,7 +247,15 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
     s.worker.on('message', (m: {
       plan?: { id: number; result: SolveResult }; results?: { id: number; result?: SolveResult; answer?: OfficeAnswer; error?: string }[];
       borderRows?: { id: number; rows?: DirectedBorderRows; error?: string };
+      topology?: { id: number; problems?: GeoProblem[]; error?: string };
     }) => {
+      if (m.topology) {
+        const task = topologyTasks.get(m.topology.id);
+        topologyTasks.delete(m.topology.id);
+        if (m.topology.problems) task?.resolve(m.topology.problems);
+        else task?.reject(new Error(`solver worker: ${m.topology.error ?? 'no topology problems'}`));
+        return;
+      }
       if (m.borderRows) {
         const task = borderTasks.get(m.borderRows.id);
         borderTasks.delete(m.borderRows.id);
@@ -300,6 +325,16 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
       })));
       return combineBorderRows(segs.count, parts);
     },
+    findTopologyProblems(items) {
+      if (closed) return Promise.reject(new PoolClosedError());
+      return new Promise<GeoProblem[]>((resolve, reject) => {
+        const id = nextId++;
+        const worker = slots[slots.length - 1]!.worker;
+        topologyTasks.set(id, { resolve, reject, worker, items });
+        const packed = packTopologyItems(items);
+        worker.postMessage({ topology: { id, items: packed } }, [packed.feature.buffer, packed.geometry.coords.buffer, packed.geometry.shape.buffer] as ArrayBuffer[]);
+      });
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -339,6 +374,10 @@ async function makeInlinePool(): Promise<SolvePool> {
     async calcBorderPairs(segs, tol) {
       if (closed) throw new PoolClosedError();
       return calcSharedBorderPairs(segs, tol);
+    },
+    async findTopologyProblems(items) {
+      if (closed) throw new PoolClosedError();
+      return findTopologyProblems(items);
     },
     async close() {
       closed = true;
