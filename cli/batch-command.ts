@@ -26,16 +26,17 @@
  * failed (invalid, infeasible or error), 2 usage error, 130 interrupted (rerun to resume).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import type { Dataset, MultiPolygonCoords, Problem } from '../geo/types.js';
 import {
   checkWhatIf, expandVariations, formatComparisonCsv, formatComparisonMarkdown, isFailedStatus, makeComparisonCells,
-  makeComparisonRow, makeSensitivitySeries, makeVariationInput, stringifyCanonical, type ComparisonRow, type Variation,
+  makeComparisonRow, makeRowSummary, makeSensitivitySeries, makeVariationInput, stringifyCanonical, type ComparisonRow, type Variation,
 } from '../scenarios/batch.js';
 import { makeLineChartSvg } from '../render/chart-svg.js';
-import { PoolClosedError, makeSolvePool, solvePlanRendered, solvePlanWithPool, type RenderedPlan, type SolvePool } from '../scenarios/solve-pool.js';
+import { PoolClosedError, canFinishByOffice, makeSolvePool, solvePlanStreamed, solvePlanWithPool, type SolvePool } from '../scenarios/solve-pool.js';
+import { FEATURE_COLLECTION_HEAD, FEATURE_COLLECTION_TAIL } from '../scenarios/office-job.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { makeScenario, resolveLocks } from '../scenarios/resolve.js';
 import type { WhatIfFile } from '../scenarios/whatif-schema.js';
@@ -48,7 +49,7 @@ import { addGisFiles } from './gis-output.js';
 import { PLAN_OUTPUT_NAMES, addOfficeOutlines, makePlanFiles } from './plan-commands.js';
 import { makeBatchProgress } from './progress.js';
 import { formatTable, makePainter } from './table.js';
-import { writeFilesAtomically } from './write.js';
+import { writeFilesAtomically, writeStreamedFile, type StreamedFile } from './write.js';
 
 export interface BatchCommandOptions extends GisOutputOptions {
   out?: string;
@@ -99,19 +100,26 @@ function isBuiltinName(entry: string): boolean {
   return extname(entry) === '' && !entry.includes('/') && !entry.includes('\\');
 }
 
-async function loadWhatIfDataset(entry: string, index: number, baseDir: string): Promise<LoadedDataset> {
+/** How a dataset is read for the batch: its overlap and gap checks handed elsewhere (a worker), its notes kept. */
+type BatchReading = Pick<NonNullable<Parameters<typeof loadDataset>[1]>, 'topologyElsewhere' | 'note'>;
+
+async function loadWhatIfDataset(entry: string, index: number, baseDir: string, batchReading: BatchReading): Promise<LoadedDataset & { topologyDone?: Promise<void> }> {
   try {
     const isGeoJson = /\.(geojson|gpkg|fgb|shp|zip)$/i.test(entry);
     if (isGeoJson) {
       const path = resolve(baseDir, entry);
-      const { dataset } = await loadDataset(path);
-      return { entry, name: dataset.name, dataset, fields: {}, fingerprint: sha256(readFileSync(path)) };
+      // the file hashed from the bytes read for the dataset (a second read of a national file took seconds)
+      const h = createHash('sha256');
+      const { dataset, topologyDone } = await loadDataset(path, { ...batchReading, onBytes: (bytes) => void h.update(bytes) });
+      return { entry, name: dataset.name, dataset, fields: {}, fingerprint: h.digest('hex'), ...(topologyDone ? { topologyDone } : {}) };
     }
-    const loaded = await loadScenario(isBuiltinName(entry) ? entry : resolve(baseDir, entry));
+    const h = createHash('sha256');
+    const loaded = await loadScenario(isBuiltinName(entry) ? entry : resolve(baseDir, entry), { ...batchReading, onBytes: (bytes) => void h.update(bytes) });
     const fields: Record<string, unknown> = {};
     for (const k of SCENARIO_FIELDS) if (loaded.file[k] !== undefined) fields[k] = loaded.file[k];
     const reading = stringifyCanonical({ mapping: loaded.file.mapping ?? null, crs: loaded.file.crs ?? null });
-    return { entry, name: loaded.scenario.name, dataset: loaded.dataset, fields, fingerprint: sha256(readFileSync(loaded.datasetPath), reading) };
+    h.update(reading);
+    return { entry, name: loaded.scenario.name, dataset: loaded.dataset, fields, fingerprint: h.digest('hex'), ...(loaded.topologyDone ? { topologyDone: loaded.topologyDone } : {}) };
   } catch (e) {
     if (e instanceof InputError) throw new InputError(`datasets.${index} (${entry}): ${e.message}`, e.details);
     throw e;
@@ -187,6 +195,32 @@ function makeContextCache(pool: SolvePool | null): (p: Prepared) => Promise<Plan
   };
 }
 
+/** A FeatureCollection file written feature by feature (`writeStreamedFile`): the bytes of `JSON.stringify` + a newline. */
+interface FeatureCollectionFile {
+  file: StreamedFile;
+  add: (feature: string) => void;
+  /** Writes the end of the collection and closes the file. */
+  end: () => void;
+}
+
+function openFeatureCollection(dir: string, name: string): FeatureCollectionFile {
+  const file = writeStreamedFile(dir, name);
+  file.write(FEATURE_COLLECTION_HEAD);
+  let first = true;
+  return {
+    file,
+    add: (feature) => {
+      if (!first) file.write(',');
+      first = false;
+      file.write(feature);
+    },
+    end: () => {
+      file.write(`${FEATURE_COLLECTION_TAIL}\n`);
+      file.end();
+    },
+  };
+}
+
 function stamp(file: WhatIfFile, p: Prepared): WhatIfStamp {
   const keys = Object.keys(file.grid ?? {});
   return {
@@ -224,7 +258,31 @@ export async function runBatch(whatifArg: string, options: BatchCommandOptions):
 async function runBatchWith(file: WhatIfFile, whatifPath: string, options: BatchCommandOptions, takePool: () => Promise<SolvePool>): Promise<number> {
   const gridKeys = Object.keys(file.grid ?? {});
   const data: LoadedDataset[] = [];
-  for (const [i, entry] of file.datasets.entries()) data.push(await loadWhatIfDataset(entry, i, dirname(whatifPath)));
+  // The overlap and gap checks of each dataset run in a worker once the plan contexts are made (they
+  // only give a note, written at the end), instead of holding up the reading.
+  const topologyStarts: (() => void)[] = [];
+  const topologyNotes: string[] = [];
+  let noteTo = (line: string): void => void process.stderr.write(`${line}\n`);
+  const reading: BatchReading = {
+    note: (line) => noteTo(line),
+    topologyElsewhere: (items) => new Promise((resolve, reject) => {
+      topologyStarts.push(() => void takePool().then((pool) => pool.findTopologyProblems(items)).then(resolve, reject));
+    }),
+  };
+  const topologyDone: Promise<void>[] = [];
+  for (const [i, entry] of file.datasets.entries()) {
+    const loaded = await loadWhatIfDataset(entry, i, dirname(whatifPath), reading);
+    if (loaded.topologyDone) topologyDone.push(loaded.topologyDone);
+    data.push(loaded);
+  }
+  // the notes that come later (the checks') wait for the progress lines to end
+  noteTo = (line) => void topologyNotes.push(line);
+  const startTopology = (): void => { for (const start of topologyStarts.splice(0)) start(); };
+  /** The checks done (nothing if the pool was stopped). */
+  const awaitTopology = async (): Promise<void> => {
+    startTopology();
+    await Promise.all(topologyDone.splice(0)).catch((e: unknown) => { if (!(e instanceof PoolClosedError)) throw e; });
+  };
   const variations = expandVariations(file, { datasetNames: data.map((d) => d.name) });
   const outDir = resolve(options.out ?? join('out', file.name));
   const prepared = variations.map((v) => prepareVariation(file, v, data[v.datasetIndex]!, outDir, options));
@@ -257,6 +315,7 @@ async function runBatchWith(file: WhatIfFile, whatifPath: string, options: Batch
   const contextOf = makeContextCache(pool);
   const contexts = new Map<number, PlanContext>();
   for (const p of pending) contexts.set(p.variation.index, await contextOf(p));
+  startTopology();
   const officesTotal = [...contexts.values()].reduce((s, c) => s + c.offices.length, 0);
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -269,47 +328,59 @@ async function runBatchWith(file: WhatIfFile, whatifPath: string, options: Batch
   process.on('SIGTERM', onSignal);
   const progress = makeBatchProgress({ write: err, isTty: !!process.stderr.isTTY, variations: pending.length, offices: officesTotal });
   try {
+    if (pending.length === 0) await awaitTopology();
     if (pending.length > 0) {
       const current = pool!;
       if (interrupted) await current.close();
       await runLimited(pending, VARIATIONS_IN_FLIGHT, async (p) => {
         if (interrupted) return;
         let outcome: PlanOutcome;
-        let rendered: RenderedPlan | undefined;
         const ctx = contexts.get(p.variation.index)!;
         // outlines of merged stations, for map.svg and the GIS files
         const outlines = new Map<string, MultiPolygonCoords>();
+        // stations.geojson and committees.geojson written as the offices come in, under temporary names
+        const streamed = !options.map && (options.gis?.length ?? 0) === 0 && canFinishByOffice(ctx);
+        const geoJson = streamed ? [openFeatureCollection(p.dir, 'stations.geojson'), openFeatureCollection(p.dir, 'committees.geojson')] : [];
         try {
-          if (options.map || (options.gis?.length ?? 0) > 0) {
-            // dissolved here while the workers solve the other offices
-            outcome = await solvePlanWithPool(ctx, current, (r) => {
-              addOfficeOutlines(ctx, r.streetOffice, r.result, outlines);
-              progress.office();
-            });
-          } else {
-            // each street office finished by its worker: stations, outlines, GeoJSON features
-            rendered = await solvePlanRendered(ctx, current, p.data.dataset.committees, () => progress.office());
-            outcome = rendered.outcome;
+          try {
+            if (streamed) {
+              // each street office finished by its worker: stations, outlines, GeoJSON features
+              const [stations, committees] = geoJson as [FeatureCollectionFile, FeatureCollectionFile];
+              outcome = await solvePlanStreamed(ctx, current, p.data.dataset.committees, { station: stations.add, committee: committees.add }, () => progress.office());
+              for (const f of geoJson) f.end();
+            } else {
+              // dissolved here while the workers solve the other offices
+              outcome = await solvePlanWithPool(ctx, current, (r) => {
+                if (options.map || (options.gis?.length ?? 0) > 0) addOfficeOutlines(ctx, r.streetOffice, r.result, outlines);
+                progress.office();
+              });
+            }
+          } catch (e) {
+            if (interrupted && e instanceof PoolClosedError) return;
+            throw e;
           }
-        } catch (e) {
-          if (interrupted && e instanceof PoolClosedError) return;
-          throw e;
+          if (interrupted) return;
+          const summary = { ...outcome.summary, whatif: stamp(file, p) };
+          const title = `${file.name} ${p.variation.label} 社区工作站整合方案`;
+          // Drop an outdated summary first: until the new one lands the folder does not count as done.
+          rmSync(join(p.dir, 'summary.json'), { force: true });
+          const made = makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map, outlines, geoJsonWritten: streamed });
+          const files = await addGisFiles(made, { ...outcome, summary }, p.data.dataset, options, outlines); // summary.json stays last
+          writeFilesAtomically(p.dir, files, { owned: PLAN_OUTPUT_NAMES, written: geoJson.map((f) => f.file) });
+          // the row from the summary as written (its JSON), so that a resumed batch gives the same row
+          const row = makeComparisonRow(p.variation, { summary: makeRowSummary(summary) });
+          rows.set(p.variation.index, row);
+          const after = row.stationsAfter === null ? row.reason : `${row.stationsBefore} → ${row.stationsAfter} stations`;
+          progress.variation(`[${rows.size}/${variations.length}] ${p.variation.id}: ${row.status}, ${after}, ${Math.round(row.ms ?? 0)} ms`);
+        } finally {
+          for (const f of geoJson) f.file.discard(); // (nothing once renamed into place)
+          if (streamed && !rows.has(p.variation.index)) {
+            // a variation folder is complete or absent: the one the streams made goes when left empty
+            try { rmdirSync(p.dir); } catch { /* not empty, or gone */ }
+          }
         }
-        if (interrupted) return;
-        const summary = { ...outcome.summary, whatif: stamp(file, p) };
-        const title = `${file.name} ${p.variation.label} 社区工作站整合方案`;
-        // Drop an outdated summary first: until the new one lands the folder does not count as done.
-        rmSync(join(p.dir, 'summary.json'), { force: true });
-        const made = makePlanFiles({ ...outcome, summary }, p.data.dataset, title, { map: !!options.map, outlines, ...(rendered ? { rendered } : {}) });
-        rendered = undefined; // the strings are in `made` now
-        const files = await addGisFiles(made, { ...outcome, summary }, p.data.dataset, options, outlines); // summary.json stays last
-        writeFilesAtomically(p.dir, files, { owned: PLAN_OUTPUT_NAMES });
-        // the row from the summary as written, so that a resumed batch gives the same row
-        const row = makeComparisonRow(p.variation, { summary: JSON.parse(made['summary.json']!) as PlanSummary });
-        rows.set(p.variation.index, row);
-        const after = row.stationsAfter === null ? row.reason : `${row.stationsBefore} → ${row.stationsAfter} stations`;
-        progress.variation(`[${rows.size}/${variations.length}] ${p.variation.id}: ${row.status}, ${after}, ${Math.round(row.ms ?? 0)} ms`);
       });
+      await awaitTopology();
     }
   } catch (e) {
     progress.finish();
@@ -320,6 +391,7 @@ async function runBatchWith(file: WhatIfFile, whatifPath: string, options: Batch
     await pool?.close();
   }
   progress.finish();
+  for (const line of topologyNotes.splice(0)) err(`${line}\n`);
   if (interrupted) {
     const kept = prepared.filter((p) => p.invalid === undefined && rows.has(p.variation.index)).length;
     err(`interrupted: ${kept} of ${variations.length} variations done and kept in ${outDir}; rerun the same command to resume\n`);

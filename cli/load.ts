@@ -7,6 +7,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { readDatasetSource } from '../geo/ingest.js';
 import type { DatasetSource, ReadSourceOptions, SourceReport } from '../geo/ingest.js';
 import type { Dataset, FieldMapping, Problem } from '../geo/types.js';
+import type { TopologyItem } from '../geo/validate-topology.js';
 import { makeScenario, makeCommitteeLookup, resolveCommitteeRef, resolveLocks } from '../scenarios/resolve.js';
 import type { ScenarioFile } from '../scenarios/schema.js';
 import type { Scenario } from '../solver/types.js';
@@ -73,6 +74,8 @@ export interface LoadedScenario {
   dataset: Dataset;
   datasetPath: string;
   warnings: Problem[];
+  /** With `topologyElsewhere`: the overlap and gap checks done and noted. */
+  topologyDone?: Promise<void>;
 }
 
 /**
@@ -124,9 +127,12 @@ export function readDatasetFile(path: string): DatasetSource {
  * and validates it; never throws for a bad file: the problems are in the report.
  * @param [options.topologyMaxFeatures] skip the overlap/gap checks above this many committees [always run]
  */
-export async function readDatasetReport(path: string, options: DatasetReading & Pick<ReadSourceOptions, 'topology' | 'topologyMaxFeatures'> = {}): Promise<SourceReport> {
+export async function readDatasetReport(
+  path: string, options: DatasetReading & Pick<ReadSourceOptions, 'topology' | 'topologyMaxFeatures'> & { onBytes?: (bytes: Uint8Array) => void } = {},
+): Promise<SourceReport> {
   const source = readDatasetFile(path);
-  const { mapping, crs, layer, encoding, ...rest } = options;
+  const { mapping, crs, layer, encoding, onBytes, ...rest } = options;
+  onBytes?.(source.bytes);
   return readDatasetSource(source, {
     ...rest,
     ...(mapping ? { mapping } : {}),
@@ -143,14 +149,24 @@ export async function readDatasetReport(path: string, options: DatasetReading & 
  * (`yizhan validate` lists them); above {@link TOPOLOGY_CHECK_MAX_FEATURES} features they are not
  * looked for, and stderr says so.
  * @param [options.topology] run the overlap and gap checks [up to TOPOLOGY_CHECK_MAX_FEATURES features]
+ * @param [options.onBytes] given the file's bytes as read (a bare .shp: the .shp's), e.g. to hash them without a second read
  * @param [options.note] where the notes go [stderr]
  */
 export async function loadDataset(
   path: string,
-  options: DatasetReading & { topology?: boolean; note?: (line: string) => void } = {},
-): Promise<{ dataset: Dataset; warnings: Problem[] }> {
-  const { topology, note = (line: string) => void process.stderr.write(`${line}\n`), ...reading } = options;
-  const report = await readDatasetReport(path, { ...reading, ...(topology !== undefined ? { topology } : {}), topologyMaxFeatures: TOPOLOGY_CHECK_MAX_FEATURES });
+  options: DatasetReading & {
+    topology?: boolean; note?: (line: string) => void; onBytes?: (bytes: Uint8Array) => void;
+    /**
+     * Runs the overlap and gap checks elsewhere (a worker of the batch): the dataset comes back
+     * without them, their note is written when they are done (`topologyDone`), and `warnings` lacks them.
+     */
+    topologyElsewhere?: (items: TopologyItem[]) => Promise<Problem[]>;
+  } = {},
+): Promise<{ dataset: Dataset; warnings: Problem[]; topologyDone?: Promise<void> }> {
+  const { topology, note = (line: string) => void process.stderr.write(`${line}\n`), topologyElsewhere, ...reading } = options;
+  const report = await readDatasetReport(path, {
+    ...reading, ...(topologyElsewhere ? { topology: false } : topology !== undefined ? { topology } : {}), topologyMaxFeatures: TOPOLOGY_CHECK_MAX_FEATURES,
+  });
   if (!report.ok || !report.dataset) {
     if (report.problems.some((p) => UNREADABLE.has(p.code))) throw new InputError(`dataset ${path} cannot be read`, report.problems.map(formatProblem));
     throw new InputError(`dataset ${path}: ${report.fatal} fatal problem(s), ${report.warnings} warning(s)`, report.problems.map(formatProblem));
@@ -159,17 +175,25 @@ export async function loadDataset(
     note(`note: read ${report.dataset.committees.length} committees from ${report.format}${report.layer !== undefined ? ` layer "${report.layer}"` : ''}`);
   }
   for (const p of report.problems) if (p.code === 'crs-approximate' || p.code === 'crs-conflict') note(`note: ${p.message}`);
+  const noteTopology = (problems: readonly Problem[]): void => {
+    const topo = problems.filter((p) => p.code === 'overlap' || p.code === 'gap').length;
+    if (topo > 0) note(`note: ${topo} overlap/gap warning(s) between committees; \`yizhan validate ${path}\` lists them`);
+  };
+  if (topologyElsewhere && (topology ?? report.features <= TOPOLOGY_CHECK_MAX_FEATURES)) {
+    // (a dataset read whole has one committee per feature, in order)
+    const items = report.dataset.committees.map((c, i): TopologyItem => ({ feature: i, id: c.id, streetOffice: c.streetOffice, geometry: c.geometry }));
+    return { dataset: report.dataset, warnings: report.problems, topologyDone: topologyElsewhere(items).then(noteTopology) };
+  }
   if (!report.topologyChecked) {
     note(`note: ${report.features} committees: overlaps and gaps between committees were not checked (done up to ${TOPOLOGY_CHECK_MAX_FEATURES}); run \`yizhan validate ${path}\`${reading.mapping ? ' with the mapping' : ''} for them`);
-  } else {
-    const topo = report.problems.filter((p) => p.code === 'overlap' || p.code === 'gap').length;
-    if (topo > 0) note(`note: ${topo} overlap/gap warning(s) between committees; \`yizhan validate ${path}\` lists them`);
-  }
+  } else noteTopology(report.problems);
   return { dataset: report.dataset, warnings: report.problems };
 }
 
 /** Reads a scenario (file or built-in), its dataset, and resolves its locks by name. */
-export async function loadScenario(arg: string): Promise<LoadedScenario> {
+export async function loadScenario(
+  arg: string, options: Pick<NonNullable<Parameters<typeof loadDataset>[1]>, 'onBytes' | 'topologyElsewhere' | 'note'> = {},
+): Promise<LoadedScenario> {
   const path = resolveScenarioPath(arg);
   const raw = readJsonFile(path, 'scenario');
   const made = makeScenario(raw);
@@ -177,7 +201,10 @@ export async function loadScenario(arg: string): Promise<LoadedScenario> {
   const file = made.file;
   if (!file.dataset) throw new InputError(`scenario ${path} names no dataset`, ['[fatal] scenario-field-invalid  field dataset: give the path of the committees file (GeoJSON, .shp/.zip, .gpkg, .fgb), relative to the scenario file']);
   const datasetPath = resolve(dirname(path), file.dataset);
-  const { dataset, warnings } = await loadDataset(datasetPath, {
+  const { dataset, warnings, topologyDone } = await loadDataset(datasetPath, {
+    ...(options.onBytes ? { onBytes: options.onBytes } : {}),
+    ...(options.topologyElsewhere ? { topologyElsewhere: options.topologyElsewhere } : {}),
+    ...(options.note ? { note: options.note } : {}),
     ...(file.mapping ? { mapping: file.mapping as FieldMapping } : {}),
     ...(file.crs ? { crs: file.crs } : {}),
     ...(typeof (file as { layer?: unknown }).layer === 'string' ? { layer: (file as unknown as { layer: string }).layer } : {}),
@@ -185,7 +212,7 @@ export async function loadScenario(arg: string): Promise<LoadedScenario> {
   });
   const resolved = resolveLocks(made.scenario, dataset.committees);
   if (!resolved.scenario) throw new InputError(`scenario ${path} does not fit its dataset`, resolved.problems.map(formatProblem));
-  return { path, file, scenario: resolved.scenario, dataset, datasetPath, warnings };
+  return { path, file, scenario: resolved.scenario, dataset, datasetPath, warnings, ...(topologyDone ? { topologyDone } : {}) };
 }
 
 /**

@@ -78,17 +78,19 @@ export function makePlanFiles(
     map?: boolean; outlines?: ReadonlyMap<string, MultiPolygonCoords>; lang?: 'zh' | 'en';
     /** The two GeoJSON files already made (scenarios/solve-pool.ts `solvePlanRendered`; not with `map`). */
     rendered?: { stationsGeoJson: string; committeesGeoJson: string };
+    /** The two GeoJSON files are written already (streamed by the batch): left out here (not with `map`). */
+    geoJsonWritten?: boolean;
   } = {},
 ): Record<string, string> {
-  const { rendered } = options;
-  if (rendered && options.map) throw new Error('makePlanFiles: map.svg needs the station outlines, not rendered GeoJSON');
-  const stations = rendered ? null : makeStationsGeoJson(outcome, dataset.committees, options.outlines ? { outlines: options.outlines } : {});
-  const files: Record<string, string> = {
+  const { rendered, geoJsonWritten = false } = options;
+  if ((rendered || geoJsonWritten) && options.map) throw new Error('makePlanFiles: map.svg needs the station outlines, not rendered GeoJSON');
+  const stations = rendered || geoJsonWritten ? null : makeStationsGeoJson(outcome, dataset.committees, options.outlines ? { outlines: options.outlines } : {});
+  const files: Record<string, string> = geoJsonWritten ? {} : {
     'stations.geojson': (rendered ? rendered.stationsGeoJson : JSON.stringify(stations)) + '\n',
     'committees.geojson': (rendered ? rendered.committeesGeoJson : JSON.stringify(makeCommitteesGeoJson(outcome, dataset.committees))) + '\n',
-    'plan.zh.md': makePlanMarkdown(outcome, title),
-    'plan.csv': makePlanCsv(outcome, options.lang),
   };
+  files['plan.zh.md'] = makePlanMarkdown(outcome, title);
+  files['plan.csv'] = makePlanCsv(outcome, options.lang);
   if (options.map) {
     // The dissolved station outlines are already made for stations.geojson: the map reuses them.
     const stationGeometries = new Map<string, MultiPolygonCoords>(stations!.features.map((f) => [f.id!, f.geometry.coordinates as MultiPolygonCoords]));

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -10,21 +10,88 @@ import { join } from 'node:path';
  * among them that this run does not write are removed, so that a `map.svg` of an earlier run is
  * never left beside a plan it does not describe. Other files in `dir` are never touched.
  */
-export function writeFilesAtomically(dir: string, files: Record<string, string | Uint8Array>, options: { owned?: readonly string[] } = {}): string[] {
+export function writeFilesAtomically(
+  dir: string, files: Record<string, string | Uint8Array>,
+  options: {
+    owned?: readonly string[];
+    /** Files already written in full under temporary names in `dir` (`writeStreamedFile`): renamed first, with the others. */
+    written?: readonly { name: string; tmp: string }[];
+  } = {},
+): string[] {
   mkdirSync(dir, { recursive: true });
-  const staged: [string, string][] = [];
-  const tag = `.tmp-${process.pid}-${Date.now()}`;
+  const staged: [string, string][] = (options.written ?? []).map((w) => [w.tmp, join(dir, w.name)]);
+  const tag = temporaryTag();
   try {
     for (const [name, content] of Object.entries(files)) {
       const tmp = join(dir, `${name}${tag}`);
       writeFileSync(tmp, content);
       staged.push([tmp, join(dir, name)]);
     }
-    for (const name of options.owned ?? []) if (!Object.hasOwn(files, name)) rmSync(join(dir, name), { force: true });
+    const written = new Set((options.written ?? []).map((w) => w.name));
+    for (const name of options.owned ?? []) if (!Object.hasOwn(files, name) && !written.has(name)) rmSync(join(dir, name), { force: true });
     for (const [tmp, final] of staged) renameSync(tmp, final);
   } catch (e) {
     for (const [tmp] of staged) rmSync(tmp, { force: true });
     throw e;
   }
   return staged.map(([, final]) => final);
+}
+
+/** The suffix of a temporary file of this process (`name.tmp-<pid>-<time>`). */
+function temporaryTag(): string {
+  return `.tmp-${process.pid}-${Date.now()}`;
+}
+
+/** A file written piece by piece under a temporary name, for `writeFilesAtomically`'s `written`. */
+export interface StreamedFile {
+  name: string;
+  tmp: string;
+  /** Appends text (kept in memory up to about `flushChars`, then written). */
+  write(text: string): void;
+  /** Writes what is left and closes the file (it stays under its temporary name). */
+  end(): void;
+  /** Closes and removes the temporary. Idempotent; nothing once `writeFilesAtomically` renamed it. */
+  discard(): void;
+}
+
+/**
+ * Opens `dir/name.tmp-<pid>-<time>` to be written piece by piece (a big output made while its
+ * parts come in, instead of one whole string at the end); `writeFilesAtomically` renames it into
+ * place with the rest of the set. A killed run leaves the temporary, which the batch removes.
+ * @param [flushChars=1 << 20] text kept before a write
+ */
+export function writeStreamedFile(dir: string, name: string, flushChars = 1 << 20): StreamedFile {
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `${name}${temporaryTag()}`);
+  let fd: number | null = openSync(tmp, 'w');
+  let pending: string[] = [];
+  let chars = 0;
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    writeSync(fd!, pending.length === 1 ? pending[0]! : pending.join(''));
+    pending = [];
+    chars = 0;
+  };
+  return {
+    name,
+    tmp,
+    write(text) {
+      if (fd === null) throw new Error(`writeStreamedFile: ${name} is closed`);
+      pending.push(text);
+      chars += text.length;
+      if (chars >= flushChars) flush();
+    },
+    end() {
+      if (fd === null) return;
+      flush();
+      closeSync(fd);
+      fd = null;
+    },
+    discard() {
+      if (fd !== null) closeSync(fd);
+      fd = null;
+      pending = [];
+      rmSync(tmp, { force: true });
+    },
+  };
 }

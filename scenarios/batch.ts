@@ -294,6 +294,26 @@ export interface ComparisonRow {
   reason: string;
 }
 
+/**
+ * What `makeComparisonRow` reads of a plan summary, as it reads back from summary.json (a JSON
+ * round trip: NaN and Infinity become null, undefined fields go): the same row as from the whole
+ * file, without parsing it back (tens of megabytes for a national plan).
+ */
+export function makeRowSummary(summary: PlanSummary): PlanSummary {
+  const read = {
+    stationsBefore: summary.stationsBefore,
+    stationsAfter: summary.stationsAfter,
+    solver: summary.solver,
+    checks: { violations: summary.checks.violations.filter((v) => v.severity === 'fatal').map((v) => ({ severity: v.severity, message: v.message })) },
+    streetOffices: summary.streetOffices.map((o) => ({
+      name: o.name,
+      solver: o.solver,
+      stations: o.stations.map((st) => ({ households: st.households, checks: st.checks })),
+    })),
+  };
+  return JSON.parse(JSON.stringify(read)) as PlanSummary;
+}
+
 /** Statuses without a usable plan. */
 export function isFailedStatus(status: VariationStatus): boolean {
   return status === 'infeasible' || status === 'error' || status === 'invalid';

@@ -15,6 +15,7 @@
  */
 import { dissolve } from '../geo/dissolve.js';
 import type { Committee, MultiPolygonCoords, Position } from '../geo/types.js';
+import type { TopologyItem } from '../geo/validate-topology.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { makeOfficeStations, type PlanContext } from '../solver/pipeline.js';
 import type { Member } from '../solver/station.js';
@@ -138,7 +139,38 @@ export function finishOfficeJob(problem: Problem, extras: OfficeExtras, result: 
   return { result, stations, stationFeatures, committeeFeatures };
 }
 
+/** The text of a FeatureCollection before its first feature, and after its last (`JSON.stringify`'s). */
+export const FEATURE_COLLECTION_HEAD = '{"type":"FeatureCollection","features":[';
+export const FEATURE_COLLECTION_TAIL = ']}';
+
 /** `JSON.stringify` of a FeatureCollection, from its features already stringified. */
 export function joinFeatureCollection(features: readonly string[]): string {
-  return `{"type":"FeatureCollection","features":[${features.join(',')}]}`;
+  return `${FEATURE_COLLECTION_HEAD}${features.join(',')}${FEATURE_COLLECTION_TAIL}`;
+}
+
+/** Topology items (geo/validate-topology.ts) for a message: their geometry packed, the rest in columns. */
+export interface PackedTopologyItems {
+  feature: Int32Array;
+  id: string[];
+  streetOffice: (string | undefined)[];
+  geometry: PackedGeometry;
+}
+
+export function packTopologyItems(items: readonly TopologyItem[]): PackedTopologyItems {
+  return {
+    feature: Int32Array.from(items, (t) => t.feature),
+    id: items.map((t) => t.id),
+    streetOffice: items.map((t) => t.streetOffice),
+    geometry: packGeometries(items.map((t) => t.geometry)),
+  };
+}
+
+/** The items of `packTopologyItems`, the same values. */
+export function unpackTopologyItems(packed: PackedTopologyItems): TopologyItem[] {
+  const geometries = unpackGeometries(packed.geometry);
+  return packed.id.map((id, i) => {
+    const item: TopologyItem = { feature: packed.feature[i]!, id, geometry: geometries[i]! };
+    if (packed.streetOffice[i] !== undefined) item.streetOffice = packed.streetOffice[i]!;
+    return item;
+  });
 }

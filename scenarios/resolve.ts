@@ -113,11 +113,12 @@ export function resolveCommitteeRef(ref: string, lookup: CommitteeLookup): { com
  * problems with the lock's field path (e.g. `locks.together.0.1`).
  */
 export function resolveLocks(scenario: Scenario, committees: readonly Committee[]): { scenario?: Scenario; problems: Problem[] } {
-  const lookup = makeCommitteeLookup(committees);
+  // made only for a scenario with locks (a national dataset's lookup is a second or more)
+  let lookup: ReturnType<typeof makeCommitteeLookup> | undefined;
   const problems: Problem[] = [];
   const mapList = (list: string[], path: string): string[] =>
     list.map((ref, i) => {
-      const r = resolveCommitteeRef(ref, lookup);
+      const r = resolveCommitteeRef(ref, lookup ??= makeCommitteeLookup(committees));
       if (r.error) problems.push({ code: 'lock-unknown-committee', severity: 'fatal', field: `${path}.${i}`, message: `${path}.${i}: ${r.error}` });
       return r.committee?.id ?? ref;
     });

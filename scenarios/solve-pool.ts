@@ -21,8 +21,10 @@ import { loadEngines, solveStreetOffice } from '../solver/solve.js';
 import { solveStreetOfficeWithAnswers } from '../solver/answers.js';
 import { calcSharedBorderPairs, combineBorderRows, type DirectedBorderRows } from '../geo/adjacency-borders.js';
 import type { BoundarySegments } from '../geo/segment-index.js';
-import type { Problem, SolveResult, Station } from '../solver/types.js';
-import { finishOfficeJob, joinFeatureCollection, makeOfficeExtras, type OfficeAnswer, type OfficeExtras } from './office-job.js';
+import { DISTRICT_TOTAL_KEY, type Problem, type SolveResult, type Station } from '../solver/types.js';
+import { findTopologyProblems, type TopologyItem } from '../geo/validate-topology.js';
+import type { Problem as GeoProblem } from '../geo/types.js';
+import { finishOfficeJob, joinFeatureCollection, makeOfficeExtras, packTopologyItems, type OfficeAnswer, type OfficeExtras } from './office-job.js';
 import { startWorker } from './start-worker.js';
 
 /** Solves street offices, in worker threads or (with 0 workers) in this thread. */
@@ -43,6 +45,11 @@ export interface SolvePool {
    * workers (`calcDirectedBorderRows` over one range each, `combineBorderRows` here): the same pairs.
    */
   calcBorderPairs(segs: BoundarySegments, tol: number): Promise<number[]>;
+  /**
+   * `findTopologyProblems(items)` (geo/validate-topology.ts, default tolerances) in one worker (the
+   * last), its committees sent packed: the overlap and gap checks off the calling thread.
+   */
+  findTopologyProblems(items: readonly TopologyItem[]): Promise<GeoProblem[]>;
   /** Stops the workers; pending and queued jobs reject with `PoolClosedError`. Idempotent. */
   close(): Promise<void>;
 }
@@ -170,9 +177,13 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
 
   /** Ranges of border rows out in the workers. */
   const borderTasks = new Map<number, { resolve: (rows: DirectedBorderRows) => void; reject: (e: Error) => void }>();
+  /** Overlap and gap checks out in a worker. */
+  const topologyTasks = new Map<number, { resolve: (problems: GeoProblem[]) => void; reject: (e: Error) => void; worker: Worker; items: readonly TopologyItem[] }>();
   const failAll = (error: Error): void => {
     for (const t of borderTasks.values()) t.reject(error);
     borderTasks.clear();
+    for (const t of topologyTasks.values()) t.reject(error);
+    topologyTasks.clear();
     for (const s of slots) {
       for (const job of s.inFlight.values()) job.reject(error);
       s.inFlight.clear();
@@ -207,6 +218,12 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
         if (![...s.inFlight.values()].some((job) => hardStop(job) <= now)) continue;
         void s.worker.terminate();
         stopped++;
+        // overlap and gap checks that were out in it are done here (rare: a job ran past its time)
+        for (const [id, t] of topologyTasks) {
+          if (t.worker !== s.worker) continue;
+          topologyTasks.delete(id);
+          t.resolve(findTopologyProblems(t.items));
+        }
         // (its plans are kept as posted: the onPlan of solver/solve.ts checks each one first)
         const jobs = [...s.inFlight.values()];
         s.inFlight.clear();
@@ -230,7 +247,15 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
     s.worker.on('message', (m: {
       plan?: { id: number; result: SolveResult }; results?: { id: number; result?: SolveResult; answer?: OfficeAnswer; error?: string }[];
       borderRows?: { id: number; rows?: DirectedBorderRows; error?: string };
+      topology?: { id: number; problems?: GeoProblem[]; error?: string };
     }) => {
+      if (m.topology) {
+        const task = topologyTasks.get(m.topology.id);
+        topologyTasks.delete(m.topology.id);
+        if (m.topology.problems) task?.resolve(m.topology.problems);
+        else task?.reject(new Error(`solver worker: ${m.topology.error ?? 'no topology problems'}`));
+        return;
+      }
       if (m.borderRows) {
         const task = borderTasks.get(m.borderRows.id);
         borderTasks.delete(m.borderRows.id);
@@ -300,6 +325,16 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
       })));
       return combineBorderRows(segs.count, parts);
     },
+    findTopologyProblems(items) {
+      if (closed) return Promise.reject(new PoolClosedError());
+      return new Promise<GeoProblem[]>((resolve, reject) => {
+        const id = nextId++;
+        const worker = slots[slots.length - 1]!.worker;
+        topologyTasks.set(id, { resolve, reject, worker, items });
+        const packed = packTopologyItems(items);
+        worker.postMessage({ topology: { id, items: packed } }, [packed.feature.buffer, packed.geometry.coords.buffer, packed.geometry.shape.buffer] as ArrayBuffer[]);
+      });
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -339,6 +374,10 @@ async function makeInlinePool(): Promise<SolvePool> {
     async calcBorderPairs(segs, tol) {
       if (closed) throw new PoolClosedError();
       return calcSharedBorderPairs(segs, tol);
+    },
+    async findTopologyProblems(items) {
+      if (closed) throw new PoolClosedError();
+      return findTopologyProblems(items);
     },
     async close() {
       closed = true;
@@ -406,44 +445,110 @@ export interface RenderedPlan {
   committeesGeoJson: string;
 }
 
+/** Where `solvePlanStreamed` hands each feature, in the order of the files, each `JSON.stringify(feature)`. */
+export interface FeatureSinks {
+  /** The next feature of stations.geojson. */
+  station(feature: string): void;
+  /** The next feature of committees.geojson. */
+  committee(feature: string): void;
+}
+
+/**
+ * Whether a plan of this context can be finished office by office (`solvePlanStreamed`): not
+ * when a district total of stations (`rules.stations["*"]`) may change an office's plan after all
+ * are solved.
+ */
+export function canFinishByOffice(ctx: PlanContext): boolean {
+  const stations = ctx.scenario.rules.stations;
+  return stations === undefined || !Object.hasOwn(stations, DISTRICT_TOTAL_KEY);
+}
+
 /**
  * `solvePlanWithPool` with each street office finished where it was solved (its stations, its
- * outlines dissolved, its features rendered: scenarios/office-job.ts); this thread assembles the
- * plan and puts the features together in the order of the files. The same plan and the same bytes
- * as `solvePlanWithPool` + `makePlanFiles`, for any number of workers.
+ * outlines dissolved, its features rendered: scenarios/office-job.ts), and the features handed to
+ * `sinks` in the order of the files as soon as every office before them is done (offices go out in
+ * the context's order, so the files grow while the workers solve the rest): stations.geojson lists
+ * the offices in the context's order, each one's stations by their first committee's place among
+ * the members (as `assemblePlan`), committees.geojson the committees in a station in dataset order. The same plan and the same
+ * bytes as `solvePlanWithPool` + `makePlanFiles`, for any number of workers. Not for a context
+ * with a district total (`canFinishByOffice`).
  * @param committees the dataset's committees (committees.geojson lists them in this order)
  */
-export async function solvePlanRendered(
-  ctx: PlanContext, pool: SolvePool, committees: readonly { id: string }[], onOffice?: (p: PoolProgress) => void,
-): Promise<RenderedPlan> {
+export async function solvePlanStreamed(
+  ctx: PlanContext, pool: SolvePool, committees: readonly { id: string; streetOffice: string }[], sinks: FeatureSinks,
+  onOffice?: (p: PoolProgress) => void,
+): Promise<PlanOutcome> {
+  if (!canFinishByOffice(ctx)) throw new Error('solvePlanStreamed: a district total of stations changes offices after they are solved');
   const t0 = performance.now();
   const results = new Map<string, SolveResult>();
   const made = new Map<string, Station[]>();
-  const stationParts = new Map<string, string[]>();
-  const committeeFeature = new Map<string, string>();
+  const done = new Set<string>();
+  const inScope = new Set(ctx.offices);
+  /** Features not yet handed on: each office's stations, committees by id. */
+  const stationText = new Map<string, { first: string; text: string }[]>();
+  const committeeText = new Map<string, string>();
+  const handed: string[] = [];
+  let nextOffice = 0;
+  let nextCommittee = 0;
+  const handOn = (): void => {
+    for (; nextOffice < ctx.offices.length; nextOffice++) {
+      const office = ctx.offices[nextOffice]!;
+      const part = stationText.get(office);
+      if (part === undefined) break;
+      stationText.delete(office);
+      for (const s of part) {
+        handed.push(s.first);
+        sinks.station(s.text);
+      }
+    }
+    for (; nextCommittee < committees.length; nextCommittee++) {
+      const c = committees[nextCommittee]!;
+      if (!inScope.has(c.streetOffice)) continue;
+      if (!done.has(c.streetOffice)) break;
+      const text = committeeText.get(c.id);
+      if (text === undefined) continue;
+      committeeText.delete(c.id);
+      sinks.committee(text);
+    }
+  };
+  // the plan lists the offices in the context's order, each office's stations by their first
+  // committee's place among the members (solver/pipeline.ts assemblePlan)
+  let position: Map<string, number> | undefined;
+  const place = (id: string): number => (position ??= new Map(ctx.members.map((m, i) => [m.committee.id, i]))).get(id)!;
   const limits = planLimits(ctx, pool.workers);
   await Promise.all(
-    officesSmallFirst(ctx).map(async (office) => {
+    ctx.offices.map(async (office) => {
       const answer = await pool.solveOffice(makeStreetOfficeProblem(ctx, office), makeOfficeExtras(ctx, office), limits.get(office));
       results.set(office, answer.result);
       made.set(office, answer.stations);
-      stationParts.set(office, answer.stationFeatures);
-      for (const [id, text] of answer.committeeFeatures) committeeFeature.set(id, text);
+      if (answer.stationFeatures.length !== answer.stations.length) throw new Error(`solvePlanStreamed: street office ${office} has ${answer.stations.length} stations but ${answer.stationFeatures.length} features`);
+      stationText.set(office, answer.stations.map((s, i) => ({ first: s.committeeIds[0]!, text: answer.stationFeatures[i]! })).sort((a, b) => place(a.first) - place(b.first)));
+      for (const [id, text] of answer.committeeFeatures) committeeText.set(id, text);
+      done.add(office);
+      handOn();
       onOffice?.({ streetOffice: office, result: answer.result });
     }),
   );
   const outcome = assemblePlan(ctx, results, performance.now() - t0, made);
-  // outcome.stations lists the offices in ctx.offices order, each office's stations as made
+  // the order handed on is the plan's order (a check: the files would be wrong otherwise)
+  if (handed.length !== outcome.stations.length || outcome.stations.some((s, i) => s.committeeIds[0] !== handed[i])) {
+    throw new Error('solvePlanStreamed: the stations were handed on in another order than the plan\'s');
+  }
+  return outcome;
+}
+
+/**
+ * `solvePlanStreamed` into two strings: the plan and its stations.geojson and committees.geojson.
+ * @param committees the dataset's committees (committees.geojson lists them in this order)
+ */
+export async function solvePlanRendered(
+  ctx: PlanContext, pool: SolvePool, committees: readonly { id: string; streetOffice: string }[], onOffice?: (p: PoolProgress) => void,
+): Promise<RenderedPlan> {
   const stationFeatures: string[] = [];
-  for (const o of outcome.summary.streetOffices) {
-    const part = stationParts.get(o.name)!;
-    if (part.length !== o.stations.length) throw new Error(`solvePlanRendered: street office ${o.name} has ${o.stations.length} stations but ${part.length} features`);
-    for (const f of part) stationFeatures.push(f);
-  }
   const committeeFeatures: string[] = [];
-  for (const c of committees) {
-    const text = committeeFeature.get(c.id);
-    if (text !== undefined) committeeFeatures.push(text);
-  }
+  const outcome = await solvePlanStreamed(ctx, pool, committees, {
+    station: (f) => void stationFeatures.push(f),
+    committee: (f) => void committeeFeatures.push(f),
+  }, onOffice);
   return { outcome, stationsGeoJson: joinFeatureCollection(stationFeatures), committeesGeoJson: joinFeatureCollection(committeeFeatures) };
 }

@@ -3,7 +3,9 @@
  * answers `{ jobs: [{ id, problem, limits, extras? }, …] }` with `{ results: [{ id, result }, …] }`
  * (`{ id, answer }` for a job with `extras`: the street office finished, scenarios/office-job.ts);
  * `{ borders: { id, segs, tol, from, to } }` (segments in shared memory) with
- * `{ borderRows: { id, rows } }`, the directed border rows of that range (geo/adjacency-borders.ts).
+ * `{ borderRows: { id, rows } }`, the directed border rows of that range (geo/adjacency-borders.ts);
+ * `{ topology: { id, items } }` (committees packed, office-job.ts) with `{ topology: { id, problems } }`,
+ * the overlap and gap checks of the dataset (geo/validate-topology.ts `findTopologyProblems`).
  * (`{ id, error }` for a job whose solver threw, which it should never do). While a job runs, each
  * better checked plan is posted as `{ plan: { id, result } }`: what the pool keeps if it must stop
  * this worker at the time limit. Plain data both ways (structured clone keeps Maps, NaN and Infinity).
@@ -14,7 +16,8 @@ import type { BoundarySegments } from '../geo/segment-index.js';
 import { loadEngines } from '../solver/solve.js';
 import { solveStreetOfficeWithAnswers } from '../solver/answers.js';
 import type { Problem } from '../solver/types.js';
-import { finishOfficeJob, type OfficeExtras } from './office-job.js';
+import { findTopologyProblems } from '../geo/validate-topology.js';
+import { finishOfficeJob, unpackTopologyItems, type OfficeExtras, type PackedTopologyItems } from './office-job.js';
 import { toSolveOptions, type JobLimits } from './solve-pool.js';
 
 if (!parentPort) throw new Error('scenarios/solve-worker.ts runs only as a worker thread');
@@ -26,7 +29,17 @@ const PLAN_POST_AFTER_MS = 20;
 port.on('message', (message: {
   jobs: { id: number; problem: Problem; limits?: JobLimits; extras?: OfficeExtras }[];
   borders?: { id: number; segs: BoundarySegments; tol: number; from: number; to: number };
+  topology?: { id: number; items: PackedTopologyItems };
 }) => {
+  if (message.topology) {
+    const { id, items } = message.topology;
+    try {
+      port.postMessage({ topology: { id, problems: findTopologyProblems(unpackTopologyItems(items)) } });
+    } catch (e) {
+      port.postMessage({ topology: { id, error: (e as Error).message ?? String(e) } });
+    }
+    return;
+  }
   if (message.borders) {
     const { id, segs, tol, from, to } = message.borders;
     try {

@@ -308,6 +308,30 @@ function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, f)).isFile()).sort();
 }
 
+describe('yizhan batch, overlap and gap checks in a worker', () => {
+  it('notes the overlaps found in a worker as in the main thread, once the variations are done', async () => {
+    // the grid with committee 1 drawn over committee 0: an overlap (a warning; the batch runs)
+    const dir = tmp();
+    const grid = JSON.parse(readFileSync(join(fixtures, 'grid.geojson'), 'utf8')) as { features: { geometry: unknown }[] };
+    grid.features[1]!.geometry = grid.features[0]!.geometry;
+    writeFileSync(join(dir, 'grid.geojson'), JSON.stringify(grid));
+    writeFileSync(join(dir, 'whatif.json'), JSON.stringify({ name: 'overlap', datasets: ['grid.geojson'] }));
+    const notes: string[] = [];
+    for (const workers of ['2', '0']) {
+      const r = await yizhanBatch(join(dir, 'whatif.json'), '--out', join(dir, `out-${workers}`), '--workers', workers, '--quiet');
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      expect(r.code).toBe(0);
+      const lines = r.stderr.split('\n');
+      const note = lines.findIndex((l) => /^note: \d+ overlap\/gap warning\(s\) between committees/.test(l));
+      expect(note, r.stderr).toBeGreaterThanOrEqual(0);
+      expect(note).toBeLessThan(lines.findIndex((l) => l.startsWith('wrote '))); // before the last line
+      notes.push(lines[note]!);
+    }
+    expect(notes[0]).toBe(notes[1]);
+    expect(Number(/^note: (\d+)/.exec(notes[0]!)![1])).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+});
+
 describe('yizhan batch, end to end', () => {
   const sweep = join(fixtures, 'sweep.json');
   const reference = tmp();
