@@ -14,6 +14,7 @@ import type { BoundarySegments } from '../geo/segment-index.js';
 import { loadEngines } from '../solver/solve.js';
 import { solveStreetOfficeWithAnswers } from '../solver/answers.js';
 import type { Problem } from '../solver/types.js';
+import { saveCodeCache } from './code-cache.js';
 import { finishOfficeJob, type OfficeExtras } from './office-job.js';
 import { toSolveOptions, type JobLimits } from './solve-pool.js';
 
@@ -55,6 +56,7 @@ port.on('message', (message: {
           return { id, error: (e as Error).message ?? String(e) };
         }
       });
+      saveCodeCache(); // before the answer, after which the pool may stop this thread
       port.postMessage({ results });
     },
     (e: unknown) => port.postMessage({ results: message.jobs.map(({ id }) => ({ id, error: `cannot load the solver engines: ${(e as Error).message ?? String(e)}` })) }),
