@@ -33,8 +33,8 @@ const ENTRIES = {
 
 /**
  * Packages that read files beside their own code (their wasm, data, static files, package.json)
- * or are loaded by a computed name. (tools/build-bundle.mjs lists the packages of the bundle
- * that mention __dirname, __filename or import.meta.url: `node tools/build-bundle.mjs --check`.)
+ * or are loaded by a computed name. (Found by listing the bundle's inputs from node_modules that
+ * mention __dirname, __filename, import.meta.url or createRequire, in dist/bundle/meta.json.)
  */
 export const EXTERNAL = ['@electric-sql/pglite', '@electric-sql/pglite-postgis', 'highs', 'sql.js', 'epsg-index', 'proj4', '@bokuweb/zstd-wasm'];
 
