@@ -1,7 +1,18 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+/**
+ * The `yizhan` executable. It runs the bundle of dist/bundle/ with a code cache when there is one
+ * (cli/load-bundle.ts: one file instead of hundreds of modules), else the modules themselves.
+ */
+import { saveCodeCache } from '../scenarios/code-cache.js';
+import { loadBundle } from './load-bundle.js';
 
 // the budget of `yizhan plan` counts from the process's start (module loading included)
-void main(process.argv.slice(2), Math.round(performance.timeOrigin)).then((code) => {
+const started = Math.round(performance.timeOrigin);
+const argv = process.argv.slice(2);
+// each command compiles its own part of the bundle: one code cache per command
+const COMMANDS = ['plan', 'evaluate', 'batch', 'documents', 'validate', 'serve', 'token'];
+const { main } = loadBundle<typeof import('./main.js')>('cli', `cli-${COMMANDS.includes(argv[0] ?? '') ? argv[0] : 'other'}`) ?? await import('./main.js');
+void main(argv, started).then((code) => {
   process.exitCode = code;
+  saveCodeCache();
 });

@@ -3,6 +3,7 @@
  * renderers at once, takes `{ data }` then `{ summary }`, answers `{ files }` or `{ error }`.
  */
 import { parentPort } from 'node:worker_threads';
+import { saveCodeCache } from '../scenarios/code-cache.js';
 import { loadDocumentRenderers, makePlanDocumentBuffersFromSummary, type DocumentsAnswer, type DocumentsRequest, type PlanDocumentData } from './plan-documents.js';
 
 if (!parentPort) throw new Error('cli/documents-worker.ts runs only as a worker thread');
@@ -19,7 +20,7 @@ port.on('message', (request: DocumentsRequest) => {
   const answer = (a: DocumentsAnswer): void => port.postMessage(a);
   if (!data) return answer({ error: 'the documents worker got a plan before its dataset' });
   makePlanDocumentBuffersFromSummary(request.summary, data).then(
-    (files) => answer({ files }),
+    (files) => { saveCodeCache(); answer({ files }); }, // the cache before the answer, after which the thread is stopped
     (e: unknown) => answer({ error: (e as Error)?.message ?? String(e) }),
   );
 });

@@ -17,6 +17,7 @@ import { loadEngines } from '../solver/solve.js';
 import { solveStreetOfficeWithAnswers } from '../solver/answers.js';
 import type { Problem } from '../solver/types.js';
 import { findTopologyProblems } from '../geo/validate-topology.js';
+import { saveCodeCache } from './code-cache.js';
 import { finishOfficeJob, unpackTopologyItems, type OfficeExtras, type PackedTopologyItems } from './office-job.js';
 import { toSolveOptions, type JobLimits } from './solve-pool.js';
 
@@ -68,6 +69,7 @@ port.on('message', (message: {
           return { id, error: (e as Error).message ?? String(e) };
         }
       });
+      saveCodeCache(); // before the answer, after which the pool may stop this thread
       port.postMessage({ results });
     },
     (e: unknown) => port.postMessage({ results: message.jobs.map(({ id }) => ({ id, error: `cannot load the solver engines: ${(e as Error).message ?? String(e)}` })) }),

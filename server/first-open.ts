@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readCommittees } from '../geo/ingest.js';
 import { issueToken } from './auth.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
@@ -18,6 +17,7 @@ import { builtinScenarioDir, currentTemplate } from './template.js';
  */
 export async function seedBuiltinDataset(store: Store): Promise<{ datasetId: string; scenarioId: string } | null> {
   if ((await store.listDatasets()).length > 0) return null;
+  const { readCommittees } = await import('../geo/ingest.js'); // only for an empty store
   const dir = builtinScenarioDir();
   const file = JSON.parse(readFileSync(join(dir, 'scenario.json'), 'utf8')) as Record<string, unknown> & { name: string; dataset: string };
   const report = readCommittees(JSON.parse(readFileSync(resolve(dir, file.dataset), 'utf8')), { name: file.name });

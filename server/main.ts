@@ -3,10 +3,16 @@
  * when a database URL is given), seeds an empty store with the built-in luohu-2006 dataset and
  * its scenario, prints an admin token once on the first start of the embedded default, listens,
  * then loads what the store deferred (PostGIS, embedded), and closes cleanly (solves in flight record their result, the store is closed) on SIGINT/SIGTERM.
+ *
+ * The embedded database opens in its own thread while this one loads the HTTP modules (Fastify,
+ * the routes: imported only once the opening has started) and builds the app, over a store that
+ * waits for the opening (`storeOnceOpen`); the server listens once both are done.
  */
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppOptions } from './app.js';
-import { openForUse } from './first-open.js';
+import type { AppOptions } from './app.js';
+import { saveCodeCache } from '../scenarios/code-cache.js';
+import { openForUse, type OpenedStore } from './first-open.js';
+import { makeStore } from './store/sql.js';
 import type { Store } from './store/types.js';
 
 export interface StartServerOptions {
@@ -56,6 +62,23 @@ export async function failAbandonedJobs(store: Store): Promise<number> {
 }
 
 /**
+ * A store to build the app over while the real one opens: `engine` at once, and each method of a
+ * Store, which waits for the opening (and fails as it failed). The app's routes call it only once
+ * the server listens, after the opening; `close` closes the real store, whenever it opens.
+ */
+export function storeOnceOpen(opening: Promise<Store>, engine: Store['engine']): Store {
+  const never = (): never => { throw new Error('storeOnceOpen: the method names come from a store that is never used'); };
+  const methods = Object.keys(makeStore({ engine, query: never, exec: never, transaction: never, close: never })).filter((k) => k !== 'engine');
+  let open: Record<string, (...a: unknown[]) => unknown> | undefined;
+  opening.then((s) => { open = s as unknown as typeof open; }, () => {});
+  const facade: Record<string, unknown> = { engine };
+  for (const k of methods) {
+    facade[k] = (...args: unknown[]) => open ? open[k]!(...args) : opening.then((s) => (s as unknown as Record<string, (...a: unknown[]) => unknown>)[k]!(...args));
+  }
+  return facade as unknown as Store;
+}
+
+/**
  * Opens the store, seeds it when empty, and listens.
  * @param [options.port=3000]
  * @param [options.host='127.0.0.1']
@@ -66,15 +89,21 @@ export async function failAbandonedJobs(store: Store): Promise<number> {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const useServer = options.databaseUrl !== undefined && options.databaseUrl !== '';
   // seeds an empty store; the first opening of an embedded folder prints its admin token
-  const { store, adminToken } = await openForUse({
+  const opening: Promise<OpenedStore> = openForUse({
     // the embedded database in its own thread: its work must not hold the server's event loop
     ...(useServer ? { databaseUrl: options.databaseUrl! } : { dataDir: options.dataDir ?? '.data', thread: true }),
     ...(options.out ? { out: options.out } : {}),
   });
+  const opened = opening.then(async (o) => {
+    if (!useServer) await failAbandonedJobs(o.store);
+    return o;
+  });
+  opened.catch(() => {}); // awaited below, after the app is built
+  // meanwhile: the HTTP modules and the app
   let app: FastifyInstance;
   try {
-    if (!useServer) await failAbandonedJobs(store);
-    app = await buildApp({ ...(options.app ?? {}), store }, {
+    const { buildApp } = await import('./app.js');
+    app = await buildApp({ ...(options.app ?? {}), store: storeOnceOpen(opening.then((o) => o.store), useServer ? 'pg' : 'pglite') }, {
       logger: options.logger ?? true,
       requestTimeout: 120_000,
       connectionTimeout: 0,
@@ -82,7 +111,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       forceCloseConnections: 'idle',
     });
   } catch (e) {
-    await store.close().catch(() => {});
+    await opening.then((o) => o.store.close(), () => {}).catch(() => {});
+    throw e;
+  }
+  let store: Store;
+  let adminToken: string | null;
+  try {
+    ({ store, adminToken } = await opened);
+  } catch (e) {
+    await app.close().catch(() => {}); // closes the store if it opened
     throw e;
   }
   try {
@@ -93,6 +130,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
   // PostGIS is loaded now, off the start's path: /health and the reads that need no geometry
   // answer meanwhile; a request that needs it waits for it (server/store/pglite.ts)
+  saveCodeCache(); // the start's code is compiled: the next start reuses it (cli/load-bundle.ts)
   void store.loadDeferred().catch((e: Error) => app.log.error({ err: e }, 'could not load PostGIS; geometry queries will fail'));
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port ?? 3000;

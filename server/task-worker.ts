@@ -3,6 +3,7 @@
  * `{ id, ok: true, result }` or `{ id, ok: false, error }` (a StoreError keeps its code and status).
  */
 import { parentPort } from 'node:worker_threads';
+import { saveCodeCache } from '../scenarios/code-cache.js';
 import { toWireError } from './store/pglite-thread.js';
 import { TASKS, type TaskName } from './tasks.js';
 
@@ -11,7 +12,7 @@ const port = parentPort;
 
 port.on('message', (m: { id: number; name: TaskName; input: never }) => {
   void (async () => (TASKS[m.name] as (input: unknown) => unknown)(m.input))().then(
-    (result) => port.postMessage({ id: m.id, ok: true, result }),
+    (result) => { saveCodeCache(); port.postMessage({ id: m.id, ok: true, result }); },
     (e: unknown) => port.postMessage({ id: m.id, ok: false, error: toWireError(e) }),
   );
 });

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.js';
 import { issueToken } from '../server/auth.js';
 import { seedBuiltinDataset } from '../server/first-open.js';
+import { storeOnceOpen } from '../server/main.js';
 import { openStore } from '../server/store/open.js';
 import { isPostgisMissing, tarFiles } from '../server/store/postgis-bundle.js';
 import type { Store } from '../server/store/types.js';
@@ -111,6 +112,99 @@ describe('PostGIS loaded after the embedded database opens', () => {
     const [row] = await store.query<{ v: string }>('SELECT postgis_lib_version() AS v');
     expect(row!.v).toMatch(/^3\./);
   }), 300_000);
+});
+
+// What `serve` uses: the database in its own thread. A transaction no longer waits for PostGIS
+// at BEGIN; one whose statement met PostGIS not yet loaded is run again whole from this side.
+describe('PostGIS loaded after open, the database in its own thread', () => {
+  let work: string;
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'yizhan-start-up-thread-'));
+    const template = currentTemplate();
+    if (template !== undefined) {
+      cpSync(template, join(work, 'template'), { recursive: true });
+    } else {
+      const store = await openStore({ dataDir: join(work, 'template') });
+      await seedBuiltinDataset(store);
+      await store.close();
+    }
+  }, 300_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  let copies = 0;
+  async function withThreadStore(fn: (store: Store) => Promise<void>): Promise<void> {
+    const folder = join(work, `data-${copies++}`);
+    cpSync(join(work, 'template'), folder, { recursive: true });
+    const store = await openStore({ dataDir: folder, thread: true });
+    try {
+      await fn(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('runs a transaction that needs PostGIS first again, whole, once it is loaded; one that needs none does not wait for it', () => withThreadStore(async (store) => {
+    const { token } = await issueToken(store, { role: 'admin', label: 'thread' }); // a transaction, no geometry
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const before = (await store.listDatasets()).length;
+    let runs = 0;
+    const id = await store.transaction(async (tx) => {
+      runs++;
+      const ds = await tx.createDataset({
+        name: 'square',
+        committees: [{ id: 'c1', name: '一', streetOffice: '甲', households: 100, geometry: [[[[114, 22.5], [114.01, 22.5], [114.01, 22.51], [114, 22.51], [114, 22.5]]]] }],
+        meta: {},
+      });
+      return ds.id;
+    });
+    expect(runs).toBeGreaterThanOrEqual(1);
+    expect((await store.listDatasets()).length).toBe(before + 1); // stored once, however many runs
+    const [back] = (await store.getCommittees(id))!;
+    expect(back!.geometry[0]![0]![1]).toEqual([114.01, 22.5]);
+  }), 300_000);
+
+  it('rolls back and does not run again a transaction that failed for another reason', () => withThreadStore(async (store) => {
+    const before = (await store.listTokens()).length;
+    let runs = 0;
+    await expect(store.transaction(async (tx) => {
+      runs++;
+      await tx.createToken({ role: 'admin', hash: 'a'.repeat(64), label: 'rolled back' });
+      throw new Error('not this one');
+    })).rejects.toThrow('not this one');
+    expect(runs).toBe(1);
+    expect((await store.listTokens()).length).toBe(before);
+  }), 300_000);
+});
+
+describe('storeOnceOpen: the store the server builds its app over while the database opens', () => {
+  it('has the engine at once; each method waits for the opening, then is the opened store\'s', async () => {
+    let open!: (s: Store) => void;
+    const opening = new Promise<Store>((resolve) => { open = resolve; });
+    const facade = storeOnceOpen(opening, 'pglite');
+    expect(facade.engine).toBe('pglite');
+    const calls: string[] = [];
+    const real = {
+      engine: 'pglite',
+      listDatasets: async () => { calls.push('listDatasets'); return []; },
+      query: async () => { calls.push('query'); return [{}]; },
+      close: async () => { calls.push('close'); },
+    } as unknown as Store;
+    const listed = facade.listDatasets();
+    const app = await buildApp({ store: facade, solveWorkers: 0, taskWorkers: 0 }); // Fastify takes it as the store
+    expect(calls).toEqual([]); // nothing reached a store that is not open
+    open(real);
+    expect(await listed).toEqual([]);
+    expect((await app.inject('/health')).json()).toMatchObject({ status: 'ok', engine: 'pglite', store: 'ok' });
+    await app.close(); // closes the opened store through the facade
+    expect(calls).toEqual(['listDatasets', 'query', 'close']);
+  }, 300_000);
+
+  it('fails each call as the opening failed', async () => {
+    const opening = Promise.reject(new Error('folder in use'));
+    const facade = storeOnceOpen(opening, 'pglite');
+    await expect(facade.listTokens()).rejects.toThrow('folder in use');
+    await expect(facade.close()).rejects.toThrow('folder in use');
+  });
 });
 
 describe('schemas compiled on first use', () => {

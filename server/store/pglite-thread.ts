@@ -6,10 +6,17 @@
  * the same `Db` surface as messages: queries, scripts, and transactions (BEGIN in the worker, the
  * statements of `fn` as they come, COMMIT or ROLLBACK when `fn` settles). PGlite's one connection
  * still serializes everything, as before; only the waiting no longer blocks.
+ *
+ * PostGIS is loaded after the database opens (server/store/pglite.ts): a single statement that
+ * needs it first is run again by the worker once it is loaded; a transaction in which a statement
+ * failed for want of it is rolled back and run again whole, once it is loaded, from this side
+ * (which has `fn`), as openPglite does in one thread. So a start's transactions (the migrations,
+ * the first admin token) need not wait for PostGIS.
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../scenarios/start-worker.js';
 import type { Db, Sql } from './db.js';
+import { isPostgisMissing } from './postgis-bundle.js';
 import { StoreError } from './types.js';
 
 /** An error as it crosses the thread boundary: its name, message and own plain fields. */
@@ -87,11 +94,30 @@ export async function openPgliteThread(dataDir?: string, options: { template?: s
       worker.postMessage({ ...request, id });
     });
   };
-  const sql = (tx?: number): Sql => ({
-    query: <T>(text: string, params: readonly unknown[] = []) =>
-      call<T[]>({ op: 'query', text, params: [...params], ...(tx !== undefined ? { tx } : {}) }),
-    exec: (text: string) => call<void>({ op: 'exec', text, ...(tx !== undefined ? { tx } : {}) }),
-  });
+  /** `onMissing` hears of each statement that failed for want of PostGIS (the error is rethrown). */
+  const sql = (tx?: number, onMissing: () => void = () => {}): Sql => {
+    const noticing = <R>(p: Promise<R>): Promise<R> => p.catch((e: unknown) => {
+      if (isPostgisMissing(e)) onMissing();
+      throw e;
+    });
+    return {
+      query: <T>(text: string, params: readonly unknown[] = []) =>
+        noticing(call<T[]>({ op: 'query', text, params: [...params], ...(tx !== undefined ? { tx } : {}) })),
+      exec: (text: string) => noticing(call<void>({ op: 'exec', text, ...(tx !== undefined ? { tx } : {}) })),
+    };
+  };
+  const runTransaction = async <T>(fn: (tx: Sql) => Promise<T>, onMissing: () => void): Promise<T> => {
+    const tx = await call<number>({ op: 'begin' });
+    let result: T;
+    try {
+      result = await fn(sql(tx, onMissing));
+    } catch (e) {
+      await call({ op: 'rollback', tx }).catch(() => {});
+      throw e;
+    }
+    await call({ op: 'commit', tx });
+    return result;
+  };
   // the worker answers the first message once the database is open (or with the error that stopped it)
   await call<void>({ op: 'query', text: 'SELECT 1', params: [] }).catch(async (e: Error) => {
     await worker.terminate();
@@ -104,16 +130,15 @@ export async function openPgliteThread(dataDir?: string, options: { template?: s
     query: base.query,
     exec: base.exec,
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-      const tx = await call<number>({ op: 'begin' });
-      let result: T;
+      let missing = false;
       try {
-        result = await fn(sql(tx));
+        return await runTransaction(fn, () => { missing = true; });
       } catch (e) {
-        await call({ op: 'rollback', tx }).catch(() => {});
-        throw e;
+        // rolled back whole: nothing of it is stored; run again once PostGIS is there
+        if (!missing && !isPostgisMissing(e)) throw e;
+        await call<void>({ op: 'loadDeferred' });
+        return runTransaction(fn, () => {});
       }
-      await call({ op: 'commit', tx });
-      return result;
     },
     loadDeferred: () => call<void>({ op: 'loadDeferred' }),
     close() {

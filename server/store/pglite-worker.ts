@@ -5,6 +5,7 @@
  * thread hears COMMIT or ROLLBACK.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { saveCodeCache } from '../../scenarios/code-cache.js';
 import type { Db, Sql } from './db.js';
 import { openPglite } from './pglite.js';
 import { toWireError, type PgliteAnswer, type PgliteRequest } from './pglite-thread.js';
@@ -22,7 +23,7 @@ opening.catch(() => {}); // reported to the first request
 
 function answer(id: number, work: () => Promise<unknown>): void {
   work().then(
-    (result) => port.postMessage({ id, ok: true, result } satisfies PgliteAnswer),
+    (result) => { saveCodeCache(); port.postMessage({ id, ok: true, result } satisfies PgliteAnswer); },
     (e: unknown) => port.postMessage({ id, ok: false, error: toWireError(e) } satisfies PgliteAnswer),
   );
 }
@@ -65,9 +66,9 @@ port.on('message', (m: PgliteRequest) => {
       case 'query': return on(m.tx).query(m.text, m.params);
       case 'exec': return on(m.tx).exec(m.text);
       case 'loadDeferred': return db.loadDeferred?.();
-      // a transaction waits for PostGIS: its statements come one by one from the other thread, so
-      // openPglite's replay of a whole transaction that met a missing PostGIS cannot replay them
-      case 'begin': await db.loadDeferred?.().catch(() => {}); return begin(db);
+      // a transaction does not wait for PostGIS: its statements come one by one from the other
+      // thread, which runs the whole transaction again when one failed for want of it
+      case 'begin': return begin(db);
       case 'commit': case 'rollback': {
         const open = transactions.get(m.tx);
         if (!open) throw new Error(`no open transaction ${m.tx}`);

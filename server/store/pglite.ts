@@ -14,7 +14,7 @@
  */
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Db, Sql } from './db.js';
 import { LOCK_FILE, lockDataFolder } from './folder-lock.js';
 import { isPostgisMissing, loadPostgis } from './postgis-bundle.js';
@@ -71,6 +71,8 @@ export async function openPglite(dataDir?: string, options: { template?: string 
   try {
     if (dataDir !== undefined && options.template !== undefined) copyTemplate(options.template, dataDir);
     const isNew = dataDir === undefined || !existsSync(join(dataDir, 'PG_VERSION'));
+    // loaded here: a server whose database runs in its own thread never loads PGlite in this one
+    const { PGlite } = await import('@electric-sql/pglite');
     pg = await PGlite.create(dataDir);
     if (isNew) await loadDeferred();
   } catch (e) {
