@@ -72,6 +72,23 @@ function hostileSuite(engine: TestEngine): void {
     expect((await call('GET', '/health')).status).toBe(200);
   });
 
+  it('writes committees named like spreadsheet formulas into plan.csv as inert text (finding 5)', async () => {
+    const up = await call('POST', '/api/datasets?name=formulas', {
+      type: 'FeatureCollection',
+      features: [feature('f1', { name: '=HYPERLINK("http://x","y")' }, 0), feature('f2', { name: '@SUM(A1)' }, 0.02), feature('f3', { name: '+1' }, 0.04)],
+    });
+    expect(up.status, up.text).toBe(201);
+    const plan = await call('POST', `/api/datasets/${up.json.id}/plans`, { name: 'formulas', streetOffices: ['黄贝'], stations: [['f1', 'f2'], ['f3']] });
+    expect(plan.status, plan.text).toBe(201);
+    const csv = await call('GET', `/api/plans/${plan.json.id}/plan.csv`);
+    expect(csv.status).toBe(200);
+    const cells = csv.text.replace(/^\uFEFF/, '').split('\r\n').flatMap((line) => line.split(',')).map((c) => c.replace(/^"/, ''));
+    expect(cells.some((c) => c.includes('HYPERLINK')), csv.text).toBe(true);
+    // no cell a spreadsheet would run: none starts with = + - @ TAB or CR (numbers aside)
+    expect(cells.filter((c) => /^[=+@\t\r]|^-[^0-9]/.test(c)), csv.text).toEqual([]);
+    expect(csv.text).toContain("'=HYPERLINK");
+  });
+
   it('refuses a 9,000-character committee id and 2^31 households in validation, naming the feature and field', async () => {
     const longId = await call('POST', '/api/datasets?name=long', { type: 'FeatureCollection', features: [feature('c'.repeat(9000), {}, 0)] });
     expect(longId.status).toBe(422);
