@@ -1,14 +1,17 @@
 /**
- * Issue 12, finding 2, on the embedded engine: a full disk. The data folder lives on a small tmpfs
- * this test mounts (root only; skipped by name where mounting is not permitted). Uploads fill it
+ * Issue 12, finding 2, on both engines: a full disk. Embedded: the data folder lives on a small
+ * tmpfs this test mounts (root only; skipped by name where mounting is not permitted). PostgreSQL:
+ * the committees table and its indexes move to a tablespace on such a tmpfs (the database server
+ * on this machine; skipped by name otherwise). Uploads fill it
  * until one answers 507 `storage-full` (before: 500 `internal`, and every later request 500 until a
  * restart); reads, auth and /health go on answering meanwhile; once space is freed (a ballast file
  * on the same filesystem is deleted) the next upload is stored, without a restart.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.js';
 import { issueToken } from '../server/auth.js';
@@ -58,24 +61,58 @@ function upload(n: number, tag: string): string {
   });
 }
 
-describe.skipIf(!MOUNTABLE)('a full disk on the embedded engine (mounts a tmpfs: root, Linux; skipped where mounting is not permitted)', () => {
+/** Whether the DATABASE_URL server runs on this machine (a tablespace on our tmpfs is then its disk). */
+async function isLocalPostgres(): Promise<boolean> {
+  if (!process.env.DATABASE_URL) return false;
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  try {
+    await client.connect();
+    const dir = (await client.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!.data_directory;
+    return existsSync(join(dir, 'PG_VERSION'));
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+const LOCAL_PG = MOUNTABLE && await isLocalPostgres();
+
+function fullDiskSuite(engine: 'pglite' | 'pg'): void {
   const mnt = mkdtempSync(join(tmpdir(), 'yizhan-full-'));
   const ballast = join(mnt, 'ballast');
+  const schema = `yizhan_full_${Date.now().toString(36)}`;
   let store: Store;
   let app: FastifyInstance;
   let token: string;
 
   beforeAll(async () => {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${SIZE_MB}m`, 'tmpfs', mnt]);
-    mkdirSync(join(mnt, 'data'));
-    cpSync(await pgliteTemplate(), join(mnt, 'data'), { recursive: true });
+    if (engine === 'pglite') {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${SIZE_MB}m`, 'tmpfs', mnt]);
+      mkdirSync(join(mnt, 'data'));
+      cpSync(await pgliteTemplate(), join(mnt, 'data'), { recursive: true });
+      store = await openStore({ dataDir: join(mnt, 'data'), thread: true });
+    } else {
+      // the committees (the table an upload fills) and their indexes on a tablespace on the tmpfs
+      execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${BALLAST_MB + 30}m`, 'tmpfs', mnt]);
+      mkdirSync(join(mnt, 'ts'));
+      execFileSync('chown', ['postgres:postgres', join(mnt, 'ts')]);
+      store = await openStore({ databaseUrl: process.env.DATABASE_URL!, schema });
+      await store.query(`CREATE TABLESPACE ${schema} LOCATION '${join(mnt, 'ts')}'`);
+      await store.query(`ALTER TABLE ${schema}.committees SET TABLESPACE ${schema}`);
+      for (const index of ['committees_pkey', 'committees_dataset_id_ord_key', 'committees_geom_gix', 'committees_street_office_idx']) {
+        await store.query(`ALTER INDEX ${schema}.${index} SET TABLESPACE ${schema}`);
+      }
+    }
     writeFileSync(ballast, Buffer.alloc(BALLAST_MB * 2 ** 20, 1));
-    store = await openStore({ dataDir: join(mnt, 'data'), thread: true });
     token = (await issueToken(store, { role: 'district-planner' })).token;
     app = await buildApp({ store, solveWorkers: 0, taskWorkers: 0, rateLimits: { uploads: { max: 1000 } } });
   }, 300_000);
 
   afterAll(async () => {
+    if (engine === 'pg' && store) {
+      await store.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
+      await store.query(`DROP TABLESPACE IF EXISTS ${schema}`).catch(() => {});
+    }
     await app?.close().catch(() => {});
     try { execFileSync('umount', ['-l', mnt]); } catch { /* not mounted */ }
     rmSync(mnt, { recursive: true, force: true });
@@ -115,6 +152,14 @@ describe.skipIf(!MOUNTABLE)('a full disk on the embedded engine (mounts a tmpfs:
     expect(again.status, JSON.stringify(again.json)).toBe(201);
     expect((await call('GET', `/api/datasets/${again.json.id}`)).json).toMatchObject({ committeeCount: 200 });
   }, 900_000);
+}
+
+describe.skipIf(!MOUNTABLE)('a full disk on the embedded engine (mounts a tmpfs: root, Linux; skipped where mounting is not permitted)', () => {
+  fullDiskSuite('pglite');
+});
+
+describe.skipIf(!LOCAL_PG)('a full disk on PostgreSQL, its committees on a tablespace on a tmpfs the test mounts (root, the server on this machine; skipped otherwise) (needs DATABASE_URL; CI sets it)', () => {
+  fullDiskSuite('pg');
 });
 
 // Left (issue 12): when the disk fills while PostgreSQL needs a new write-ahead-log segment (16 MiB)
