@@ -268,11 +268,12 @@ export const ActionResultSchema = Type.Object(
 export const HistorySchema = Type.Object(
   {
     planId: Type.String(),
-    entries: Type.Array(HistoryEntrySchema),
+    entries: Type.Array(HistoryEntrySchema, { description: 'one page of the steps, in order (?limit=&cursor=)' }),
     opinions: Type.Array(Type.Object({
       round: Type.Integer(), role: Type.String(), agree: Type.Boolean(), text: Type.String(),
       actorTokenId: Type.Union([Type.String(), Type.Null()]), at: Type.String(),
-    }, { additionalProperties: false })),
+    }, { additionalProperties: false }), { description: 'the opinions of every round (at most three a round), on every page' }),
+    ...PageFields,
   },
   { additionalProperties: false },
 );

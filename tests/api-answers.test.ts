@@ -6,27 +6,17 @@
  * On embedded PGlite + PostGIS.
  */
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../server/app.js';
-import { issueToken } from '../server/auth.js';
-import type { Store } from '../server/store/types.js';
 import type { PlanSummary } from '../solver/types.js';
-import { openTestPglite } from './helpers/store.js';
+import { startTestApi, type TestApi } from './helpers/api.js';
 
 const LUOHU_GEOJSON = readFileSync(new URL('../scenarios/luohu-2006/committees.geojson', import.meta.url), 'utf8');
 
 describe('solver.alternatives, solver.regret and a district total over the API (embedded PGlite + PostGIS)', () => {
-  let app: FastifyInstance;
-  let store: Store;
-  let remove: () => Promise<void>;
-  let token: string;
+  let api: TestApi;
   let datasetId: string;
 
-  async function call(method: 'GET' | 'POST', url: string, body?: unknown) {
-    const r = await app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
-    return { status: r.statusCode, json: r.json() };
-  }
+  const call = (method: 'GET' | 'POST', url: string, body?: unknown) => api.call(method, url, body !== undefined ? { body } : {});
 
   async function solve(scenario: Record<string, unknown>): Promise<{ id: string; summary: PlanSummary }> {
     const made = await call('POST', '/api/scenarios', { datasetId, streetOffices: ['黄贝', '东门', '东湖'], ...scenario });
@@ -37,17 +27,14 @@ describe('solver.alternatives, solver.regret and a district total over the API (
   }
 
   beforeAll(async () => {
-    ({ store, remove } = await openTestPglite());
-    token = (await issueToken(store, { role: 'district-planner' })).token;
-    app = await buildApp({ store, solveWorkers: 1, solveSyncWaitMs: 120_000 });
-    const r = await app.inject({ method: 'POST', url: '/api/datasets?name=罗湖', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/geo+json' }, payload: LUOHU_GEOJSON });
-    expect(r.statusCode, r.body).toBe(201);
-    datasetId = r.json().id;
+    api = await startTestApi({ app: { solveWorkers: 1, solveSyncWaitMs: 120_000 }, tokens: { planner: 'district-planner' }, defaultToken: 'planner' });
+    const r = await api.call('POST', '/api/datasets?name=罗湖', { raw: LUOHU_GEOJSON, contentType: 'application/geo+json' });
+    expect(r.status, r.text).toBe(201);
+    datasetId = r.json.id;
   }, 240_000);
 
   afterAll(async () => {
-    await app?.close();
-    await remove?.();
+    await api?.close();
   }, 60_000);
 
   it('solver.alternatives gives the K best distinct plans in cost order, each costing what it says when evaluated', async () => {

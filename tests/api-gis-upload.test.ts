@@ -7,27 +7,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../server/app.js';
-import { issueToken } from '../server/auth.js';
-import type { Store } from '../server/store/types.js';
-import { openTestPglite } from './helpers/store.js';
+import { startTestApi, type TestApi } from './helpers/api.js';
 
 const FORMATS = join(import.meta.dirname, 'fixtures', 'formats');
 const INVALID = join(import.meta.dirname, 'fixtures', 'invalid', 'formats');
 
 describe('POST /api/datasets in the GIS formats', () => {
-  let store: Store;
-  let remove: () => Promise<void>;
+  let api: TestApi;
   let app: FastifyInstance;
   let token: string;
   beforeAll(async () => {
-    ({ store, remove } = await openTestPglite());
-    token = (await issueToken(store, { role: 'district-planner' })).token;
-    app = await buildApp({ store, solveWorkers: 1 });
+    api = await startTestApi({ app: { solveWorkers: 1 }, tokens: { planner: 'district-planner' } });
+    ({ app } = api);
+    token = api.tokens.planner!;
   }, 120_000);
   afterAll(async () => {
-    await app?.close();
-    await remove?.();
+    await api?.close();
   }, 60_000);
 
   const upload = (bytes: Buffer, type: string, query = '') =>

@@ -8,12 +8,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { runEvaluate, runPlan } from '../cli/plan-commands.js';
 import { buildApp } from '../server/app.js';
 import { issueToken } from '../server/auth.js';
 import type { Role, Store } from '../server/store/types.js';
-import { openTestPg, openTestPglite } from './helpers/store.js';
+import { describeEngines, startTestApi, type CallOptions, type TestApi, type TestEngine, type TestReply } from './helpers/api.js';
 
 const LUOHU = new URL('../scenarios/luohu-2006/', import.meta.url);
 const LUOHU_GEOJSON = readFileSync(new URL('committees.geojson', LUOHU), 'utf8');
@@ -49,62 +49,35 @@ function withoutTimes(value: unknown): unknown {
   return value;
 }
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The body's bytes (fetch's text() drops a byte-order mark). */
-  bytes: Buffer;
-  json: any;
-}
+type Reply = TestReply;
 
 type Tokens = Record<'planner' | 'huangbei' | 'dongmen' | 'organisation' | 'civilAffairs' | 'establishment' | 'government' | 'city' | 'admin', string>;
 
-function apiSuite(open: () => Promise<{ store: Store; cleanup(): Promise<void> }>): void {
+function apiSuite(engine: TestEngine): void {
+  let api: TestApi;
   let store: Store;
-  let cleanup: () => Promise<void>;
-  let app: FastifyInstance;
   let slowApp: FastifyInstance;
-  let base: string;
   let slowBase: string;
-  const tokens = {} as Tokens;
+  let tokens: Tokens;
   let datasetId: string;
   let scenarioId: string;
   let huangbeiScenarioId: string;
   let solvedPlanId: string;
 
-  async function call(method: string, path: string, options: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string>; root?: string } = {}): Promise<Reply> {
-    const headers: Record<string, string> = { ...(options.headers ?? {}) };
-    if (options.token !== null) headers.authorization = `Bearer ${options.token ?? tokens.planner}`;
-    let body: string | undefined;
-    if (options.raw !== undefined) body = options.raw;
-    else if (options.body !== undefined) body = JSON.stringify(options.body);
-    if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${options.root ?? base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-    const bytes = Buffer.from(await res.arrayBuffer());
-    const text = new TextDecoder().decode(bytes);
-    let json: unknown = undefined;
-    try { json = JSON.parse(text); } catch { /* not JSON */ }
-    return { status: res.status, headers: res.headers, text, bytes, json };
-  }
+  const call = (method: string, path: string, options: CallOptions = {}): Promise<Reply> => api.call(method, path, options);
 
   beforeAll(async () => {
-    ({ store, cleanup } = await open());
-    const make = async (key: keyof Tokens, role: Role, streetOffice?: string) => {
-      tokens[key] = (await issueToken(store, { role, ...(streetOffice ? { streetOffice } : {}) })).token;
-    };
-    await make('planner', 'district-planner');
-    await make('huangbei', 'street-office', '黄贝');
-    await make('dongmen', 'street-office', '东门');
-    await make('organisation', 'organisation');
-    await make('civilAffairs', 'civil-affairs');
-    await make('establishment', 'establishment');
-    await make('government', 'district-government');
-    await make('city', 'city-civil-affairs');
-    await make('admin', 'admin');
-    app = await buildApp({ store, solveWorkers: 1, solveSyncWaitMs: 120_000 });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    api = await startTestApi({
+      engine,
+      app: { solveWorkers: 1, solveSyncWaitMs: 120_000 },
+      tokens: {
+        planner: 'district-planner', huangbei: ['street-office', '黄贝'], dongmen: ['street-office', '东门'], organisation: 'organisation',
+        civilAffairs: 'civil-affairs', establishment: 'establishment', government: 'district-government', city: 'city-civil-affairs', admin: 'admin',
+      },
+      defaultToken: 'planner',
+    });
+    store = api.store;
+    tokens = api.tokens as Tokens;
     // A second app on the same store answers 202 for every solve; it must not close the shared store.
     const borrowed = Object.assign(Object.create(store) as Store, { close: async () => {} });
     slowApp = await buildApp({ store: borrowed, solveWorkers: 1, solveSyncWaitMs: 1 });
@@ -114,8 +87,7 @@ function apiSuite(open: () => Promise<{ store: Store; cleanup(): Promise<void> }
 
   afterAll(async () => {
     await slowApp?.close();
-    await app?.close();
-    await cleanup?.();
+    await api?.close();
   }, 60_000);
 
   it('serves /health and the OpenAPI document without a token', async () => {
@@ -515,16 +487,4 @@ function apiSuite(open: () => Promise<{ store: Store; cleanup(): Promise<void> }
   });
 }
 
-describe('HTTP API on embedded PGlite + PostGIS', () => {
-  apiSuite(async () => {
-    const { store, remove } = await openTestPglite();
-    return { store, cleanup: remove };
-  });
-});
-
-describe.skipIf(!process.env.DATABASE_URL)('HTTP API on PostgreSQL server (needs DATABASE_URL; CI sets it)', () => {
-  apiSuite(async () => {
-    const { store, drop } = await openTestPg(process.env.DATABASE_URL!);
-    return { store, cleanup: drop };
-  });
-});
+describeEngines('HTTP API', apiSuite);

@@ -6,54 +6,44 @@
  * PGlite + PostGIS always, and on a PostgreSQL server when DATABASE_URL is set (CI sets it).
  */
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatStreetOfficeName } from '../render/text.js';
-import { buildApp } from '../server/app.js';
 import { issueToken } from '../server/auth.js';
-import type { Actor, Role, Store } from '../server/store/types.js';
+import type { Actor, Store } from '../server/store/types.js';
 import { readDocx, readTexts } from './helpers/docx-read.js';
-import { openTestPg, openTestPglite, refusal } from './helpers/store.js';
+import { describeEngines, startTestApi, type TestApi, type TestEngine, type TestReply } from './helpers/api.js';
+import { refusal } from './helpers/store.js';
 
 const LUOHU = new URL('../scenarios/luohu-2006/', import.meta.url);
 const LUOHU_GEOJSON = readFileSync(new URL('committees.geojson', LUOHU), 'utf8');
 const DOCUMENT = (JSON.parse(readFileSync(new URL('scenario.json', LUOHU), 'utf8')) as { document: unknown }).document;
 
-interface Reply { status: number; json: any; bytes: Buffer }
+type Reply = TestReply;
 
-function districtSuite(open: () => Promise<{ store: Store; cleanup(): Promise<void> }>): void {
+function districtSuite(engine: TestEngine): void {
+  let api: TestApi;
   let store: Store;
-  let cleanup: () => Promise<void>;
-  let app: FastifyInstance;
-  let base: string;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string>;
   const officeTokens = new Map<string, { token: string; actor: Actor }>();
   let offices: string[];
   let datasetId: string;
   let planId: string;
 
   async function call(method: string, path: string, token: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (body !== undefined) headers['content-type'] = contentType;
-    const res = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
-    const bytes = Buffer.from(await res.arrayBuffer());
-    let json: unknown;
-    try { json = JSON.parse(bytes.toString('utf8')); } catch { /* binary */ }
-    return { status: res.status, json, bytes };
+    return api.call(method, path, { token, ...(typeof body === 'string' ? { raw: body, contentType } : body !== undefined ? { body, contentType } : {}) });
   }
   const version = async (id: string) => (await call('GET', `/api/plans/${id}`, tokens.planner!)).json.version as number;
   const act = async (id: string, token: string, body: Record<string, unknown>) =>
     call('POST', `/api/plans/${id}/actions`, token, { version: await version(id), ...body });
 
   beforeAll(async () => {
-    ({ store, cleanup } = await open());
-    for (const [key, role] of [['planner', 'district-planner'], ['organisation', 'organisation'], ['civilAffairs', 'civil-affairs'],
-      ['establishment', 'establishment'], ['government', 'district-government'], ['city', 'city-civil-affairs']] as [string, Role][]) {
-      tokens[key] = (await issueToken(store, { role })).token;
-    }
-    app = await buildApp({ store, solveWorkers: 1, solveSyncWaitMs: 120_000 });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    api = await startTestApi({
+      engine,
+      app: { solveWorkers: 1, solveSyncWaitMs: 120_000 },
+      tokens: { planner: 'district-planner', organisation: 'organisation', civilAffairs: 'civil-affairs',
+        establishment: 'establishment', government: 'district-government', city: 'city-civil-affairs' },
+    });
+    ({ store, tokens } = api);
     const up = await call('POST', '/api/datasets?name=luohu', tokens.planner!, LUOHU_GEOJSON, 'application/geo+json');
     expect(up.status, JSON.stringify(up.json)).toBe(201);
     datasetId = up.json.id;
@@ -66,8 +56,7 @@ function districtSuite(open: () => Promise<{ store: Store; cleanup(): Promise<vo
   }, 180_000);
 
   afterAll(async () => {
-    await app?.close();
-    await cleanup?.();
+    await api?.close();
   }, 60_000);
 
   const tokenOf = (office: string) => officeTokens.get(office)!.token;
@@ -190,16 +179,4 @@ function districtSuite(open: () => Promise<{ store: Store; cleanup(): Promise<vo
   }, 120_000);
 }
 
-describe('district plans over HTTP on embedded PGlite + PostGIS', () => {
-  districtSuite(async () => {
-    const { store, remove } = await openTestPglite();
-    return { store, cleanup: remove };
-  });
-});
-
-describe.skipIf(!process.env.DATABASE_URL)('district plans over HTTP on PostgreSQL server (needs DATABASE_URL; CI sets it)', () => {
-  districtSuite(async () => {
-    const { store, drop } = await openTestPg(process.env.DATABASE_URL!);
-    return { store, cleanup: drop };
-  });
-});
+describeEngines('district plans over HTTP', districtSuite);

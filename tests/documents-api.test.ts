@@ -5,39 +5,31 @@
  */
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../cli/load.js';
 import { formatChinaDate } from '../render/approval-documents.js';
 import { formatPunctuationZh as f, makePartyChanges } from '../render/plan-document.js';
-import { buildApp } from '../server/app.js';
-import { issueToken } from '../server/auth.js';
-import type { Role, Store } from '../server/store/types.js';
 import { makeOutcome } from '../solver/outcome.js';
 import type { PlanSummary } from '../solver/types.js';
 import { readDocx, readTexts } from './helpers/docx-read.js';
-import { openTestPglite } from './helpers/store.js';
+import { startTestApi, type TestApi } from './helpers/api.js';
 
 const LUOHU_GEOJSON = readFileSync(new URL('../scenarios/luohu-2006/committees.geojson', import.meta.url), 'utf8');
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 describe('plan documents over the API (embedded PGlite + PostGIS)', () => {
-  let app: FastifyInstance;
-  let store: Store;
-  let remove: () => Promise<void>;
-  const tokens: Record<string, string> = {};
+  let api: TestApi;
+  let tokens: Record<string, string>;
   let datasetId: string;
   let planId: string;
   let summary: PlanSummary;
 
   async function call(method: 'GET' | 'POST', url: string, token: string, body?: unknown, contentType?: string) {
-    const r = await app.inject({
-      method, url, headers: { authorization: `Bearer ${token}`, ...(contentType ? { 'content-type': contentType } : {}) },
-      ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+    const r = await api.call(method, url, {
+      token, ...(contentType ? { contentType } : {}),
+      ...(body === undefined ? {} : typeof body === 'string' ? { raw: body } : { body }),
     });
-    let json: any;
-    try { json = r.json(); } catch { /* binary */ }
-    return { status: r.statusCode, headers: r.headers, bytes: Buffer.from(r.rawPayload), json };
+    return { status: r.status, headers: Object.fromEntries(r.headers), bytes: r.bytes, json: r.json };
   }
 
   const doc = (id: string, file: string, token = tokens.planner!) => call('GET', `/api/plans/${id}/documents/${file}`, token);
@@ -50,15 +42,14 @@ describe('plan documents over the API (embedded PGlite + PostGIS)', () => {
   }
 
   beforeAll(async () => {
-    const opened = await openTestPglite();
-    store = opened.store;
-    remove = opened.remove;
-    const roles: [string, Role, string?][] = [
-      ['planner', 'district-planner'], ['huangbei', 'street-office', '黄贝'], ['organisation', 'organisation'], ['civilAffairs', 'civil-affairs'],
-      ['establishment', 'establishment'], ['government', 'district-government'], ['city', 'city-civil-affairs'],
-    ];
-    for (const [key, role, office] of roles) tokens[key] = (await issueToken(store, { role, ...(office ? { streetOffice: office } : {}) })).token;
-    app = await buildApp({ store, solveWorkers: 0, solveSyncWaitMs: 120_000 });
+    api = await startTestApi({
+      app: { solveWorkers: 0, solveSyncWaitMs: 120_000 },
+      tokens: {
+        planner: 'district-planner', huangbei: ['street-office', '黄贝'], organisation: 'organisation', civilAffairs: 'civil-affairs',
+        establishment: 'establishment', government: 'district-government', city: 'city-civil-affairs',
+      },
+    });
+    ({ tokens } = api);
     const up = await call('POST', '/api/datasets?name=luohu', tokens.planner!, LUOHU_GEOJSON, 'application/geo+json');
     expect(up.status).toBe(201);
     datasetId = up.json.id;
@@ -73,8 +64,7 @@ describe('plan documents over the API (embedded PGlite + PostGIS)', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await app?.close();
-    await remove?.();
+    await api?.close();
   }, 60_000);
 
   it('serves plan.docx titled from the scenario\'s document block, its station table equal to the summary', async () => {

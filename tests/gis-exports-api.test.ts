@@ -10,10 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../server/app.js';
-import { issueToken } from '../server/auth.js';
-import type { Store } from '../server/store/types.js';
-import { openTestPglite } from './helpers/store.js';
+import { startTestApi, type TestApi } from './helpers/api.js';
 
 const LUOHU_GEOJSON = readFileSync(new URL('../scenarios/luohu-2006/committees.geojson', import.meta.url), 'utf8');
 const hasGdal = spawnSync('ogrinfo', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -26,9 +23,8 @@ async function ogrinfo(args: string[]): Promise<string> {
 interface Feature { properties: Record<string, unknown> }
 
 describe('GIS exports and plan text of a stored plan (embedded PGlite + PostGIS)', () => {
+  let api: TestApi;
   let app: FastifyInstance;
-  let store: Store;
-  let remove: () => Promise<void>;
   let token: string;
   let titledPlan: string;
   let plainPlan: string;
@@ -42,9 +38,9 @@ describe('GIS exports and plan text of a stored plan (embedded PGlite + PostGIS)
   }
 
   beforeAll(async () => {
-    ({ store, remove } = await openTestPglite());
-    token = (await issueToken(store, { role: 'district-planner' })).token;
-    app = await buildApp({ store, solveWorkers: 0, solveSyncWaitMs: 120_000 });
+    api = await startTestApi({ app: { solveWorkers: 0, solveSyncWaitMs: 120_000 }, tokens: { planner: 'district-planner' } });
+    ({ app } = api);
+    token = api.tokens.planner!;
     const post = async (url: string, body?: string, contentType?: string) => {
       const r = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}`, ...(contentType ? { 'content-type': contentType } : {}) }, ...(body !== undefined ? { payload: body } : {}) });
       expect(r.statusCode, r.body).toBeLessThan(300);
@@ -60,8 +56,7 @@ describe('GIS exports and plan text of a stored plan (embedded PGlite + PostGIS)
   }, 240_000);
 
   afterAll(async () => {
-    await app?.close();
-    await remove?.();
+    await api?.close();
   }, 60_000);
 
   it('titles the plan text from the scenario\'s document.title, else "<dataset name>社区工作站整合方案", never the scenario id', async () => {

@@ -4,15 +4,12 @@
  */
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findHostileValue, makeExportFileName } from '../server/plugins/hardening.js';
-import { buildApp } from '../server/app.js';
-import { issueToken } from '../server/auth.js';
-import type { Store } from '../server/store/types.js';
-import { openTestPg, openTestPglite, rect } from './helpers/store.js';
+import { describeEngines, startTestApi, type TestApi, type TestEngine, type TestReply } from './helpers/api.js';
+import { rect } from './helpers/store.js';
 
-interface Reply { status: number; headers: Headers; json: any; text: string }
+type Reply = TestReply;
 
 function feature(id: string, props: Record<string, unknown>, x: number) {
   return { type: 'Feature', properties: { id, name: id, streetOffice: '黄贝', households: 4000, ...props }, geometry: { type: 'Polygon', coordinates: rect(114 + x, 22.5, 114.01 + x, 22.51) } };
@@ -35,36 +32,22 @@ describe('findHostileValue', () => {
   });
 });
 
-function hostileSuite(open: () => Promise<{ store: Store; cleanup(): Promise<void> }>): void {
-  let store: Store;
-  let cleanup: () => Promise<void>;
-  let app: FastifyInstance;
-  let base: string;
+function hostileSuite(engine: TestEngine): void {
+  let api: TestApi;
   let planner: string;
   let admin: string;
 
   async function call(method: string, path: string, body?: unknown, token?: string): Promise<Reply> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token ?? planner}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
-    const text = await res.text();
-    let json: any;
-    try { json = JSON.parse(text); } catch { json = undefined; }
-    return { status: res.status, headers: res.headers, json, text };
+    return api.call(method, path, { token: token ?? planner, ...(typeof body === 'string' ? { raw: body, contentType: 'application/json' } : body !== undefined ? { body } : {}) });
   }
 
   beforeAll(async () => {
-    ({ store, cleanup } = await open());
-    planner = (await issueToken(store, { role: 'district-planner' })).token;
-    admin = (await issueToken(store, { role: 'admin' })).token;
-    app = await buildApp({ store, solveWorkers: 0 });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    api = await startTestApi({ engine, tokens: { planner: 'district-planner', admin: 'admin' } });
+    ({ planner, admin } = api.tokens as { planner: string; admin: string });
   }, 120_000);
 
   afterAll(async () => {
-    await app?.close();
-    await cleanup?.();
+    await api?.close();
   }, 60_000);
 
   it('refuses NUL in a path, a query, a name, a label and an opinion as 422 naming the field', async () => {
@@ -89,6 +72,23 @@ function hostileSuite(open: () => Promise<{ store: Store; cleanup(): Promise<voi
     expect((await call('GET', '/health')).status).toBe(200);
   });
 
+  it('writes committees named like spreadsheet formulas into plan.csv as inert text (finding 5)', async () => {
+    const up = await call('POST', '/api/datasets?name=formulas', {
+      type: 'FeatureCollection',
+      features: [feature('f1', { name: '=HYPERLINK("http://x","y")' }, 0), feature('f2', { name: '@SUM(A1)' }, 0.02), feature('f3', { name: '+1' }, 0.04)],
+    });
+    expect(up.status, up.text).toBe(201);
+    const plan = await call('POST', `/api/datasets/${up.json.id}/plans`, { name: 'formulas', streetOffices: ['黄贝'], stations: [['f1', 'f2'], ['f3']] });
+    expect(plan.status, plan.text).toBe(201);
+    const csv = await call('GET', `/api/plans/${plan.json.id}/plan.csv`);
+    expect(csv.status).toBe(200);
+    const cells = csv.text.replace(/^\uFEFF/, '').split('\r\n').flatMap((line) => line.split(',')).map((c) => c.replace(/^"/, ''));
+    expect(cells.some((c) => c.includes('HYPERLINK')), csv.text).toBe(true);
+    // no cell a spreadsheet would run: none starts with = + - @ TAB or CR (numbers aside)
+    expect(cells.filter((c) => /^[=+@\t\r]|^-[^0-9]/.test(c)), csv.text).toEqual([]);
+    expect(csv.text).toContain("'=HYPERLINK");
+  });
+
   it('refuses a 9,000-character committee id and 2^31 households in validation, naming the feature and field', async () => {
     const longId = await call('POST', '/api/datasets?name=long', { type: 'FeatureCollection', features: [feature('c'.repeat(9000), {}, 0)] });
     expect(longId.status).toBe(422);
@@ -109,7 +109,7 @@ function hostileSuite(open: () => Promise<{ store: Store; cleanup(): Promise<voi
 
   it('answers headers too large and a bad Content-Length in the documented shape', async () => {
     const raw = (headers: Record<string, string>): Promise<{ status: number; body: string }> => new Promise((resolve, reject) => {
-      const req = httpRequest(`${base}/api/datasets`, { method: 'GET', headers }, (res) => {
+      const req = httpRequest(`${api.url}/api/datasets`, { method: 'GET', headers }, (res) => {
         let body = '';
         res.on('data', (c) => { body += c; });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -121,7 +121,7 @@ function hostileSuite(open: () => Promise<{ store: Store; cleanup(): Promise<voi
     expect(big.status).toBe(431);
     expect(JSON.parse(big.body)).toMatchObject({ code: 'headers-too-large' });
     const badLength = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(new URL(base).port), '127.0.0.1', () => {
+      const socket = connect(Number(new URL(api.url).port), '127.0.0.1', () => {
         socket.write('POST /api/tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}');
       });
       let got = '';
@@ -148,16 +148,4 @@ function hostileSuite(open: () => Promise<{ store: Store; cleanup(): Promise<voi
   });
 }
 
-describe('hostile requests on embedded PGlite + PostGIS', () => {
-  hostileSuite(async () => {
-    const { store, remove } = await openTestPglite();
-    return { store, cleanup: remove };
-  });
-});
-
-describe.skipIf(!process.env.DATABASE_URL)('hostile requests on PostgreSQL server (needs DATABASE_URL; CI sets it)', () => {
-  hostileSuite(async () => {
-    const { store, drop } = await openTestPg(process.env.DATABASE_URL!);
-    return { store, cleanup: drop };
-  });
-});
+describeEngines('hostile requests', hostileSuite);

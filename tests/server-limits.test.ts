@@ -9,16 +9,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../server/app.js';
-import { issueToken, nearestName } from '../server/auth.js';
+import { nearestName } from '../server/auth.js';
 import { makeRateLimitHook } from '../server/rate-limit.js';
 import { LIMITS } from '../scenarios/limits.js';
 import type { Store } from '../server/store/types.js';
-import { ACTORS, openTestPg, openTestPglite, rect, sampleCommittees } from './helpers/store.js';
+import { describeEngines, startTestApi, type TestApi, type TestEngine, type TestReply } from './helpers/api.js';
+import { ACTORS, rect, sampleCommittees } from './helpers/store.js';
 
-interface Reply { status: number; headers: Headers; json: any }
+type Reply = TestReply;
 
 describe('nearestName and the rate-limit window', () => {
   it('finds the street office one typo away', () => {
@@ -43,30 +42,25 @@ describe('nearestName and the rate-limit window', () => {
   });
 });
 
-function limitsSuite(open: () => Promise<{ store: Store; cleanup(): Promise<void> }>): void {
+function limitsSuite(engine: TestEngine): void {
+  let api: TestApi;
   let store: Store;
-  let cleanup: () => Promise<void>;
-  let app: FastifyInstance;
   let planner: string;
   let planner2: string;
   let admin: string;
   let datasetId: string;
 
   async function call(method: string, path: string, body?: unknown, token?: string): Promise<Reply> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token ?? planner}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await app.inject({ method: method as 'GET', url: path, headers, ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
-    let json: any;
-    try { json = JSON.parse(res.body); } catch { json = undefined; }
-    return { status: res.statusCode, headers: new Headers(res.headers as Record<string, string>), json };
+    return api.call(method, path, { token: token ?? planner, ...(typeof body === 'string' ? { raw: body, contentType: 'application/json' } : body !== undefined ? { body } : {}) });
   }
 
   beforeAll(async () => {
-    ({ store, cleanup } = await open());
-    planner = (await issueToken(store, { role: 'district-planner' })).token;
-    planner2 = (await issueToken(store, { role: 'district-planner' })).token;
-    admin = (await issueToken(store, { role: 'admin' })).token;
-    app = await buildApp({ store, solveWorkers: 0, rateLimits: { uploads: { max: 3 }, solves: { max: 2 } } });
+    api = await startTestApi({
+      engine, app: { solveWorkers: 0, rateLimits: { uploads: { max: 3 }, solves: { max: 2 } } },
+      tokens: { planner: 'district-planner', planner2: 'district-planner', admin: 'admin' },
+    });
+    ({ store } = api);
+    ({ planner, planner2, admin } = api.tokens as { planner: string; planner2: string; admin: string });
     datasetId = (await store.createDataset({ name: 'paging', committees: sampleCommittees() })).id;
     for (let i = 0; i < 55; i++) {
       const scope = i % 5 === 0 ? ['东门'] : ['黄贝'];
@@ -76,8 +70,7 @@ function limitsSuite(open: () => Promise<{ store: Store; cleanup(): Promise<void
   }, 180_000);
 
   afterAll(async () => {
-    await app?.close();
-    await cleanup?.();
+    await api?.close();
   }, 60_000);
 
   it('pages plans: 50 by default, keyset pages that add up to every plan once, in order', async () => {
@@ -120,6 +113,32 @@ function limitsSuite(open: () => Promise<{ store: Store; cleanup(): Promise<void
     expect((await call('GET', '/api/plans?limit=-3')).json.field).toBe('querystring.limit'); // the schema's pattern
     const forged = await call('GET', `/api/plans?cursor=${Buffer.from('["1; DROP TABLE plans","x"]').toString('base64url')}`);
     expect([forged.status, forged.json.code, forged.json.field]).toEqual([422, 'invalid-cursor', 'cursor']);
+  });
+
+  it('pages a plan\'s history: 50 steps by default, keyset pages on the step number, each step once, in order', async () => {
+    let plan = await store.createPlan({ datasetId, kind: 'hand', name: 'many steps', scope: ['黄贝'], summary: {} as never, groups: [] }, ACTORS.planner);
+    for (let i = 0; i < 59; i++) plan = await store.updatePlan(plan.id, { version: plan.version, name: `step ${i}`, actor: ACTORS.planner });
+    const first = await call('GET', `/api/plans/${plan.id}/history`);
+    expect(first.status).toBe(200);
+    expect([first.json.entries.length, first.json.total]).toEqual([50, 60]);
+    expect(first.json.opinions).toEqual([]);
+    const seqs: number[] = first.json.entries.map((e: { seq: number }) => e.seq);
+    let cursor: string | null = first.json.nextCursor;
+    while (cursor !== null) {
+      const page = await call('GET', `/api/plans/${plan.id}/history?limit=4&cursor=${cursor}`);
+      expect(page.status).toBe(200);
+      expect(page.json.entries.length).toBeLessThanOrEqual(4);
+      seqs.push(...page.json.entries.map((e: { seq: number }) => e.seq));
+      cursor = page.json.nextCursor;
+    }
+    expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect((await store.getPlanHistory(plan.id)).map((e) => e.seq)).toEqual(seqs);
+    const big = await call('GET', `/api/plans/${plan.id}/history?limit=${LIMITS.pageMax + 1}`);
+    expect([big.status, big.json.field]).toEqual([422, 'limit']);
+    const forged = await call('GET', `/api/plans/${plan.id}/history?cursor=${Buffer.from('["seq",-1]').toString('base64url')}`);
+    expect([forged.status, forged.json.code, forged.json.field]).toEqual([422, 'invalid-cursor', 'cursor']);
+    const planListCursor = (await call('GET', '/api/plans?limit=1')).json.nextCursor as string; // another list's cursor
+    expect((await call('GET', `/api/plans/${plan.id}/history?cursor=${planListCursor}`)).json.code).toBe('invalid-cursor');
   });
 
   it('pages datasets and scenarios, keeping their list fields', async () => {
@@ -217,19 +236,7 @@ function limitsSuite(open: () => Promise<{ store: Store; cleanup(): Promise<void
   });
 }
 
-describe('paging, limits, tokens and rate limits on embedded PGlite + PostGIS', () => {
-  limitsSuite(async () => {
-    const { store, remove } = await openTestPglite();
-    return { store, cleanup: remove };
-  });
-});
-
-describe.skipIf(!process.env.DATABASE_URL)('paging, limits, tokens and rate limits on PostgreSQL server (needs DATABASE_URL; CI sets it)', () => {
-  limitsSuite(async () => {
-    const { store, drop } = await openTestPg(process.env.DATABASE_URL!);
-    return { store, cleanup: drop };
-  });
-});
+describeEngines('paging, limits, tokens and rate limits', limitsSuite);
 
 const bin = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 
@@ -288,13 +295,17 @@ async function checkUpgrade(db: import('../server/store/db.js').Db): Promise<voi
   expect(await migrate(db, MIGRATIONS.filter((m) => m.version === 1))).toEqual([1]);
   const token = 't'.repeat(43);
   await db.query("INSERT INTO tokens (id, hash, role) VALUES ('old', $1, 'organisation')", [hashToken(token)]);
+  await db.query("INSERT INTO datasets (id, name) VALUES ('old-dataset', 'before 003')");
   expect(await migrate(db)).toEqual(MIGRATIONS.filter((m) => m.version > 1).map((m) => m.version));
   const store = makeStore(db);
+  // migration 003: a dataset stored before uploads went in steps is complete, so still listed
+  expect((await store.getDataset('old-dataset'))?.name).toBe('before 003');
+  expect((await store.listDatasets()).map((d) => d.id)).toEqual(['old-dataset']);
   expect((await store.listTokens()).find((t) => t.id === 'old')).toMatchObject({ expiresAt: null, revokedAt: null });
   expect(await authenticate(store, `Bearer ${token}`)).toMatchObject({ tokenId: 'old', role: 'organisation' });
 }
 
-describe('migration 002 over an existing database', () => {
+describe('migrations 002 and 003 over an existing database', () => {
   it('upgrades an embedded database made with migration 001 only', async () => {
     const { openPglite } = await import('../server/store/pglite.js');
     const db = await openPglite();

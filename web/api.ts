@@ -103,7 +103,17 @@ export const api = {
   },
   plans: () => getAll<Plan>('/plans', 'plans'),
   plan: (id: string) => get<Plan>(`/plans/${enc(id)}`),
-  history: (id: string) => get<History>(`/plans/${enc(id)}/history`),
+  history: async (id: string): Promise<History> => {
+    // the first page as planPaths prefetches it, then the rest of the steps page by page
+    const first = await get<History>(`/plans/${enc(id)}/history`);
+    const entries = [...first.entries];
+    for (let cursor = first.nextCursor; cursor !== null;) {
+      const page: History = await get<History>(`/plans/${enc(id)}/history?limit=500&cursor=${enc(cursor)}`);
+      entries.push(...page.entries);
+      cursor = page.nextCursor;
+    }
+    return { ...first, entries, nextCursor: null };
+  },
   text: (id: string, lang: 'zh' | 'en') => get<string>(`/plans/${enc(id)}/text?lang=${lang}`),
   committees: (id: string) => get<FeatureCollection>(`/plans/${enc(id)}/committees.geojson`),
   stations: (id: string) => get<FeatureCollection>(`/plans/${enc(id)}/stations.geojson`),

@@ -16,7 +16,7 @@ import type { ScenarioFile } from '../../scenarios/schema.js';
 import type { PlanSummary, Scenario } from '../../solver/types.js';
 import { requireActor, requireRole } from '../plugins/auth.js';
 import {
-  ActionBody, ActionResultSchema, CompareParams, CompareSchema, HandPlanBody, HistorySchema, IdParams, JobAcceptedSchema,
+  ActionBody, ActionResultSchema, CompareParams, CompareSchema, HandPlanBody, HistorySchema, IdParams, JobAcceptedSchema, PageQuery,
   PlanCreatedSchema, PlanListQuery, PlanListSchema, PlanSchema, RevisionBody, TextQuery, withErrors,
 } from '../schemas.js';
 import { PoolClosedError } from '../../scenarios/solve-pool.js';
@@ -301,15 +301,21 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
   });
 
   app.get('/plans/:id/history', {
-    schema: { tags: ['approval'], summary: 'Every step of the plan, in order (append-only), and the opinions of every round', params: IdParams, response: withErrors({ 200: HistorySchema }) },
+    schema: {
+      tags: ['approval'],
+      summary: 'The steps of the plan, in order (append-only), a page at a time (?limit=&cursor=; nextCursor, total), and the opinions of every round',
+      params: IdParams, querystring: PageQuery, response: withErrors({ 200: HistorySchema }),
+    },
   }, async (request) => {
     const plan = await getPlanOr404(store, request.params.id);
-    const entries = await store.getPlanHistory(plan.id);
+    const page = await store.pagePlanHistory(plan.id, readPageQuery(request.query));
     const rounds = Array.from({ length: plan.round }, (_, i) => i + 1);
     const opinions: OpinionRecord[] = (await Promise.all(rounds.map((round) => store.getOpinions(plan.id, { round })))).flat();
     return {
       planId: plan.id,
-      entries,
+      entries: page.items,
+      nextCursor: page.nextCursor,
+      total: page.total,
       opinions: opinions.map((o) => ({ round: o.round, role: o.role, agree: o.agree, text: o.text, actorTokenId: o.actorTokenId, at: o.at })),
     };
   });

@@ -8,8 +8,8 @@ import { StoreError } from './types.js';
 import { queryPage } from './paging.js';
 
 const CANONICAL = new Set(['id', 'name', 'streetOffice', 'households', 'geometry']);
-/** Committees per INSERT statement of an upload. */
-const INSERT_CHUNK = 2000;
+/** Committees per INSERT statement of an upload (in steps: a read waits for one at most, ~0.1 s on PGlite). */
+const INSERT_CHUNK = 500;
 
 const DATASET_SELECT = `SELECT d.id, d.name, d.meta, d.created_at,
   (SELECT count(*)::int FROM committees c WHERE c.dataset_id = d.id) AS committee_count,
@@ -55,58 +55,100 @@ function checkCommittee(c: Committee, i: number, seen: Set<string>): void {
   });
 }
 
-/** The dataset operations: reads on `db`, each write in its own transaction (`inTx`). */
-export function makeDatasetOps(db: Sql, inTx: InTx): DatasetOps {
+/** Checks an upload before any of it reaches SQL (StoreError 400 naming the field or the committee). */
+function checkDataset(input: DatasetInput): void {
+  if (typeof input?.name !== 'string' || input.name.trim() === '') {
+    throw new StoreError('invalid-dataset', 400, 'a dataset needs a name', 'name');
+  }
+  if (!Array.isArray(input.committees)) throw new StoreError('invalid-dataset', 400, 'a dataset needs a committees array', 'committees');
+  const seen = new Set<string>();
+  input.committees.forEach((c, i) => checkCommittee(c, i, seen));
+}
+
+/** One INSERT of committees `start …` of an upload (PostGIS builds the geometry from GeoJSON text). */
+function insertCommitteeChunk(sql: Sql, datasetId: string, committees: readonly Committee[], start: number): Promise<unknown> {
+  const rows = committees.slice(start, start + INSERT_CHUNK).map((c) => {
+    const props: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(c)) if (!CANONICAL.has(k) && v !== undefined) props[k] = v;
+    return { id: c.id, name: c.name, streetOffice: c.streetOffice, households: c.households, props,
+      geometry: JSON.stringify({ type: 'MultiPolygon', coordinates: c.geometry }) };
+  });
+  return sql.query(
+    `INSERT INTO committees (dataset_id, id, ord, name, street_office, households, props, geom)
+     SELECT $1, e.c->>'id', (e.ord - 1 + $3::int)::int, e.c->>'name', e.c->>'streetOffice', (e.c->>'households')::int, e.c->'props',
+       ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(e.c->>'geometry'), 4326))
+     FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(c, ord)`,
+    [datasetId, JSON.stringify(rows), start]);
+}
+
+/** How long an unfinished upload is left alone before the next upload deletes it (a process that died mid-way). */
+const STALE_UPLOAD = '1 hour';
+
+/**
+ * The dataset operations: reads on `db`, each write in its own transaction (`inTx`).
+ * @param inSteps - `db` is the engine itself (not a transaction): an upload is stored in short
+ *   statements, each its own transaction (migration 003), so that on the embedded engine's one
+ *   connection a read waits for one chunk at most, not for the whole upload
+ */
+export function makeDatasetOps(db: Sql, inTx: InTx, inSteps = false): DatasetOps {
+  /** The whole upload in one transaction (inside `store.transaction`, e.g. the first open's seed). */
+  const createInOne = (input: DatasetInput) => inTx(async (sql) => {
+    const id = randomUUID();
+    await sql.query('INSERT INTO datasets (id, name, meta) VALUES ($1, $2, $3::jsonb)', [id, input.name, JSON.stringify(input.meta ?? {})]);
+    for (let start = 0; start < input.committees.length; start += INSERT_CHUNK) await insertCommitteeChunk(sql, id, input.committees, start);
+    const out = await sql.query<Row>(`${DATASET_SELECT} WHERE d.id = $1`, [id]);
+    return toDataset(out[0]!);
+  });
+
+  /**
+   * The upload in steps: the row (incomplete, seen by no read), each chunk of committees in a
+   * statement of its own, then the row made complete (its created_at the moment it appears, so a
+   * client paging the list meanwhile does not miss it). On failure the row and what was stored of
+   * it are deleted; a process that dies mid-way leaves an incomplete row the next upload deletes
+   * once it is STALE_UPLOAD old.
+   */
+  const createInSteps = async (input: DatasetInput): Promise<DatasetRecord> => {
+    await db.query(`DELETE FROM datasets WHERE NOT complete AND created_at < now() - interval '${STALE_UPLOAD}'`);
+    const id = randomUUID();
+    await db.query('INSERT INTO datasets (id, name, meta, complete) VALUES ($1, $2, $3::jsonb, false)', [id, input.name, JSON.stringify(input.meta ?? {})]);
+    try {
+      for (let start = 0; start < input.committees.length; start += INSERT_CHUNK) await insertCommitteeChunk(db, id, input.committees, start);
+      await db.query('UPDATE datasets SET complete = true, created_at = clock_timestamp() WHERE id = $1', [id]);
+    } catch (e) {
+      await db.query('DELETE FROM datasets WHERE id = $1', [id]).catch(() => { /* left for the stale sweep */ });
+      throw e;
+    }
+    const out = await db.query<Row>(`${DATASET_SELECT} WHERE d.id = $1`, [id]);
+    return toDataset(out[0]!);
+  };
+
   return {
-    createDataset: (input: DatasetInput) => inTx(async (sql) => {
-      if (typeof input?.name !== 'string' || input.name.trim() === '') {
-        throw new StoreError('invalid-dataset', 400, 'a dataset needs a name', 'name');
-      }
-      if (!Array.isArray(input.committees)) throw new StoreError('invalid-dataset', 400, 'a dataset needs a committees array', 'committees');
-      const seen = new Set<string>();
-      input.committees.forEach((c, i) => checkCommittee(c, i, seen));
-      const id = randomUUID();
-      await sql.query('INSERT INTO datasets (id, name, meta) VALUES ($1, $2, $3::jsonb)', [id, input.name, JSON.stringify(input.meta ?? {})]);
-      // In chunks: one statement's JSON text stays small, and the thread that builds it (the
-      // server's) gets its turn between them.
-      for (let start = 0; start < input.committees.length; start += INSERT_CHUNK) {
-        const rows = input.committees.slice(start, start + INSERT_CHUNK).map((c) => {
-          const props: Record<string, unknown> = {};
-          for (const [k, v] of Object.entries(c)) if (!CANONICAL.has(k) && v !== undefined) props[k] = v;
-          return { id: c.id, name: c.name, streetOffice: c.streetOffice, households: c.households, props,
-            geometry: JSON.stringify({ type: 'MultiPolygon', coordinates: c.geometry }) };
-        });
-        await sql.query(
-          `INSERT INTO committees (dataset_id, id, ord, name, street_office, households, props, geom)
-           SELECT $1, e.c->>'id', (e.ord - 1 + $3::int)::int, e.c->>'name', e.c->>'streetOffice', (e.c->>'households')::int, e.c->'props',
-             ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(e.c->>'geometry'), 4326))
-           FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(c, ord)`,
-          [id, JSON.stringify(rows), start]);
-      }
-      const out = await sql.query<Row>(`${DATASET_SELECT} WHERE d.id = $1`, [id]);
-      return toDataset(out[0]!);
-    }),
+    createDataset: async (input: DatasetInput) => {
+      checkDataset(input);
+      return inSteps ? createInSteps(input) : createInOne(input);
+    },
 
     async getDataset(id) {
-      const rows = await db.query<Row>(`${DATASET_SELECT} WHERE d.id = $1`, [id]);
+      const rows = await db.query<Row>(`${DATASET_SELECT} WHERE d.id = $1 AND d.complete`, [id]);
       return rows[0] ? toDataset(rows[0]) : null;
     },
 
     async listDatasets() {
-      return (await db.query<Row>(`${DATASET_SELECT} ORDER BY d.created_at, d.id`)).map(toDataset);
+      return (await db.query<Row>(`${DATASET_SELECT} WHERE d.complete ORDER BY d.created_at, d.id`)).map(toDataset);
     },
 
     pageDatasets: (page) => queryPage(db, {
-      select: DATASET_SELECT.replace(/^SELECT /, '').replace(/\s+FROM datasets d$/, ''), from: 'datasets d', where: 'true', params: [], alias: 'd.',
+      select: DATASET_SELECT.replace(/^SELECT /, '').replace(/\s+FROM datasets d$/, ''), from: 'datasets d', where: 'd.complete', params: [], alias: 'd.',
     }, page, toDataset),
 
     async listStreetOfficeNames() {
-      const rows = await db.query<Row>('SELECT DISTINCT street_office FROM committees ORDER BY street_office');
+      const rows = await db.query<Row>(`SELECT DISTINCT c.street_office FROM committees c JOIN datasets d ON d.id = c.dataset_id
+         WHERE d.complete ORDER BY c.street_office`);
       return rows.map((r) => str(r.street_office));
     },
 
     async getCommittees(datasetId) {
-      if ((await db.query('SELECT 1 FROM datasets WHERE id = $1', [datasetId])).length === 0) return null;
+      if ((await db.query('SELECT 1 FROM datasets WHERE id = $1 AND complete', [datasetId])).length === 0) return null;
       const rows = await db.query<Row>(
         `SELECT id, name, street_office, households, props, ST_AsGeoJSON(geom, 15) AS geometry
          FROM committees WHERE dataset_id = $1 ORDER BY ord`, [datasetId]);
@@ -118,7 +160,7 @@ export function makeDatasetOps(db: Sql, inTx: InTx): DatasetOps {
     },
 
     async getCommitteesGeoJSON(datasetId, options = {}) {
-      if ((await db.query('SELECT 1 FROM datasets WHERE id = $1', [datasetId])).length === 0) return null;
+      if ((await db.query('SELECT 1 FROM datasets WHERE id = $1 AND complete', [datasetId])).length === 0) return null;
       const rows = await db.query<Row>(
         `SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
            'type', 'Feature', 'id', c.id,

@@ -30,6 +30,25 @@ export function decodeCursor(cursor: string): { at: string; id: string } {
   return { at: parsed[0], id: parsed[1] };
 }
 
+/** The cursor after history entry `seq` of a plan (a plan's history pages by its own step numbers). */
+export function encodeSeqCursor(seq: number): string {
+  return Buffer.from(JSON.stringify(['seq', seq]), 'utf8').toString('base64url');
+}
+
+/** The step number a history cursor stands for; 422 `invalid-cursor` for anything else. */
+export function decodeSeqCursor(cursor: string): number {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2 || parsed[0] !== 'seq' || !Number.isInteger(parsed[1]) || parsed[1] < 0 || parsed[1] > 2_147_483_647) {
+    throw new StoreError('invalid-cursor', 422, 'cursor: not a cursor of this history (pass the nextCursor of the previous page as it is)', 'cursor');
+  }
+  return parsed[1] as number;
+}
+
 /**
  * One page of `SELECT <select> FROM <from> WHERE <where>` ordered by `<alias>created_at, <alias>id`.
  * `params` are the filter's ($1 … $n); the keyset and the limit take the next numbers.

@@ -12,7 +12,7 @@ import type {
   Actor, HistoryEntry, OpinionRecord, PlanEdit, PlanInput, PlanOps, PlanRecord, PlanState, ReviewerRole, TransitionRequest, TransitionResult,
 } from './types.js';
 import { PLAN_STATES, StoreError } from './types.js';
-import { queryPage } from './paging.js';
+import { decodeSeqCursor, encodeSeqCursor, queryPage } from './paging.js';
 
 const PLAN_COLUMNS = `id, dataset_id, scenario_id, kind, name, to_json(scope) AS scope_json, summary, groups, state,
   version, revision, round, parent_id, created_at, updated_at`;
@@ -79,7 +79,7 @@ export function makePlanOps(db: Sql, inTx: InTx): PlanOps {
     if (!Array.isArray(p.scope) || !p.scope.every((s) => typeof s === 'string' && s !== '')) {
       throw new StoreError('invalid-plan', 400, 'plan scope must be an array of street office names', 'scope');
     }
-    const ds = await sql.query('SELECT 1 FROM datasets WHERE id = $1', [p.datasetId]);
+    const ds = await sql.query('SELECT 1 FROM datasets WHERE id = $1 AND complete', [p.datasetId]);
     if (ds.length === 0) throw new StoreError('dataset-not-found', 404, `no dataset "${p.datasetId}"`, 'datasetId');
     if (p.scenarioId !== undefined && p.scenarioId !== null) {
       const sc = await sql.query('SELECT 1 FROM scenarios WHERE id = $1', [p.scenarioId]);
@@ -205,6 +205,17 @@ export function makePlanOps(db: Sql, inTx: InTx): PlanOps {
 
     async getPlanHistory(id) {
       return readHistory(db, id);
+    },
+
+    async pagePlanHistory(id, page) {
+      const after = page.cursor !== undefined ? decodeSeqCursor(page.cursor) : 0;
+      const rows = await db.query<Row>(
+        `SELECT h.*, t.street_office FROM plan_history h LEFT JOIN tokens t ON t.id = h.actor_token_id
+         WHERE h.plan_id = $1 AND h.seq > $2 ORDER BY h.seq LIMIT $3`, [id, after, page.limit + 1]);
+      const more = rows.length > page.limit;
+      const items = (more ? rows.slice(0, page.limit) : rows).map(toHistory);
+      const counted = await db.query<Row>('SELECT count(*)::int AS n FROM plan_history WHERE plan_id = $1', [id]);
+      return { items, nextCursor: more ? encodeSeqCursor(items[items.length - 1]!.seq) : null, total: Number(counted[0]!.n) };
     },
 
     async getOpinions(planId, options = {}) {

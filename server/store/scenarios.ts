@@ -17,7 +17,7 @@ export function makeScenarioOps(db: Sql, inTx: InTx): ScenarioOps {
       if (typeof input?.name !== 'string' || input.name.trim() === '') throw new StoreError('invalid-scenario', 400, 'a scenario needs a name', 'name');
       if (input.body === undefined) throw new StoreError('invalid-scenario', 400, 'a scenario needs a body', 'body');
       if (input.datasetId !== undefined && input.datasetId !== null) {
-        const ds = await sql.query('SELECT 1 FROM datasets WHERE id = $1', [input.datasetId]);
+        const ds = await sql.query('SELECT 1 FROM datasets WHERE id = $1 AND complete', [input.datasetId]);
         if (ds.length === 0) throw new StoreError('dataset-not-found', 404, `no dataset "${input.datasetId}"`, 'datasetId');
       }
       const rows = await sql.query<Row>(

@@ -12,9 +12,9 @@ import { makeScenarioOps } from './scenarios.js';
 import { makeTokenOps } from './tokens.js';
 import type { Store, StoreOps } from './types.js';
 
-function makeOps(db: Sql, inTx: InTx): StoreOps {
+function makeOps(db: Sql, inTx: InTx, topLevel = false): StoreOps {
   return {
-    ...makeDatasetOps(db, inTx),
+    ...makeDatasetOps(db, inTx, topLevel),
     ...makeScenarioOps(db, inTx),
     ...makePlanOps(db, inTx),
     ...makeTokenOps(db, inTx),
@@ -27,7 +27,7 @@ function makeOps(db: Sql, inTx: InTx): StoreOps {
  * `store.transaction(fn)` hands `fn` the same methods bound to one transaction.
  */
 export function makeStore(db: Db): Store {
-  const ops = makeOps(db, (fn) => db.transaction(fn));
+  const ops = makeOps(db, (fn) => db.transaction(fn), true);
   return {
     ...ops,
     engine: db.engine,

@@ -261,6 +261,8 @@ export interface PlanOps {
   /** One approval step in one transaction: lock, check (workflow.ts), update, append history. Throws StoreError. */
   transitionPlan(id: string, request: TransitionRequest): Promise<TransitionResult>;
   getPlanHistory(id: string): Promise<HistoryEntry[]>;
+  /** One page of the plan's history, in step order (keyset on seq); total: every entry of the plan. */
+  pagePlanHistory(id: string, page: PageRequest): Promise<Page<HistoryEntry>>;
   /** Opinions of one round (default: the plan's current round). */
   getOpinions(planId: string, options?: { round?: number }): Promise<OpinionRecord[]>;
 }
