@@ -18,11 +18,13 @@ import { solveStreetOfficeWithAnswers } from '../solver/answers.js';
 import type { Problem } from '../solver/types.js';
 import { findTopologyProblems } from '../geo/validate-topology.js';
 import { saveCodeCache } from './code-cache.js';
+import { lowerThreadPriority } from './thread-priority.js';
 import { finishOfficeJob, unpackTopologyItems, type OfficeExtras, type PackedTopologyItems } from './office-job.js';
 import { toSolveOptions, type JobLimits } from './solve-pool.js';
 
 if (!parentPort) throw new Error('scenarios/solve-worker.ts runs only as a worker thread');
 const port = parentPort;
+lowerThreadPriority(); // the main thread (the server's requests, the batch's writing) comes first
 const engines = loadEngines();
 /** A job's plans are posted once it has run this long. */
 const PLAN_POST_AFTER_MS = 20;
