@@ -24,10 +24,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, HistoryEntry, PlanState, ReviewerRole, Role, WorkflowAction } from '../server/store/types.js';
 import { REVIEWER_ROLES, WORKFLOW_ACTIONS } from '../server/store/types.js';
 import { applyAction, type WorkflowPlan } from '../server/workflow.js';
-import pg from 'pg';
 import { issueToken } from '../server/auth.js';
 import { openStore } from '../server/store/open.js';
-import { pgliteTemplate } from './helpers/store.js';
+import { makeThrowawayDatabase, pgliteTemplate } from './helpers/store.js';
 import { mulberry32 as rng } from '../scenarios/random.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -109,39 +108,6 @@ interface Cursor {
 }
 
 class ServerGone extends Error {}
-
-/** A throw-away database with PostGIS on the server of `url`, and its URL; `drop()` removes it. */
-async function makeThrowawayDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `yizhan_crash_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const own = new URL(url);
-  own.pathname = `/${name}`;
-  const client = new pg.Client({ connectionString: own.toString() });
-  await client.connect();
-  try {
-    await client.query('CREATE EXTENSION IF NOT EXISTS postgis');
-  } finally {
-    await client.end();
-  }
-  return {
-    url: own.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
 
 function crashSuite(engine: 'embedded' | 'postgresql'): void {
   let dir: string;

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { Committee, Position } from '../../geo/types.js';
 import { MIGRATIONS } from '../../server/store/migrations.js';
 import { openStore } from '../../server/store/open.js';
@@ -121,4 +122,37 @@ export async function refusal(p: Promise<unknown>): Promise<StoreError> {
     throw e;
   }
   throw new Error('expected a StoreError');
+}
+
+/** A throw-away database with PostGIS on the server of `url`, and its URL; `drop()` removes it. */
+export async function makeThrowawayDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `yizhan_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  const client = new pg.Client({ connectionString: own.toString() });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS postgis');
+  } finally {
+    await client.end();
+  }
+  return {
+    url: own.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
 }
