@@ -17,8 +17,13 @@ export interface CliRun { code: number | null; stdout: string; stderr: string }
  * worker ("Timeout calling onTaskUpdate") on a loaded machine.
  */
 export function yizhan(...args: string[]): Promise<CliRun> {
+  return yizhanWith({}, ...args);
+}
+
+/** `yizhan(...args)` with more environment variables (`YIZHAN_NO_BUNDLE`, …). */
+export function yizhanWith(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (t: string) => { stdout += t; });
