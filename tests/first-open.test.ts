@@ -7,11 +7,11 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './helpers/cli.js';
 import { loadMigrations, MIGRATIONS, MIGRATIONS_DIR } from '../server/store/migrations.js';
 import { filterTar } from '../server/store/postgis-bundle.js';
 import { openStore } from '../server/store/open.js';
@@ -78,15 +78,6 @@ function yizhan(...args: string[]): Promise<{ status: number; stdout: string; st
   return new Promise((resolve) => {
     execFile(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env }, (err, stdout, stderr) => {
       resolve({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
     });
   });
 }

@@ -5,9 +5,10 @@
  * search only, count split with HiGHS only, pruning by a known plan, state and time budgets).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isPartition, value, type Model } from './helpers/set-partition.js';
 import { calcDualPrices, orderRowsForFrontier, repairDualPrices, solveFrontier } from '../solver/frontier.js';
 import { solveDenseComponent } from '../solver/frontier-solve.js';
-import type { ComponentModel, PartitionEngine } from '../solver/engines/types.js';
+import type { PartitionEngine } from '../solver/engines/types.js';
 import { solvePartition, solveSmallComponent } from '../solver/partition.js';
 import { enumerateCandidates } from '../solver/candidates.js';
 import { solveByEnumeration } from '../solver/reference.js';
@@ -18,7 +19,6 @@ import { makeRandomProblem, makeRng, seedFromName } from './helpers/random-probl
 let engines: Engines;
 beforeAll(async () => { engines = await loadEngines(); });
 
-type Model = Pick<ComponentModel, 'rows' | 'columns'>;
 
 /**
  * A random component: rows on a line, columns = random sets of 1–5 rows within a window of 8
@@ -49,13 +49,6 @@ function makeModel(seed: number, rows: number, options: { extra?: number; holes?
   }
   return { rows, columns };
 }
-
-const value = (m: Model, plan: readonly number[]): number => plan.reduce((s, j) => s + m.columns[j]!.cost, 0);
-const isPartition = (m: Model, plan: readonly number[]): boolean => {
-  const hit = new Uint8Array(m.rows);
-  for (const j of plan) for (const r of m.columns[j]!.rows) { if (hit[r]) return false; hit[r] = 1; }
-  return hit.every((h) => h === 1);
-};
 
 /** Least cost of a partition with exactly `count` columns (subset DP with a count), Infinity when none. */
 function bestWithCount(m: Model, count: number): number {

@@ -5,14 +5,13 @@
  * components, HiGHS alone given all the time it needs on larger ones.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isPartition, value, type Model } from './helpers/set-partition.js';
 import { makeGeneratedRelaxation } from '../solver/engines/generated.js';
-import type { ComponentModel } from '../solver/engines/types.js';
 import { greedyCover, solveSmallComponent } from '../solver/partition.js';
 import { loadEngines, type Engines } from '../solver/solve.js';
 import { calcPricedGreedyPlan, improveByRegions, solveWideComponent } from '../solver/wide-solve.js';
 import { makeRng } from './helpers/random-problem.js';
 
-type Model = Pick<ComponentModel, 'rows' | 'columns'>;
 
 /**
  * A random component on a grid (rows are cells, columns connected sets of 1–5 cells, so no row
@@ -46,13 +45,6 @@ function makeGridModel(seed: number, side: number, extra: number): Model {
   }
   return { rows, columns };
 }
-
-const value = (m: Model, plan: readonly number[]): number => plan.reduce((s, j) => s + m.columns[j]!.cost, 0);
-const isPartition = (m: Model, plan: readonly number[]): boolean => {
-  const hit = new Uint8Array(m.rows);
-  for (const j of plan) for (const r of m.columns[j]!.rows) { if (hit[r]) return false; hit[r] = 1; }
-  return hit.every((h) => h === 1);
-};
 
 let engines: Engines;
 beforeAll(async () => { engines = await loadEngines(); });

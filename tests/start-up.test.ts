@@ -8,11 +8,11 @@
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './helpers/cli.js';
 import { buildApp } from '../server/app.js';
 import { issueToken } from '../server/auth.js';
 import { seedBuiltinDataset } from '../server/first-open.js';
@@ -231,15 +231,6 @@ describe('schemas compiled on first use', () => {
     }
   }, 300_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 describe('yizhan serve on a new folder, then on it again (CLI from dist/)', () => {
   let work: string;
