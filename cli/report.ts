@@ -1,6 +1,6 @@
 /** What `yizhan plan` and `yizhan evaluate` print: a table per street office and the checks. */
 import type { PlanOutcome } from '../solver/outcome.js';
-import type { PlanSummary, Station } from '../solver/types.js';
+import { FACILITY_KINDS, type FacilityKind, type PlanSummary, type Station } from '../solver/types.js';
 import { formatTable, makePainter } from './table.js';
 
 const CHECK: Record<string, string> = { ok: 'ok', under: 'under', over: 'OVER', exempt: 'exempt' };
@@ -40,6 +40,9 @@ export function formatPlanReport(outcome: PlanOutcome, isTty: boolean): string {
   const out: string[] = [];
   const { summary } = outcome;
   const mark = (ok: boolean) => (ok ? '✓' : paint.yellow('✗'));
+  // a kind the data has no areas of reads "—", not "0 ✗" (census tracts, say)
+  const noData = (kind: FacilityKind): boolean => summary.checks.facilityTargets[kind].noData === true;
+  const facility = (s: Station, kind: FacilityKind): string => (noData(kind) ? '—' : `${formatInt(s[kind])} ${mark(s.checks[kind])}`);
   const withRegret = summary.streetOffices.some((o) => o.stations.some((s) => s.regret !== undefined));
   for (const office of summary.streetOffices) {
     const st = office.solver ? `  ${office.solver.status}${office.solver.gap > 0 ? ` gap ${(office.solver.gap * 100).toFixed(2)}%` : ''}, ${office.solver.ms.toFixed(0)} ms` : '';
@@ -52,9 +55,9 @@ export function formatPlanReport(outcome: PlanOutcome, isTty: boolean): string {
         s.host,
         formatInt(s.households),
         check,
-        `${formatInt(s.office)} ${mark(s.checks.office)}`,
-        `${formatInt(s.service)} ${mark(s.checks.service)}`,
-        `${formatInt(s.plaza)} ${mark(s.checks.plaza)}`,
+        facility(s, 'office'),
+        facility(s, 'service'),
+        facility(s, 'plaza'),
         String(s.staff),
         s.checks.contiguous ? (s.enclaveLinks.length ? 'link' : 'yes') : paint.red('NO'),
         ...(withRegret ? [formatRegret(s)] : []),
@@ -83,7 +86,7 @@ export function formatPlanReport(outcome: PlanOutcome, isTty: boolean): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   out.push(
     paint.bold(`${summary.scenario}: ${summary.stationsBefore} → ${summary.stationsAfter} stations, solver ${summary.solver.status}, objective ${summary.solver.objective.toFixed(4)}, ${summary.solver.ms.toFixed(0)} ms`),
-    `facility targets: office ${t.office.met}/${t.office.stations} ${pct(t.office.share)} (target ${pct(t.office.target)}), service ${t.service.met}/${t.service.stations} ${pct(t.service.share)} (target ${pct(t.service.target)}), plaza ${t.plaza.met}/${t.plaza.stations} ${pct(t.plaza.share)} (target ${pct(t.plaza.target)})`,
+    `facility targets: ${FACILITY_KINDS.map((k) => `${k} ${noData(k) ? 'not in the data' : `${t[k].met}/${t[k].stations} ${pct(t[k].share)} (target ${pct(t[k].target)})`}`).join(', ')}`,
     `staff ${summary.checks.staffBefore} → ${summary.checks.staffAfter}`,
   );
   out.push(...formatAnswers(summary));

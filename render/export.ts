@@ -9,7 +9,7 @@ import type { PlanOutcome } from '../solver/outcome.js';
 import { formatCsv } from './csv.js';
 import { FAIL_BANNER, describeViolationZh } from './plan-document.js';
 import { makePlanTextZh } from './text.js';
-import type { Station } from '../solver/types.js';
+import type { FacilityKind, Station } from '../solver/types.js';
 
 export interface GeoJsonFeatureCollection {
   type: 'FeatureCollection';
@@ -172,10 +172,13 @@ export function makePlanCsv(outcome: PlanOutcome, lang: 'zh' | 'en' = 'zh'): str
   const zh = lang === 'zh';
   const head = PLAN_CSV_COLUMNS.map(([en, cn]) => (zh ? cn : en));
   const yes = (b: boolean) => (zh ? (b ? '是' : '否') : b);
+  const targets = outcome.summary.checks.facilityTargets;
+  // blank where the data has no areas of the kind: not judged, rather than 否
+  const met = (s: Station, kind: FacilityKind) => (targets[kind].noData ? '' : yes(s.checks[kind]));
   const rows = outcome.stations.map((s) => [
     s.id, s.streetOffice, s.committees.join('、'), s.committees.length, s.host, s.households, s.population, s.office, s.service, s.plaza, s.staff,
     s.partyMembers, zh ? PARTY_CSV_ZH[s.party] : s.party, (s.areaM2 / 1e6).toFixed(2), zh ? HOUSEHOLD_CHECK_ZH[s.checks.households] : s.checks.households,
-    yes(s.checks.office), yes(s.checks.service), yes(s.checks.plaza), yes(s.checks.contiguous), s.cost.toFixed(6),
+    met(s, 'office'), met(s, 'service'), met(s, 'plaza'), yes(s.checks.contiguous), s.cost.toFixed(6),
   ]);
   return formatCsv([head, ...rows], { bom: true });
 }
@@ -197,10 +200,12 @@ export function makePlanMarkdown(outcome: PlanOutcome, title: string): string {
     '',
   ];
   const t = summary.checks.facilityTargets;
+  const target = (kind: FacilityKind) => (t[kind].noData ? '数据中没有此项,未检查'
+    : `${t[kind].met}/${t[kind].stations} (${(t[kind].share * 100).toFixed(1)}%, 目标 ${(t[kind].target * 100).toFixed(0)}%)`);
   lines.push(
-    `- 办公用房≥200㎡的工作站: ${t.office.met}/${t.office.stations} (${(t.office.share * 100).toFixed(1)}%, 目标 ${(t.office.target * 100).toFixed(0)}%)`,
-    `- 公共服务设施达标的工作站: ${t.service.met}/${t.service.stations} (${(t.service.share * 100).toFixed(1)}%, 目标 ${(t.service.target * 100).toFixed(0)}%)`,
-    `- 户外文体广场达标的工作站: ${t.plaza.met}/${t.plaza.stations} (${(t.plaza.share * 100).toFixed(1)}%, 目标 ${(t.plaza.target * 100).toFixed(0)}%)`,
+    `- 办公用房≥200㎡的工作站: ${target('office')}`,
+    `- 公共服务设施达标的工作站: ${target('service')}`,
+    `- 户外文体广场达标的工作站: ${target('plaza')}`,
     `- 工作人员总数: ${summary.checks.staffBefore} → ${summary.checks.staffAfter}`,
     '',
   );

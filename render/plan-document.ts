@@ -332,6 +332,10 @@ export function describeViolationZh(v: Violation, outcome: PlanOutcome, rules?: 
     case 'station-count-up': return `整合后社区工作站数量多于现有数量,社区工作站只减不增。`;
     case 'staff-total-changed': return `整合后工作人员总数由${outcome.summary.checks.staffBefore}名变为${outcome.summary.checks.staffAfter}名,人员总量应保持不变。`;
     case 'infeasible': return '在现行规则下找不到满足全部条件的整合方案。';
+    case 'facility-data-missing': {
+      const kinds = FACILITY_KINDS.filter((k) => outcome.summary.checks.facilityTargets[k].noData).map((k) => FACILITY_ZH[k]);
+      return `数据中没有各社区的${kinds.join('、') || '设施'}面积,相应的设施达标情况未作检查。`;
+    }
     default: {
       const m = /^facility-target-(office|service|plaza)$/.exec(v.rule);
       if (m) {
@@ -343,6 +347,9 @@ export function describeViolationZh(v: Violation, outcome: PlanOutcome, rules?: 
     }
   }
 }
+
+/** A figure the data cannot give (a facility kind that no committee has an area of). */
+const NO_DATA = '无数据';
 
 function stationTable(outcome: PlanOutcome, staff: readonly number[]): DocumentTable {
   return {
@@ -407,6 +414,7 @@ export function makePlanDocument(input: PlanDocumentInput): PlanDocument {
   basic.push(sub('(二)社区设施。'));
   basic.push(p(FACILITY_KINDS.map((k) => {
     const x = facts.facilities[k];
+    if (summary.checks.facilityTargets[k].noData) return `数据中没有各社区的${FACILITY_ZH[k]}面积,未作统计`;
     const rest = facts.planned ? `,年内可达标的社区${x.withinYear}个,年内较难达标的社区${x.hard}个` : `,未达到的${x.notMet}个`;
     return `${FACILITY_ZH[k]}${f[k].threshold}平方米以上已达标的社区${x.met}个${rest}${x.unknown > 0 ? `,未填报的${x.unknown}个` : ''}`;
   }).join(';') + '。'));
@@ -492,10 +500,12 @@ export function makePlanDocument(input: PlanDocumentInput): PlanDocument {
     p(valid ? '经检查,本方案符合全部必须遵守的整合规则。' : `经检查,本方案有${fatal.length}项不符合必须遵守的整合规则,${FAIL_BANNER}。`),
     { kind: 'table', caption: '设施达标情况', table: tp ? {
       columns: [{ header: '设施', width: 16 }, { header: '标准(㎡)', numeric: true, width: 12 }, { header: '达标工作站', numeric: true, width: 12 }, { header: '工作站总数', numeric: true, width: 12 }, { header: '达标比例', width: 12 }, { header: '计入年内可达标', numeric: true, width: 12 }, { header: '计入后比例', width: 12 }, { header: '目标', width: 12 }],
-      rows: FACILITY_KINDS.map((k) => [FACILITY_ZH[k], rules.facilities[k].threshold, t[k].met, t[k].stations, pct(t[k].share), tp[k].met, pct(tp[k].share), pct(t[k].target)]),
+      rows: FACILITY_KINDS.map((k) => (t[k].noData ? [FACILITY_ZH[k], rules.facilities[k].threshold, NO_DATA, t[k].stations, NO_DATA, NO_DATA, NO_DATA, pct(t[k].target)]
+        : [FACILITY_ZH[k], rules.facilities[k].threshold, t[k].met, t[k].stations, pct(t[k].share), tp[k].met, pct(tp[k].share), pct(t[k].target)])),
     } : {
       columns: [{ header: '设施', width: 25 }, { header: '标准(㎡)', numeric: true, width: 15 }, { header: '达标工作站', numeric: true, width: 15 }, { header: '工作站总数', numeric: true, width: 15 }, { header: '达标比例', width: 15 }, { header: '目标', width: 15 }],
-      rows: FACILITY_KINDS.map((k) => [FACILITY_ZH[k], rules.facilities[k].threshold, t[k].met, t[k].stations, pct(t[k].share), pct(t[k].target)]),
+      rows: FACILITY_KINDS.map((k) => (t[k].noData ? [FACILITY_ZH[k], rules.facilities[k].threshold, NO_DATA, t[k].stations, NO_DATA, pct(t[k].target)]
+        : [FACILITY_ZH[k], rules.facilities[k].threshold, t[k].met, t[k].stations, pct(t[k].share), pct(t[k].target)])),
     } },
   ];
   const listed = summary.checks.violations;

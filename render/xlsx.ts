@@ -7,7 +7,7 @@
 import type { Committee } from '../geo/types.js';
 import { calcExistingUnits, calcPartyOrganisation, classifyFacility, hasPlannedArea } from '../solver/figures.js';
 import type { PlanOutcome } from '../solver/outcome.js';
-import { FACILITY_KINDS, type FacilityKind, type PartyOrganisation, type Rules } from '../solver/types.js';
+import { FACILITY_KINDS, type FacilityKind, type PartyOrganisation, type Rules, type Station } from '../solver/types.js';
 import {
   FACILITY_ZH, HOUSEHOLD_CHECK_ZH, PARTY_ZH, describeViolationZh, formatPunctuationZh, makePartyChanges,
 } from './plan-document.js';
@@ -71,6 +71,9 @@ function makeSheets(input: PlanWorkbookInput): SheetSpec[] {
   const stationOf = new Map(outcome.stations.flatMap((s) => s.committeeIds.map((id) => [id, s] as const)));
   const inScope = committees.filter((c) => stationOf.has(c.id));
   const label = (s: { committees: string[] }) => s.committees.join('、');
+  const targets = outcome.summary.checks.facilityTargets;
+  // blank where no committee has an area of the kind in the data: not judged
+  const met = (s: Station, kind: FacilityKind): string | null => (targets[kind].noData ? null : yes(s.checks[kind]));
 
   const stations: SheetSpec = {
     name: { zh: '工作站', en: 'stations' },
@@ -84,7 +87,7 @@ function makeSheets(input: PlanWorkbookInput): SheetSpec[] {
     rows: outcome.stations.map((s, i) => [
       i + 1, s.streetOffice, label(s), s.committees.length, s.host, s.households, s.population, s.office, s.service, s.plaza, s.staff, s.partyMembers,
       zh ? PARTY_SHORT_ZH[s.party] : s.party, s.areaM2 / 1e6, zh ? HOUSEHOLD_CHECK_ZH[s.checks.households]! : s.checks.households,
-      yes(s.checks.office), yes(s.checks.service), yes(s.checks.plaza), yes(s.checks.contiguous),
+      met(s, 'office'), met(s, 'service'), met(s, 'plaza'), yes(s.checks.contiguous),
     ]),
   };
 
@@ -107,7 +110,6 @@ function makeSheets(input: PlanWorkbookInput): SheetSpec[] {
   };
 
   const before = calcFacilityBefore(outcome, committees, rules);
-  const targets = outcome.summary.checks.facilityTargets;
   // with planned areas (年内可达标, seed 004 五(三)): blank when no committee in scope has one
   const planned = outcome.summary.checks.facilityTargetsPlanned;
   const anyPlanned = inScope.some(hasPlannedArea);
@@ -124,6 +126,11 @@ function makeSheets(input: PlanWorkbookInput): SheetSpec[] {
     rows: FACILITY_KINDS.map((k) => {
       const status = inScope.map((c) => classifyFacility(c, k, rules));
       const count = (s: string) => status.filter((x) => x === s).length;
+      if (targets[k].noData) {
+        // no committee has an area of this kind: counts left blank, the target not judged
+        return [zh ? FACILITY_ZH[k] : k, rules.facilities[k].threshold, null, null, null, null, before[k].stations, null,
+          null, targets[k].stations, null, targets[k].target, zh ? '无数据' : 'no data', null, null, null];
+      }
       return [
         zh ? FACILITY_ZH[k] : k, rules.facilities[k].threshold,
         count('met'), anyPlanned ? count('within-year') : null, anyPlanned ? count('hard') : null,

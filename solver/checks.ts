@@ -4,7 +4,7 @@
  */
 import type { Committee } from '../geo/types.js';
 import type { Member } from './station.js';
-import { FACILITY_KINDS, type FacilityKind, type PlanSummary, type Scenario, type Station, type Violation } from './types.js';
+import { FACILITY_KINDS, PLANNED_FIELDS, type FacilityKind, type PlanSummary, type Scenario, type Station, type Violation } from './types.js';
 
 export type FacilityTargets = PlanSummary['checks']['facilityTargets'];
 
@@ -12,13 +12,30 @@ export type FacilityTargets = PlanSummary['checks']['facilityTargets'];
  * Share of stations meeting each facility threshold, against the plan targets; with `planned`, as
  * they will once the planned areas are built (a station without any counts as it is).
  */
-export function calcFacilityTargets(stations: readonly Station[], scenario: Scenario, planned = false): FacilityTargets {
+export function calcFacilityTargets(
+  stations: readonly Station[], scenario: Scenario, planned = false, inData: Record<FacilityKind, boolean> = ALL_IN_DATA,
+): FacilityTargets {
   const out = {} as FacilityTargets;
   for (const kind of FACILITY_KINDS) {
     const met = stations.filter((s) => (planned ? s.planned?.checks[kind] ?? s.checks[kind] : s.checks[kind])).length;
     const share = stations.length === 0 ? 1 : met / stations.length;
     const target = scenario.rules.facilities[kind].target;
-    out[kind] = { met, stations: stations.length, share, target, ok: share + 1e-12 >= target };
+    out[kind] = { met, stations: stations.length, share, target, ok: share + 1e-12 >= target, ...(inData[kind] ? {} : { noData: true as const }) };
+  }
+  return out;
+}
+
+const ALL_IN_DATA: Record<FacilityKind, boolean> = { office: true, service: true, plaza: true };
+
+/**
+ * For each facility kind, whether any of the committees has an area of it, or a planned one, in its
+ * data. Real data often has none (census tracts): its targets are then not judged.
+ */
+export function findFacilityKindsInData(committees: Iterable<Committee>): Record<FacilityKind, boolean> {
+  const out = { office: false, service: false, plaza: false };
+  for (const c of committees) {
+    for (const kind of FACILITY_KINDS) if (c[kind] !== undefined || c[PLANNED_FIELDS[kind]] !== undefined) out[kind] = true;
+    if (out.office && out.service && out.plaza) break;
   }
   return out;
 }
@@ -109,10 +126,19 @@ export function makeViolations(stations: readonly Station[], members: readonly M
   const staffBefore = members.reduce((s, m) => s + (m.committee.staff ?? 0), 0);
   const staffAfter = stations.reduce((s, st) => s + (st.staffProposed ?? st.staff), 0);
   if (staffBefore !== staffAfter) out.push({ rule: 'staff-total-changed', severity: 'fatal', message: `station staff total changes from ${staffBefore} to ${staffAfter}: it must stay the same` });
-  const targets = calcFacilityTargets(stations, scenario);
+  const inData = findFacilityKindsInData(members.map((m) => m.committee));
+  const targets = calcFacilityTargets(stations, scenario, false, inData);
+  const missing = FACILITY_KINDS.filter((kind) => !inData[kind]);
+  if (missing.length > 0 && stations.length > 0) {
+    out.push({
+      rule: 'facility-data-missing',
+      severity: 'warning',
+      message: `no committee has ${missing.map((k) => FACILITY_NAMES[k]).join(', ')} in the data: ${missing.length === 1 ? 'its target is' : 'their targets are'} not checked`,
+    });
+  }
   for (const kind of FACILITY_KINDS) {
     const t = targets[kind];
-    if (!t.ok) {
+    if (!t.ok && !t.noData) {
       out.push({
         rule: `facility-target-${kind}`,
         severity: 'warning',

@@ -7,7 +7,7 @@
 import { makeAdjacency, makeAdjacencyWith } from '../geo/adjacency.js';
 import { calcMeasures } from '../geo/measure.js';
 import type { AdjacencyGraph, AdjacencyOptions, Dataset } from '../geo/types.js';
-import { calcFacilityTargets, makeViolations } from './checks.js';
+import { calcFacilityTargets, findFacilityKindsInData, makeViolations } from './checks.js';
 import { calcCandidateCost } from './cost.js';
 import { calcExistingUnits } from './figures.js';
 import { SOLVER_DEFAULTS } from './defaults.js';
@@ -183,7 +183,9 @@ function assemble(ctx: PlanContext, stations: Station[], reports: Map<string, So
     const infeasible = r !== null && r.groups.length === 0;
     return { name, stationsBefore: before, stationsAfter: infeasible ? before : own.length, stations: own, solver: solved };
   });
-  const violations = [...extra, ...makeViolations(stations, infeasibleFree(ctx, reports), ctx.scenario)];
+  const checked = infeasibleFree(ctx, reports);
+  const violations = [...extra, ...makeViolations(stations, checked, ctx.scenario)];
+  const inData = findFacilityKindsInData(checked.map((m) => m.committee));
   const solverReports = [...reports.values()];
   const status = aggregateStatus(solverReports);
   const objective = stations.reduce((s, st) => s + st.cost, 0);
@@ -201,8 +203,8 @@ function assemble(ctx: PlanContext, stations: Station[], reports: Map<string, So
     streetOffices: offices,
     checks: {
       violations,
-      facilityTargets: calcFacilityTargets(stations, ctx.scenario),
-      ...(stations.some((s) => s.planned) ? { facilityTargetsPlanned: calcFacilityTargets(stations, ctx.scenario, true) } : {}),
+      facilityTargets: calcFacilityTargets(stations, ctx.scenario, false, inData),
+      ...(stations.some((s) => s.planned) ? { facilityTargetsPlanned: calcFacilityTargets(stations, ctx.scenario, true, inData) } : {}),
       staffBefore: ctx.members.reduce((s, m) => s + (m.committee.staff ?? 0), 0),
       staffAfter: stations.reduce((s, st) => s + (st.staffProposed ?? st.staff), 0),
     },

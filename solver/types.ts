@@ -296,6 +296,20 @@ export interface StreetOfficePlan {
 /** A SolveResult without the raw groups, as summaries report it. */
 export type SolveReport = Omit<SolveResult, 'groups'>;
 
+/** One facility target of a plan: how many stations meet the kind's threshold, against the target share. */
+export interface FacilityTarget {
+  met: number;
+  stations: number;
+  share: number;
+  target: number;
+  ok: boolean;
+  /**
+   * Present (true) when no committee in the plan's scope has an area of this kind in its data, nor a
+   * planned one (census tracts, say): the target cannot be judged, and no warning is raised for it.
+   */
+  noData?: true;
+}
+
 export interface PlanSummary {
   scenario: string;
   stationsBefore: number;
@@ -304,9 +318,9 @@ export interface PlanSummary {
   streetOffices: StreetOfficePlan[];
   checks: {
     violations: Violation[];
-    facilityTargets: Record<FacilityKind, { met: number; stations: number; share: number; target: number; ok: boolean }>;
+    facilityTargets: Record<FacilityKind, FacilityTarget>;
     /** The same counted with the planned areas (年内可达标); present only when a station has one. */
-    facilityTargetsPlanned?: Record<FacilityKind, { met: number; stations: number; share: number; target: number; ok: boolean }>;
+    facilityTargetsPlanned?: Record<FacilityKind, FacilityTarget>;
     staffBefore: number;
     /** Staff the plan proposes in all (Σ staffProposed); must equal staffBefore. */
     staffAfter: number;

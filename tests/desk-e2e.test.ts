@@ -8,12 +8,16 @@
  * of the inbox, a plan and a comparison go to out/desk-e2e/ (gitignored).
  * Needs Debian's chromium (CI: apt-get install chromium fonts-noto-cjk); skipped by name without it.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlanSummary } from '../solver/types.js';
+import { ROOT } from './helpers/cli.js';
 import { hasChromium, startDesk, type Desk } from './helpers/desk.js';
+
+interface PlanRecordView { summary: PlanSummary }
 
 const OUT = fileURLToPath(new URL('../out/desk-e2e/', import.meta.url));
 
@@ -337,6 +341,47 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     await page.locator('[data-map][data-stations-drawn]').waitFor();
     expect(await page.locator('button[data-action=submit]').isDisabled()).toBe(true);
     await expect(page.locator('[data-actions]').textContent()).resolves.toContain('南湖');
+  });
+
+  it('data without facility areas (census tracts): the checks say so, the table shows — rather than 0 ✗', async () => {
+    const post = async (path: string, body?: string, type = 'application/json') => fetch(`${desk.url}/api${path}`, {
+      method: 'POST', headers: { authorization: `Bearer ${desk.tokens.planner}`, ...(body === undefined ? {} : { 'content-type': type }) }, body,
+    });
+    const ri = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/real/ri-tracts-2010.geojson'), 'utf8')) as { features: { properties: { county_fips: string } }[] };
+    ri.features = ri.features.filter((f) => f.properties.county_fips === '44001');
+    const mapping = encodeURIComponent(JSON.stringify({ id: 'GEOID10', name: 'name', households: 'households2010', streetOffice: 'county_fips', population: 'pop2010' }));
+    const uploaded = await post(`/datasets?name=bristol&mapping=${mapping}`, JSON.stringify(ri), 'application/geo+json');
+    expect(uploaded.status).toBe(201);
+    const datasetId = ((await uploaded.json()) as { id: string }).id;
+    const scenario = await post('/scenarios', JSON.stringify({ datasetId, name: 'bristol', rules: { households: { min: 4000, max: 8000 }, maxCommitteesPerStation: 5 } }));
+    expect(scenario.status).toBe(201);
+    const solved = await post(`/scenarios/${((await scenario.json()) as { id: string }).id}/plans`);
+    expect([201, 202]).toContain(solved.status);
+    let answer = (await solved.json()) as { id?: string; job?: { id: string; status: string; planId?: string } };
+    while (answer.job && answer.job.status !== 'done') {
+      expect(['queued', 'running']).toContain(answer.job.status);
+      await new Promise((r) => setTimeout(r, 200));
+      answer = { job: await api(`/jobs/${answer.job.id}`, desk.tokens.planner) };
+    }
+    const bristol = answer.id ?? answer.job!.planId!;
+    const plan = await api<PlanRecordView>(`/plans/${bristol}`, desk.tokens.planner);
+    for (const k of ['office', 'service', 'plaza'] as const) expect(plan.summary.checks.facilityTargets[k].noData, k).toBe(true);
+
+    await page.goto(`${desk.url}/`);
+    if (await page.locator('[data-logout]').count()) await signOut(page);
+    await signIn(page, desk.tokens.planner);
+    await page.goto(`${desk.url}/#/plans/${encodeURIComponent(bristol)}`);
+    await page.locator('[data-map][data-stations-drawn]').waitFor();
+    await expect(page.locator('[data-checks] [data-no-data]').count()).resolves.toBe(3);
+    const checksText = await page.locator('[data-checks]').innerText();
+    expect(checksText).toContain('办公用房：数据中没有此项，未检查');
+    expect(checksText).not.toMatch(/达标的工作站 0 \//);
+    expect(checksText).toContain('数据中没有各社区的办公用房、服务用房、广场面积，相应的达标情况未检查');
+    expect(checksText).not.toContain('no committee has');
+    const cells = await page.locator('[data-station] td:nth-child(4)').allInnerTexts();
+    expect(cells).toHaveLength(plan.summary.stationsAfter);
+    for (const c of cells) expect(c).toBe('— / — / —');
+    await page.screenshot({ path: join(OUT, 'plan-no-facilities.png'), fullPage: true });
   });
 
   it('logged no page errors', () => {

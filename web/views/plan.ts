@@ -6,7 +6,7 @@
  */
 import { applyAction, type WorkflowPlan } from '../../server/workflow.js';
 import { REVIEWER_ROLES, WORKFLOW_ACTIONS, type ReviewerRole, type WorkflowAction } from '../../server/store/types.js';
-import type { PlanSummary, Station, Violation } from '../../solver/types.js';
+import type { FacilityKind, PlanSummary, Station, Violation } from '../../solver/types.js';
 import { EDIT_ROLES, isInScope, listConcurrences } from '../../server/workflow.js';
 import { FACILITY_KINDS } from '../../solver/types.js';
 import { api, ApiError, type History, type Me, type Plan } from '../api.js';
@@ -51,15 +51,21 @@ export function allowedActions(plan: Plan, me: Me, history: History): { action: 
   });
 }
 
-function checkWords(s: Station): string[] {
+/** The facility kinds that no committee has an area of in the data: shown as "no data", not as short. */
+function findNoDataKinds(plan: { summary: PlanSummary }): Set<FacilityKind> {
+  return new Set(FACILITY_KINDS.filter((k) => plan.summary.checks.facilityTargets[k].noData));
+}
+
+function checkWords(s: Station, noData: ReadonlySet<FacilityKind>): string[] {
   const words = [householdCheckName(s.checks.households)];
-  for (const k of FACILITY_KINDS) words.push(t(`${k}_${s.checks[k] ? 'ok' : 'no'}` as 'office_ok'));
+  for (const k of FACILITY_KINDS) if (!noData.has(k)) words.push(t(`${k}_${s.checks[k] ? 'ok' : 'no'}` as 'office_ok'));
   words.push(t(s.checks.contiguous ? 'contiguous' : 'notContiguous'));
   return words;
 }
 
-function stationTable(stations: Station[], fatal: Set<string>, onSelect: (id: string) => void): HTMLTableElement {
+function stationTable(stations: Station[], fatal: Set<string>, noData: ReadonlySet<FacilityKind>, onSelect: (id: string) => void): HTMLTableElement {
   const yes = (b: boolean) => (b ? '✓' : '✗');
+  const facility = (s: Station, k: FacilityKind) => (noData.has(k) ? '—' : `${formatNumber(s[k])} ${yes(s.checks[k])}`);
   return h('table', { class: 'stations', 'data-stations': '' },
     h('caption', {}, `${t('stations')} (${stations.length})`),
     h('thead', {}, h('tr', {}, ...(['colNo', 'colCommittees', 'colHouseholds', 'colFacilities', 'colChecks', 'colParty'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
@@ -71,8 +77,8 @@ function stationTable(stations: Station[], fatal: Set<string>, onSelect: (id: st
       h('td', { class: 'num' }, h('span', { class: `badge${fatal.has(s.id) ? ' badge-fatal' : ''}` }, i + 1)),
       h('td', {}, s.committees.flatMap((c, j) => [j > 0 ? '、' : '', c === s.host ? h('strong', { title: t('colHost') }, c) : c])),
       h('td', { class: 'num' }, formatNumber(s.households)),
-      h('td', { class: 'num' }, `${formatNumber(s.office)} ${yes(s.checks.office)} / ${formatNumber(s.service)} ${yes(s.checks.service)} / ${formatNumber(s.plaza)} ${yes(s.checks.plaza)}`),
-      h('td', {}, checkWords(s).join('，')),
+      h('td', { class: 'num' }, FACILITY_KINDS.map((k) => facility(s, k)).join(' / ')),
+      h('td', {}, checkWords(s, noData).join('，')),
       h('td', {}, partyName(s.party)));
     })));
 }
@@ -88,6 +94,7 @@ function violationWords(plan: { summary: PlanSummary }, v: Violation): string {
   });
   if (named.length > 0) return named.join('；');
   if (v.committee) return v.committee;
+  if (v.rule === 'facility-data-missing') return t('facilityDataMissing', [...findNoDataKinds(plan)].map((k) => t(`fac_${k}`)).join(t('listSep')));
   const kind = /^facility-target-(office|service|plaza)$/.exec(v.rule)?.[1] as 'office' | undefined;
   if (kind) {
     const f = plan.summary.checks.facilityTargets[kind];
@@ -106,6 +113,7 @@ export function planChecks(plan: { summary: PlanSummary }): HTMLElement {
       h('li', {}, t('staff', c.staffBefore, c.staffAfter)),
       FACILITY_KINDS.map((k) => {
         const f = c.facilityTargets[k];
+        if (f.noData) return h('li', { class: 'muted', 'data-no-data': k }, '— ', t('facilityNoData', t(`fac_${k}`)));
         return h('li', { class: f.ok ? 'ok' : 'bad' }, `${f.ok ? '✓' : '✗'} `, t('facilityTarget', t(`fac_${k}`), f.met, f.stations, pct(f.share), pct(f.target)), ` (${t(f.ok ? 'met' : 'notMet')})`);
       }),
       h('li', {}, t('solverLine', solverStatusWords(plan.summary.solver.status), plan.summary.solver.objective.toFixed(2)))),
@@ -235,7 +243,7 @@ export async function showPlan(ctx: Context, id: string): Promise<void> {
       h('section', { class: 'card map-card', 'aria-labelledby': 'map-h' },
         h('h2', { id: 'map-h' }, t('map')), h('p', { class: 'help' }, t('mapHelp')), mapEl, legend()),
       h('div', { class: 'side' }, actionPanel(ctx, plan, history), planChecks(plan))),
-    h('section', { class: 'card' }, stationTable(stations, fatal, (sid) => select(sid, 'table'))),
+    h('section', { class: 'card' }, stationTable(stations, fatal, findNoDataKinds(plan), (sid) => select(sid, 'table'))),
     compareSlot,
     textSection(plan),
     historyList(history));
