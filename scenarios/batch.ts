@@ -304,7 +304,10 @@ export function makeRowSummary(summary: PlanSummary): PlanSummary {
     stationsBefore: summary.stationsBefore,
     stationsAfter: summary.stationsAfter,
     solver: summary.solver,
-    checks: { violations: summary.checks.violations.filter((v) => v.severity === 'fatal').map((v) => ({ severity: v.severity, message: v.message })) },
+    checks: {
+      violations: summary.checks.violations.filter((v) => v.severity === 'fatal').map((v) => ({ severity: v.severity, message: v.message })),
+      facilityTargets: summary.checks.facilityTargets,
+    },
     streetOffices: summary.streetOffices.map((o) => ({
       name: o.name,
       solver: o.solver,
@@ -348,7 +351,8 @@ export function makeComparisonRow(variation: Variation, result: { summary: PlanS
   const sd = mean !== null ? Math.sqrt(hh.reduce((a, h) => a + (h - mean) ** 2, 0) / n) : null;
   const share = (ok: number): number | null => (n > 0 ? ok / n : null);
   const facility = Object.fromEntries(
-    FACILITY_KINDS.map((k) => [k, share(stations.filter((st) => st.checks[k]).length)]),
+    // a kind the data has no areas of is not judged: no share rather than 0%
+    FACILITY_KINDS.map((k) => [k, s.checks.facilityTargets?.[k]?.noData ? null : share(stations.filter((st) => st.checks[k]).length)]),
   ) as Record<(typeof FACILITY_KINDS)[number], number | null>;
   return {
     ...head,

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../cli/load.js';
 import { formatDuration, formatProgressLine, makeBatchProgress } from '../cli/progress.js';
 import {
-  checkWhatIf, expandVariations, formatComparisonCsv, makeComparisonRow, makeVariationInput, type Variation,
+  checkWhatIf, expandVariations, formatComparisonCsv, makeComparisonRow, makeRowSummary, makeVariationInput, type Variation,
 } from '../scenarios/batch.js';
 import { makeSlimProblem, makeSolvePool, solvePlanRendered, solvePlanWithPool } from '../scenarios/solve-pool.js';
 import { packGeometries, unpackGeometries } from '../scenarios/office-job.js';
@@ -153,6 +153,19 @@ describe('comparison rows', () => {
     expect(row.inBand).toBe(3 / 4);
     expect([row.office, row.service, row.plaza]).toEqual([3 / 4, 0, 3 / 4]);
     expect([row.stationsBefore, row.stationsAfter, row.objective, row.status, row.reason]).toEqual([7, 4, 3.5, 'optimal', '']);
+  });
+
+  it('leaves the share of a facility kind that is not in the data blank, not 0, also through makeRowSummary', () => {
+    const stations = [station(6000, {}), station(9000, { office: false })];
+    const s = summary(stations, 'optimal');
+    const target = (noData: boolean) => ({ met: 0, stations: 2, share: 0, target: 0.5, ok: false, ...(noData ? { noData: true as const } : {}) });
+    s.checks.facilityTargets = { office: target(false), service: target(true), plaza: target(true) };
+    const row = makeComparisonRow(variation, { summary: s });
+    expect([row.office, row.service, row.plaza]).toEqual([1 / 2, null, null]);
+    expect(makeComparisonRow(variation, { summary: makeRowSummary(s) })).toEqual(row);
+    const csv = parseCsv(formatComparisonCsv([row], ['weights.station']));
+    expect(csv[1]![csv[0]!.indexOf('serviceShare')]).toBe('');
+    expect(Number(csv[1]![csv[0]!.indexOf('officeShare')])).toBe(0.5);
   });
 
   it('blanks the plan figures of an infeasible variation and gives the reason; quotes it in CSV', () => {
