@@ -12,6 +12,7 @@ import {
   FACILITY_ZH, HOUSEHOLD_CHECK_ZH, PARTY_ZH, describeViolationZh, formatPunctuationZh, makePartyChanges,
 } from './plan-document.js';
 import { makeStaffingProposal } from '../solver/staffing.js';
+import { deflateStoredZip } from './zip-deflate.js';
 
 export type SheetLang = 'zh' | 'en';
 
@@ -200,5 +201,7 @@ export async function makePlanXlsx(input: PlanWorkbookInput): Promise<Buffer> {
     sheet.getRow(1).font = { bold: true };
     for (const r of spec.rows) sheet.addRow(r);
   }
-  return Buffer.from(await book.xlsx.writeBuffer());
+  // zipped stored, then deflated natively (render/zip-deflate.ts): JSZip's deflate is JavaScript
+  const stored = Buffer.from(await book.xlsx.writeBuffer({ zip: { compression: 'STORE' } } as Parameters<typeof book.xlsx.writeBuffer>[0]));
+  return deflateStoredZip(stored);
 }
