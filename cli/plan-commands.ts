@@ -6,7 +6,7 @@ import type { Dataset, MultiPolygonCoords } from '../geo/types.js';
 import { makeSolvePool, solvePlanWithPool } from '../scenarios/solve-pool.js';
 import { makeCommitteesGeoJson, makeOutlineKey, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../render/export.js';
 import { makePlanMapSvg } from '../render/map-svg.js';
-import { evaluatePlan, makePlanContext, solvePlan, type PlanContext } from '../solver/pipeline.js';
+import { evaluatePlan, makePlanContext, solvePlanLoadingEngines, type PlanContext } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { SOLVER_DEFAULTS } from '../solver/defaults.js';
 import { loadEngines } from '../solver/solve.js';
@@ -194,8 +194,8 @@ async function solveAndFinish(scenarioArg: string, options: PlanCommandOptions &
     }
     outlines = made;
   } else {
-    const engines = await loadEngines();
-    outcome = solvePlan(ctx, engines, (p) => show(p.done, p.streetOffice));
+    // HiGHS is loaded only if an office needs an integer program (luohu-2006's do not)
+    outcome = await solvePlanLoadingEngines(ctx, loadEngines, (p) => show(p.done, p.streetOffice));
   }
   if (process.stderr.isTTY && ctx.offices.length > 1) process.stderr.write('\r\x1b[K');
   const outDir = resolve(options.out ?? join('out', loaded.scenario.name));

@@ -28,7 +28,10 @@ export interface PlanDocumentData {
  * and exceljs packages.
  */
 export function loadDocumentRenderers() {
-  return Promise.all([import('../render/docx.js'), import('../render/plan-document.js'), import('../render/xlsx.js')]);
+  // exceljs too: render/xlsx.ts loads it only when a workbook is made, which in the worker would
+  // be after the plan has come, on the command's critical path
+  const xlsx = import('../render/xlsx.js').then(async (m) => { await m.loadExcelJs(); return m; });
+  return Promise.all([import('../render/docx.js'), import('../render/plan-document.js'), xlsx]);
 }
 
 export function makePlanDocumentData(dataset: Dataset, loaded: Pick<LoadedScenario, 'file' | 'scenario'>, lang: 'zh' | 'en' = 'zh'): PlanDocumentData {

@@ -14,6 +14,7 @@ import {
 } from 'docx';
 import type { Block, DocumentSection, DocumentTable, OfficialDocument } from './plan-document.js';
 import { formatDateZh } from './plan-document.js';
+import { deflateStoredZip } from './zip-deflate.js';
 
 export const FONTS = {
   title: '方正小标宋简体',
@@ -201,5 +202,20 @@ export async function makeDocx(doc: OfficialDocument): Promise<Buffer> {
       children: documentParts(doc),
     }],
   });
-  return Packer.toBuffer(document);
+  return packDocx(document);
+}
+
+const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/**
+ * `Packer.toBuffer` with the parts zipped stored and deflated natively (render/zip-deflate.ts):
+ * the same parts, deflated by zlib instead of JSZip's JavaScript. Packer's compiler (private in
+ * docx's types, docx pinned in package.json) gives the JSZip of the parts; should a version of
+ * docx not have it, Packer.toBuffer makes the file.
+ */
+async function packDocx(document: Document): Promise<Buffer> {
+  const compiler = (Packer as unknown as { compiler?: { compile?(file: Document, prettify?: string): { generateAsync(o: object): Promise<Buffer> } } }).compiler;
+  if (typeof compiler?.compile !== 'function') return Packer.toBuffer(document);
+  const stored = await compiler.compile(document, undefined).generateAsync({ type: 'nodebuffer', mimeType: DOCX_MIME, compression: 'STORE' });
+  return deflateStoredZip(stored);
 }

@@ -12,6 +12,7 @@ import {
   FACILITY_ZH, HOUSEHOLD_CHECK_ZH, PARTY_ZH, describeViolationZh, formatPunctuationZh, makePartyChanges,
 } from './plan-document.js';
 import { makeStaffingProposal } from '../solver/staffing.js';
+import { deflateStoredZip } from './zip-deflate.js';
 
 export type SheetLang = 'zh' | 'en';
 
@@ -186,15 +187,22 @@ function makeSheets(input: PlanWorkbookInput): SheetSpec[] {
 }
 
 /**
+ * The exceljs package, loaded on first use, not with this module: it takes about 0.5 CPU s to
+ * import, which the server's start and the commands that write no workbook need not pay. The
+ * documents worker calls it at its start, beside reading and solving (cli/plan-documents.ts).
+ */
+export async function loadExcelJs(): Promise<typeof import('exceljs')> {
+  return (await import('exceljs')).default;
+}
+
+/**
  * The workbook of a plan.
  * @param [input.lang='zh'] Chinese or English sheet names stay Chinese in zh, English in en
  * @returns the bytes of plan.xlsx
  */
 export async function makePlanXlsx(input: PlanWorkbookInput): Promise<Buffer> {
   const lang = input.lang ?? 'zh';
-  // loaded here, not with the module: exceljs takes about 0.5 CPU s to import, which the server's
-  // start and the commands that write no workbook need not pay
-  const { default: ExcelJS } = await import('exceljs');
+  const ExcelJS = await loadExcelJs();
   const book = new ExcelJS.Workbook();
   book.creator = 'yizhan';
   for (const spec of makeSheets(input)) {
@@ -207,5 +215,7 @@ export async function makePlanXlsx(input: PlanWorkbookInput): Promise<Buffer> {
     sheet.getRow(1).font = { bold: true };
     for (const r of spec.rows) sheet.addRow(r);
   }
-  return Buffer.from(await book.xlsx.writeBuffer());
+  // zipped stored, then deflated natively (render/zip-deflate.ts): JSZip's deflate is JavaScript
+  const stored = Buffer.from(await book.xlsx.writeBuffer({ zip: { compression: 'STORE' } } as Parameters<typeof book.xlsx.writeBuffer>[0]));
+  return deflateStoredZip(stored);
 }

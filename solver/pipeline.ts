@@ -11,7 +11,7 @@ import { calcFacilityTargets, findFacilityKindsInData, makeViolations } from './
 import { calcCandidateCost } from './cost.js';
 import { calcExistingUnits } from './figures.js';
 import { SOLVER_DEFAULTS } from './defaults.js';
-import { type Engines } from './solve.js';
+import { makeEnginesOnDemand, type Engines, type SolveStreetOfficeOptions } from './solve.js';
 import { solveStreetOfficeWithAnswers } from './answers.js';
 import { addAnswersToSummary, applyDistrictTotal } from './district-answers.js';
 import { makeStation, type Member } from './station.js';
@@ -342,31 +342,76 @@ export function planLimits(ctx: PlanContext, workers = 1): Map<string, OfficeLim
   return out;
 }
 
+/** How the offices are solved besides their clock (tests and benches: `smallComponentRows: 0` sends every component to the engine). */
+export type SolverTuning = Pick<SolveStreetOfficeOptions, 'smallComponentRows' | 'frontierStates'>;
+
+/** The offices of a plan in solving order (fewest committees first), each given its time when its turn comes. */
+function makeOfficeSchedule(ctx: PlanContext): { order: string[]; next(office: string, k: number): SolveStreetOfficeOptions } {
+  const { budget, deadline } = solveClock(ctx);
+  const cap = ctx.scenario.solver?.officeTimeLimitMs;
+  const order = officesSmallFirst(ctx);
+  let weightLeft = order.reduce((s, o) => s + officeWeight(ctx, o), 0);
+  return {
+    order,
+    next(office, k) {
+      const w = officeWeight(ctx, office);
+      const share = weightLeft > 0 ? w / weightLeft : 1;
+      weightLeft -= w;
+      const left = Math.max(0, deadline - Date.now());
+      // at least an equal part of what is left, and a tenth of the budget (or half what is left):
+      // a small office needs little, and what it leaves goes on to the next
+      const own = Math.max(left * share, left / (order.length - k), Math.min(left / 2, budget * MIN_OFFICE_SHARE));
+      return { deadline, timeLimitMs: Math.max(1, Math.min(cap ?? Infinity, own)) };
+    },
+  };
+}
+
 /**
  * Solves every street office in scope and assembles the plan, within `scenario.solver.timeLimitMs`
  * for all: offices are solved fewest committees first, each by its share of the time left.
  */
-export function solvePlan(ctx: PlanContext, engines: Engines, onProgress?: (p: SolveProgress) => void): PlanOutcome {
+export function solvePlan(ctx: PlanContext, engines: Engines, onProgress?: (p: SolveProgress) => void, tuning: SolverTuning = {}): PlanOutcome {
   const t0 = performance.now();
-  const { budget, deadline } = solveClock(ctx);
-  const cap = ctx.scenario.solver?.officeTimeLimitMs;
+  const schedule = makeOfficeSchedule(ctx);
   const results = new Map<string, SolveResult>();
-  const order = officesSmallFirst(ctx);
-  let weightLeft = order.reduce((s, o) => s + officeWeight(ctx, o), 0);
-  order.forEach((office, k) => {
-    const w = officeWeight(ctx, office);
-    const share = weightLeft > 0 ? w / weightLeft : 1;
-    weightLeft -= w;
-    const left = Math.max(0, deadline - Date.now());
-    // at least an equal part of what is left, and a tenth of the budget (or half what is left):
-    // a small office needs little, and what it leaves goes on to the next
-    const own = Math.max(left * share, left / (order.length - k), Math.min(left / 2, budget * MIN_OFFICE_SHARE));
-    const result = solveStreetOfficeWithAnswers(makeStreetOfficeProblem(ctx, office), engines, {
-      deadline, timeLimitMs: Math.max(1, Math.min(cap ?? Infinity, own)),
-    });
+  schedule.order.forEach((office, k) => {
+    const result = solveStreetOfficeWithAnswers(makeStreetOfficeProblem(ctx, office), engines, { ...schedule.next(office, k), ...tuning });
     results.set(office, result);
     onProgress?.({ done: k + 1, total: ctx.offices.length, streetOffice: office, result });
   });
+  return assemblePlan(ctx, results, performance.now() - t0);
+}
+
+/**
+ * `solvePlan` that loads the integer-programming engines only when an office needs one
+ * (`makeEnginesOnDemand`): until then each office is solved with stand-ins, and the office that
+ * called one is solved again once they are loaded. The plan is the one `solvePlan` makes.
+ * @param load - the engines (`loadEngines`)
+ */
+export async function solvePlanLoadingEngines(
+  ctx: PlanContext, load: () => Promise<Engines>, onProgress?: (p: SolveProgress) => void, tuning: SolverTuning = {},
+): Promise<PlanOutcome> {
+  const t0 = performance.now();
+  const schedule = makeOfficeSchedule(ctx);
+  const results = new Map<string, SolveResult>();
+  const onDemand = makeEnginesOnDemand();
+  let engines: Engines | undefined;
+  for (const [k, office] of schedule.order.entries()) {
+    const problem = makeStreetOfficeProblem(ctx, office);
+    const options = { ...schedule.next(office, k), ...tuning };
+    let result: SolveResult | undefined;
+    try {
+      result = solveStreetOfficeWithAnswers(problem, engines ?? onDemand.engines, options);
+    } catch (e) {
+      if (engines !== undefined || !onDemand.wanted()) throw e; // a stand-in's throw may come through
+    }
+    if (result === undefined || (engines === undefined && onDemand.wanted())) {
+      engines = await load();
+      result = solveStreetOfficeWithAnswers(problem, engines, options);
+    }
+    results.set(office, result);
+    onProgress?.({ done: k + 1, total: ctx.offices.length, streetOffice: office, result });
+  }
   return assemblePlan(ctx, results, performance.now() - t0);
 }
 

@@ -28,6 +28,23 @@ export function loadEngines(): Promise<Engines> {
   return p;
 }
 
+/**
+ * Engines that are not loaded: stand-ins of the same names for a first try at an office, which
+ * `wanted` says whether the solve called (what it then returned is to be thrown away: solve the
+ * office again with `loadEngines()`). Most offices of a plan are proved by the dynamic program
+ * and the frontier search without an integer program, and loading HiGHS's WebAssembly is then
+ * a cost for nothing (a tenth of luohu-2006's `yizhan plan`).
+ */
+export function makeEnginesOnDemand(): { engines: Engines; wanted(): boolean } {
+  let wanted = false;
+  const standIn = (name: string): PartitionEngine => ({
+    name,
+    solve() { wanted = true; throw new Error(`the ${name} engine is not loaded`); },
+    relax() { wanted = true; throw new Error(`the ${name} engine is not loaded`); },
+  });
+  return { engines: { highs: standIn('highs'), jslp: standIn('jslp') }, wanted: () => wanted };
+}
+
 export interface SolveStreetOfficeOptions {
   /**
    * Wall-clock limit of this street office, ms. [scenario.solver.officeTimeLimitMs, else

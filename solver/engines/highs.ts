@@ -1,7 +1,6 @@
 /**
  * HiGHS (npm `highs`, WebAssembly, single-threaded) as a set-partitioning engine.
  */
-import * as highsModule from 'highs';
 import type { Highs, InitOptions } from 'highs';
 import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine, RelaxationAnswer } from './types.js';
 
@@ -13,13 +12,16 @@ function pickLoader(ns: unknown): Loader {
   if (typeof x !== 'function') throw new Error('highs: the package exports no loader function');
   return x as Loader;
 }
-const loadHighs: Loader = pickLoader(highsModule);
 
 let cached: Promise<Highs> | null = null;
 
-/** Loads the HiGHS WebAssembly module once per process (later calls share the same promise). */
+/**
+ * Loads the HiGHS WebAssembly module once per process (later calls share the same promise). The
+ * package itself is loaded here too, not with this module: a plan whose offices need no integer
+ * program (luohu-2006) never loads it.
+ */
 export function loadHighsRuntime(): Promise<Highs> {
-  const p = cached ?? loadHighs().catch((err: unknown) => { cached = null; throw err; });
+  const p = cached ?? import('highs').then((ns) => pickLoader(ns)()).catch((err: unknown) => { cached = null; throw err; });
   cached = p;
   return p;
 }
