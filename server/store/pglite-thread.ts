@@ -72,7 +72,7 @@ export interface PgliteThreadOptions {
 const WAL_SEGMENT_BYTES = 16 * 2 ** 20;
 /** How often the thread is pinged while it owes an answer, ms. */
 const PING_MS = 1000;
-/** A new thread may take this long to load its modules before it answers a first ping, ms. */
+/** A new thread may take this long to load its modules and open PGlite (initdb, crash recovery), ms. */
 const START_MS = 120_000;
 /** Waits between reopening attempts (the last one repeats), ms. */
 const RETRY_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
@@ -92,7 +92,7 @@ interface Thread {
   pending: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>;
   /** When it last answered anything (or began to owe an answer), ms. */
   heard: number;
-  /** Whether it has answered anything yet (its modules are loaded). */
+  /** Whether it has answered a request yet (PGlite is open; a ping is answered while it opens). */
   started: boolean;
   /** Why it is gone. */
   dead?: string;
@@ -151,9 +151,9 @@ export async function openPgliteThread(dataDir?: string, options: PgliteThreadOp
     t.pinger.unref();
     worker.on('message', (m: PgliteAnswer) => {
       t.heard = Date.now();
-      t.started = true;
       const p = t.pending.get(m.id);
       if (!p) return;
+      t.started = true;
       t.pending.delete(m.id);
       if (t.pending.size === 0) worker.unref();
       if (m.ok) p.resolve(m.result);
