@@ -11,13 +11,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../server/app.js';
-import { issueToken } from '../server/auth.js';
 import { parseBasemap } from '../server/routes/settings.js';
 import { buildWeb } from '../web/build.mjs';
-import { openTestPglite } from './helpers/store.js';
+import { startTestApi, type TestApi } from './helpers/api.js';
 
 const TIANDITU = 'https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY';
 const LABELS = TIANDITU.replace(/vec/g, 'cva');
@@ -40,47 +37,41 @@ describe('the basemap setting', () => {
 
 describe('GET /api/settings and the page\'s CSP', () => {
   let webDir: string;
-  let remove: () => Promise<void>;
-  let plain: FastifyInstance;
-  let withMap: FastifyInstance;
-  let token = '';
+  let plain: TestApi;
+  let withMap: TestApi;
 
   beforeAll(async () => {
     webDir = await buildWeb(await mkdtemp(join(tmpdir(), 'yizhan-web-')));
-    process.env.YIZHAN_WEB_DIR = webDir;
-    const t = await openTestPglite();
-    remove = t.remove;
-    token = (await issueToken(t.store, { role: 'district-government' })).token;
-    plain = await buildApp({ store: t.store, solveWorkers: 0 });
-    // a second app over the same store (not closed by the app: it closes the store)
-    withMap = await buildApp({ store: { ...t.store, close: async () => {} }, solveWorkers: 0, basemap: parseBasemap(`${TIANDITU} ${LABELS}`, '01234567') });
+    process.env.YIZHAN_WEB_DIR = webDir; // read when an app registers the web plugin
+    const tokens = { gov: 'district-government' } as const;
+    plain = await startTestApi({ tokens, defaultToken: 'gov' });
+    withMap = await startTestApi({ tokens, defaultToken: 'gov', app: { basemap: parseBasemap(`${TIANDITU} ${LABELS}`, '01234567') } });
   }, 120_000);
   afterAll(async () => {
     await withMap?.close();
     await plain?.close();
-    await remove?.();
     delete process.env.YIZHAN_WEB_DIR;
     if (webDir) await rm(webDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
-  const settings = (app: FastifyInstance, auth = true) =>
-    app.inject({ method: 'GET', url: '/api/settings', headers: auth ? { authorization: `Bearer ${token}` } : {} });
+  const settings = (api: TestApi, auth = true) => api.call('GET', '/api/settings', auth ? {} : { token: null });
+  const csp = async (api: TestApi) => String((await api.call('GET', '/')).headers.get('content-security-policy'));
 
   it('off by default: no basemap, and a page that loads nothing from outside', async () => {
-    expect((await settings(plain)).json()).toEqual({ basemap: null });
-    const csp = String((await plain.inject('/')).headers['content-security-policy']);
-    expect(csp).toContain("img-src 'self' data:;");
-    expect(csp).not.toMatch(/https?:/);
+    expect((await settings(plain)).json).toEqual({ basemap: null });
+    const policy = await csp(plain);
+    expect(policy).toContain("img-src 'self' data:;");
+    expect(policy).not.toMatch(/https?:/);
   });
 
   it('set: signed-in pages get the templates; the CSP admits images from exactly their hosts', async () => {
-    expect((await settings(withMap, false)).statusCode).toBe(401);
-    expect((await settings(withMap)).json()).toEqual({ basemap: { urls: [TIANDITU, LABELS], subdomains: '01234567' } });
-    const csp = String((await withMap.inject('/')).headers['content-security-policy']);
-    const img = /img-src ([^;]*)/.exec(csp)![1]!.split(' ');
+    expect((await settings(withMap, false)).status).toBe(401);
+    expect((await settings(withMap)).json).toEqual({ basemap: { urls: [TIANDITU, LABELS], subdomains: '01234567' } });
+    const policy = await csp(withMap);
+    const img = /img-src ([^;]*)/.exec(policy)![1]!.split(' ');
     expect(img).toEqual(["'self'", 'data:', ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `https://t${i}.tianditu.gov.cn`)]);
-    expect(csp).toContain("connect-src 'self';"); // tiles are images: nothing else may leave
-    expect(csp.replace(/img-src [^;]*/, '')).not.toMatch(/https?:/);
+    expect(policy).toContain("connect-src 'self';"); // tiles are images: nothing else may leave
+    expect(policy.replace(/img-src [^;]*/, '')).not.toMatch(/https?:/);
   });
 });
 

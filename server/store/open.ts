@@ -26,6 +26,11 @@ export interface OpenStoreOptions {
    * its work does not block this thread's event loop (the server does). [false: in this thread]
    */
   thread?: boolean;
+  /**
+   * Embedded in a thread only: how long one statement may hold the database thread before it is
+   * taken for hung, and the database reopened (see server/store/pglite-thread.ts), ms. [60000]
+   */
+  hangMs?: number;
 }
 
 /**
@@ -37,7 +42,9 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   const db: Db = url !== undefined && url !== ''
     // pg is loaded only when asked for: the embedded start need not pay for it
     ? await (await import('./pg.js')).openPg(url, options.schema !== undefined ? { schema: options.schema } : {})
-    : await (options.thread ? openPgliteThread : openPglite)(options.dataDir, options.template !== undefined ? { template: options.template } : {});
+    : options.thread
+      ? await openPgliteThread(options.dataDir, { ...(options.template !== undefined ? { template: options.template } : {}), ...(options.hangMs !== undefined ? { hangMs: options.hangMs } : {}) })
+      : await openPglite(options.dataDir, options.template !== undefined ? { template: options.template } : {});
   try {
     await migrate(db);
   } catch (err) {

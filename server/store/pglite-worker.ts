@@ -3,6 +3,11 @@
  * `openPglite` (its folder lock and template included) and answers the requests one by one, as
  * PGlite's own queue orders them. A transaction is PGlite's `transaction`, held open until this
  * thread hears COMMIT or ROLLBACK.
+ *
+ * A ping is answered at once, from this thread's event loop: that it goes unanswered tells the
+ * owner that one PGlite call has held the thread too long (hung). When PGlite itself has died (the
+ * WebAssembly instance aborted or exited: a PANIC), the thread exits without answering; the owner
+ * reopens the database in a new thread either way.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { saveCodeCache } from '../../scenarios/code-cache.js';
@@ -12,7 +17,7 @@ import { toWireError, type PgliteAnswer, type PgliteRequest } from './pglite-thr
 
 if (!parentPort) throw new Error('server/store/pglite-worker.ts runs only as a worker thread');
 const port = parentPort;
-const { dataDir, options } = workerData as { dataDir?: string; options: { template?: string } };
+const { dataDir, options } = workerData as { dataDir?: string; options: { template?: string; lockHeld?: boolean } };
 
 /** Thrown inside PGlite's transaction to make it roll back (not an error of the caller's). */
 const ROLLBACK = Symbol('rollback');
@@ -21,10 +26,19 @@ const transactions = new Map<number, OpenTx>();
 const opening: Promise<Db> = openPglite(dataDir, options);
 opening.catch(() => {}); // reported to the first request
 
+/** Whether `e` means the WebAssembly instance is gone (abort, `exit`): no later call can work. */
+function isFatal(e: unknown): boolean {
+  const name = (e as { name?: unknown } | null)?.name;
+  return name === 'RuntimeError' || name === 'ExitStatus';
+}
+
 function answer(id: number, work: () => Promise<unknown>): void {
   work().then(
     (result) => { saveCodeCache(); port.postMessage({ id, ok: true, result } satisfies PgliteAnswer); },
-    (e: unknown) => port.postMessage({ id, ok: false, error: toWireError(e) } satisfies PgliteAnswer),
+    (e: unknown) => {
+      if (isFatal(e)) process.exit(70); // ends this thread only; its owner fails the request and reopens
+      port.postMessage({ id, ok: false, error: toWireError(e) } satisfies PgliteAnswer);
+    },
   );
 }
 
@@ -54,6 +68,10 @@ function begin(db: Db): Promise<number> {
 }
 
 port.on('message', (m: PgliteRequest) => {
+  if (m.op === 'ping') {
+    port.postMessage({ id: m.id, ok: true } satisfies PgliteAnswer);
+    return;
+  }
   answer(m.id, async () => {
     const db = await opening;
     const on = (tx: number | undefined): Sql => {
@@ -75,6 +93,7 @@ port.on('message', (m: PgliteRequest) => {
         return open.end(m.op === 'commit');
       }
       case 'close': return db.close();
+      default: throw new Error(`unknown request ${JSON.stringify(m)}`);
     }
   });
 });

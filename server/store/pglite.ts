@@ -59,9 +59,11 @@ function copyTemplate(template: string, dataDir: string): boolean {
  * @param [dataDir] - folder holding the database; created when missing; in memory when absent
  * @param [options.template] - a closed data folder to copy into `dataDir` when that holds no
  *   database yet (under the folder's lock); ignored in memory
+ * @param [options.lockHeld] - the caller holds the folder's lock (the owner of the database
+ *   thread, which keeps it across reopens): neither taken nor released here
  */
-export async function openPglite(dataDir?: string, options: { template?: string } = {}): Promise<Db> {
-  const release = dataDir === undefined ? () => {} : lockDataFolder(dataDir);
+export async function openPglite(dataDir?: string, options: { template?: string; lockHeld?: boolean } = {}): Promise<Db> {
+  const release = dataDir === undefined || options.lockHeld ? () => {} : lockDataFolder(dataDir);
   let pg: PGlite;
   let postgis: Promise<void> | undefined;
   const loadDeferred = (): Promise<void> => {
