@@ -28,7 +28,8 @@ export interface OpenStoreOptions {
   thread?: boolean;
   /**
    * Embedded in a thread only: how long one statement may hold the database thread before it is
-   * taken for hung, and the database reopened (see server/store/pglite-thread.ts), ms. [60000]
+   * taken for hung, and the database reopened (see server/store/pglite-thread.ts), ms; 10 s at most
+   * while the disk has less than 16 MiB free. [600000]
    */
   hangMs?: number;
 }

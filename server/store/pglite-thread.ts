@@ -64,7 +64,10 @@ export type PgliteAnswer = { id: number; ok: true; result?: unknown } | { id: nu
 export interface PgliteThreadOptions {
   /** A prepared data folder a new `dataDir` starts as a copy of. */
   template?: string;
-  /** How long one PGlite call may hold the thread before it is taken for hung and the database reopened, ms. [60000] */
+  /**
+   * How long one PGlite call may hold the thread before it is taken for hung and the database
+   * reopened, ms; while the disk has less than a WAL segment free, at most `FULL_DISK_HANG_MS`. [600000]
+   */
   hangMs?: number;
 }
 
@@ -74,6 +77,12 @@ const WAL_SEGMENT_BYTES = 16 * 2 ** 20;
 const PING_MS = 1000;
 /** A new thread may take this long to load its modules and open PGlite (initdb, crash recovery), ms. */
 const START_MS = 120_000;
+/**
+ * With less than a WAL segment free, a call silent this long is taken for hung, ms. The one hang
+ * seen (PGlite spinning in XLogFlush) comes with a full disk; elsewhere a long silence is more
+ * likely a long statement on a loaded machine, which is left alone for `hangMs`.
+ */
+const FULL_DISK_HANG_MS = 10_000;
 /** Waits between reopening attempts (the last one repeats), ms. */
 const RETRY_MS = [500, 1000, 2000, 5000, 10_000, 30_000];
 
@@ -104,7 +113,11 @@ interface Thread {
  * @param [dataDir] - the data folder; in memory when absent (not reopened then: nothing to reopen)
  */
 export async function openPgliteThread(dataDir?: string, options: PgliteThreadOptions = {}): Promise<Db> {
-  const hangMs = options.hangMs ?? 60_000;
+  const hangMs = options.hangMs ?? 600_000;
+  const isDiskFull = (): boolean => {
+    const free = dataDir === undefined ? undefined : freeBytes(dataDir);
+    return free !== undefined && free < WAL_SEGMENT_BYTES;
+  };
   const release = dataDir === undefined ? () => {} : lockDataFolder(dataDir);
   const workerOptions = { ...(options.template !== undefined ? { template: options.template } : {}), lockHeld: true };
   let nextId = 0;
@@ -144,7 +157,8 @@ export async function openPgliteThread(dataDir?: string, options: PgliteThreadOp
       pinger: setInterval(() => {
         if (t.pending.size === 0) return;
         const silent = Date.now() - t.heard;
-        if (silent > (t.started ? hangMs : Math.max(hangMs, START_MS))) kill(t, `did not answer for ${Math.round(silent / 1000)} s (hung)`);
+        const limit = t.started ? (isDiskFull() ? Math.min(hangMs, FULL_DISK_HANG_MS) : hangMs) : Math.max(hangMs, START_MS);
+        if (silent > limit) kill(t, `did not answer for ${Math.round(silent / 1000)} s (hung)`);
         else worker.postMessage({ id: -1, op: 'ping' } satisfies PgliteRequest);
       }, PING_MS),
     };
@@ -200,8 +214,7 @@ export async function openPgliteThread(dataDir?: string, options: PgliteThreadOp
 
   function reopen(): void {
     if (closed || attempt) return;
-    const free = freeBytes(dataDir!);
-    if (free !== undefined && free < WAL_SEGMENT_BYTES) {
+    if (isDiskFull()) {
       // opening would replay the log and write a checkpoint: wait for room first
       scheduleReopen();
       return;
