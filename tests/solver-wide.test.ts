@@ -1,8 +1,8 @@
 /**
  * Wide components (issue 10, proofs on large real groups): the LP by column generation, plans
- * improved region by region, reduced-cost fixing and the engine over what is left
- * (solver/wide-solve.ts), each checked against exact references: the subset DP on small
- * components, HiGHS alone given all the time it needs on larger ones.
+ * improved region by region, LP dives (solver/wide-dive.ts), reduced-cost fixing and the engine
+ * over what is left (solver/wide-solve.ts), each checked against exact references: the subset DP
+ * on small components, HiGHS alone given all the time it needs on larger ones.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isPartition, value, type Model } from './helpers/set-partition.js';
@@ -177,6 +177,11 @@ describe('solveWideComponent', () => {
         const a = solveWideComponent({ ...m, start }, engines.highs, { deadline: Date.now() + 60_000, dives });
         expect(a.status).toBe('optimal');
         expect(value(m, a.chosen)).toBeCloseTo(best, 7);
+        // with dives and the smallest first program: whatever it stops at, bound ≤ optimum ≤ plan
+        const c = solveWideComponent({ ...m, start }, engines.highs, { deadline: Date.now() + 4_000, dives, restrictedColumns: 12 });
+        expect(isPartition(m, c.chosen)).toBe(true);
+        expect(c.bound).toBeLessThanOrEqual(best + 1e-7);
+        expect(value(m, c.chosen)).toBeGreaterThanOrEqual(best - 1e-7);
       }
       // stopped early on purpose: a checked plan, bound ≤ optimum ≤ plan
       const b = solveWideComponent({ ...m, start }, engines.highs, { deadline: Date.now() + 5 });
