@@ -7,11 +7,13 @@
  * 2. the LP relaxation by column generation (solver/engines/generated.ts), its prices repaired
  *    into a feasible dual: a lower bound LB that holds even when the clock cut the LP short;
  * 3. plans from the prices (greedy by reduced cost, perturbed), improved by regions (a plan of
- *    value UB);
- * 4. integer programs over the N columns of least reduced cost, N growing (1,500 → ×2.5): solved,
- *    one proves that no plan of those columns beats UB, and any other plan holds a column of
- *    reduced cost ≥ δ (the first one left out), so costs ≥ LB + δ (a plan's value is LB + the
- *    sum of its columns' reduced costs, each ≥ 0): the bound min(UB, LB + δ) after each step;
+ *    value UB); where UB − LB > 1% of UB, LP dives (solver/wide-dive.ts) and an integer program
+ *    over the columns their LPs used (the restricted master heuristic);
+ * 4. integer programs over the N columns of least reduced cost (and the dives' columns), N
+ *    growing (1,500 → ×2.5): solved, one proves that no plan of those columns beats UB, and any
+ *    other plan holds a column of reduced cost ≥ δ (the first one left out), so costs ≥ LB + δ
+ *    (a plan's value is LB + the sum of its columns' reduced costs, each ≥ 0): the bound
+ *    min(UB, LB + δ) after each step;
  * 5. the last step takes every column of reduced cost ≤ UB − LB (reduced-cost fixing) when it
  *    fits the engine: optimal there is optimal for the component.
  * Each program gets the best plan as its start and UB as cutoff. The LP's working set grows in
@@ -21,16 +23,31 @@ import { FRONTIER_TOL, repairDualPrices } from './frontier.js';
 import { solveSmallComponent } from './subset-dp.js';
 import { engineSeconds } from './engines/clock.js';
 import { makeGeneratedRelaxation } from './engines/generated.js';
-import type { ComponentAnswer, ComponentModel, PartitionEngine } from './engines/types.js';
+import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine } from './engines/types.js';
+import { diveForPlan } from './wide-dive.js';
 
 /** Largest model the final integer program is given (larger ones overrun the clock in HiGHS's presolve). */
 export const WIDE_MIP_MAX_COLUMNS = 15_000;
+
+/** Gap (UB − LB over |UB|) above which the plan is looked for by LP dives too. */
+export const WIDE_DIVE_GAP = 0.01;
+
+/**
+ * Least time left (ms, and times the root LP's time) for the dives: with less they take the time
+ * the restricted programs prove with (the 60 s command over 31 groups leaves each about 1.4 s:
+ * 4 groups proven with dives there, 7 without). Five LPs' time was too much: it kept the hard
+ * objective of 250 tracts from diving at all.
+ */
+export const WIDE_DIVE_MIN_MS = 3000;
+export const WIDE_DIVE_MIN_LPS = 2;
 
 export interface WideOptions {
   /** `Date.now()` by which the solve returns. [none] */
   deadline?: number;
   /** Columns of the first restricted integer program (later ones 2.5 × the last). [max(1500, 6 × rows)] */
   restrictedColumns?: number;
+  /** LP dives at most when the gap is wide (0: none). [8] */
+  dives?: number;
 }
 
 export interface WideAnswer extends ComponentAnswer {
@@ -195,23 +212,38 @@ export function solveWideComponent(model: Pick<ComponentModel, 'rows' | 'columns
   // the first plan improved region by region before anything else: a good plan early
   if (plan !== null) offer(improveByRegions(model, plan, Math.min(deadline, Date.now() + 0.15 * Math.max(0, deadline - Date.now()))));
   const relax = makeGeneratedRelaxation(engine, model);
+  try {
+    return solveFromRelaxation(model, engine, relax, deadline, options, offer, out, () => plan, () => upper);
+  } finally {
+    relax.dispose();
+  }
+}
+
+/** The steps after the first plan: the LP, plans from prices and dives, the restricted programs. */
+function solveFromRelaxation(
+  model: Pick<ComponentModel, 'rows' | 'columns' | 'start'>, engine: PartitionEngine, relax: ComponentRelaxation, deadline: number, options: WideOptions,
+  offer: (p: readonly number[]) => void,
+  out: (status: ComponentAnswer['status'], bound: number, rootBound: number, kept: number, message?: string) => WideAnswer,
+  getPlan: () => number[] | null, getUpper: () => number,
+): WideAnswer {
   let y: Float64Array;
   let lower: number;
-  try {
+  const tLp = Date.now();
+  let lpMs = 0;
+  {
     const lp = relax.solve({ timeLimitSec: Math.max(0.01, (deadline - Date.now()) / 1000) });
     if (lp === null) {
       // no LP: the engine alone on every column, as before
       const all = model.columns.map((_, j) => j);
-      const b = solveSubset(model, engine, all, plan, deadline);
+      const b = solveSubset(model, engine, all, getPlan(), deadline);
       if (b === null) return out('time_limit', -Infinity, -Infinity, 0, 'too little time left for the engine');
-      if (b.status === 'infeasible' && plan === null) return out('infeasible', Infinity, -Infinity, 0);
+      if (b.status === 'infeasible' && getPlan() === null) return out('infeasible', Infinity, -Infinity, 0);
       if (b.status !== 'infeasible' && b.status !== 'error') offer(b.chosen);
       return out(b.status === 'optimal' ? 'optimal' : 'time_limit', b.bound, -Infinity, model.columns.length, b.message);
     }
     y = repairDualPrices(model.rows, model.columns, lp.rowPrices);
     lower = y.reduce((s, v) => s + v, 0);
-  } finally {
-    relax.dispose();
+    lpMs = Date.now() - tLp;
   }
   if (Date.now() >= deadline) return out('time_limit', lower, lower, 0, 'time limit reached after the LP relaxation');
 
@@ -228,7 +260,28 @@ export function solveWideComponent(model: Pick<ComponentModel, 'rows' | 'columns
   // the rows left by the greedy over what fits; a few orders with the prices perturbed
   const th = Date.now();
   for (let round = 0; round < 4 && Date.now() < deadline; round++) offer(calcPricedGreedyPlan(model, rc, round));
-  if (plan !== null) offer(improveByRegions(model, plan, deadline));
+  if (getPlan() !== null) offer(improveByRegions(model, getPlan()!, deadline));
+
+  // LP dives where the gap is wide (the station weight dominating: a plan of 57 stations against an
+  // LP of 50.94 on 250 generated tracts); the columns their LPs use join the restricted programs
+  const support = new Set<number>();
+  const dives = options.dives ?? 8;
+  const timeLeft = deadline - Date.now();
+  if (dives > 0 && getUpper() - lower > WIDE_DIVE_GAP * Math.max(1, Math.abs(getUpper())) && relax.setCovered !== undefined
+    && timeLeft >= Math.max(WIDE_DIVE_MIN_MS, WIDE_DIVE_MIN_LPS * lpMs)) {
+    const dive = diveForPlan(model, engine, {
+      relaxation: relax, support, upper: getUpper(), dives,
+      deadline: Math.min(deadline, Date.now() + 0.4 * Math.max(0, deadline - Date.now())),
+    });
+    if (dive.plan !== null) offer(improveByRegions(model, dive.plan, deadline));
+    // the restricted master heuristic: an integer program over the columns the dive's LPs used
+    // (about 5 × rows of them; on 250 generated tracts 57 → 53 stations where the first N by
+    // reduced cost found nothing better)
+    const cols = [...new Set<number>([...support, ...(getPlan() ?? [])])].sort((a, b) => a - b);
+    const b = solveSubset(model, engine, cols, getPlan(), Math.min(deadline, Date.now() + 0.4 * Math.max(0, deadline - Date.now())), Number.isFinite(getUpper()) ? getUpper() + 1e-7 : undefined);
+    if (b !== null && b.status !== 'infeasible' && b.status !== 'error') offer(b.chosen);
+    if (getPlan() !== null) offer(improveByRegions(model, getPlan()!, deadline));
+  }
 
   // restricted integer programs over the columns of least reduced cost, growing: a program over
   // the first N columns by reduced cost, solved, proves that no plan of those columns beats UB,
@@ -240,8 +293,8 @@ export function solveWideComponent(model: Pick<ComponentModel, 'rows' | 'columns
   let message: string | undefined;
   let retried = false;
   for (let step = 0; step < 8; step++) {
-    if (upper <= lower + FRONTIER_TOL) return out('optimal', upper, lower, kept);
-    const gap = upper - lower;
+    if (getUpper() <= lower + FRONTIER_TOL) return out('optimal', getUpper(), lower, kept);
+    const gap = getUpper() - lower;
     // every column of reduced cost ≤ UB − LB: the last step, when it fits
     let within = byRc.findIndex((j) => rc[j]! > gap + 1e-9);
     if (within < 0) within = byRc.length;
@@ -254,27 +307,29 @@ export function solveWideComponent(model: Pick<ComponentModel, 'rows' | 'columns
       break;
     }
     const delta = n < byRc.length ? rc[byRc[n]!]! : Infinity;
-    const cols = new Set<number>(plan ?? []);
+    const cols = new Set<number>(getPlan() ?? []);
     for (let k = 0; k < n; k++) cols.add(byRc[k]!);
+    // a superset of the first n by reduced cost: the bound LB + δ holds as well
+    if (!full) for (const j of support) cols.add(j);
     kept = cols.size;
     // a step short of every column may take part of the time left; the last one all of it, and so
     // does a step again after one the clock stopped (its plan may have narrowed the gap)
     const stepDeadline = full || retried ? deadline : Math.min(deadline, Date.now() + 0.4 * Math.max(0, deadline - Date.now()));
-    const b = solveSubset(model, engine, [...cols].sort((a, b) => a - b), plan, stepDeadline, Number.isFinite(upper) ? upper + 1e-7 : undefined);
+    const b = solveSubset(model, engine, [...cols].sort((a, b) => a - b), getPlan(), stepDeadline, Number.isFinite(getUpper()) ? getUpper() + 1e-7 : undefined);
     if (b === null) { message = 'too little time left for the engine'; break; }
     if (b.status !== 'infeasible' && b.status !== 'error') offer(b.chosen);
-    if (plan !== null) offer(improveByRegions(model, plan, deadline));
+    if (getPlan() !== null) offer(improveByRegions(model, getPlan()!, deadline));
     // with the cutoff, "infeasible" means no plan of these columns beats the known one
     const settled = b.status === 'infeasible' || b.status === 'optimal';
-    const inside = settled ? upper : Math.min(Number.isFinite(b.bound) ? b.bound : -Infinity, upper);
-    bound = Math.max(bound, Math.min(inside, lower + delta, upper));
-    if (bound >= upper - FRONTIER_TOL) return out('optimal', upper, lower, kept);
+    const inside = settled ? getUpper() : Math.min(Number.isFinite(b.bound) ? b.bound : -Infinity, getUpper());
+    bound = Math.max(bound, Math.min(inside, lower + delta, getUpper()));
+    if (bound >= getUpper() - FRONTIER_TOL) return out('optimal', getUpper(), lower, kept);
     if (!settled) {
       if (retried || Date.now() >= deadline) { message = b.message; break; }
       retried = true;
       continue;
     }
-    if (full) return out('optimal', upper, lower, kept);
+    if (full) return out('optimal', getUpper(), lower, kept);
     size = Math.min(byRc.length, Math.ceil(size * 2.5));
   }
   return out('time_limit', bound, lower, kept, message);

@@ -1,8 +1,8 @@
 /**
  * Wide components (issue 10, proofs on large real groups): the LP by column generation, plans
- * improved region by region, reduced-cost fixing and the engine over what is left
- * (solver/wide-solve.ts), each checked against exact references: the subset DP on small
- * components, HiGHS alone given all the time it needs on larger ones.
+ * improved region by region, LP dives (solver/wide-dive.ts), reduced-cost fixing and the engine
+ * over what is left (solver/wide-solve.ts), each checked against exact references: the subset DP
+ * on small components, HiGHS alone given all the time it needs on larger ones.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isPartition, value, type Model } from './helpers/set-partition.js';
@@ -10,6 +10,7 @@ import { makeGeneratedRelaxation } from '../solver/engines/generated.js';
 import { greedyCover, solveSmallComponent } from '../solver/partition.js';
 import { loadEngines, type Engines } from '../solver/solve.js';
 import { calcPricedGreedyPlan, improveByRegions, solveWideComponent } from '../solver/wide-solve.js';
+import { diveForPlan } from '../solver/wide-dive.js';
 import { makeRng } from './helpers/random-problem.js';
 
 
@@ -69,6 +70,67 @@ describe('the LP by column generation', () => {
   });
 });
 
+describe('the LP with rows covered (LP diving)', () => {
+  it('equals the LP of the rows left over the columns inside them, and its x is a fractional partition of them', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const m = makeGridModel(500 + seed, 6, 150);
+      const rnd = makeRng(seed);
+      const covered = [...Array(m.rows).keys()].filter(() => rnd() < 0.3);
+      const shut = new Set(covered);
+      const inside = m.columns.filter((c) => c.rows.every((r) => !shut.has(r)));
+      const left = [...Array(m.rows).keys()].filter((r) => !shut.has(r));
+      const local = new Map(left.map((r, i) => [r, i]));
+      const sub = { rows: left.length, columns: inside.map((c) => ({ rows: c.rows.map((r) => local.get(r)!), cost: c.cost })) };
+      const ref = engines.highs.relax!(sub);
+      const full = engines.highs.relax!(m);
+      const gen = makeGeneratedRelaxation(engines.highs, m, { perRound: 10 });
+      try {
+        const want = ref.solve({})!;
+        for (const lp of [full, gen]) {
+          lp.solve({});
+          lp.setCovered!(covered, true);
+          const a = lp.solve({})!;
+          expect(a.value).toBeCloseTo(want.value, 6);
+          const x = a.columnValues!;
+          expect(x.length).toBe(m.columns.length);
+          const load = new Float64Array(m.rows);
+          m.columns.forEach((c, j) => { for (const r of c.rows) load[r] = load[r]! + x[j]!; });
+          for (let r = 0; r < m.rows; r++) expect(load[r]).toBeCloseTo(shut.has(r) ? 0 : 1, 6);
+          // opened again: the LP of every row
+          lp.setCovered!(covered, false);
+          expect(lp.solve({})!.value).toBeCloseTo(full === lp ? engines.highs.relax!(m).solve({})!.value : gen.solve({})!.value, 6);
+        }
+      } finally {
+        ref.dispose(); full.dispose(); gen.dispose();
+      }
+    }
+  });
+});
+
+describe('plans by LP diving', () => {
+  it('partitions never below the optimum (16 rows: the subset DP; 25 and 36: HiGHS), and none found below a bound equal to it', () => {
+    let found = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const side = 4 + (seed % 3);
+      const m = makeGridModel(600 + seed, side, side * side * (3 + (seed % 4)));
+      const ref = m.rows <= 20 ? value(m, solveSmallComponent(m)!) : value(m, engines.highs.solve({ ...m, timeLimitSec: 60 }).chosen);
+      const support = new Set<number>();
+      const a = diveForPlan(m, engines.highs, { dives: 3, support });
+      if (a.plan !== null) {
+        found++;
+        expect(isPartition(m, a.plan)).toBe(true);
+        expect(a.value).toBeCloseTo(value(m, a.plan), 9);
+        expect(a.value).toBeGreaterThanOrEqual(ref - 1e-9);
+      }
+      // 16 rows go to the subset DP at once; larger ones dive in the LP
+      if (m.rows > 16) expect(support.size).toBeGreaterThan(0);
+      // asked for a plan cheaper than the optimum: there is none
+      expect(diveForPlan(m, engines.highs, { dives: 3, upper: ref }).plan).toBeNull();
+    }
+    expect(found).toBeGreaterThanOrEqual(30);
+  }, 120_000);
+});
+
 describe('plans improved region by region', () => {
   it('never worse, always a partition, and optimal when one region holds every row', () => {
     for (let seed = 1; seed <= 40; seed++) {
@@ -111,9 +173,16 @@ describe('solveWideComponent', () => {
       expect(ref.status).toBe('optimal');
       const best = value(m, ref.chosen);
       const start = greedyCover(m.rows, m.columns)!;
-      const a = solveWideComponent({ ...m, start }, engines.highs, { deadline: Date.now() + 60_000 });
-      expect(a.status).toBe('optimal');
-      expect(value(m, a.chosen)).toBeCloseTo(best, 7);
+      for (const dives of [0, 8]) {
+        const a = solveWideComponent({ ...m, start }, engines.highs, { deadline: Date.now() + 60_000, dives });
+        expect(a.status).toBe('optimal');
+        expect(value(m, a.chosen)).toBeCloseTo(best, 7);
+        // with dives and the smallest first program: whatever it stops at, bound ≤ optimum ≤ plan
+        const c = solveWideComponent({ ...m, start }, engines.highs, { deadline: Date.now() + 4_000, dives, restrictedColumns: 12 });
+        expect(isPartition(m, c.chosen)).toBe(true);
+        expect(c.bound).toBeLessThanOrEqual(best + 1e-7);
+        expect(value(m, c.chosen)).toBeGreaterThanOrEqual(best - 1e-7);
+      }
       // stopped early on purpose: a checked plan, bound ≤ optimum ≤ plan
       const b = solveWideComponent({ ...m, start }, engines.highs, { deadline: Date.now() + 5 });
       expect(isPartition(m, b.chosen)).toBe(true);

@@ -45,6 +45,8 @@ export function makeGeneratedRelaxation(
     for (let k = 0; k < Math.min(3, list.length); k++) add(list[k]!);
     for (const j of list) if (columns[j]!.rows.length === 1) add(j);
   }
+  // rows set to 0 (`setCovered`): columns through them are not priced
+  const closed = new Uint8Array(rows);
   let current: ComponentRelaxation | null = null;
   let currentSize = -1;
   let disposed = false;
@@ -59,6 +61,9 @@ export function makeGeneratedRelaxation(
       current?.dispose();
       current = relaxOf.call(engine, { rows, columns: working.map((j) => columns[j]!) });
       currentSize = working.length;
+      const shut: number[] = [];
+      for (let r = 0; r < rows; r++) if (closed[r]) shut.push(r);
+      if (shut.length > 0) current.setCovered?.(shut, true);
     }
     return current.solve(o);
   };
@@ -84,6 +89,12 @@ export function makeGeneratedRelaxation(
           continue;
         }
         last = a;
+        if (a.columnValues !== undefined) {
+          // x over the model's columns (0 outside the working set)
+          const x = new Float64Array(columns.length);
+          for (let i = 0; i < currentSize && i < a.columnValues.length; i++) x[working[i]!] = a.columnValues[i]!;
+          last = { ...a, columnValues: x };
+        }
         // price every column
         const y = a.rowPrices, mu = a.countPrice;
         const negative: { j: number; rc: number }[] = [];
@@ -91,7 +102,9 @@ export function makeGeneratedRelaxation(
           if (inSet[j]) continue;
           const c = columns[j]!;
           let s = mu;
-          for (const r of c.rows) s += y[r]!;
+          let shut = false;
+          for (const r of c.rows) { s += y[r]!; if (closed[r]) shut = true; }
+          if (shut) continue;
           const rc = (unit ? 1 : c.cost) - s;
           if (rc < -1e-9) negative.push({ j, rc });
         }
@@ -100,6 +113,10 @@ export function makeGeneratedRelaxation(
         for (let k = 0; k < Math.min(perRound, negative.length); k++) add(negative[k]!.j);
       }
       return last;
+    },
+    setCovered(list, covered): void {
+      for (const r of list) closed[r] = covered ? 1 : 0;
+      current?.setCovered?.(list, covered);
     },
     dispose(): void {
       current?.dispose();

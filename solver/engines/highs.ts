@@ -161,7 +161,12 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
         rowPrices: sol.rowDual.slice(0, model.rows),
         countPrice: options.count !== undefined ? sol.rowDual[model.rows]! : 0,
         columnsUsed: used,
+        columnValues: sol.colValue.slice(0, numCols),
       };
+    },
+    setCovered(rows, covered): void {
+      if (disposed) return;
+      for (const r of rows) lp.changeRowBounds(r, covered ? 0 : 1, covered ? 0 : 1);
     },
     add(columns): void {
       if (disposed || columns.length === 0) return;

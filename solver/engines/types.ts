@@ -43,6 +43,8 @@ export interface RelaxationAnswer {
   countPrice: number;
   /** Σ x of the LP solution. */
   columnsUsed: number;
+  /** x of each column of the model solved (engines that can give it; column generation: of every column, 0 outside the working set). */
+  columnValues?: Float64Array;
 }
 
 /** The LP relaxation of one component, kept warm between solves; `dispose()` when done. */
@@ -57,6 +59,12 @@ export interface ComponentRelaxation {
    * basis: the next solve starts from it (column generation). Optional.
    */
   add?(columns: readonly { rows: readonly number[]; cost: number }[]): void;
+  /**
+   * Sets the right-hand side of `rows` to 0 (`covered`: rows a plan in the making already covers,
+   * so that every column through them stays at 0) or back to 1. The basis is kept: LP diving
+   * re-solves after each fix from the last one. Optional.
+   */
+  setCovered?(rows: readonly number[], covered: boolean): void;
   dispose(): void;
 }
 
