@@ -38,6 +38,12 @@ export interface DenseOptions {
    * components end there; 0: none). [20000]
    */
   quickStates?: number;
+  /**
+   * A beam search per column count as soon as its LP is solved. [false] The search that settles
+   * the count of least LP_k first finds the best plan of that count itself (storing only states
+   * below it): on Providence the beams (0.2 s each) found nothing the search did not.
+   */
+  countBeams?: boolean;
   /** Use the engine's integer program per count when the frontier search cannot settle it. [true] */
   engineMip?: boolean;
   /** Share of the time left that one frontier search may use. [0.25] */
@@ -47,7 +53,11 @@ export interface DenseOptions {
    * cutoff). [maxStates scaled as SOLVER_DEFAULTS.frontierProofStates is to frontierStates: 2.5 M by default]
    */
   proofStates?: number;
-  /** Cutoffs below the known plan tried first per count: LP_k + gap/2^s for s = deepenSteps … 1. [4] */
+  /**
+   * Cutoffs below the known plan tried first per count: LP_k + gap/2^s for s = deepenSteps … 1.
+   * [0: one search under the known plan; the search stores only states below the optimum
+   * whatever its cutoff, so deepening only repeats work]
+   */
   deepenSteps?: number;
 }
 
@@ -160,7 +170,7 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
   const frontierDeadline = (): number => Math.min(deadline, Date.now() + frontierShare * Math.max(0, deadline - Date.now()));
   const useMip = options.engineMip !== false;
   const proofStates = options.proofStates ?? Math.round(maxStates * (SOLVER_DEFAULTS.frontierProofStates / SOLVER_DEFAULTS.frontierStates));
-  const deepenSteps = options.deepenSteps ?? 4;
+  const deepenSteps = options.deepenSteps ?? 0;
 
   const relax: ComponentRelaxation | undefined = engine?.relax?.(model);
   try {
@@ -223,8 +233,9 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
     };
     // a beam search per count as soon as its prices are known: a good plan ends the scan sooner
     // and shrinks every later search
+    const countBeams = options.countBeams ?? false;
     const beam = (k: number): void => {
-      if (!useFrontier || beamWidth <= 0 || Date.now() > deadline) return;
+      if (!countBeams || !useFrontier || beamWidth <= 0 || Date.now() > deadline) return;
       const p = prices.get(k)!;
       const a = solveFrontier({ rows: model.rows, columns: model.columns }, {
         order, deadline, maxStates: 0, beamWidth, count: k, duals: p.y, countPrice: p.mu, countWeights: weights,
