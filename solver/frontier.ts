@@ -201,17 +201,25 @@ export function calcDualPrices(rows: number, columns: Columns, options: DualPric
   let lambda = 1;
   let stall = 0;
   const deadline = options.deadline ?? Infinity;
+  // the columns as flat arrays (the loop below runs `iterations` times over every column)
+  const n = columns.length;
+  const cStart = new Int32Array(n + 1);
+  for (let j = 0; j < n; j++) cStart[j + 1] = cStart[j]! + columns[j]!.rows.length;
+  const cRows = new Int32Array(cStart[n]!);
+  const cCost = new Float64Array(n);
+  for (let j = 0; j < n; j++) { cRows.set(columns[j]!.rows, cStart[j]!); cCost[j] = costOf(columns[j]!); }
   for (let it = 0; it <= iterations; it++) {
     // out of time: the best point so far, repaired below, is still a valid bound
     if (it > 0 && Date.now() > deadline) break;
     g.fill(1);
     let L = sum(y) + (count !== undefined ? mu * count : 0);
     let negatives = 0;
-    for (const c of columns) {
+    for (let j = 0; j < n; j++) {
+      const a = cStart[j]!, b = cStart[j + 1]!;
       let s = 0;
-      for (const r of c.rows) s += y[r]!;
-      const d = costOf(c) - mu - s;
-      if (d < 0) { L += d; negatives++; for (const r of c.rows) g[r] = g[r]! - 1; }
+      for (let q = a; q < b; q++) s += y[cRows[q]!]!;
+      const d = cCost[j]! - mu - s;
+      if (d < 0) { L += d; negatives++; for (let q = a; q < b; q++) g[cRows[q]!] = g[cRows[q]!]! - 1; }
     }
     if (L > bestL + 1e-12) { bestL = L; bestY = Float64Array.from(y); bestMu = mu; stall = 0; } else if (++stall >= 8) { lambda /= 2; stall = 0; }
     if (it === iterations || lambda < 1e-4) break;
