@@ -5,12 +5,13 @@
  * When every column costs about the same (one station), the LP relaxation is weak because a
  * fractional plan uses fewer columns than any whole one (30.9 where a plan needs 32). Fixing
  * Σ x = k makes the relaxation far tighter (LP_k), and LP_k is convex in k: only the few k with
- * LP_k below a known plan can hold a better one. For each such k, in order of LP_k:
- * - a beam search under the prices of LP_k looks for a better plan (cheap);
+ * LP_k below a known plan can hold a better one. They are taken in order of LP_k, each LP solved
+ * only when the scan out from the LP's Σ x reaches it, so that the plan found for the first count
+ * settles the others by their LP when it can. For each such k:
  * - the frontier search (`solveFrontier`, when the row order spans ≤ 64 positions) proves the
- *   best plan of k columns, within a state budget, under deepening cutoffs: LP_k + gap/16 first
- *   (a search under a cutoff stores only the states below it; ending without a plan proves the
- *   cutoff a bound for k, finding one finds k's best), then larger ones up to the known plan;
+ *   best plan of k columns within a state budget: it generates states in key order and stores
+ *   only those below the best plan of k columns, so one search under the known plan settles k
+ *   (deepening cutoffs LP_k + gap/2^s first remain an option: `deepenSteps`);
  * - when it cannot, the engine solves the k-column integer program over the columns that can
  *   still be in a better plan: reduced cost under LP_k below the gap, and count slack (under the
  *   row weights of the LP of the least number of columns) within k − that LP's value.
@@ -243,21 +244,7 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
       });
       if (a.improved) offer(a.chosen);
     };
-    const ks: number[] = [];
     const kUp = Math.min(model.rows, Math.max(kMin, Math.ceil(lp.columnsUsed - 1e-9)));
-    // a scan cut short by the clock leaves counts unexamined: only the LP bound holds for them
-    let scanned = true;
-    for (let k = kUp; k <= model.rows; k++) {
-      if (Date.now() > deadline) { scanned = false; break; }
-      if (boundOf(k) >= upper - FRONTIER_TOL) break;
-      beam(k); ks.push(k);
-    }
-    for (let k = Math.min(kUp - 1, Math.floor(lp.columnsUsed + 1e-9)); k >= kMin; k--) {
-      if (Date.now() > deadline) { scanned = false; break; }
-      if (boundOf(k) >= upper - FRONTIER_TOL) break;
-      beam(k); ks.push(k);
-    }
-    ks.sort((a, b) => boundOf(a) - boundOf(b) || a - b);
 
     // the columns that can still be in a better plan of k columns: reduced cost under LP_k
     // within the gap, count slack within k − W0
@@ -357,7 +344,27 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
       }
       report.bound = Math.max(report.bound, Number.isFinite(b.bound) ? b.bound : -Infinity);
     };
-    for (const k of ks) {
+    // the counts in order of LP_k, each LP solved only when needed: LP_k is convex in k with its
+    // least value at the LP's Σ x, so it rises from kUp up and from below kUp down, and the next
+    // count to settle is the lower of the two next ones. A direction ends at a count whose LP_k
+    // is not below the best plan (every count beyond it is worse), and the plan that settling
+    // one count finds ends the scan sooner for the others (Providence's counts 31 and 33 were
+    // settled by the LP of the first, 34 not solved). A scan cut short by the clock leaves counts
+    // unexamined: only the LP bound holds for them.
+    let up = kUp, down = Math.min(kUp - 1, Math.floor(lp.columnsUsed + 1e-9));
+    let scanned = true;
+    for (;;) {
+      const live: number[] = [];
+      for (const k of [up, down]) {
+        if (k > model.rows || k < kMin) continue;
+        if (!prices.has(k) && Date.now() > deadline) { scanned = false; continue; }
+        if (boundOf(k) < upper - FRONTIER_TOL) live.push(k);
+      }
+      if (live.length === 0) break;
+      // the lower LP_k first; on a tie the smaller count
+      const k = live.length === 2 && boundOf(up) < boundOf(down) ? up : live[live.length - 1]!;
+      if (k === up) up++; else down--;
+      beam(k);
       const p = prices.get(k)!;
       const report: CountReport = { count: k, lpBound: p.bound, bound: p.bound, resolved: false, by: '', states: 0, searches: 0, engineColumns: 0, ms: 0 };
       out.counts.push(report);
