@@ -40,9 +40,9 @@ export interface DenseOptions {
    */
   quickStates?: number;
   /**
-   * A beam search per column count as soon as its LP is solved. [false] The search that settles
-   * the count of least LP_k first finds the best plan of that count itself (storing only states
-   * below it): on Providence the beams (0.2 s each) found nothing the search did not.
+   * A beam search per column count before its search. [true] The search finds the best plan of
+   * its count itself (storing only states below it), but when the clock stops it, the beam's plan
+   * is often the better one (Providence with cap 6 at 30 s: 123.72 without, 123.36 with).
    */
   countBeams?: boolean;
   /** Use the engine's integer program per count when the frontier search cannot settle it. [true] */
@@ -234,7 +234,7 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
     };
     // a beam search per count as soon as its prices are known: a good plan ends the scan sooner
     // and shrinks every later search
-    const countBeams = options.countBeams ?? false;
+    const countBeams = options.countBeams ?? true;
     const beam = (k: number): void => {
       if (!countBeams || !useFrontier || beamWidth <= 0 || Date.now() > deadline) return;
       const p = prices.get(k)!;
@@ -353,21 +353,40 @@ export function solveDenseComponent(model: Pick<ComponentModel, 'rows' | 'column
     // unexamined: only the LP bound holds for them.
     let up = kUp, down = Math.min(kUp - 1, Math.floor(lp.columnsUsed + 1e-9));
     let scanned = true;
+    const pushReport = (k: number): CountReport => {
+      const p = prices.get(k)!;
+      const report: CountReport = { count: k, lpBound: p.bound, bound: p.bound, resolved: false, by: '', states: 0, searches: 0, engineColumns: 0, ms: 0 };
+      out.counts.push(report);
+      return report;
+    };
+    // a count's LP, and its beam when the count may hold a better plan
+    const examine = (k: number): boolean => {
+      const known = prices.has(k);
+      const live = boundOf(k) < upper - FRONTIER_TOL;
+      if (!known && live) beam(k);
+      return boundOf(k) < upper - FRONTIER_TOL;
+    };
     for (;;) {
-      const live: number[] = [];
-      for (const k of [up, down]) {
-        if (k > model.rows || k < kMin) continue;
-        if (!prices.has(k) && Date.now() > deadline) { scanned = false; continue; }
-        if (boundOf(k) < upper - FRONTIER_TOL) live.push(k);
+      const ends = [up, down].filter((k) => k >= kMin && k <= model.rows);
+      if (Date.now() > deadline) {
+        // out of time: the next count of each direction is open with its LP as bound (every count
+        // beyond it has a higher LP); one whose LP is not known leaves only the root bound
+        for (const k of ends) {
+          if (!prices.has(k)) scanned = false;
+          else if (boundOf(k) < upper - FRONTIER_TOL) pushReport(k);
+        }
+        break;
       }
+      const live = ends.filter((k) => examine(k));
       if (live.length === 0) break;
       // the lower LP_k first; on a tie the smaller count
       const k = live.length === 2 && boundOf(up) < boundOf(down) ? up : live[live.length - 1]!;
       if (k === up) up++; else down--;
-      beam(k);
-      const p = prices.get(k)!;
-      const report: CountReport = { count: k, lpBound: p.bound, bound: p.bound, resolved: false, by: '', states: 0, searches: 0, engineColumns: 0, ms: 0 };
-      out.counts.push(report);
+      // the next count of that direction is examined before this one is settled: a search that
+      // the clock stops leaves every count with LP_k as its bound
+      const nextK = k === up - 1 ? up : down;
+      if (nextK >= kMin && nextK <= model.rows && Date.now() <= deadline) examine(nextK);
+      const report = pushReport(k);
       const tk = Date.now();
       settle(k, report);
       report.ms = Date.now() - tk;
