@@ -8,10 +8,11 @@
  * The search is A* with dual prices y (Σ_{r∈c} y_r ≤ cost(c) for every column c, from the LP
  * relaxation or `calcDualPrices`): a path's key is Σ of the reduced costs cost(c) − Σ_{r∈c} y_r of
  * its columns, and Σ_r y_r + key is a lower bound on every plan through the state (the reduced
- * costs are ≥ 0, so the bound is consistent and each state is expanded once, in key order).
- * The first full state taken from the queue is optimal; a column whose reduced cost alone exceeds
- * the gap to a known plan is dropped before the search. When the search stops on its clock or
- * state budget, min over open states of Σ y + key is the proven bound.
+ * costs are ≥ 0, so the bound is consistent). Children are generated one at a time in key order
+ * (see `aStar`), so each state is stored once, with its least key, and the first full state
+ * generated is optimal; a column whose reduced cost alone exceeds the gap to a known plan is
+ * dropped before the search. When the search stops on its clock or state budget, Σ y + the least
+ * key of a child not yet generated is the proven bound.
  */
 import type { ComponentAnswer, ComponentModel } from './engines/types.js';
 
