@@ -15,7 +15,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { assemblePlan, makeOfficeStations, makeStreetOfficeProblem, officesSmallFirst, planLimits, type PlanContext } from '../solver/pipeline.js';
+import { assemblePlan, makeOfficeStations, makeStreetOfficeProblem, officeStartLimitMs, officesSmallFirst, planLimits, type PlanContext } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { loadEngines, solveStreetOffice } from '../solver/solve.js';
 import { solveStreetOfficeWithAnswers } from '../solver/answers.js';
@@ -67,6 +67,10 @@ export interface JobLimits {
   deadline?: number;
   /** Cap for this street office from the moment it starts, ms. [scenario.solver.officeTimeLimitMs / timeLimitMs] */
   officeTimeLimitMs?: number;
+  /** Share of the time left to `deadline` when the job starts that it may use instead, when more (`planLimits`). [none] */
+  shareOfLeft?: number;
+  /** Cap of the time from `shareOfLeft`, ms. [none] */
+  maxOfficeMs?: number;
 }
 
 /**
@@ -400,11 +404,11 @@ function shareSegments(segs: BoundarySegments): BoundarySegments {
   };
 }
 
-/** The solver's options for a job's limits. */
-export function toSolveOptions(limits: JobLimits): { deadline?: number; timeLimitMs?: number } {
+/** The solver's options for a job's limits, as the job starts (its share of the time then left: `officeStartLimitMs`). */
+export function toSolveOptions(limits: JobLimits, now = Date.now()): { deadline?: number; timeLimitMs?: number } {
   return {
     ...(limits.deadline !== undefined ? { deadline: limits.deadline } : {}),
-    ...(limits.officeTimeLimitMs !== undefined ? { timeLimitMs: limits.officeTimeLimitMs } : {}),
+    ...(limits.officeTimeLimitMs !== undefined ? { timeLimitMs: officeStartLimitMs({ ...limits, officeTimeLimitMs: limits.officeTimeLimitMs }, now) } : {}),
   };
 }
 
@@ -424,9 +428,10 @@ export async function solvePlanWithPool(ctx: PlanContext, pool: SolvePool, onOff
   const results = new Map<string, SolveResult>();
   // each office's stations are made as it comes back, while the workers solve the others
   const made = new Map<string, Station[]>();
-  const limits = planLimits(ctx, pool.workers);
+  const order = officesSmallFirst(ctx);
+  const limits = planLimits(ctx, pool.workers, order);
   await Promise.all(
-    officesSmallFirst(ctx).map(async (office) => {
+    order.map(async (office) => {
       const result = await pool.solve(makeStreetOfficeProblem(ctx, office), limits.get(office));
       results.set(office, result);
       made.set(office, makeOfficeStations(ctx, office, result));
@@ -515,7 +520,7 @@ export async function solvePlanStreamed(
   // committee's place among the members (solver/pipeline.ts assemblePlan)
   let position: Map<string, number> | undefined;
   const place = (id: string): number => (position ??= new Map(ctx.members.map((m, i) => [m.committee.id, i]))).get(id)!;
-  const limits = planLimits(ctx, pool.workers);
+  const limits = planLimits(ctx, pool.workers, ctx.offices);
   await Promise.all(
     ctx.offices.map(async (office) => {
       const answer = await pool.solveOffice(makeStreetOfficeProblem(ctx, office), makeOfficeExtras(ctx, office), limits.get(office));

@@ -310,6 +310,25 @@ export interface OfficeLimits {
   deadline: number;
   /** This office's share of the budget (or scenario.solver.officeTimeLimitMs when smaller), ms. */
   officeTimeLimitMs: number;
+  /**
+   * Share of the time left to `deadline` when the office starts that it may use when that is more
+   * than `officeTimeLimitMs` (`officeStartLimitMs`): offices that finish early leave their time to
+   * the ones after them. [none]
+   */
+  shareOfLeft?: number;
+  /** Cap of `shareOfLeft`'s time (scenario.solver.officeTimeLimitMs), ms. [none] */
+  maxOfficeMs?: number;
+}
+
+/**
+ * The time limit of an office as it starts: its own share of the budget, or its share of the time
+ * left to the deadline when that is more (capped by `maxOfficeMs`).
+ */
+export function officeStartLimitMs(limits: Pick<OfficeLimits, 'officeTimeLimitMs' | 'shareOfLeft' | 'maxOfficeMs'> & { deadline?: number }, now = Date.now()): number {
+  const own = limits.officeTimeLimitMs;
+  if (limits.shareOfLeft === undefined || limits.deadline === undefined) return own;
+  const left = limits.shareOfLeft * Math.max(0, limits.deadline - now);
+  return Math.max(own, Math.min(limits.maxOfficeMs ?? Infinity, left));
 }
 
 /**
@@ -327,17 +346,32 @@ export function solveClock(ctx: PlanContext): { budget: number; deadline: number
  * The clock of every street office of a plan solved by `workers` in parallel: each office may use
  * its share of workers × budget (by `officeWeight`; at least an equal part, and a tenth of the
  * budget), capped by the whole budget and by `solver.officeTimeLimitMs`, and the plan's deadline
- * holds for all.
+ * holds for all. With `order`, the order in which the offices go out, each may also use, when it
+ * starts, its share of the time then left (workers × its weight over the weight of the offices
+ * from it on, at least workers over their number): what the offices before it left unused goes
+ * to the ones after, and the last ones get all that is left.
  */
-export function planLimits(ctx: PlanContext, workers = 1): Map<string, OfficeLimits> {
+export function planLimits(ctx: PlanContext, workers = 1, order?: readonly string[]): Map<string, OfficeLimits> {
   const { budget, deadline } = solveClock(ctx);
   const cap = ctx.scenario.solver?.officeTimeLimitMs ?? Infinity;
   const total = ctx.offices.reduce((s, o) => s + officeWeight(ctx, o), 0) || 1;
+  const parallel = Math.max(1, workers);
   const out = new Map<string, OfficeLimits>();
   for (const office of ctx.offices) {
-    const parallel = Math.max(1, workers);
     const share = Math.min(1, Math.max(MIN_OFFICE_SHARE, parallel / ctx.offices.length, parallel * officeWeight(ctx, office) / total));
     out.set(office, { deadline, officeTimeLimitMs: Math.max(1, Math.min(cap, budget * share)) });
+  }
+  if (order !== undefined) {
+    let weightFrom = order.reduce((s, o) => s + officeWeight(ctx, o), 0);
+    order.forEach((office, k) => {
+      const w = officeWeight(ctx, office);
+      const limits = out.get(office);
+      if (limits !== undefined) {
+        limits.shareOfLeft = Math.min(1, Math.max(parallel / (order.length - k), weightFrom > 0 ? parallel * w / weightFrom : 0));
+        if (Number.isFinite(cap)) limits.maxOfficeMs = cap;
+      }
+      weightFrom -= w;
+    });
   }
   return out;
 }

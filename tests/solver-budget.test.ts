@@ -10,9 +10,9 @@ import { generateDistrict } from '../bench/generate/district.js';
 import { readCommittees } from '../geo/ingest.js';
 import type { Dataset } from '../geo/types.js';
 import { makeDefaultScenario } from '../scenarios/defaults.js';
-import { makeSolvePool, solvePlanWithPool } from '../scenarios/solve-pool.js';
+import { makeSolvePool, solvePlanWithPool, toSolveOptions } from '../scenarios/solve-pool.js';
 import type { PlanOutcome } from '../solver/outcome.js';
-import { makePlanContext, makeStreetOfficeProblem, solvePlan, type PlanContext } from '../solver/pipeline.js';
+import { makePlanContext, makeStreetOfficeProblem, officeStartLimitMs, planLimits, solvePlan, type PlanContext } from '../solver/pipeline.js';
 import { loadEngines, solveStreetOffice, type Engines } from '../solver/solve.js';
 import type { Problem, Scenario } from '../solver/types.js';
 import { verifyPartition } from '../solver/verify.js';
@@ -176,4 +176,38 @@ describe('street offices share the budget', () => {
     expect(sizes).toEqual([...sizes].sort((a, b) => a - b));
     expect(makeStreetOfficeProblem(ctx, order[0]!).committees.length).toBe(sizes[0]);
   }, 60_000);
+
+  it('through the pool, time an office leaves unused goes to the ones after it; never less than its own share, never past the cap', () => {
+    const d = dataset(generateDistrict({ committees: 400, seed: 11, streetOfficeSize: [20, 60] }));
+    for (const cap of [undefined, 9000]) {
+      const s = scenarioOf('many', 60_000, 5);
+      if (cap !== undefined) s.solver.officeTimeLimitMs = cap;
+      const ctx = makePlanContext(d, s);
+      const n = ctx.offices.length;
+      expect(n).toBeGreaterThan(4);
+      const order = [...ctx.offices].reverse();
+      const limits = planLimits(ctx, 2, order);
+      const deadline = limits.get(order[0]!)!.deadline;
+      // the offices go out in `order`; each starts when the ones before it are done
+      for (const [k, office] of order.entries()) {
+        const l = limits.get(office)!;
+        const static_ = planLimits(ctx, 2).get(office)!.officeTimeLimitMs;
+        expect(l.officeTimeLimitMs).toBe(static_);
+        // at the start of the solve, and when every office before it took nothing
+        for (const now of [deadline - 60_000, deadline - 60_000 + k]) {
+          const ms = officeStartLimitMs(l, now);
+          expect(ms).toBeGreaterThanOrEqual(static_);
+          expect(ms).toBeLessThanOrEqual(Math.max(static_, deadline - now));
+          if (cap !== undefined) expect(ms).toBeLessThanOrEqual(cap);
+        }
+        // the last two (two workers) may use all that is left, up to the cap
+        if (k >= n - 2) expect(officeStartLimitMs(l, deadline - 40_000)).toBe(Math.min(cap ?? Infinity, 40_000));
+        // the same limits reach the solver through the pool's job options, as the job starts
+        expect(toSolveOptions(l, deadline - 30_000)).toEqual({ deadline, timeLimitMs: officeStartLimitMs(l, deadline - 30_000) });
+      }
+      // an office late in the order with half the budget left gets more than its share of the whole
+      const late = limits.get(order[n - 3]!)!;
+      expect(officeStartLimitMs(late, deadline - 30_000)).toBeGreaterThan(Math.min(cap ?? Infinity, late.officeTimeLimitMs));
+    }
+  });
 });
