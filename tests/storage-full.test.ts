@@ -122,12 +122,7 @@ function fullDiskSuite(engine: 'pglite' | 'pg'): void {
     rmSync(mnt, { recursive: true, force: true });
   }, 120_000);
 
-  const call = async (method: 'GET' | 'POST', url: string, payload?: string) => {
-    const r = await app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/geo+json' } : {}) }, ...(payload ? { payload } : {}) });
-    let json: any;
-    try { json = r.json(); } catch { json = undefined; }
-    return { status: r.statusCode, json };
-  };
+  const call = (method: 'GET' | 'POST', url: string, payload?: string) => callAs(app, token, method, url, payload);
 
   it('answers 507 storage-full when an upload meets the full disk, keeps reading, and stores again once space is freed, without a restart', async () => {
     const first = await call('POST', '/api/datasets?name=first', upload(200, 'first'));
@@ -158,6 +153,14 @@ function fullDiskSuite(engine: 'pglite' | 'pg'): void {
   }, 900_000);
 }
 
+
+/** A request with the token (and a GeoJSON body, if any): its status and its JSON, if it has one. */
+async function callAs(app: FastifyInstance, token: string, method: 'GET' | 'POST', url: string, payload?: string): Promise<{ status: number; json: any }> {
+  const r = await app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/geo+json' } : {}) }, ...(payload ? { payload } : {}) });
+  let json: any;
+  try { json = r.json(); } catch { json = undefined; }
+  return { status: r.statusCode, json };
+}
 describe.skipIf(!MOUNTABLE)('a full disk on the embedded engine (mounts a tmpfs: root, Linux; skipped where mounting is not permitted)', () => {
   fullDiskSuite('pglite');
 });
@@ -192,12 +195,7 @@ describe.skipIf(!MOUNTABLE)('a full disk as the embedded engine\'s write-ahead l
     rmSync(mnt, { recursive: true, force: true });
   }, 120_000);
 
-  const call = async (method: 'GET' | 'POST', url: string, payload?: string) => {
-    const r = await app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/geo+json' } : {}) }, ...(payload ? { payload } : {}) });
-    let json: any;
-    try { json = r.json(); } catch { json = undefined; }
-    return { status: r.statusCode, json };
-  };
+  const call = (method: 'GET' | 'POST', url: string, payload?: string) => callAs(app, token, method, url, payload);
 
   it('answers 507 storage-full (reads and /health too) while the database is down, reopens it once space is freed, and keeps every acknowledged upload', async () => {
     const stored = new Map<string, string>(); // dataset id → name, of every upload answered 201
