@@ -20,18 +20,13 @@ export function segmentHitsBox(a: readonly [number, number], b: readonly [number
   const dx = b[0] - a[0], dy = b[1] - a[1];
   const m = 1e-6 * (1 + Math.max(Math.abs(a[0]), Math.abs(a[1]), Math.abs(b[0]), Math.abs(b[1])));
   let tIn = 0, tOut = 1;
-  if (dx === 0) {
-    if (a[0] <= box.x0 - m || a[0] >= box.x1 + m) return false;
-  } else {
-    let t1 = (box.x0 - m - a[0]) / dx, t2 = (box.x1 + m - a[0]) / dx;
-    if (t1 > t2) { const t = t1; t1 = t2; t2 = t; }
-    if (t1 > tIn) tIn = t1;
-    if (t2 < tOut) tOut = t2;
-  }
-  if (dy === 0) {
-    if (a[1] <= box.y0 - m || a[1] >= box.y1 + m) return false;
-  } else {
-    let t1 = (box.y0 - m - a[1]) / dy, t2 = (box.y1 + m - a[1]) / dy;
+  // one slab per axis: the part of the line between the box's two sides, grown by m
+  for (const [d, p, lo, hi] of [[dx, a[0], box.x0, box.x1], [dy, a[1], box.y0, box.y1]] as const) {
+    if (d === 0) {
+      if (p <= lo - m || p >= hi + m) return false;
+      continue;
+    }
+    let t1 = (lo - m - p) / d, t2 = (hi + m - p) / d;
     if (t1 > t2) { const t = t1; t1 = t2; t2 = t; }
     if (t1 > tIn) tIn = t1;
     if (t2 < tOut) tOut = t2;

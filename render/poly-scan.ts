@@ -98,28 +98,27 @@ export class PolyScan {
 
   /** Sorted x of the crossings of the horizontal line at y with every ring. */
   crossingsX(y: number): number[] {
-    const { ax, ay, bx, by, byY } = this;
-    const xs: number[] = [];
-    const k = byY.bucket(y);
-    for (let m = byY.first(k), end = byY.end(k); m < end; m++) {
-      const e = byY.edge(m);
-      const a1 = ay[e]!, b1 = by[e]!;
-      if ((a1 > y) !== (b1 > y)) xs.push(ax[e]! + ((y - a1) / (b1 - a1)) * (bx[e]! - ax[e]!));
-    }
-    return xs.sort((p, q) => p - q);
+    return this.crossingsAlong(this.byY, y, this.ay, this.by, this.ax, this.bx);
   }
 
   /** Sorted y of the crossings of the vertical line at x with every ring. */
   crossingsY(x: number): number[] {
-    const { ax, ay, bx, by, byX } = this;
-    const ys: number[] = [];
-    const k = byX.bucket(x);
-    for (let m = byX.first(k), end = byX.end(k); m < end; m++) {
-      const e = byX.edge(m);
-      const a0 = ax[e]!, b0 = bx[e]!;
-      if ((a0 > x) !== (b0 > x)) ys.push(ay[e]! + ((x - a0) / (b0 - a0)) * (by[e]! - ay[e]!));
+    return this.crossingsAlong(this.byX, x, this.ax, this.bx, this.ay, this.by);
+  }
+
+  /**
+   * Sorted crossings of the line where one coordinate is `at` (`a`/`b`: the edges' ends in that
+   * coordinate) with every ring, as the other coordinate (`oa`/`ob`).
+   */
+  private crossingsAlong(buckets: EdgeBuckets, at: number, a: Float64Array, b: Float64Array, oa: Float64Array, ob: Float64Array): number[] {
+    const out: number[] = [];
+    const k = buckets.bucket(at);
+    for (let m = buckets.first(k), end = buckets.end(k); m < end; m++) {
+      const e = buckets.edge(m);
+      const a1 = a[e]!, b1 = b[e]!;
+      if ((a1 > at) !== (b1 > at)) out.push(oa[e]! + ((at - a1) / (b1 - a1)) * (ob[e]! - oa[e]!));
     }
-    return ys.sort((p, q) => p - q);
+    return out.sort((p, q) => p - q);
   }
 
   private scratch = new Float64Array(16);

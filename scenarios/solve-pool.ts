@@ -247,26 +247,21 @@ export async function makeSolvePool(options: SolvePoolOptions = {}): Promise<Sol
     listen(s);
     return s;
   };
+  /** Ends the task of a worker's answer: resolved with its value, else rejected with its error. */
+  const settle = <T>(tasks: Map<number, { resolve: (v: T) => void; reject: (e: Error) => void }>, id: number, value: T | undefined, error: string): void => {
+    const task = tasks.get(id);
+    tasks.delete(id);
+    if (value !== undefined) task?.resolve(value);
+    else task?.reject(new Error(`solver worker: ${error}`));
+  };
   const listen = (s: Slot): void => {
     s.worker.on('message', (m: {
       plan?: { id: number; result: SolveResult }; results?: { id: number; result?: SolveResult; answer?: OfficeAnswer; error?: string }[];
       borderRows?: { id: number; rows?: DirectedBorderRows; error?: string };
       topology?: { id: number; problems?: GeoProblem[]; error?: string };
     }) => {
-      if (m.topology) {
-        const task = topologyTasks.get(m.topology.id);
-        topologyTasks.delete(m.topology.id);
-        if (m.topology.problems) task?.resolve(m.topology.problems);
-        else task?.reject(new Error(`solver worker: ${m.topology.error ?? 'no topology problems'}`));
-        return;
-      }
-      if (m.borderRows) {
-        const task = borderTasks.get(m.borderRows.id);
-        borderTasks.delete(m.borderRows.id);
-        if (m.borderRows.rows) task?.resolve(m.borderRows.rows);
-        else task?.reject(new Error(`solver worker: ${m.borderRows.error ?? 'no border rows'}`));
-        return;
-      }
+      if (m.topology) return settle(topologyTasks, m.topology.id, m.topology.problems, m.topology.error ?? 'no topology problems');
+      if (m.borderRows) return settle(borderTasks, m.borderRows.id, m.borderRows.rows, m.borderRows.error ?? 'no border rows');
       if (m.plan) {
         const job = s.inFlight.get(m.plan.id);
         if (job) job.latest = m.plan.result;

@@ -13,6 +13,13 @@ import { calcPricedGreedyPlan, improveByRegions, solveWideComponent } from '../s
 import { diveForPlan } from '../solver/wide-dive.js';
 import { makeRng } from './helpers/random-problem.js';
 
+/** A solve stopped anywhere: its plan a checked partition, and bound ≤ the optimum `best` ≤ its plan. */
+function expectBoundAndPlan(m: Model, answer: { chosen: number[]; bound: number }, best: number): void {
+  expect(isPartition(m, answer.chosen)).toBe(true);
+  expect(answer.bound).toBeLessThanOrEqual(best + 1e-7);
+  expect(value(m, answer.chosen)).toBeGreaterThanOrEqual(best - 1e-7);
+}
+
 
 /**
  * A random component on a grid (rows are cells, columns connected sets of 1–5 cells, so no row
@@ -179,15 +186,11 @@ describe('solveWideComponent', () => {
         expect(value(m, a.chosen)).toBeCloseTo(best, 7);
         // with dives and the smallest first program: whatever it stops at, bound ≤ optimum ≤ plan
         const c = solveWideComponent({ ...m, start }, engines.highs, { deadline: Date.now() + 4_000, dives, restrictedColumns: 12 });
-        expect(isPartition(m, c.chosen)).toBe(true);
-        expect(c.bound).toBeLessThanOrEqual(best + 1e-7);
-        expect(value(m, c.chosen)).toBeGreaterThanOrEqual(best - 1e-7);
+        expectBoundAndPlan(m, c, best);
       }
       // stopped early on purpose: a checked plan, bound ≤ optimum ≤ plan
       const b = solveWideComponent({ ...m, start }, engines.highs, { deadline: Date.now() + 5 });
-      expect(isPartition(m, b.chosen)).toBe(true);
-      expect(b.bound).toBeLessThanOrEqual(best + 1e-7);
-      expect(value(m, b.chosen)).toBeGreaterThanOrEqual(best - 1e-7);
+      expectBoundAndPlan(m, b, best);
     }
   }, 120_000);
 
@@ -205,9 +208,7 @@ describe('solveWideComponent', () => {
       expect(value(m, a.chosen)).toBeCloseTo(best, 7);
       for (const ms of [20, 60, 150, 400]) {
         const b = solveWideComponent({ ...m, start }, engines.highs, { restrictedColumns: 12, deadline: Date.now() + ms });
-        expect(isPartition(m, b.chosen)).toBe(true);
-        expect(b.bound).toBeLessThanOrEqual(best + 1e-7);
-        expect(value(m, b.chosen)).toBeGreaterThanOrEqual(best - 1e-7);
+        expectBoundAndPlan(m, b, best);
         if (b.status === 'optimal') expect(value(m, b.chosen)).toBeCloseTo(best, 7);
       }
     }
