@@ -202,6 +202,11 @@ export { calcRingDoubleArea };
 const orient = (ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number =>
   (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
 
+/** Whether (rx, ry) lies in the box of the segment p–q (with orient 0: on the segment). */
+function onSegment(px: number, py: number, qx: number, qy: number, rx: number, ry: number): boolean {
+  return Math.min(px, qx) <= rx && rx <= Math.max(px, qx) && Math.min(py, qy) <= ry && ry <= Math.max(py, qy);
+}
+
 /**
  * Finds a place where a closed ring crosses or touches itself (two non-consecutive edges meeting,
  * or two consecutive edges folding back over each other), or undefined when the ring is simple.
@@ -238,17 +243,21 @@ export function findRingSelfIntersection(ring: Ring): Position | undefined {
       const t = d1 / (d1 - d2);
       return [ax + t * (bx - ax), ay + t * (by - ay)];
     }
-    const on = (px: number, py: number, qx: number, qy: number, rx: number, ry: number): boolean =>
-      Math.min(px, qx) <= rx && rx <= Math.max(px, qx) && Math.min(py, qy) <= ry && ry <= Math.max(py, qy);
-    if (d1 === 0 && on(cx, cy, dx, dy, ax, ay)) return [ax, ay];
-    if (d2 === 0 && on(cx, cy, dx, dy, bx, by)) return [bx, by];
-    if (d3 === 0 && on(ax, ay, bx, by, cx, cy)) return [cx, cy];
-    if (d4 === 0 && on(ax, ay, bx, by, dx, dy)) return [dx, dy];
+    if (d1 === 0 && onSegment(cx, cy, dx, dy, ax, ay)) return [ax, ay];
+    if (d2 === 0 && onSegment(cx, cy, dx, dy, bx, by)) return [bx, by];
+    if (d3 === 0 && onSegment(ax, ay, bx, by, cx, cy)) return [cx, cy];
+    if (d4 === 0 && onSegment(ax, ay, bx, by, dx, dy)) return [dx, dy];
     return undefined;
   };
   if (n <= 16) {
     for (let i = 0; i < n; i++) {
+      const x0 = Math.min(xs[i]!, xs[i + 1]!), x1 = Math.max(xs[i]!, xs[i + 1]!);
+      const y0 = Math.min(ys[i]!, ys[i + 1]!), y1 = Math.max(ys[i]!, ys[i + 1]!);
       for (let j = i + 1; j < n; j++) {
+        // edges whose boxes are apart can neither cross nor touch (adjacent ones are checked for folds)
+        const adjacent = j === i + 1 || (i === 0 && j === n - 1);
+        if (!adjacent && (Math.max(xs[j]!, xs[j + 1]!) < x0 || Math.min(xs[j]!, xs[j + 1]!) > x1 ||
+          Math.max(ys[j]!, ys[j + 1]!) < y0 || Math.min(ys[j]!, ys[j + 1]!) > y1)) continue;
         const hit = check(i, j);
         if (hit) return hit;
       }

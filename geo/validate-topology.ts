@@ -67,49 +67,104 @@ function makeEdges(geometry: MultiPolygonCoords): Edges {
   return { seg, count, index };
 }
 
-/** Calls `visit` for each edge whose box may meet the query box (all edges of a small committee); stops when it returns true. */
-function forEachEdge(edges: Edges, minX: number, minY: number, maxX: number, maxY: number, visit: (e: number) => boolean | void): boolean {
-  if (edges.index) {
-    for (const e of edges.index.search(minX, minY, maxX, maxY)) if (visit(e) === true) return true;
-    return false;
-  }
-  for (let e = 0; e < edges.count; e++) if (visit(e) === true) return true;
-  return false;
+/**
+ * The edges whose box may meet the query box: the spatial index's hits, or null for "every edge"
+ * (a small committee). The loops below are written out rather than given a callback: they run
+ * once per vertex of every pair of neighbours, and a closure per call was most of their cost.
+ */
+function edgesNear(edges: Edges, minX: number, minY: number, maxX: number, maxY: number): number[] | null {
+  return edges.index ? edges.index.search(minX, minY, maxX, maxY) : null;
 }
 
-/** Distance in metres from p to the nearest edge within `tolM`, or Infinity. */
-function nearestEdgeM(edges: Edges, p: Position, tolM: number): number {
+/**
+ * Distance in metres from (px, py) to the nearest edge within `tolM`; a distance above `tolM`
+ * or Infinity when there is none (callers compare it only with thresholds up to `tolM`). Edges
+ * whose box is not within `tolM` of the point are skipped: they cannot be that near.
+ */
+function nearestEdgeM(edges: Edges, px: number, py: number, tolM: number): number {
   const my = M_PER_DEG;
-  const mx = M_PER_DEG * Math.cos(p[1] * RAD);
-  const dx = tolM / mx, dy = tolM / my;
+  const mx = M_PER_DEG * Math.cos(py * RAD);
+  // a hair wider than the tolerance, so that rounding never drops an edge at exactly tolM
+  const dx = (tolM / mx) * (1 + 1e-9), dy = (tolM / my) * (1 + 1e-9);
+  const minX = px - dx, maxX = px + dx, minY = py - dy, maxY = py + dy;
   let best = Infinity;
   const s = edges.seg;
-  forEachEdge(edges, p[0] - dx, p[1] - dy, p[0] + dx, p[1] + dy, (e) => {
-    const ax = (s[4 * e]! - p[0]) * mx, ay = (s[4 * e + 1]! - p[1]) * my;
-    const bx = (s[4 * e + 2]! - p[0]) * mx, by = (s[4 * e + 3]! - p[1]) * my;
+  const hits = edgesNear(edges, minX, minY, maxX, maxY);
+  const n = hits ? hits.length : edges.count;
+  for (let h = 0; h < n; h++) {
+    const e = hits ? hits[h]! : h;
+    const x0 = s[4 * e]!, y0 = s[4 * e + 1]!, x1 = s[4 * e + 2]!, y1 = s[4 * e + 3]!;
+    if ((x0 < minX && x1 < minX) || (x0 > maxX && x1 > maxX) || (y0 < minY && y1 < minY) || (y0 > maxY && y1 > maxY)) continue;
+    const ax = (x0 - px) * mx, ay = (y0 - py) * my;
+    const bx = (x1 - px) * mx, by = (y1 - py) * my;
     const vx = bx - ax, vy = by - ay;
     const len2 = vx * vx + vy * vy;
     const t = len2 > 0 ? Math.max(0, Math.min(1, -(ax * vx + ay * vy) / len2)) : 0;
     const d = Math.hypot(ax + t * vx, ay + t * vy);
     if (d < best) best = d;
-  });
+  }
   return best;
 }
 
 /** Even–odd point in polygon over all rings (a MultiPolygon's pieces and holes). */
-function containsPoint(edges: Edges, p: Position): boolean {
+function containsPoint(edges: Edges, px: number, py: number): boolean {
   let inside = false;
   const s = edges.seg;
-  forEachEdge(edges, p[0], p[1], Infinity, p[1], (e) => {
+  const hits = edgesNear(edges, px, py, Infinity, py);
+  const n = hits ? hits.length : edges.count;
+  for (let h = 0; h < n; h++) {
+    const e = hits ? hits[h]! : h;
     const x0 = s[4 * e]!, y0 = s[4 * e + 1]!, x1 = s[4 * e + 2]!, y1 = s[4 * e + 3]!;
-    if (y0 > p[1] !== y1 > p[1] && p[0] < ((x1 - x0) * (p[1] - y0)) / (y1 - y0) + x0) inside = !inside;
-  });
+    if (y0 > py !== y1 > py && px < ((x1 - x0) * (py - y0)) / (y1 - y0) + x0) inside = !inside;
+  }
   return inside;
 }
 
-/** A point strictly inside (farther than {@link ON_BORDER_M} from the border) the committee of `edges`. */
-function strictlyInside(edges: Edges, p: Position): boolean {
-  return containsPoint(edges, p) && nearestEdgeM(edges, p, ON_BORDER_M) > ON_BORDER_M;
+/**
+ * A point strictly inside (farther than {@link ON_BORDER_M} from the border) the committee of
+ * `edges`. The border first: most points probed lie on a shared border, and that query is small.
+ */
+function strictlyInside(edges: Edges, px: number, py: number): boolean {
+  return nearestEdgeM(edges, px, py, ON_BORDER_M) > ON_BORDER_M && containsPoint(edges, px, py);
+}
+
+/** Whether an edge of `to` crosses the segment p–q properly (each strictly on both sides of the other). */
+function crossesProperly(to: Edges, px: number, py: number, qx: number, qy: number): boolean {
+  const minX = Math.min(px, qx), minY = Math.min(py, qy), maxX = Math.max(px, qx), maxY = Math.max(py, qy);
+  const t = to.seg;
+  const hits = edgesNear(to, minX, minY, maxX, maxY);
+  const n = hits ? hits.length : to.count;
+  for (let h = 0; h < n; h++) {
+    const f = hits ? hits[h]! : h;
+    const ax = t[4 * f]!, ay = t[4 * f + 1]!, bx = t[4 * f + 2]!, by = t[4 * f + 3]!;
+    // a proper crossing needs the boxes to meet
+    if ((ax < minX && bx < minX) || (ax > maxX && bx > maxX) || (ay < minY && by < minY) || (ay > maxY && by > maxY)) continue;
+    const d1 = (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+    const d2 = (bx - ax) * (qy - ay) - (by - ay) * (qx - ax);
+    const d3 = (qx - px) * (ay - py) - (qy - py) * (ax - px);
+    const d4 = (qx - px) * (by - py) - (qy - py) * (bx - px);
+    if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether an edge of `from` in the box [x0, y0, x1, y1] has its first vertex or its midpoint
+ * (inside the box) strictly inside `to`, or crosses an edge of `to` properly.
+ */
+function probeEdges(from: Edges, to: Edges, x0: number, y0: number, x1: number, y1: number): boolean {
+  const s = from.seg;
+  const hits = edgesNear(from, x0, y0, x1, y1);
+  const n = hits ? hits.length : from.count;
+  for (let h = 0; h < n; h++) {
+    const e = hits ? hits[h]! : h;
+    const px = s[4 * e]!, py = s[4 * e + 1]!, qx = s[4 * e + 2]!, qy = s[4 * e + 3]!;
+    if (px >= x0 && px <= x1 && py >= y0 && py <= y1 && strictlyInside(to, px, py)) return true;
+    const mx = (px + qx) / 2, my = (py + qy) / 2;
+    if (mx >= x0 && mx <= x1 && my >= y0 && my <= y1 && strictlyInside(to, mx, my)) return true;
+    if (crossesProperly(to, px, py, qx, qy)) return true;
+  }
+  return false;
 }
 
 /**
@@ -120,25 +175,7 @@ function strictlyInside(edges: Edges, p: Position): boolean {
 function interiorsMayMeet(ea: Edges, ba: BBox, eb: Edges, bb: BBox): boolean {
   if (ba[0] === bb[0] && ba[1] === bb[1] && ba[2] === bb[2] && ba[3] === bb[3]) return true;
   const x0 = Math.max(ba[0], bb[0]), y0 = Math.max(ba[1], bb[1]), x1 = Math.min(ba[2], bb[2]), y1 = Math.min(ba[3], bb[3]);
-  const probe = (from: Edges, to: Edges): boolean => {
-    const s = from.seg;
-    return forEachEdge(from, x0, y0, x1, y1, (e) => {
-      const px = s[4 * e]!, py = s[4 * e + 1]!, qx = s[4 * e + 2]!, qy = s[4 * e + 3]!;
-      if (px >= x0 && px <= x1 && py >= y0 && py <= y1 && strictlyInside(to, [px, py])) return true;
-      const mx = (px + qx) / 2, my = (py + qy) / 2;
-      if (mx >= x0 && mx <= x1 && my >= y0 && my <= y1 && strictlyInside(to, [mx, my])) return true;
-      const t = to.seg;
-      return forEachEdge(to, Math.min(px, qx), Math.min(py, qy), Math.max(px, qx), Math.max(py, qy), (f) => {
-        const ax = t[4 * f]!, ay = t[4 * f + 1]!, bx = t[4 * f + 2]!, by = t[4 * f + 3]!;
-        const d1 = (bx - ax) * (py - ay) - (by - ay) * (px - ax);
-        const d2 = (bx - ax) * (qy - ay) - (by - ay) * (qx - ax);
-        const d3 = (qx - px) * (ay - py) - (qy - py) * (ax - px);
-        const d4 = (qx - px) * (by - py) - (qy - py) * (bx - px);
-        return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
-      });
-    });
-  };
-  return probe(ea, eb) || probe(eb, ea);
+  return probeEdges(ea, eb, x0, y0, x1, y1) || probeEdges(eb, ea, x0, y0, x1, y1);
 }
 
 
@@ -198,7 +235,7 @@ export function findTopologyProblems(items: readonly TopologyItem[], options: To
     for (const k of index.search(p[0], p[1], p[0], p[1])) {
       if (k === i || k === j) continue;
       const e = edgesOf(k);
-      if (nearestEdgeM(e, p, ON_BORDER_M) <= ON_BORDER_M || containsPoint(e, p)) return true;
+      if (nearestEdgeM(e, p[0], p[1], ON_BORDER_M) <= ON_BORDER_M || containsPoint(e, p[0], p[1])) return true;
     }
     return false;
   };
@@ -263,8 +300,8 @@ export function findTopologyProblems(items: readonly TopologyItem[], options: To
               for (let k = 0; k + 1 < ring.length; k++) {
                 const p = ring[k]!;
                 if (p[0] < box[0] - gxb || p[0] > box[2] + gxb || p[1] < box[1] - grow || p[1] > box[3] + grow) continue;
-                const d = nearestEdgeM(to, p, gapTol);
-                if (d > ON_BORDER_M && d <= gapTol && !containsPoint(to, p) && !filledByThird(p, i, j)) {
+                const d = nearestEdgeM(to, p[0], p[1], gapTol);
+                if (d > ON_BORDER_M && d <= gapTol && !containsPoint(to, p[0], p[1]) && !filledByThird(p, i, j)) {
                   count++;
                   if (d > widest) {
                     widest = d;

@@ -167,6 +167,40 @@ describe('overlap and gap', () => {
     expect(codes(readCommittees(other, { gapToleranceM: 10 }))).toEqual([]);
   });
 
+  it('a grid with some committees moved sideways: exactly the moved ones overlap their neighbour, small or densified', () => {
+    // 12 × 12 squares of 0.002° (≈ 205 × 222 m); every third row and column, a square is moved along x by 6–40 m,
+    // so it overlaps the neighbour it moves into by |dx| × side and only touches the others along collinear borders.
+    // Every other square has its edges cut into 10 (40 edges: the spatially indexed path).
+    const side = 0.002;
+    const densify = (ring: Position[]): Position[] => ring.slice(0, -1).flatMap((p, i) => {
+      const q = ring[i + 1]!;
+      return Array.from({ length: 10 }, (_, k): Position => [p[0] + ((q[0] - p[0]) * k) / 10, p[1] + ((q[1] - p[1]) * k) / 10]);
+    }).concat([ring[0]!]);
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 6, max: 40, noNaN: true }), { minLength: 16, maxLength: 16 }), fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }), (moves, left) => {
+        const features = [];
+        const expected = new Set<string>();
+        let k = 0;
+        for (let row = 0; row < 12; row++) {
+          for (let col = 0; col < 12; col++) {
+            const moved = row % 3 === 1 && col % 3 === 1 ? k++ : -1;
+            const dx = moved >= 0 ? ((left[moved]! ? -1 : 1) * moves[moved]!) / 102_800 : 0;
+            const ring = square(114 + col * side + dx, 22.5 + row * side, side)[0]!;
+            features.push(feature(`r${row}c${col}`, [(row + col) % 2 ? densify(ring) : ring]));
+            if (moved >= 0) expected.add([`r${row}c${col}`, `r${row}c${col + (dx < 0 ? -1 : 1)}`].sort().join(' '));
+          }
+        }
+        const r = readCommittees(collection(...features));
+        const found = new Set(r.problems.map((p) => {
+          expect(p.code).toBe('overlap');
+          return [p.id!, p.other!.id!].sort().join(' ');
+        }));
+        expect(found).toEqual(expected);
+      }),
+      { seed: 1702, numRuns: 12 },
+    );
+  });
+
   it('topology: false skips both checks', () => {
     const r = readFixture('overlap.geojson', { topology: false });
     expect(r.problems).toEqual([]);
