@@ -413,10 +413,10 @@ export function solveFrontier(model: Pick<ComponentModel, 'rows' | 'columns' | '
   let toGo: CostToGo | null = null;
   if (toGoStates > 0 && maxStates > 0 && cutoff > 0) {
     const back = makeFrontierColumns(columns, reversePositions(order.position), y, mu, weights);
-    toGo = searchCostToGo({ rows, count: -1, fc: back, W0: 0, deadline }, cutoff, toGoStates);
+    toGo = searchCostToGo({ rows, count: -1, fc: back, W0: 0, deadline }, span, cutoff, toGoStates);
     base.toGoStates = toGo.states;
   }
-  const result = aStar(search, cutoff, maxStates, toGo?.bound ?? null);
+  const result = aStar(search, cutoff, maxStates, toGo);
   const done = { ...base, states: result.states, expanded: result.expanded };
   if (result.plan !== null) {
     const plan = result.plan.sort((a, b) => a - b);
@@ -441,50 +441,87 @@ function reversePositions(position: Int32Array): Int32Array {
   return position.map((p) => n - 1 - p);
 }
 
-/** A bound on the reduced cost still to pay, by the first position from which every row is uncovered. */
+/**
+ * A bound on the reduced cost still to pay, by the first position q from which every row is
+ * uncovered and the lowest position m the columns still to come may cover.
+ */
 export interface CostToGo {
   /**
-   * bound[q] ≤ the least Σ reduced cost of disjoint columns covering every row at positions ≥ q
-   * (and maybe some below q); bound[rows] = 0. A value ≥ the cutoff means "no such columns below it".
+   * bound[q · depths + d] ≤ the least Σ reduced cost of disjoint columns that cover every row at
+   * positions ≥ q and none below q − d (d < depths = span + 2: the last allows every column that
+   * reaches q). A value ≥ the cutoff means "none below it". 0 for q = rows.
    */
   bound: Float64Array;
+  depths: number;
   /** States stored by the backward search. */
   states: number;
 }
 
-/**
- * The cost to go of the frontier search, by a backward search: the same search over the reversed
- * order (no column count: a relaxation), which generates states in key order and records, for each
- * reversed position p, the key of the first state whose every position < p is covered: the least
- * Σ reduced cost of disjoint columns covering every row at (forward) positions ≥ rows − p. A
- * forward state whose rows from position q on are all uncovered must cover them with disjoint
- * columns of the rest of its plan, so bound[q] is an admissible bound on its cost to go. Positions
- * the search has not reached when it stops (budget, clock) get the least key still queued (every
- * state not yet generated has a key at least that), those it cannot reach below the cutoff the cutoff.
- * @param back the columns over the reversed positions
- */
-function searchCostToGo(back: SearchSetup, cutoff: number, maxStates: number): CostToGo {
-  const rows = back.rows;
-  const reach = new Float64Array(rows + 1).fill(NaN);
-  const result = aStar(back, cutoff, maxStates, null, reach);
-  const rest = result.stopped === null ? cutoff : Math.min(cutoff, result.openKey);
-  const bound = new Float64Array(rows + 1);
-  // summing in another order than the forward search may round up: keep a margin
-  for (let q = 0; q <= rows; q++) {
-    const k = reach[rows - q]!;
-    bound[q] = Number.isNaN(k) ? rest : Math.max(0, k - 1e-9 * (1 + k));
-  }
-  bound[rows] = 0;
-  return { bound, states: result.states };
+/** The cost-to-go bound of a state whose rows from position q on are all uncovered and whose columns to come start at m or later. */
+export function toGoAt(toGo: CostToGo, q: number, m: number): number {
+  return toGo.bound[q * toGo.depths + Math.max(0, Math.min(toGo.depths - 1, q - m))]!;
 }
 
-/** Exported for the tests: the backward bound of `solveFrontier`'s search under `cutoff` (relative to Σ y), with duals y. */
-export function calcCostToGo(model: Pick<ComponentModel, 'rows' | 'columns'>, duals: ArrayLike<number>, cutoff: number, options: { order?: FrontierOrder; maxStates?: number } = {}): CostToGo {
+/**
+ * The cost to go of the frontier search, by a backward search: the same search over the reversed
+ * order (no column count: a relaxation), which generates states in key order. A backward state at
+ * reversed position p has covered every row at forward positions ≥ q = rows − p, with columns whose
+ * lowest covered position is its window's last; the first one generated for each (q, depth below
+ * q) has the least key of any such set of disjoint columns. A forward state whose rows from q on
+ * are all uncovered and whose columns to come start at m or later must cover them with disjoint
+ * columns of the rest of its plan, all at m or later: taken in reverse order they pass through such
+ * a backward state, so bound[q, q − m] is admissible. Entries the search has not reached when it
+ * stops (a full plan, its budget, the clock) get the key of that plan or the least key still
+ * queued (every state not yet generated has a key at least that), and those it cannot reach below
+ * the cutoff the cutoff.
+ * @param back the columns over the reversed positions
+ */
+function searchCostToGo(back: SearchSetup, span: number, cutoff: number, maxStates: number): CostToGo {
+  const rows = back.rows;
+  const D = span + 2;
+  const first = new Float64Array((rows + 1) * D).fill(NaN);
+  // a backward state at V covers every reversed position < V and its window; its highest covered
+  // reversed position hr is the forward position rows − 1 − hr: for each p ≤ V with q = rows − p,
+  // it is a witness at depth q − (rows − 1 − hr) = hr + 1 − p
+  const onState = (V: number, lo: number, hi: number, r: number): void => {
+    const top = hi !== 0 ? 64 - Math.clz32(hi) : 32 - Math.clz32(lo);
+    const hr = top > 0 ? V + top : V - 1;
+    for (let p = Math.min(V, rows), d = hr + 1 - p; p >= 0 && d < D; p--, d++) {
+      const at = (rows - p) * D + d;
+      if (Number.isNaN(first[at]!)) first[at] = r;
+    }
+  };
+  const result = aStar(back, cutoff, maxStates, null, onState);
+  // unreached entries: the key of the full plan that ended the search (every state not generated
+  // has a key at least that), or the least key still queued, or the cutoff when none is left
+  const rest = result.plan !== null || result.stopped !== null ? Math.min(cutoff, result.openKey) : cutoff;
+  const bound = new Float64Array((rows + 1) * D);
+  // least over the depths ≤ d; summing in another order than the forward search may round up: a margin
+  for (let q = 0; q < rows; q++) {
+    let m = Infinity;
+    for (let d = 0; d < D; d++) {
+      const k = first[q * D + d]!;
+      m = Math.min(m, Number.isNaN(k) ? rest : k);
+      bound[q * D + d] = m === Infinity ? m : Math.max(0, m - 1e-9 * (1 + m));
+    }
+  }
+  return { bound, depths: D, states: result.states };
+}
+
+/**
+ * The cost-to-go bound of the frontier search (see `searchCostToGo`) over reduced costs
+ * max(0, cost − Σ_{r∈c} y_r): for the tests and for measuring.
+ * @param prices y, used as given
+ * @param cutoff keys from it on are not searched (Infinity: all)
+ * @param [options.order=orderRowsForFrontier(...)] row order
+ * @param [options.maxStates=4000000] state budget of the backward search
+ */
+export function calcCostToGo(model: Pick<ComponentModel, 'rows' | 'columns'>, prices: ArrayLike<number>, cutoff: number, options: { order?: FrontierOrder; maxStates?: number } = {}): CostToGo {
   const { rows, columns } = model;
   const order = options.order ?? orderRowsForFrontier(rows, columns);
-  const y = repairDualPrices(rows, columns, duals);
+  const y = Float64Array.from(prices);
   const back = makeFrontierColumns(columns, reversePositions(order.position), y, 0, new Float64Array(rows));
-  return searchCostToGo({ rows, count: -1, fc: back, W0: 0, deadline: Infinity }, cutoff, options.maxStates ?? 4_000_000);
+  return searchCostToGo({ rows, count: -1, fc: back, W0: 0, deadline: Infinity }, order.span, cutoff, options.maxStates ?? 4_000_000);
 }
 
 interface SearchSetup {
@@ -517,11 +554,12 @@ function countFits(count: number, used: number, left: number, weight: number): b
 /**
  * A* over the frontier states (< cutoff), generating each state's children one at a time in key
  * order (partial expansion): the queue holds, per state, the key of its next child only. A key is
- * g + h: g = Σ reduced cost of the path, h = `toGo`[q] (0 without it) where q is the first position
- * from which the child's rows are all uncovered (an admissible bound on its cost to go, see
- * `searchCostToGo`). The columns of each position are sorted by reduced cost, or with h by
- * rc + h of the child for each q of the parent (h of a child is `toGo`[max(q, last position + 1)]),
- * so a state's children come in key order and the scan stops at the first one over the cutoff.
+ * g + h: g = Σ reduced cost of the path, h = `toGoAt(toGo, q, v + 1)` (0 without it) where q is
+ * the first position from which the child's rows are all uncovered and v its parent's position
+ * (an admissible bound on its cost to go, see `searchCostToGo`). The columns of each position are
+ * sorted by reduced cost, or with h by rc + h of the child for each q of the parent (the child's
+ * q is max(q, the column's last position + 1)), so a state's children come in key order and the
+ * scan stops at the first one over the cutoff.
  * Without h (keys consistent), a state's first generation has its least g and the first full
  * state generated is an optimal plan; only states with key ≤ the optimum are stored, whatever
  * the cutoff (an eager A* also stores every child below the cutoff of each state it expands:
@@ -531,10 +569,10 @@ function countFits(count: number, used: number, left: number, weight: number): b
  * optimal path with its least g always holds a queued key ≤ the optimum. When the search stops,
  * every plan not yet found passes through a child not yet generated, whose key is ≥ the least
  * queued key: that key is the proven bound.
- * @param toGo bound on the cost to go by position (length rows + 1, last 0), or null
- * @param reach filled with the least key of a state generated at or past each position (`searchCostToGo`)
+ * @param toGo bound on the cost to go, or null
+ * @param onState called with each state stored, in the order of their keys (`searchCostToGo`)
  */
-function aStar(setup: SearchSetup, cutoff: number, maxStates: number, toGo: Float64Array | null = null, reach: Float64Array | null = null): { plan: number[] | null; stopped: 'time' | 'states' | null; openKey: number; states: number; expanded: number; reopened: number } {
+function aStar(setup: SearchSetup, cutoff: number, maxStates: number, toGo: CostToGo | null = null, onState: ((v: number, lo: number, hi: number, r: number) => void) | null = null): { plan: number[] | null; stopped: 'time' | 'states' | null; openKey: number; states: number; expanded: number; reopened: number } {
   const { rows, count, fc, W0, deadline } = setup;
   const { mLo, mHi, rc, w, size, low } = fc;
   const highOf = (j: number): number => low[j]! + (mHi[j]! !== 0 ? 64 - Math.clz32(mHi[j]!) : 32 - Math.clz32(mLo[j]!));
@@ -554,7 +592,8 @@ function aStar(setup: SearchSetup, cutoff: number, maxStates: number, toGo: Floa
     if (lists[at] === undefined) {
       const a = bStart[v]!, b = bStart[v + 1]!;
       const q = v + top + 1;
-      const key = (j: number): number => rc[j]! + toGo![Math.min(rows, Math.max(q, highOf(j) + 1))]!;
+      // the child's columns to come start after v
+      const key = (j: number): number => { const qc = Math.max(q, highOf(j) + 1); return rc[j]! + (qc >= rows ? 0 : toGoAt(toGo!, qc, v + 1)); };
       const sorted = Array.from(bCols.subarray(a, b)).sort((x, y) => key(x) - key(y) || rc[x]! - rc[y]! || x - y);
       lists[at] = Int32Array.from(sorted);
       lKeys[at] = Float64Array.from(sorted, key);
@@ -677,7 +716,7 @@ function aStar(setup: SearchSetup, cutoff: number, maxStates: number, toGo: Floa
     sV[i] = v; sLo[i] = lo; sHi[i] = hi; sUsed[i] = used; sLeft[i] = left; sR[i] = r; sW[i] = wt; sPar[i] = par; sCol[i] = col; sEp[i] = 0;
     tab[h] = i;
     // the first state generated at or past a position has the least key of any that get there
-    if (reach !== null) for (let p = Math.min(v, rows); p >= 0 && Number.isNaN(reach[p]!); p--) reach[p] = r;
+    if (onState !== null) onState(v, lo, hi, r);
     if (states * 2 > 1 << tabBits) rehash();
     open(i);
     return i;
