@@ -401,7 +401,7 @@ export function solveFrontier(model: Pick<ComponentModel, 'rows' | 'columns' | '
   // a first plan by beam search over the same states (best `beamWidth` keys per position)
   const beamWidth = options.beamWidth ?? 64;
   if (beamWidth > 0 && Y < upper - TOL) {
-    const plan = beamSearch(search, makeBuckets(rows, fc, (j) => Y + fc.rc[j]! < upper - TOL), beamWidth);
+    const plan = beamSearch(search, makeBuckets(rows, fc, (j) => Y + fc.rc[j]! < upper - TOL), beamWidth, upper - Y - TOL);
     if (plan !== null) {
       const v = planValue(plan);
       if (v < upper - TOL) { upper = v; incumbent = plan; }
@@ -756,35 +756,56 @@ function aStar(setup: SearchSetup, cutoff: number, maxStates: number, toGo: Cost
 
 /**
  * Beam search over the frontier states: positions in order, the `width` states of least key at
- * each position expanded, duplicates merged. Returns a plan (column indices) or null.
+ * each position expanded (ties in the order they were made), duplicates merged; states of key ≥
+ * `cutoff` (no better than the known plan) are not made. Returns a plan
+ * (column indices) or null. The states live in typed arrays (a beam makes 10⁵–10⁶ of them on a
+ * component of 10,000 columns).
  */
-function beamSearch(setup: SearchSetup, buckets: Buckets, width: number): number[] | null {
+function beamSearch(setup: SearchSetup, buckets: Buckets, width: number, cutoff: number): number[] | null {
   const { rows, count, fc, W0, deadline } = setup;
   const { mLo, mHi, rc, w, size } = fc;
-  interface Node { lo: number; hi: number; used: number; left: number; wt: number; r: number; prev: Node | null; col: number }
-  const at: Node[][] = Array.from({ length: rows + 1 }, () => []);
-  at[0]!.push({ lo: 0, hi: 0, used: 0, left: rows, wt: W0, r: 0, prev: null, col: -1 });
+  let cap = 1 << 12;
+  let nLo = new Int32Array(cap), nHi = new Int32Array(cap), nUsed = new Int32Array(cap), nLeft = new Int32Array(cap), nPrev = new Int32Array(cap), nCol = new Int32Array(cap);
+  let nWt = new Float64Array(cap), nR = new Float64Array(cap);
+  let nodes = 0;
+  const make = (lo: number, hi: number, used: number, left: number, wt: number, r: number, prev: number, col: number): number => {
+    if (nodes === cap) {
+      cap *= 2;
+      const g32 = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => { const b = new Int32Array(cap); b.set(a); return b; };
+      const g64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => { const b = new Float64Array(cap); b.set(a); return b; };
+      nLo = g32(nLo); nHi = g32(nHi); nUsed = g32(nUsed); nLeft = g32(nLeft); nPrev = g32(nPrev); nCol = g32(nCol);
+      nWt = g64(nWt); nR = g64(nR);
+    }
+    const i = nodes++;
+    nLo[i] = lo; nHi[i] = hi; nUsed[i] = used; nLeft[i] = left; nWt[i] = wt; nR[i] = r; nPrev[i] = prev; nCol[i] = col;
+    return i;
+  };
+  const at: number[][] = Array.from({ length: rows + 1 }, () => []);
+  at[0]!.push(make(0, 0, 0, rows, W0, 0, -1, -1));
   const next = new Int32Array(3);
+  const kept = new Int32Array(width);
   for (let v = 0; v < rows; v++) {
     const list = at[v]!;
     if (list.length === 0) continue;
     if (Date.now() > deadline) return null;
-    list.sort((a, b) => a.r - b.r);
-    const seen = new Set<string>();
-    let kept = 0;
-    for (const s of list) {
-      if (kept >= width) break;
-      const key = `${s.lo},${s.hi},${s.used}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      kept++;
+    // node indices grow in the order the nodes were made: (key, index) is the stable order
+    const sorted = Int32Array.from(list).sort((a, b) => nR[a]! - nR[b]! || a - b);
+    let nKept = 0;
+    for (let t = 0; t < sorted.length && nKept < width; t++) {
+      const s = sorted[t]!;
+      const lo = nLo[s]!, hi = nHi[s]!, u = nUsed[s]!;
+      let dup = false;
+      for (let q = 0; q < nKept; q++) { const o = kept[q]!; if (nLo[o] === lo && nHi[o] === hi && nUsed[o] === u) { dup = true; break; } }
+      if (dup) continue;
+      kept[nKept++] = s;
+      const left0 = nLeft[s]!, wt0 = nWt[s]!, r0 = nR[s]!;
       for (let k = buckets.start[v]!, end = buckets.start[v + 1]!; k < end; k++) {
         const j = buckets.cols[k]!;
-        if ((mLo[j]! & s.lo) !== 0 || (mHi[j]! & s.hi) !== 0) continue;
-        const used = s.used + 1, left = s.left - size[j]!, wt = s.wt - w[j]!;
+        if ((mLo[j]! & lo) !== 0 || (mHi[j]! & hi) !== 0 || r0 + rc[j]! >= cutoff) continue;
+        const used = u + 1, left = left0 - size[j]!, wt = wt0 - w[j]!;
         if (count >= 0 && !countFits(count, used, left, wt)) continue;
-        advance(v, s.lo | mLo[j]!, s.hi | mHi[j]!, rows, next);
-        at[next[0]!]!.push({ lo: next[1]!, hi: next[2]!, used: count >= 0 ? used : 0, left, wt, r: s.r + rc[j]!, prev: s, col: j });
+        advance(v, lo | mLo[j]!, hi | mHi[j]!, rows, next);
+        at[next[0]!]!.push(make(next[1]!, next[2]!, count >= 0 ? used : 0, left, wt, r0 + rc[j]!, s, j));
       }
     }
     at[v] = [];
@@ -792,8 +813,8 @@ function beamSearch(setup: SearchSetup, buckets: Buckets, width: number): number
   const goals = at[rows]!;
   if (goals.length === 0) return null;
   let best = goals[0]!;
-  for (const g of goals) if (g.r < best.r) best = g;
+  for (const g of goals) if (nR[g]! < nR[best]!) best = g;
   const plan: number[] = [];
-  for (let s: Node | null = best; s !== null && s.col >= 0; s = s.prev) plan.push(s.col);
+  for (let s = best; s >= 0 && nCol[s]! >= 0; s = nPrev[s]!) plan.push(nCol[s]!);
   return plan.sort((a, b) => a - b);
 }
