@@ -10,7 +10,10 @@
  * its columns, and Σ_r y_r + key is a lower bound on every plan through the state (the reduced
  * costs are ≥ 0, so the bound is consistent). Children are generated one at a time in key order
  * (see `aStar`), so each state is stored once, with its least key, and the first full state
- * generated is optimal; a column whose reduced cost alone exceeds the gap to a known plan is
+ * generated is optimal. With `costToGoStates`, a backward search over the reversed order first
+ * bounds the reduced cost still to pay (`searchCostToGo`) and the key adds that bound (admissible,
+ * not consistent: a state met again with a smaller key is searched again; the first full state
+ * generated is still optimal). A column whose reduced cost alone exceeds the gap to a known plan is
  * dropped before the search. When the search stops on its clock or state budget, Σ y + the least
  * key of a child not yet generated is the proven bound.
  */
