@@ -10,7 +10,10 @@
  * its columns, and Σ_r y_r + key is a lower bound on every plan through the state (the reduced
  * costs are ≥ 0, so the bound is consistent). Children are generated one at a time in key order
  * (see `aStar`), so each state is stored once, with its least key, and the first full state
- * generated is optimal; a column whose reduced cost alone exceeds the gap to a known plan is
+ * generated is optimal. With `costToGoStates`, a backward search over the reversed order first
+ * bounds the reduced cost still to pay (`searchCostToGo`) and the key adds that bound (admissible,
+ * not consistent: a state met again with a smaller key is searched again; the first full state
+ * generated is still optimal). A column whose reduced cost alone exceeds the gap to a known plan is
  * dropped before the search. When the search stops on its clock or state budget, Σ y + the least
  * key of a child not yet generated is the proven bound.
  */
@@ -260,6 +263,11 @@ export interface FrontierOptions {
   order?: FrontierOrder;
   /** States kept per position by the beam search that looks for a first plan (0: none). [64] */
   beamWidth?: number;
+  /**
+   * State budget of the backward search that bounds the cost to go (`calcCostToGo`) before the
+   * search; its bound prunes the states that cannot end below the cutoff (0: none). [0]
+   */
+  costToGoStates?: number;
 }
 
 export interface FrontierAnswer extends ComponentAnswer {
@@ -273,6 +281,8 @@ export interface FrontierAnswer extends ComponentAnswer {
   rootBound: number;
   /** The plan found is better than `model.start` and `options.upper` (else `chosen` is `model.start` or empty). */
   improved: boolean;
+  /** States stored by the backward search of the cost-to-go bound (0 when none ran). */
+  toGoStates: number;
 }
 
 /** Widest span the search handles (a 64-bit window). */
@@ -298,6 +308,34 @@ export function calcSizeWeights(rows: number, columns: Columns): Float64Array {
 /** Columns of the frontier search: lowest position, window masks, reduced cost, count weight, size. */
 interface FrontierColumns {
   low: Int32Array; mLo: Int32Array; mHi: Int32Array; rc: Float64Array; w: Float64Array; size: Int32Array;
+}
+
+/**
+ * The columns for the search over the row positions `pos`: lowest position, masks of their other
+ * rows relative to it, reduced costs cost − mu − Σ y (clamped at 0), count weights, sizes.
+ */
+function makeFrontierColumns(columns: Columns, pos: Int32Array, y: Float64Array, mu: number, weights: Float64Array): FrontierColumns {
+  const n = columns.length;
+  const fc: FrontierColumns = {
+    low: new Int32Array(n), mLo: new Int32Array(n), mHi: new Int32Array(n),
+    rc: new Float64Array(n), w: new Float64Array(n), size: new Int32Array(n),
+  };
+  for (let j = 0; j < n; j++) {
+    const c = columns[j]!;
+    let l = Infinity;
+    for (const r of c.rows) if (pos[r]! < l) l = pos[r]!;
+    let lo = 0, hi = 0, s = 0, w = 0;
+    for (const r of c.rows) {
+      s += y[r]!;
+      w += weights[r]!;
+      const b = pos[r]! - l - 1;
+      if (b < 0) continue;
+      if (b < 32) lo |= 1 << b; else hi |= 1 << (b - 32);
+    }
+    fc.low[j] = l; fc.mLo[j] = lo; fc.mHi[j] = hi; fc.w[j] = w; fc.size[j] = c.rows.length;
+    fc.rc[j] = Math.max(0, c.cost - mu - s);
+  }
+  return fc;
 }
 
 /** Columns whose lowest position is v, as a compressed list (ascending column index). */
@@ -340,7 +378,7 @@ export function solveFrontier(model: Pick<ComponentModel, 'rows' | 'columns' | '
   let upper = incumbent !== null ? planValue(incumbent) : Infinity;
   if (options.upper !== undefined && options.upper < upper) { upper = options.upper; incumbent = null; }
   const upperIn = upper;
-  const base = { states: 0, expanded: 0, span, rootBound: -Infinity, improved: false };
+  const base = { states: 0, expanded: 0, span, rootBound: -Infinity, improved: false, toGoStates: 0 };
   if (rows === 0) return { ...base, status: count === undefined || count === 0 ? 'optimal' : 'infeasible', chosen: [], bound: 0, rootBound: 0 };
   if (span > FRONTIER_MAX_SPAN) {
     return { ...base, status: 'error', chosen: [], bound: -Infinity, message: `frontier search: the row order spans ${span} positions, more than ${FRONTIER_MAX_SPAN}` };
@@ -358,28 +396,7 @@ export function solveFrontier(model: Pick<ComponentModel, 'rows' | 'columns' | '
   base.rootBound = Y;
   const weights = count !== undefined ? Float64Array.from(options.countWeights ?? calcSizeWeights(rows, columns)) : new Float64Array(rows);
 
-  // columns by lowest position, masks of their other rows relative to it, reduced costs
-  const pos = order.position;
-  const n = columns.length;
-  const fc: FrontierColumns = {
-    low: new Int32Array(n), mLo: new Int32Array(n), mHi: new Int32Array(n),
-    rc: new Float64Array(n), w: new Float64Array(n), size: new Int32Array(n),
-  };
-  for (let j = 0; j < n; j++) {
-    const c = columns[j]!;
-    let l = Infinity;
-    for (const r of c.rows) if (pos[r]! < l) l = pos[r]!;
-    let lo = 0, hi = 0, s = 0, w = 0;
-    for (const r of c.rows) {
-      s += y[r]!;
-      w += weights[r]!;
-      const b = pos[r]! - l - 1;
-      if (b < 0) continue;
-      if (b < 32) lo |= 1 << b; else hi |= 1 << (b - 32);
-    }
-    fc.low[j] = l; fc.mLo[j] = lo; fc.mHi[j] = hi; fc.w[j] = w; fc.size[j] = c.rows.length;
-    fc.rc[j] = Math.max(0, c.cost - mu - s);
-  }
+  const fc = makeFrontierColumns(columns, order.position, y, mu, weights);
   let W0 = 0;
   for (let r = 0; r < rows; r++) W0 += weights[r]!;
   const search: SearchSetup = { rows, count: count ?? -1, fc, W0, deadline };
@@ -387,13 +404,22 @@ export function solveFrontier(model: Pick<ComponentModel, 'rows' | 'columns' | '
   // a first plan by beam search over the same states (best `beamWidth` keys per position)
   const beamWidth = options.beamWidth ?? 64;
   if (beamWidth > 0 && Y < upper - TOL) {
-    const plan = beamSearch(search, makeBuckets(rows, fc, (j) => Y + fc.rc[j]! < upper - TOL), beamWidth);
+    const plan = beamSearch(search, makeBuckets(rows, fc, (j) => Y + fc.rc[j]! < upper - TOL), beamWidth, upper - Y - TOL);
     if (plan !== null) {
       const v = planValue(plan);
       if (v < upper - TOL) { upper = v; incumbent = plan; }
     }
   }
-  const result = aStar(search, upper - Y - TOL, maxStates);
+  const cutoff = upper - Y - TOL;
+  // the cost to go bounds the search from behind: states that cannot end below the cutoff are not stored
+  const toGoStates = options.costToGoStates ?? 0;
+  let toGo: CostToGo | null = null;
+  if (toGoStates > 0 && maxStates > 0 && cutoff > 0) {
+    const back = makeFrontierColumns(columns, reversePositions(order.position), y, mu, weights);
+    toGo = searchCostToGo({ rows, count: -1, fc: back, W0: 0, deadline }, span, cutoff, toGoStates);
+    base.toGoStates = toGo.states;
+  }
+  const result = aStar(search, cutoff, maxStates, toGo);
   const done = { ...base, states: result.states, expanded: result.expanded };
   if (result.plan !== null) {
     const plan = result.plan.sort((a, b) => a - b);
@@ -410,6 +436,95 @@ export function solveFrontier(model: Pick<ComponentModel, 'rows' | 'columns' | '
   const why = result.stopped === 'time' ? 'its time limit' : `${maxStates} states`;
   if (incumbent === null) return { ...done, status: 'error', chosen: [], bound, improved, message: `frontier search stopped at ${why} without a plan` };
   return { ...done, status: 'time_limit', chosen: incumbent.sort((a, b) => a - b), bound, improved, message: `frontier search stopped at ${why}` };
+}
+
+/** Positions counted from the other end: the order reversed. */
+function reversePositions(position: Int32Array): Int32Array {
+  const n = position.length;
+  return position.map((p) => n - 1 - p);
+}
+
+/**
+ * A bound on the reduced cost still to pay, by the first position q from which every row is
+ * uncovered and the lowest position m the columns still to come may cover.
+ */
+export interface CostToGo {
+  /**
+   * bound[q · depths + d] ≤ the least Σ reduced cost of disjoint columns that cover every row at
+   * positions ≥ q and none below q − d (d < depths = span + 2: the last allows every column that
+   * reaches q). A value ≥ the cutoff means "none below it". 0 for q = rows.
+   */
+  bound: Float64Array;
+  depths: number;
+  /** States stored by the backward search. */
+  states: number;
+}
+
+/** The cost-to-go bound of a state whose rows from position q on are all uncovered and whose columns to come start at m or later. */
+export function toGoAt(toGo: CostToGo, q: number, m: number): number {
+  return toGo.bound[q * toGo.depths + Math.max(0, Math.min(toGo.depths - 1, q - m))]!;
+}
+
+/**
+ * The cost to go of the frontier search, by a backward search: the same search over the reversed
+ * order (no column count: a relaxation), which generates states in key order. A backward state at
+ * reversed position p has covered every row at forward positions ≥ q = rows − p, with columns whose
+ * lowest covered position is its window's last; the first one generated for each (q, depth below
+ * q) has the least key of any such set of disjoint columns. A forward state whose rows from q on
+ * are all uncovered and whose columns to come start at m or later must cover them with disjoint
+ * columns of the rest of its plan, all at m or later: taken in reverse order they pass through such
+ * a backward state, so bound[q, q − m] is admissible. Entries the search has not reached when it
+ * stops (a full plan, its budget, the clock) get the key of that plan or the least key still
+ * queued (every state not yet generated has a key at least that), and those it cannot reach below
+ * the cutoff the cutoff.
+ * @param back the columns over the reversed positions
+ */
+function searchCostToGo(back: SearchSetup, span: number, cutoff: number, maxStates: number): CostToGo {
+  const rows = back.rows;
+  const D = span + 2;
+  const first = new Float64Array((rows + 1) * D).fill(NaN);
+  // a backward state at V covers every reversed position < V and its window; its highest covered
+  // reversed position hr is the forward position rows − 1 − hr: for each p ≤ V with q = rows − p,
+  // it is a witness at depth q − (rows − 1 − hr) = hr + 1 − p
+  const onState = (V: number, lo: number, hi: number, r: number): void => {
+    const top = hi !== 0 ? 64 - Math.clz32(hi) : 32 - Math.clz32(lo);
+    const hr = top > 0 ? V + top : V - 1;
+    for (let p = Math.min(V, rows), d = hr + 1 - p; p >= 0 && d < D; p--, d++) {
+      const at = (rows - p) * D + d;
+      if (Number.isNaN(first[at]!)) first[at] = r;
+    }
+  };
+  const result = aStar(back, cutoff, maxStates, null, onState);
+  // unreached entries: the key of the full plan that ended the search (every state not generated
+  // has a key at least that), or the least key still queued, or the cutoff when none is left
+  const rest = result.plan !== null || result.stopped !== null ? Math.min(cutoff, result.openKey) : cutoff;
+  const bound = new Float64Array((rows + 1) * D);
+  // least over the depths ≤ d; summing in another order than the forward search may round up: a margin
+  for (let q = 0; q < rows; q++) {
+    let m = Infinity;
+    for (let d = 0; d < D; d++) {
+      const k = first[q * D + d]!;
+      m = Math.min(m, Number.isNaN(k) ? rest : k);
+      bound[q * D + d] = m === Infinity ? m : Math.max(0, m - 1e-9 * (1 + m));
+    }
+  }
+  return { bound, depths: D, states: result.states };
+}
+
+/**
+ * The cost-to-go bound of the frontier search (see `searchCostToGo`) over reduced costs
+ * max(0, cost − Σ_{r∈c} y_r): for the tests and for measuring.
+ * @param prices y, used as given
+ * @param cutoff keys from it on are not searched (Infinity: all)
+ * @param [options.order=orderRowsForFrontier(...)] row order
+ * @param [options.maxStates=4000000] state budget of the backward search
+ */
+export function calcCostToGo(model: Pick<ComponentModel, 'rows' | 'columns'>, prices: ArrayLike<number>, cutoff: number, options: { order?: FrontierOrder; maxStates?: number } = {}): CostToGo {
+  const { rows, columns } = model;
+  const order = options.order ?? orderRowsForFrontier(rows, columns);
+  const y = Float64Array.from(prices);
+  const back = makeFrontierColumns(columns, reversePositions(order.position), y, 0, new Float64Array(rows));
+  return searchCostToGo({ rows, count: -1, fc: back, W0: 0, deadline: Infinity }, order.span, cutoff, options.maxStates ?? 4_000_000);
 }
 
 interface SearchSetup {
@@ -440,32 +555,61 @@ function countFits(count: number, used: number, left: number, weight: number): b
 }
 
 /**
- * A* over the frontier states with keys Σ reduced cost (< cutoff), generating each state's
- * children one at a time in key order (partial expansion): the columns of each position are
- * sorted by reduced cost, and the queue holds, per state, the key of its next child only. A
- * child is stored when it is generated, and children are generated in non-decreasing key order
- * (every queued key is ≥ the one taken), so a state's first generation has its least key: it
- * is never improved later, and the first full state generated is an optimal plan. Only states
- * with key ≤ the optimum are stored, whatever the cutoff (an eager A* also stores every child
- * below the cutoff of each state it expands: 1.4–4× as many on Providence). When the search
- * stops, every plan not yet found passes through a child not yet generated, whose key is ≥
- * the least queued key: that key is the proven bound.
+ * A* over the frontier states (< cutoff), generating each state's children one at a time in key
+ * order (partial expansion): the queue holds, per state, the key of its next child only. A key is
+ * g + h: g = Σ reduced cost of the path, h = `toGoAt(toGo, q, v + 1)` (0 without it) where q is
+ * the first position from which the child's rows are all uncovered and v its parent's position
+ * (an admissible bound on its cost to go, see `searchCostToGo`). The columns of each position are
+ * sorted by reduced cost, or with h by rc + h of the child for each q of the parent (the child's
+ * q is max(q, the column's last position + 1)), so a state's children come in key order and the
+ * scan stops at the first one over the cutoff.
+ * Without h (keys consistent), a state's first generation has its least g and the first full
+ * state generated is an optimal plan; only states with key ≤ the optimum are stored, whatever
+ * the cutoff (an eager A* also stores every child below the cutoff of each state it expands:
+ * 1.4–4× as many on Providence). The bound h is admissible but not consistent: a state generated
+ * again with a smaller g takes it and has its children generated again (the queue entry it had is
+ * dropped as stale); the first full state generated is still optimal, because a state of an
+ * optimal path with its least g always holds a queued key ≤ the optimum. When the search stops,
+ * every plan not yet found passes through a child not yet generated, whose key is ≥ the least
+ * queued key: that key is the proven bound.
+ * @param toGo bound on the cost to go, or null
+ * @param onState called with each state stored, in the order of their keys (`searchCostToGo`)
  */
-function aStar(setup: SearchSetup, cutoff: number, maxStates: number): { plan: number[] | null; stopped: 'time' | 'states' | null; openKey: number; states: number; expanded: number } {
+function aStar(setup: SearchSetup, cutoff: number, maxStates: number, toGo: CostToGo | null = null, onState: ((v: number, lo: number, hi: number, r: number) => void) | null = null): { plan: number[] | null; stopped: 'time' | 'states' | null; openKey: number; states: number; expanded: number; reopened: number } {
   const { rows, count, fc, W0, deadline } = setup;
-  const { mLo, mHi, rc, w, size } = fc;
+  const { mLo, mHi, rc, w, size, low } = fc;
+  const highOf = (j: number): number => low[j]! + (mHi[j]! !== 0 ? 64 - Math.clz32(mHi[j]!) : 32 - Math.clz32(mLo[j]!));
   const { start: bStart, cols: bCols } = makeBuckets(rows, fc, (j) => rc[j]! < cutoff);
-  // each position's columns by reduced cost (then index: deterministic), so that a state's
-  // children come in key order and the scan stops at the first one over the cutoff
   for (let v = 0; v < rows; v++) {
     const a = bStart[v]!, b = bStart[v + 1]!;
     if (b - a > 1) bCols.set(Array.from(bCols.subarray(a, b)).sort((x, y) => rc[x]! - rc[y]! || x - y), a);
   }
+  // with h: per position v and parent window top (q = v + top + 1), the bucket sorted by
+  // rc + h(child), built when first needed; lists[v * S + top] (S = 65 tops)
+  const S = 65;
+  const lists: (Int32Array | undefined)[] = toGo !== null ? new Array<Int32Array | undefined>(rows * S) : [];
+  const lKeys: (Float64Array | undefined)[] = toGo !== null ? new Array<Float64Array | undefined>(rows * S) : [];
+  const baseKeys = Float64Array.from(bCols, (j) => rc[j]!);
+  const listOf = (v: number, top: number): number => {
+    const at = v * S + top;
+    if (lists[at] === undefined) {
+      const a = bStart[v]!, b = bStart[v + 1]!;
+      const q = v + top + 1;
+      // the child's columns to come start after v
+      const key = (j: number): number => { const qc = Math.max(q, highOf(j) + 1); return rc[j]! + (qc >= rows ? 0 : toGoAt(toGo!, qc, v + 1)); };
+      const sorted = Array.from(bCols.subarray(a, b)).sort((x, y) => key(x) - key(y) || rc[x]! - rc[y]! || x - y);
+      lists[at] = Int32Array.from(sorted);
+      lKeys[at] = Float64Array.from(sorted, key);
+    }
+    return at;
+  };
+  const topOf = (lo: number, hi: number): number => (hi !== 0 ? 64 - Math.clz32(hi) : 32 - Math.clz32(lo));
   // state store (growable typed arrays) and an open-addressing hash table on (v, lo, hi, used);
-  // sNext: the bucket slot of the state's next child (−1 when none is left)
+  // sNext: the slot of the state's next child in its list (−1 when none is left); sEp: the
+  // number of times its g was lowered (a queue entry of an older one is stale)
   let cap = 1 << 14;
   let sV = new Int32Array(cap), sLo = new Int32Array(cap), sHi = new Int32Array(cap), sUsed = new Int32Array(cap), sLeft = new Int32Array(cap);
-  let sR = new Float64Array(cap), sW = new Float64Array(cap), sPar = new Int32Array(cap), sCol = new Int32Array(cap), sNext = new Int32Array(cap);
+  let sR = new Float64Array(cap), sW = new Float64Array(cap), sPar = new Int32Array(cap), sCol = new Int32Array(cap), sNext = new Int32Array(cap), sEp = new Int32Array(cap);
   let states = 0;
   let tabBits = 15;
   let tab = new Int32Array(1 << tabBits).fill(-1);
@@ -478,7 +622,7 @@ function aStar(setup: SearchSetup, cutoff: number, maxStates: number): { plan: n
     cap *= 2;
     const g32 = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => { const b = new Int32Array(cap); b.set(a); return b; };
     const g64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => { const b = new Float64Array(cap); b.set(a); return b; };
-    sV = g32(sV); sLo = g32(sLo); sHi = g32(sHi); sUsed = g32(sUsed); sLeft = g32(sLeft); sPar = g32(sPar); sCol = g32(sCol); sNext = g32(sNext);
+    sV = g32(sV); sLo = g32(sLo); sHi = g32(sHi); sUsed = g32(sUsed); sLeft = g32(sLeft); sPar = g32(sPar); sCol = g32(sCol); sNext = g32(sNext); sEp = g32(sEp);
     sR = g64(sR); sW = g64(sW);
   };
   const rehash = (): void => {
@@ -491,12 +635,12 @@ function aStar(setup: SearchSetup, cutoff: number, maxStates: number): { plan: n
       tab[h] = i;
     }
   };
-  // binary heap of (key of the state's next child, state) ordered by key, then state index
+  // binary heap of (key of the state's next child, state, its epoch) ordered by key, then state index
   let hCap = 1 << 14;
-  let hKey = new Float64Array(hCap), hIdx = new Int32Array(hCap);
+  let hKey = new Float64Array(hCap), hIdx = new Int32Array(hCap), hEp = new Int32Array(hCap);
   let hSize = 0;
   const less = (ka: number, ia: number, kb: number, ib: number): boolean => ka < kb || (ka === kb && ia < ib);
-  const siftDown = (c: number, key: number, idx: number): void => {
+  const siftDown = (c: number, key: number, idx: number, ep: number): void => {
     for (;;) {
       const l = 2 * c + 1;
       if (l >= hSize) break;
@@ -504,56 +648,80 @@ function aStar(setup: SearchSetup, cutoff: number, maxStates: number): { plan: n
       const r = l + 1;
       if (r < hSize && less(hKey[r]!, hIdx[r]!, hKey[l]!, hIdx[l]!)) m = r;
       if (!less(hKey[m]!, hIdx[m]!, key, idx)) break;
-      hKey[c] = hKey[m]!; hIdx[c] = hIdx[m]!; c = m;
+      hKey[c] = hKey[m]!; hIdx[c] = hIdx[m]!; hEp[c] = hEp[m]!; c = m;
     }
-    hKey[c] = key; hIdx[c] = idx;
+    hKey[c] = key; hIdx[c] = idx; hEp[c] = ep;
   };
-  const push = (key: number, idx: number): void => {
+  const popTop = (): void => { hSize--; if (hSize > 0) siftDown(0, hKey[hSize]!, hIdx[hSize]!, hEp[hSize]!); };
+  const push = (key: number, idx: number, ep: number): void => {
     if (hSize === hCap) {
       hCap *= 2;
       const k = new Float64Array(hCap); k.set(hKey); hKey = k;
       const i = new Int32Array(hCap); i.set(hIdx); hIdx = i;
+      const e = new Int32Array(hCap); e.set(hEp); hEp = e;
     }
     let c = hSize++;
     while (c > 0) {
       const p = (c - 1) >> 1;
       if (!less(key, idx, hKey[p]!, hIdx[p]!)) break;
-      hKey[c] = hKey[p]!; hIdx[c] = hIdx[p]!; c = p;
+      hKey[c] = hKey[p]!; hIdx[c] = hIdx[p]!; hEp[c] = hEp[p]!; c = p;
     }
-    hKey[c] = key; hIdx[c] = idx;
+    hKey[c] = key; hIdx[c] = idx; hEp[c] = ep;
   };
-  /** The first bucket slot ≥ k of state i's position whose column fits it under the cutoff, or −1. */
+  // the list of a state's children (its position's bucket, or with h its sorted copy): columns, key offsets, first slot, end
+  let lCols: Int32Array = bCols, lKey: Float64Array = baseKeys, lStart = 0, lEnd = 0;
+  const useList = (i: number): void => {
+    const v = sV[i]!;
+    if (toGo === null) { lCols = bCols; lKey = baseKeys; lStart = bStart[v]!; lEnd = bStart[v + 1]!; return; }
+    const at = listOf(v, topOf(sLo[i]!, sHi[i]!));
+    lCols = lists[at]!; lKey = lKeys[at]!; lStart = 0; lEnd = lCols.length;
+  };
+  /** The first slot ≥ k (relative to the list's start) of state i's list whose column fits it under the cutoff, or −1. */
   const nextChild = (i: number, k: number): number => {
-    const v = sV[i]!, lo = sLo[i]!, hi = sHi[i]!, r = sR[i]!, used = sUsed[i]! + 1, left = sLeft[i]!, wt = sW[i]!;
-    for (const end = bStart[v + 1]!; k < end; k++) {
-      const j = bCols[k]!;
-      if (r + rc[j]! >= cutoff) return -1;
+    const lo = sLo[i]!, hi = sHi[i]!, r = sR[i]!, used = sUsed[i]! + 1, left = sLeft[i]!, wt = sW[i]!;
+    for (let s = lStart + k; s < lEnd; s++) {
+      if (r + lKey[s]! >= cutoff) return -1;
+      const j = lCols[s]!;
       if ((mLo[j]! & lo) !== 0 || (mHi[j]! & hi) !== 0) continue;
       if (count >= 0 && !countFits(count, used, left - size[j]!, wt - w[j]!)) continue;
-      return k;
+      return s - lStart;
     }
     return -1;
   };
-  /** Stores a new state (its key is final) and queues its first child; returns its index, or −1 when it is known. */
+  /** Queues state i's first child (its g is new). */
+  const open = (i: number): void => {
+    if (sV[i]! >= rows) { sNext[i] = -1; return; }
+    useList(i);
+    const k = nextChild(i, 0);
+    sNext[i] = k;
+    if (k >= 0) push(sR[i]! + lKey[lStart + k]!, i, sEp[i]!);
+  };
+  let reopened = 0;
+  /** Stores a new state and queues its first child; returns its index, or −1 when it is known with a g as small. */
   const addState = (v: number, lo: number, hi: number, used: number, left: number, r: number, wt: number, par: number, col: number): number => {
     const m = (1 << tabBits) - 1;
     let h = hash(v, lo, hi, used);
     for (;;) {
       const i = tab[h]!;
       if (i === -1) break;
-      if (sV[i] === v && sLo[i] === lo && sHi[i] === hi && sUsed[i] === used) return -1;
+      if (sV[i] === v && sLo[i] === lo && sHi[i] === hi && sUsed[i] === used) {
+        // a smaller g (only with h): the state takes it and its children come again
+        if (toGo === null || !(r < sR[i]! - 1e-12)) return -1;
+        sR[i] = r; sPar[i] = par; sCol[i] = col; sEp[i] = sEp[i]! + 1;
+        reopened++;
+        open(i);
+        return i;
+      }
       h = (h + 1) & m;
     }
     if (states === cap) grow();
     const i = states++;
-    sV[i] = v; sLo[i] = lo; sHi[i] = hi; sUsed[i] = used; sLeft[i] = left; sR[i] = r; sW[i] = wt; sPar[i] = par; sCol[i] = col;
+    sV[i] = v; sLo[i] = lo; sHi[i] = hi; sUsed[i] = used; sLeft[i] = left; sR[i] = r; sW[i] = wt; sPar[i] = par; sCol[i] = col; sEp[i] = 0;
     tab[h] = i;
+    // the first state generated at or past a position has the least key of any that get there
+    if (onState !== null) onState(v, lo, hi, r);
     if (states * 2 > 1 << tabBits) rehash();
-    if (v < rows) {
-      const k = nextChild(i, bStart[v]!);
-      sNext[i] = k;
-      if (k >= 0) push(r + rc[bCols[k]!]!, i);
-    } else sNext[i] = -1;
+    open(i);
     return i;
   };
   const planOf = (idx: number): number[] => {
@@ -570,53 +738,77 @@ function aStar(setup: SearchSetup, cutoff: number, maxStates: number): { plan: n
     if ((expanded & 1023) === 0 && expanded > 0 && Date.now() > deadline) { stopped = 'time'; break; }
     if (states >= maxStates) { stopped = 'states'; break; }
     const idx = hIdx[0]!;
+    const ep = hEp[0]!;
+    if (ep !== sEp[idx]) { popTop(); continue; }
+    useList(idx);
     const k = sNext[idx]!;
-    const j = bCols[k]!;
+    const j = lCols[lStart + k]!;
     expanded++;
     // the parent's next child (or none) replaces it at the top of the queue
     const k2 = nextChild(idx, k + 1);
     sNext[idx] = k2;
-    if (k2 >= 0) siftDown(0, sR[idx]! + rc[bCols[k2]!]!, idx);
-    else { hSize--; if (hSize > 0) siftDown(0, hKey[hSize]!, hIdx[hSize]!); }
+    if (k2 >= 0) siftDown(0, sR[idx]! + lKey[lStart + k2]!, idx, ep);
+    else popTop();
     const used = sUsed[idx]! + 1;
     advance(sV[idx]!, sLo[idx]! | mLo[j]!, sHi[idx]! | mHi[j]!, rows, next);
     const c = addState(next[0]!, next[1]!, next[2]!, count >= 0 ? used : 0, sLeft[idx]! - size[j]!, sR[idx]! + rc[j]!, sW[idx]! - w[j]!, idx, j);
-    if (c >= 0 && next[0] === rows) return { plan: planOf(c), stopped: null, openKey: sR[c]!, states, expanded };
+    if (c >= 0 && next[0] === rows) return { plan: planOf(c), stopped: null, openKey: sR[c]!, states, expanded, reopened };
   }
-  return { plan: null, stopped, openKey: hSize > 0 ? hKey[0]! : Infinity, states, expanded };
+  return { plan: null, stopped, openKey: hSize > 0 ? hKey[0]! : Infinity, states, expanded, reopened };
 }
 
 /**
  * Beam search over the frontier states: positions in order, the `width` states of least key at
- * each position expanded, duplicates merged. Returns a plan (column indices) or null.
+ * each position expanded (ties in the order they were made), duplicates merged; states of key ≥
+ * `cutoff` (no better than the known plan) are not made. Returns a plan
+ * (column indices) or null. The states live in typed arrays (a beam makes 10⁵–10⁶ of them on a
+ * component of 10,000 columns).
  */
-function beamSearch(setup: SearchSetup, buckets: Buckets, width: number): number[] | null {
+function beamSearch(setup: SearchSetup, buckets: Buckets, width: number, cutoff: number): number[] | null {
   const { rows, count, fc, W0, deadline } = setup;
   const { mLo, mHi, rc, w, size } = fc;
-  interface Node { lo: number; hi: number; used: number; left: number; wt: number; r: number; prev: Node | null; col: number }
-  const at: Node[][] = Array.from({ length: rows + 1 }, () => []);
-  at[0]!.push({ lo: 0, hi: 0, used: 0, left: rows, wt: W0, r: 0, prev: null, col: -1 });
+  let cap = 1 << 12;
+  let nLo = new Int32Array(cap), nHi = new Int32Array(cap), nUsed = new Int32Array(cap), nLeft = new Int32Array(cap), nPrev = new Int32Array(cap), nCol = new Int32Array(cap);
+  let nWt = new Float64Array(cap), nR = new Float64Array(cap);
+  let nodes = 0;
+  const make = (lo: number, hi: number, used: number, left: number, wt: number, r: number, prev: number, col: number): number => {
+    if (nodes === cap) {
+      cap *= 2;
+      const g32 = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => { const b = new Int32Array(cap); b.set(a); return b; };
+      const g64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => { const b = new Float64Array(cap); b.set(a); return b; };
+      nLo = g32(nLo); nHi = g32(nHi); nUsed = g32(nUsed); nLeft = g32(nLeft); nPrev = g32(nPrev); nCol = g32(nCol);
+      nWt = g64(nWt); nR = g64(nR);
+    }
+    const i = nodes++;
+    nLo[i] = lo; nHi[i] = hi; nUsed[i] = used; nLeft[i] = left; nWt[i] = wt; nR[i] = r; nPrev[i] = prev; nCol[i] = col;
+    return i;
+  };
+  const at: number[][] = Array.from({ length: rows + 1 }, () => []);
+  at[0]!.push(make(0, 0, 0, rows, W0, 0, -1, -1));
   const next = new Int32Array(3);
+  const kept = new Int32Array(width);
   for (let v = 0; v < rows; v++) {
     const list = at[v]!;
     if (list.length === 0) continue;
     if (Date.now() > deadline) return null;
-    list.sort((a, b) => a.r - b.r);
-    const seen = new Set<string>();
-    let kept = 0;
-    for (const s of list) {
-      if (kept >= width) break;
-      const key = `${s.lo},${s.hi},${s.used}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      kept++;
+    // node indices grow in the order the nodes were made: (key, index) is the stable order
+    const sorted = Int32Array.from(list).sort((a, b) => nR[a]! - nR[b]! || a - b);
+    let nKept = 0;
+    for (let t = 0; t < sorted.length && nKept < width; t++) {
+      const s = sorted[t]!;
+      const lo = nLo[s]!, hi = nHi[s]!, u = nUsed[s]!;
+      let dup = false;
+      for (let q = 0; q < nKept; q++) { const o = kept[q]!; if (nLo[o] === lo && nHi[o] === hi && nUsed[o] === u) { dup = true; break; } }
+      if (dup) continue;
+      kept[nKept++] = s;
+      const left0 = nLeft[s]!, wt0 = nWt[s]!, r0 = nR[s]!;
       for (let k = buckets.start[v]!, end = buckets.start[v + 1]!; k < end; k++) {
         const j = buckets.cols[k]!;
-        if ((mLo[j]! & s.lo) !== 0 || (mHi[j]! & s.hi) !== 0) continue;
-        const used = s.used + 1, left = s.left - size[j]!, wt = s.wt - w[j]!;
+        if ((mLo[j]! & lo) !== 0 || (mHi[j]! & hi) !== 0 || r0 + rc[j]! >= cutoff) continue;
+        const used = u + 1, left = left0 - size[j]!, wt = wt0 - w[j]!;
         if (count >= 0 && !countFits(count, used, left, wt)) continue;
-        advance(v, s.lo | mLo[j]!, s.hi | mHi[j]!, rows, next);
-        at[next[0]!]!.push({ lo: next[1]!, hi: next[2]!, used: count >= 0 ? used : 0, left, wt, r: s.r + rc[j]!, prev: s, col: j });
+        advance(v, lo | mLo[j]!, hi | mHi[j]!, rows, next);
+        at[next[0]!]!.push(make(next[1]!, next[2]!, count >= 0 ? used : 0, left, wt, r0 + rc[j]!, s, j));
       }
     }
     at[v] = [];
@@ -624,8 +816,8 @@ function beamSearch(setup: SearchSetup, buckets: Buckets, width: number): number
   const goals = at[rows]!;
   if (goals.length === 0) return null;
   let best = goals[0]!;
-  for (const g of goals) if (g.r < best.r) best = g;
+  for (const g of goals) if (nR[g]! < nR[best]!) best = g;
   const plan: number[] = [];
-  for (let s: Node | null = best; s !== null && s.col >= 0; s = s.prev) plan.push(s.col);
+  for (let s = best; s >= 0 && nCol[s]! >= 0; s = nPrev[s]!) plan.push(nCol[s]!);
   return plan.sort((a, b) => a - b);
 }

@@ -2,11 +2,12 @@
  * The frontier solver (solver/frontier.ts, solver/frontier-solve.ts) against exact references:
  * the subset dynamic program, a subset dynamic program with a column count, HiGHS alone and
  * exhaustive enumeration; each path forced in turn (quick search, count split with the frontier
- * search only, count split with HiGHS only, pruning by a known plan, state and time budgets).
+ * search only, count split with HiGHS only, pruning by a known plan, state and time budgets), and
+ * the backward cost-to-go bound against a subset DP.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isPartition, value, type Model } from './helpers/set-partition.js';
-import { calcDualPrices, orderRowsForFrontier, repairDualPrices, solveFrontier } from '../solver/frontier.js';
+import { calcCostToGo, calcDualPrices, orderRowsForFrontier, repairDualPrices, solveFrontier, toGoAt } from '../solver/frontier.js';
 import { solveDenseComponent } from '../solver/frontier-solve.js';
 import type { PartitionEngine } from '../solver/engines/types.js';
 import { solvePartition, solveSmallComponent } from '../solver/partition.js';
@@ -189,6 +190,123 @@ describe('frontier search equals the subset dynamic program', () => {
       const span = Math.max(...m.columns.map((c) => Math.max(...c.rows.map((r) => o.position[r]!)) - Math.min(...c.rows.map((r) => o.position[r]!))));
       expect(o.span).toBe(span);
     }
+  });
+});
+
+describe('the cost-to-go bound of the frontier search', () => {
+  /**
+   * Least Σ max(0, cost − Σ y) of disjoint columns covering every row at positions ≥ q and no row
+   * below position m, for every q and m ≤ q, by a subset DP over the rows (Infinity when none).
+   */
+  function bruteToGo(m: Model, y: Float64Array, position: Int32Array): number[][] {
+    const n = m.rows;
+    const masks = m.columns.map((c) => c.rows.reduce((s, r) => s | (1 << r), 0));
+    const rc = m.columns.map((c) => Math.max(0, c.cost - c.rows.reduce((s, r) => s + y[r]!, 0)));
+    // exact[S]: least Σ rc of a partition of exactly the rows of S
+    const exact = new Float64Array(1 << n).fill(Infinity);
+    exact[0] = 0;
+    for (let S = 1; S < 1 << n; S++) {
+      const low = 31 - Math.clz32(S & -S);
+      let best = Infinity;
+      masks.forEach((c, j) => { if ((c & (1 << low)) && (c & S) === c) best = Math.min(best, rc[j]! + exact[S & ~c]!); });
+      exact[S] = best;
+    }
+    const atOrAfter = (p: number): number => { let s = 0; for (let r = 0; r < n; r++) if (position[r]! >= p) s |= 1 << r; return s; };
+    const out: number[][] = [];
+    for (let q = 0; q <= n; q++) {
+      const need = atOrAfter(q);
+      out.push([]);
+      for (let lo = 0; lo <= q; lo++) {
+        const may = atOrAfter(lo);
+        let best = Infinity;
+        // every S with need ⊆ S ⊆ may
+        const free = may & ~need;
+        for (let sub = free; ; sub = (sub - 1) & free) { best = Math.min(best, exact[need | sub]!); if (sub === 0) break; }
+        out[q]!.push(best);
+      }
+    }
+    return out;
+  }
+
+  it('equals the least cost of covering the rows from q on with columns from m on, up to the least plan (full budget), and never exceeds it (small budgets)', () => {
+    const base = seedFromName('cost to go against a subset DP');
+    let positive = 0, checked = 0;
+    for (let k = 0; k < 60; k++) {
+      const m = makeModel(base + k, 5 + (k % 9), { holes: k % 6 === 0 });
+      const order = orderRowsForFrontier(m.rows, m.columns);
+      const y = calcDualPrices(m.rows, m.columns).prices;
+      const truth = bruteToGo(m, y, order.position);
+      const full = calcCostToGo(m, y, Infinity, { order });
+      const small = calcCostToGo(m, y, Infinity, { order, maxStates: 1 + (k % 5) });
+      for (let q = 0; q < m.rows; q++) {
+        for (let lo = 0; lo <= q; lo++) {
+          const t = truth[q]![lo]!;
+          const a = toGoAt(full, q, lo);
+          // the backward search ends at its first full plan, of key toGoAt(full, 0, 0) = truth[0][0]:
+          // exact up to that key, that key above it
+          expect(toGoAt(full, 0, 0)).toBeCloseTo(truth[0]![0]!, 7);
+          expect(a, `instance ${k} q ${q} m ${lo}`).toBeCloseTo(Math.min(t, truth[0]![0]!), 7);
+          expect(a).toBeLessThanOrEqual(t + 1e-12);
+          expect(toGoAt(small, q, lo)).toBeLessThanOrEqual(t + 1e-12);
+          checked++;
+          if (a > 1e-6 && a < Infinity) positive++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1500);
+    // the bound has something to say (not 0 everywhere)
+    expect(positive).toBeGreaterThan(300);
+  });
+
+  it('the search with it finds the same optimum as the subset DP, with and without a count, storing no more states', () => {
+    const base = seedFromName('frontier with the cost to go');
+    let withH = 0, without = 0, feasible = 0;
+    for (let k = 0; k < 200; k++) {
+      const m = makeModel(base + k, 6 + (k % 11), { holes: k % 7 === 0, extra: k % 3 === 0 ? 120 : undefined });
+      const ref = solveSmallComponent(m);
+      const d = calcDualPrices(m.rows, m.columns);
+      const budget = [1, 5, 50, 100_000][k % 4]!;
+      const a = solveFrontier(m, { beamWidth: 0, duals: d.prices, costToGoStates: budget });
+      const b = solveFrontier(m, { beamWidth: 0, duals: d.prices });
+      if (ref === null) { expect(a.status, `instance ${k}`).toBe('infeasible'); continue; }
+      expect(a.status, `instance ${k}`).toBe('optimal');
+      expect(isPartition(m, a.chosen)).toBe(true);
+      expect(value(m, a.chosen), `instance ${k}`).toBeCloseTo(value(m, ref), 9);
+      expect(a.toGoStates).toBeGreaterThan(0);
+      feasible++;
+      withH += a.states; without += b.states;
+      // with a count: equal to the subset DP with a count
+      if (k % 4 === 1) {
+        for (let count = 1; count <= m.rows; count++) {
+          const refK = bestWithCount(m, count);
+          const dk = calcDualPrices(m.rows, m.columns, { count });
+          const c = solveFrontier(m, { count, duals: dk.prices, countPrice: dk.countPrice, beamWidth: 0, costToGoStates: budget });
+          if (refK === Infinity) { expect(c.status, `instance ${k} count ${count}`).toBe('infeasible'); continue; }
+          expect(c.status, `instance ${k} count ${count}`).toBe('optimal');
+          expect(c.chosen.length).toBe(count);
+          expect(value(m, c.chosen), `instance ${k} count ${count}`).toBeCloseTo(refK, 9);
+        }
+      }
+    }
+    expect(feasible).toBeGreaterThan(150);
+    expect(withH).toBeLessThan(without);
+  });
+
+  it('a search stopped by its budget with the bound reports a bound ≤ the optimum, above the root bound', () => {
+    const base = seedFromName('frontier budget with the cost to go');
+    let stopped = 0;
+    for (let k = 0; k < 40; k++) {
+      const m = makeModel(base + k, 16, { extra: 200 });
+      const opt = value(m, solveSmallComponent(m)!);
+      const a = solveFrontier(m, { maxStates: 30, beamWidth: 8, costToGoStates: 200 });
+      if (a.status === 'optimal') { expect(value(m, a.chosen)).toBeCloseTo(opt, 9); continue; }
+      stopped++;
+      expect(a.status).toBe('time_limit');
+      expect(isPartition(m, a.chosen)).toBe(true);
+      expect(a.bound).toBeLessThanOrEqual(opt + 1e-9);
+      expect(a.bound).toBeGreaterThanOrEqual(a.rootBound - 1e-9);
+    }
+    expect(stopped).toBeGreaterThan(10);
   });
 });
 
