@@ -1,9 +1,9 @@
 /**
  * plan.docx (the 方案, GB/T 9704 layout) and plan.xlsx of a plan: the one place they are built,
  * in the calling thread (`makePlanDocumentFiles`) or in a worker thread that `yizhan plan` and
- * `evaluate` start at their very start (`startPlanDocumentsWorker`), so that loading the docx and
- * exceljs packages and building both files run on the other core while the plan is read, solved
- * and its other files made. Either way the files are the same (tests compare them).
+ * `evaluate` start at their very start (`startPlanDocumentsWorker`), so that loading the renderers
+ * and building both files run on the other core while the plan is read, solved and its other
+ * files made. Either way the files are the same (tests compare them).
  */
 import type { Committee, Dataset } from '../geo/types.js';
 import type { PlanDocumentSettings } from '../render/plan-document.js';
@@ -24,14 +24,10 @@ export interface PlanDocumentData {
 }
 
 /**
- * The renderers, loaded on first use: `yizhan batch` and the solver workers never load the docx
- * and exceljs packages.
+ * The renderers, loaded on first use: `yizhan batch` and the solver workers never load them.
  */
 export function loadDocumentRenderers() {
-  // exceljs too: render/xlsx.ts loads it only when a workbook is made, which in the worker would
-  // be after the plan has come, on the command's critical path
-  const xlsx = import('../render/xlsx.js').then(async (m) => { await m.loadExcelJs(); return m; });
-  return Promise.all([import('../render/docx.js'), import('../render/plan-document.js'), xlsx]);
+  return Promise.all([import('../render/docx.js'), import('../render/plan-document.js'), import('../render/xlsx.js')]);
 }
 
 export function makePlanDocumentData(dataset: Dataset, loaded: Pick<LoadedScenario, 'file' | 'scenario'>, lang: 'zh' | 'en' = 'zh'): PlanDocumentData {
