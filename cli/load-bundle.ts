@@ -13,7 +13,6 @@
  * instead, as does a build without dist/bundle/ and the sources; `YIZHAN_CODE_CACHE=0` runs the
  * bundle without a cache.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
@@ -23,6 +22,20 @@ import { Script } from 'node:vm';
 
 /** Where scenarios/code-cache.ts finds the function that writes the cache of this thread's bundle. */
 export const SAVE_CODE_CACHE = Symbol.for('yizhan.saveCodeCache');
+
+/**
+ * 16 hex digits naming a cache file: two 32-bit FNV-1a hashes of the text (different offsets).
+ * Not node:crypto, whose loading alone took ~15 ms of every command's start.
+ */
+function hashKey(text: string): string {
+  let a = 0x811c9dc5, b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
 
 /** The folder of the code caches (one per user). */
 function cacheDir(): string {
@@ -51,7 +64,7 @@ export function loadBundle<T>(name: string, cacheKey: string = name): T | undefi
   let cachedData: Buffer | undefined;
   if (useCache) {
     const { size, mtimeMs } = statSync(file);
-    const id = createHash('sha256').update(`${file}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}`).digest('hex').slice(0, 16);
+    const id = hashKey(`${file}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}`);
     cacheFile = join(cacheDir(), `${id}-${cacheKey.replace(/[^a-z0-9-]/gi, '_')}.cache`);
     try {
       cachedData = readFileSync(cacheFile);

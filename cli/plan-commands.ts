@@ -17,7 +17,7 @@ import { addGisFiles } from './gis-output.js';
 import type { GisOutputOptions } from './gis-flags.js';
 import { loadHandPlan, loadScenario, type LoadedScenario } from './load.js';
 import { makePlanTitle } from '../scenarios/defaults.js';
-import { makePlanDocumentData, startPlanDocumentsWorker, type PlanDocumentsWorker } from './plan-documents.js';
+import { makePlanDocumentFiles } from './plan-documents.js';
 import { formatPlanReport } from './report.js';
 import { writeFilesAtomically } from './write.js';
 
@@ -106,11 +106,12 @@ export { makePlanDocumentFiles } from './plan-documents.js';
 
 async function finish(
   outcome: PlanOutcome, loaded: LoadedScenario, outDir: string, title: string, options: PlanCommandOptions,
-  documents: PlanDocumentsWorker, outlines?: ReadonlyMap<string, MultiPolygonCoords>,
+  outlines?: ReadonlyMap<string, MultiPolygonCoords>,
 ): Promise<number> {
   const dataset = loaded.dataset;
-  // the worker builds plan.docx and plan.xlsx while this thread makes the other files
-  const documentFiles = documents.build(outcome.summary);
+  // plan.docx and plan.xlsx in this thread: a worker of their own cost more than building them
+  // (BENCHMARKS.md, "Our own OOXML writers")
+  const documentFiles = makePlanDocumentFiles(outcome, dataset, loaded, options.lang ?? 'zh');
   const committees = outcome.stations.reduce((n, s) => n + s.committeeIds.length, 0);
   const made = makePlanFiles(outcome, dataset, title, { map: options.map ?? committees <= MAP_AUTO_COMMITTEES, ...(outlines ? { outlines } : {}), lang: options.lang ?? 'zh' });
   const { 'summary.json': summaryJson, ...rest } = made;
@@ -148,30 +149,15 @@ export function calcSolveDeadline(startedAt: number, budgetMs: number, now = Dat
   return Math.round(Math.max(end, now + MIN_SOLVE_SHARE * budgetMs));
 }
 
-/**
- * Runs `yizhan plan` or `evaluate` with a documents worker started first: it loads the docx and
- * exceljs packages while this thread reads and solves, and is stopped on every path.
- */
-async function withDocumentsWorker(run: (documents: PlanDocumentsWorker) => Promise<number>): Promise<number> {
-  const documents = startPlanDocumentsWorker();
-  try {
-    return await run(documents);
-  } finally {
-    await documents.close();
-  }
-}
-
 export async function runPlan(scenarioArg: string, options: PlanCommandOptions): Promise<number> {
-  const startedAt = options.startedAt ?? Date.now();
-  return withDocumentsWorker((documents) => solveAndFinish(scenarioArg, { ...options, startedAt }, documents));
+  return solveAndFinish(scenarioArg, { ...options, startedAt: options.startedAt ?? Date.now() });
 }
 
-async function solveAndFinish(scenarioArg: string, options: PlanCommandOptions & { startedAt: number }, documents: PlanDocumentsWorker): Promise<number> {
+async function solveAndFinish(scenarioArg: string, options: PlanCommandOptions & { startedAt: number }): Promise<number> {
   const { startedAt } = options;
   const loaded = await loadScenario(scenarioArg);
   if (options.alternatives !== undefined) loaded.scenario.solver.alternatives = options.alternatives;
   if (options.regret) loaded.scenario.solver.regret = true;
-  documents.prepare(makePlanDocumentData(loaded.dataset, loaded, options.lang));
   const ctx = makePlanContext(loaded.dataset, loaded.scenario);
   ctx.deadline = calcSolveDeadline(startedAt, loaded.scenario.solver?.timeLimitMs ?? SOLVER_DEFAULTS.timeLimitMs);
   const show = (done: number, office: string): void => {
@@ -199,17 +185,14 @@ async function solveAndFinish(scenarioArg: string, options: PlanCommandOptions &
   }
   if (process.stderr.isTTY && ctx.offices.length > 1) process.stderr.write('\r\x1b[K');
   const outDir = resolve(options.out ?? join('out', loaded.scenario.name));
-  return finish(outcome, loaded, outDir, makePlanTitle(loaded.file, loaded.dataset.name), options, documents, outlines);
+  return finish(outcome, loaded, outDir, makePlanTitle(loaded.file, loaded.dataset.name), options, outlines);
 }
 
 export async function runEvaluate(scenarioArg: string, planPath: string, options: PlanCommandOptions): Promise<number> {
-  return withDocumentsWorker(async (documents) => {
-    const loaded = await loadScenario(scenarioArg);
-    documents.prepare(makePlanDocumentData(loaded.dataset, loaded, options.lang));
-    const hand = loadHandPlan(planPath, loaded.dataset);
-    const ctx = makePlanContext(loaded.dataset, loaded.scenario);
-    const outcome = evaluatePlan(ctx, hand.stations, hand.staff);
-    const outDir = resolve(options.out ?? join('out', `${loaded.scenario.name}-${basename(planPath).replace(/\.json$/i, '')}`));
-    return finish(outcome, loaded, outDir, makePlanTitle(loaded.file, loaded.dataset.name), options, documents);
-  });
+  const loaded = await loadScenario(scenarioArg);
+  const hand = loadHandPlan(planPath, loaded.dataset);
+  const ctx = makePlanContext(loaded.dataset, loaded.scenario);
+  const outcome = evaluatePlan(ctx, hand.stations, hand.staff);
+  const outDir = resolve(options.out ?? join('out', `${loaded.scenario.name}-${basename(planPath).replace(/\.json$/i, '')}`));
+  return finish(outcome, loaded, outDir, makePlanTitle(loaded.file, loaded.dataset.name), options);
 }

@@ -3,7 +3,8 @@
  * swept parameter (the band's minimum, the cap on committees per station, …). Pure: data in,
  * string out.
  */
-import { escapeXml as esc, FONT_FAMILY, formatPx as f, textWidth } from './svg.js';
+import { FONT_FAMILY, formatPx as f, textWidth } from './svg.js';
+import { escapeXml as esc } from './xml.js';
 
 export interface LineSeries {
   /** Shown in the legend (Chinese is fine). */

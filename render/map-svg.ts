@@ -11,7 +11,8 @@ import type { PlanOutcome } from '../solver/outcome.js';
 import type { Station } from '../solver/types.js';
 import { BoxSet, type Box } from './box-set.js';
 import { polyScan } from './poly-scan.js';
-import { escapeXml as esc, FONT_FAMILY, formatPx as f, textWidth } from './svg.js';
+import { FONT_FAMILY, formatPx as f, textWidth } from './svg.js';
+import { escapeXml as esc } from './xml.js';
 
 export interface PlanMapOptions {
   /** Width of the SVG in px (the height follows the territory's shape). [1000] */

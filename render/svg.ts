@@ -1,6 +1,6 @@
 /**
- * What every SVG drawing shares: XML escaping, the font stack, text widths for layout and the
- * number format of coordinates.
+ * What every SVG drawing shares besides XML escaping (render/xml.ts): the font stack, text widths
+ * for layout and the number format of coordinates.
  */
 
 /**
@@ -8,17 +8,6 @@
  * character renders as a box (Debian: `apt-get install fonts-noto-cjk`).
  */
 export const FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif";
-
-/** XML text and attribute escaping for the SVG drawings; characters XML 1.0 forbids become U+FFFD. */
-export function escapeXml(s: string): string {
-  return s
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
 
 /** Approximate advance width of a string at a font size: CJK characters are square, Latin about 0.6 em. */
 export function textWidth(s: string, size: number): number {

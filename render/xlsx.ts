@@ -2,7 +2,8 @@
  * plan.xlsx: the plan as a workbook a planner opens in Excel or WPS. Sheets 工作站 (stations),
  * 社区 (committees with their station), 设施达标 (facility attainment before and after against the
  * targets), 人员 (staff per station against the norm), 党组织 (party organisation per station) and
- * 检查 (violations). Numbers are numbers, the header row is frozen, columns are as wide as their text.
+ * 检查 (violations). Numbers are numbers, the header row is bold and frozen, columns are as wide as
+ * their text. SpreadsheetML written as text, packaged by render/ooxml.ts.
  */
 import type { Committee } from '../geo/types.js';
 import { calcExistingUnits, calcPartyOrganisation, classifyFacility, hasPlannedArea } from '../solver/figures.js';
@@ -12,7 +13,8 @@ import {
   FACILITY_ZH, HOUSEHOLD_CHECK_ZH, PARTY_ZH, describeViolationZh, formatPunctuationZh, makePartyChanges,
 } from './plan-document.js';
 import { makeStaffingProposal } from '../solver/staffing.js';
-import { deflateStoredZip } from './zip-deflate.js';
+import { makeOoxmlPackage, makeRelationshipsXml, REL, XML_HEADER, type OoxmlPart } from './ooxml.js';
+import { escapeXml } from './xml.js';
 
 export type SheetLang = 'zh' | 'en';
 
@@ -186,13 +188,101 @@ function makeSheets(input: PlanWorkbookInput): SheetSpec[] {
   return [stations, committeeSheet, facilities, staff, party, checks];
 }
 
-/**
- * The exceljs package, loaded on first use, not with this module: it takes about 0.5 CPU s to
- * import, which the server's start and the commands that write no workbook need not pay. The
- * documents worker calls it at its start, beside reading and solving (cli/plan-documents.ts).
- */
-export async function loadExcelJs(): Promise<typeof import('exceljs')> {
-  return (await import('exceljs')).default;
+/** A column's letters: 0 → A, 25 → Z, 26 → AA. */
+function columnName(i: number): string {
+  let name = '';
+  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  return name;
+}
+
+/** Number formats built into SpreadsheetML (ECMA-376 part 1, 18.8.30); others get ids from 164. */
+const BUILTIN_FORMATS: Record<string, number> = { General: 0, '0': 1, '0.00': 2, '#,##0': 3, '#,##0.00': 4, '0%': 9, '0.00%': 10 };
+
+/** The cell formats (`cellXfs`) of a workbook: a number format, bold or not. Index 0 is the default. */
+class CellStyles {
+  private readonly formats = new Map<string, number>();
+  private readonly xfs: { format: number; bold: boolean }[] = [{ format: 0, bold: false }];
+  private readonly index = new Map<string, number>([['0|false', 0]]);
+
+  /** The style index of a number format (undefined: General) and weight. */
+  get(format: string | undefined, bold: boolean): number {
+    let id = format === undefined ? 0 : BUILTIN_FORMATS[format] ?? this.formats.get(format);
+    if (id === undefined) {
+      id = 164 + this.formats.size;
+      this.formats.set(format!, id);
+    }
+    const key = `${id}|${bold}`;
+    let at = this.index.get(key);
+    if (at === undefined) {
+      at = this.xfs.length;
+      this.xfs.push({ format: id, bold });
+      this.index.set(key, at);
+    }
+    return at;
+  }
+
+  xml(): string {
+    const formats = [...this.formats].map(([code, id]) => `<numFmt numFmtId="${id}" formatCode="${escapeXml(code)}"/>`);
+    const xfs = this.xfs.map((x) => `<xf numFmtId="${x.format}" fontId="${x.bold ? 1 : 0}" fillId="0" borderId="0" xfId="0"${x.format ? ' applyNumberFormat="1"' : ''}${x.bold ? ' applyFont="1"' : ''}/>`);
+    const font = (bold: boolean) => `<font>${bold ? '<b/>' : ''}<sz val="11"/><name val="Calibri"/><family val="2"/></font>`;
+    return `${XML_HEADER}<styleSheet xmlns="${SML_NS}">${formats.length ? `<numFmts count="${formats.length}">${formats.join('')}</numFmts>` : ''}`
+      + `<fonts count="2">${font(false)}${font(true)}</fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>`
+      + '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+      + `<cellXfs count="${xfs.length}">${xfs.join('')}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`;
+  }
+}
+
+/** The shared strings of a workbook: each text once, cells refer to it by index. */
+class SharedStrings {
+  private readonly index = new Map<string, number>();
+  private count = 0;
+
+  get(s: string): number {
+    this.count++;
+    let at = this.index.get(s);
+    if (at === undefined) {
+      at = this.index.size;
+      this.index.set(s, at);
+    }
+    return at;
+  }
+
+  xml(): string {
+    const items = [...this.index.keys()].map((s) => `<si><t xml:space="preserve">${escapeXml(s, '')}</t></si>`);
+    return `${XML_HEADER}<sst xmlns="${SML_NS}" count="${this.count}" uniqueCount="${this.index.size}">${items.join('')}</sst>`;
+  }
+}
+
+const SML_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const SML = 'application/vnd.openxmlformats-officedocument.spreadsheetml';
+
+/** One worksheet: the header row bold and frozen (a pane below row 1), widths per column, a number format per numeric column. */
+function makeSheetXml(spec: SheetSpec, lang: SheetLang, styles: CellStyles, strings: SharedStrings): string {
+  const headers = spec.columns.map((c) => (lang === 'zh' ? c[0] : c[1]));
+  const names = spec.columns.map((_, i) => columnName(i));
+  const formatStyles = spec.columns.map((c) => (c[2] ? styles.get(c[2], false) : 0));
+  const bold = styles.get(undefined, true);
+  const cols = spec.columns.map((c, i) => {
+    const width = Math.max(textWidth(headers[i]!), ...spec.rows.map((r) => textWidth(r[i] ?? null)));
+    return `<col min="${i + 1}" max="${i + 1}" width="${Math.min(60, Math.max(6, width + 2))}" customWidth="1"${formatStyles[i] ? ` style="${formatStyles[i]}"` : ''}/>`;
+  });
+  const rows: string[] = [`<row r="1">${headers.map((h, i) => `<c r="${names[i]}1" s="${bold}" t="s"><v>${strings.get(h)}</v></c>`).join('')}</row>`];
+  spec.rows.forEach((r, k) => {
+    const n = k + 2;
+    let cells = '';
+    r.forEach((v, i) => {
+      // null (and a number that is none) stays an empty cell
+      if (typeof v === 'number' && Number.isFinite(v)) cells += `<c r="${names[i]}${n}"${formatStyles[i] ? ` s="${formatStyles[i]}"` : ''}><v>${v}</v></c>`;
+      else if (typeof v === 'string') cells += `<c r="${names[i]}${n}" t="s"><v>${strings.get(v)}</v></c>`;
+    });
+    rows.push(`<row r="${n}">${cells}</row>`);
+  });
+  const last = `${names[names.length - 1] ?? 'A'}${spec.rows.length + 1}`;
+  return `${XML_HEADER}<worksheet xmlns="${SML_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><dimension ref="A1:${last}"/>`
+    + '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+    + `<sheetFormatPr defaultRowHeight="15"/><cols>${cols.join('')}</cols><sheetData>${rows.join('')}</sheetData>`
+    // printed on A4 (paper 9), as everything else of the plan
+    + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><pageSetup paperSize="9" orientation="portrait"/></worksheet>';
 }
 
 /**
@@ -202,20 +292,22 @@ export async function loadExcelJs(): Promise<typeof import('exceljs')> {
  */
 export async function makePlanXlsx(input: PlanWorkbookInput): Promise<Buffer> {
   const lang = input.lang ?? 'zh';
-  const ExcelJS = await loadExcelJs();
-  const book = new ExcelJS.Workbook();
-  book.creator = 'yizhan';
-  for (const spec of makeSheets(input)) {
-    const sheet = book.addWorksheet(spec.name[lang], { views: [{ state: 'frozen', ySplit: 1 }] });
-    const headers = spec.columns.map((c) => (lang === 'zh' ? c[0] : c[1]));
-    sheet.columns = spec.columns.map((c, i) => {
-      const width = Math.max(textWidth(headers[i]!), ...spec.rows.map((r) => textWidth(r[i] ?? null)));
-      return { header: headers[i]!, key: `c${i}`, width: Math.min(60, Math.max(6, width + 2)), ...(c[2] ? { style: { numFmt: c[2] } } : {}) };
-    });
-    sheet.getRow(1).font = { bold: true };
-    for (const r of spec.rows) sheet.addRow(r);
-  }
-  // zipped stored, then deflated natively (render/zip-deflate.ts): JSZip's deflate is JavaScript
-  const stored = Buffer.from(await book.xlsx.writeBuffer({ zip: { compression: 'STORE' } } as Parameters<typeof book.xlsx.writeBuffer>[0]));
-  return deflateStoredZip(stored);
+  const styles = new CellStyles();
+  const strings = new SharedStrings();
+  const specs = makeSheets(input);
+  const sheets: OoxmlPart[] = specs.map((spec, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, contentType: `${SML}.worksheet+xml`, xml: makeSheetXml(spec, lang, styles, strings) }));
+  const workbook = `${XML_HEADER}<workbook xmlns="${SML_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><bookViews><workbookView activeTab="0"/></bookViews><sheets>${
+    specs.map((spec, i) => `<sheet name="${escapeXml(spec.name[lang], '')}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')}</sheets></workbook>`;
+  const relationships = makeRelationshipsXml([
+    ...specs.map((_, i) => ({ id: `rId${i + 1}`, type: REL.worksheet, target: `worksheets/sheet${i + 1}.xml` })),
+    { id: `rId${specs.length + 1}`, type: REL.styles, target: 'styles.xml' },
+    { id: `rId${specs.length + 2}`, type: REL.sharedStrings, target: 'sharedStrings.xml' },
+  ]);
+  return makeOoxmlPackage('xl/workbook.xml', [
+    { name: 'xl/workbook.xml', contentType: `${SML}.sheet.main+xml`, xml: workbook },
+    { name: 'xl/_rels/workbook.xml.rels', xml: relationships },
+    ...sheets,
+    { name: 'xl/styles.xml', contentType: `${SML}.styles+xml`, xml: styles.xml() },
+    { name: 'xl/sharedStrings.xml', contentType: `${SML}.sharedStrings+xml`, xml: strings.xml() },
+  ], { creator: 'yizhan' });
 }

@@ -27,7 +27,7 @@ function outputs(dir: string): Record<string, unknown> {
 describe('the bundled CLI (dist/bundle/)', () => {
   let work: string;
   beforeAll(() => {
-    for (const f of ['cli', 'documents-worker', 'solve-worker', 'task-worker', 'pglite-worker']) {
+    for (const f of ['cli', 'solve-worker', 'task-worker', 'pglite-worker']) {
       if (!existsSync(join(root, 'dist/bundle', `${f}.cjs`))) throw new Error(`dist/bundle/${f}.cjs is missing: run \`npm run build\``);
     }
     work = mkdtempSync(join(tmpdir(), 'yizhan-bundle-'));
@@ -41,7 +41,6 @@ describe('the bundled CLI (dist/bundle/)', () => {
     expect(first.code, first.stderr).toBe(0);
     const caches = readdirSync(join(cacheHome, readdirSync(cacheHome)[0]!));
     expect(caches.some((f) => f.endsWith('-cli-plan.cache'))).toBe(true);
-    expect(caches.some((f) => f.endsWith('-documents-worker.cache'))).toBe(true);
     expect(caches.filter((f) => !f.endsWith('.cache'))).toEqual([]); // no half-written file left
     const second = await yizhan(env, 'plan', 'luohu-2006', '--no-map', '--out', join(work, 'second'), '-q');
     expect(second.code, second.stderr).toBe(0);
@@ -53,7 +52,7 @@ describe('the bundled CLI (dist/bundle/)', () => {
     expect(Object.keys(expected)).toContain('summary.json');
     for (const run of ['first', 'second', 'no-cache']) expect(outputs(join(work, run)), run).toEqual(expected);
     for (const run of ['first', 'second', 'plain', 'no-cache']) {
-      expect(existsSync(join(work, run, 'plan.docx')), run).toBe(true); // the documents worker ran
+      expect(existsSync(join(work, run, 'plan.docx')), run).toBe(true); // the documents were written
       expect(existsSync(join(work, run, 'plan.xlsx')), run).toBe(true);
     }
   }, 300_000);

@@ -1,5 +1,5 @@
 /**
- * Part of `npm run build` (after tsc): bundles the CLI and its four worker threads with esbuild
+ * Part of `npm run build` (after tsc): bundles the CLI and its three worker threads with esbuild
  * into dist/bundle/, one CommonJS file each, so that a command loads one file instead of
  * hundreds of modules (`yizhan plan`: 67 of ours and 247 of @sinclair/typebox; `serve`: about
  * 900). dist/cli/bin.js loads the bundle with a V8 code cache (cli/load-bundle.ts).
@@ -25,7 +25,6 @@ const outdir = join(root, 'dist', 'bundle');
 /** Entry points: the CLI's commands, and the worker threads that start-worker.ts names. */
 const ENTRIES = {
   cli: 'cli/main.ts',
-  'documents-worker': 'cli/documents-worker.ts',
   'solve-worker': 'scenarios/solve-worker.ts',
   'task-worker': 'server/task-worker.ts',
   'pglite-worker': 'server/store/pglite-worker.ts',

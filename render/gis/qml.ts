@@ -3,7 +3,7 @@
  * `fill` attribute (the station's colour from makeStationFills: strong for merged stations, light
  * for single committees), stations outlined in dark grey, committees in white.
  */
-import { escapeXml } from '../svg.js';
+import { escapeXml } from '../xml.js';
 
 function symbolQml(outline: string, widthMm: number, opacity: number): string {
   return `<symbol type="fill" name="0" alpha="${opacity}" clip_to_extent="1" force_rhr="0">
