@@ -3,6 +3,7 @@
  * dissolved and dark, street office borders as a grey casing, committee names inside their
  * polygons, rule-breaking stations marked, a legend, a scale bar. Pure: plain data in, a string out.
  */
+import { makeAdjacency } from '../geo/adjacency.js';
 import { dissolve } from '../geo/dissolve.js';
 import { calcRingBBox, calcRingDoubleArea, extendBBox, M_PER_DEG, RAD, type BBox } from '../geo/planar.js';
 import type { Committee, MultiPolygonCoords } from '../geo/types.js';
@@ -103,14 +104,29 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
   if (stations.length === 0) return makeEmptySvg(width, title);
 
   // Projection.
-  const projection = makeProjection(members, width);
-  if (!projection) return makeEmptySvg(width, title);
-  const { project, mapH, metresPerPx } = projection;
+  const bounds: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const group of members) for (const c of group) for (const poly of c.geometry) if (poly[0]) extendBBox(bounds, poly[0]);
+  const [minLon, minLat, maxLon, maxLat] = bounds;
+  if (!Number.isFinite(minLon)) return makeEmptySvg(width, title);
+  const kx = Math.cos(((minLat + maxLat) / 2) * RAD);
+  const spanX = Math.max((maxLon - minLon) * kx, 1e-9);
+  const spanY = Math.max(maxLat - minLat, 1e-9);
+  const mapW = width - 2 * MARGIN;
+  const scale = Math.min(mapW / spanX, (1.6 * width) / spanY);
+  const offX = MARGIN + (mapW - spanX * scale) / 2;
+  const mapH = spanY * scale;
+  const project = (mp: MultiPolygonCoords): PxMulti =>
+    mp.map((poly) => poly.map((ring) => ring.map((p): Pt => [offX + (p[0] - minLon) * kx * scale, HEADER + (maxLat - p[1]) * scale])));
+  const metresPerPx = M_PER_DEG / scale;
 
-  // Shapes, and the station colours from them.
+  // Station colours.
   const flat = members.flat();
+  const stationOfCommittee = new Map<string, number>();
+  members.forEach((group, si) => group.forEach((c) => stationOfCommittee.set(c.id, si)));
+  const colours = colourStations(flat, stationOfCommittee, stations.length, metresPerPx);
+
+  // Shapes.
   const committeePx = new Map(flat.map((c) => [c.id, project(c.geometry)]));
-  const colours = colourStations(members.map((group) => group.map((c) => committeePx.get(c.id)!)), width, HEADER + mapH);
   const given = options.stationGeometries;
   const stationPx = members.map((group, si) => project(given?.get(stations[si]!.id) ?? safeDissolve(group.map((c) => c.geometry))));
   const offices = [...new Set(stations.map((s) => s.streetOffice))];
@@ -387,153 +403,23 @@ function makeEmptySvg(width: number, title: string): string {
   ].join('\n') + '\n';
 }
 
-interface Projection { project: (mp: MultiPolygonCoords) => PxMulti; mapH: number; metresPerPx: number }
-
-/**
- * The map's projection of these committees at `width` (see makePlanMapSvg): equirectangular,
- * fitted to the width between the margins, below the header; undefined when there is nothing to draw.
- */
-function makeProjection(members: readonly (readonly Committee[])[], width: number): Projection | undefined {
-  const bounds: BBox = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const group of members) for (const c of group) for (const poly of c.geometry) if (poly[0]) extendBBox(bounds, poly[0]);
-  const [minLon, minLat, maxLon, maxLat] = bounds;
-  if (!Number.isFinite(minLon)) return undefined;
-  const kx = Math.cos(((minLat + maxLat) / 2) * RAD);
-  const spanX = Math.max((maxLon - minLon) * kx, 1e-9);
-  const spanY = Math.max(maxLat - minLat, 1e-9);
-  const mapW = width - 2 * MARGIN;
-  const scale = Math.min(mapW / spanX, (1.6 * width) / spanY);
-  const offX = MARGIN + (mapW - spanX * scale) / 2;
-  const project = (mp: MultiPolygonCoords): PxMulti =>
-    mp.map((poly) => poly.map((ring) => ring.map((p): Pt => [offX + (p[0] - minLon) * kx * scale, HEADER + (maxLat - p[1]) * scale])));
-  return { project, mapH: spanY * scale, metresPerPx: M_PER_DEG / scale };
-}
-
-/** The station raster of the colouring has at most about this many cells (1 px each up to ~4 Mpx maps). */
-const RASTER_CELLS = 4_000_000;
-
 /**
  * DSatur colouring of the station graph; among the free colours the least used so far is taken,
- * so that the palette is spread evenly. Stations are neighbours where the map shows them touching:
- * their committees (`members[station]`, in map pixels) are painted into a raster of 1-px cells
- * (coarser only past RASTER_CELLS) at the cells' centres, and two stations are neighbours when
- * cells of theirs are side by side, diagonal, or one cell apart across a row or column (a sliver
- * gap under a pixel). A committee that takes no cell centre (under a pixel) is a neighbour of
- * every station within two cells of its box. This is the map's "share a border within about a
- * pixel" read from the picture itself: it does not measure borders, so it costs a fraction of the
- * vector adjacency it replaces; it differs from that only in also parting stations that touch at a
- * corner or come within two pixels. Committees of different stations with a vertex in common are
- * neighbours as well, so that borders shorter than a cell are not lost between the cells' centres.
+ * so that the palette is spread evenly. Stations are neighbours when any of their committees share
+ * a border within about a pixel.
  */
-function colourStations(members: readonly (readonly PxMulti[])[], width: number, height: number): number[] {
-  const n = members.length;
-  const cellPx = Math.max(1, Math.sqrt((width * height) / RASTER_CELLS));
-  const gw = Math.ceil(width / cellPx) + 1, gh = Math.ceil(height / cellPx) + 1;
-  // The raster is kept as runs: cells c0..c1 of a row are station si's.
-  const runRow: number[] = [], runC0: number[] = [], runC1: number[] = [], runSi: number[] = [];
-  const ghosts: { si: number; box: BBox }[] = [];
-  // Scan-line fill: each edge's crossings of the rows' centre lines, as row · 2^16 + x (x < 2^16
-  // cells; exact to far below a cell), sorted, then paired (even-odd: holes stay empty).
-  let keys = new Float64Array(1024);
-  members.forEach((group, si) => {
-    for (const mp of group) {
-      let painted = false;
-      const box: BBox = [Infinity, Infinity, -Infinity, -Infinity];
-      for (const poly of mp) {
-        if (!poly[0] || poly[0].length < 3) continue;
-        const e = extentOf(poly);
-        extendBBox(box, [[e[0], e[1]], [e[2], e[3]]]);
-        let nk = 0;
-        for (const ring of poly) {
-          for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-            const ax = ring[j]![0], ay = ring[j]![1], bx = ring[i]![0], by = ring[i]![1];
-            const r0 = Math.max(0, Math.ceil(Math.min(ay, by) / cellPx - 0.5) - 1), r1 = Math.min(gh - 1, Math.floor(Math.max(ay, by) / cellPx - 0.5) + 1);
-            for (let r = r0; r <= r1; r++) {
-              const yc = (r + 0.5) * cellPx;
-              if ((ay > yc) === (by > yc)) continue;
-              const x = ax + ((yc - ay) / (by - ay)) * (bx - ax);
-              if (nk === keys.length) { const k2 = new Float64Array(2 * nk); k2.set(keys); keys = k2; }
-              keys[nk++] = r * 65536 + Math.min(65535, Math.max(0, x / cellPx));
-            }
-          }
-        }
-        const sorted = keys.subarray(0, nk).sort();
-        for (let k = 0; k + 1 < nk; k += 2) {
-          const r = Math.floor(sorted[k]! / 65536);
-          const c0 = Math.max(0, Math.ceil(sorted[k]! - r * 65536 - 0.5)), c1 = Math.min(gw - 1, Math.floor(sorted[k + 1]! - r * 65536 - 0.5));
-          if (c0 <= c1) {
-            runRow.push(r); runC0.push(c0); runC1.push(c1); runSi.push(si);
-            painted = true;
-          }
-        }
-      }
-      if (!painted && Number.isFinite(box[0])) ghosts.push({ si, box });
-    }
+function colourStations(committees: readonly Committee[], stationOf: Map<string, number>, n: number, metresPerPx: number): number[] {
+  const graph = makeAdjacency(committees, {
+    minSharedBorderMeters: 0,
+    snapToleranceMeters: clamp(metresPerPx, 2, 50),
+    enclaveLinkMeters: 0,
   });
-  // the runs by row (counting sort), and by first cell within a row
-  const rowStart = new Int32Array(gh + 1);
-  for (const r of runRow) rowStart[r + 1]!++;
-  for (let r = 0; r < gh; r++) rowStart[r + 1]! += rowStart[r]!;
-  const fillAt = rowStart.slice(0, gh);
-  const byRow = new Int32Array(runRow.length);
-  for (let k = 0; k < runRow.length; k++) byRow[fillAt[runRow[k]!]!++] = k;
-  for (let r = 0; r < gh; r++) {
-    const row = byRow.subarray(rowStart[r]!, rowStart[r + 1]!);
-    if (row.length > 1) row.sort((a, b) => runC0[a]! - runC0[b]!);
-  }
   const nb: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
-  const link = (a: number, b: number): void => {
-    if (a !== b) { nb[a]!.add(b); nb[b]!.add(a); }
-  };
-  for (let r = 0; r < gh; r++) {
-    const from = rowStart[r]!, to = rowStart[r + 1]!;
-    // along the row: the next run starting at most one empty cell after this one ends
-    for (let k = from; k + 1 < to; k++) {
-      const a = byRow[k]!, b = byRow[k + 1]!;
-      if (runC0[b]! <= runC1[a]! + 2) link(runSi[a]!, runSi[b]!);
-    }
-    // the next row (side by side or diagonal) and the one after (across one empty row)
-    for (let d = 1; d <= 2 && r + d < gh; d++) {
-      const e = d === 1 ? 1 : 0;
-      let q = rowStart[r + d]!;
-      const qEnd = rowStart[r + d + 1]!;
-      for (let k = from; k < to; k++) {
-        const a = byRow[k]!;
-        while (q < qEnd && runC1[byRow[q]!]! < runC0[a]! - e) q++;
-        for (let m = q; m < qEnd && runC0[byRow[m]!]! <= runC1[a]! + e; m++) {
-          if (runC1[byRow[m]!]! >= runC0[a]! - e) link(runSi[a]!, runSi[byRow[m]!]!);
-        }
-      }
-    }
-  }
-  // Borders shorter than a cell can fall between the cells' centres: committees of different
-  // stations with a vertex in common are neighbours too (every shared border has two, so a clean
-  // dataset's contacts are all kept, short ones included; a corner contact counts, as in the raster).
-  let count = 0;
-  for (const group of members) for (const mp of group) for (const poly of mp) for (const ring of poly) count += ring.length;
-  const vx = new Float64Array(count), vy = new Float64Array(count), vs = new Int32Array(count);
-  count = 0;
-  members.forEach((group, si) => {
-    for (const mp of group) for (const poly of mp) for (const ring of poly) for (const p of ring) { vx[count] = p[0]; vy[count] = p[1]; vs[count] = si; count++; }
-  });
-  const order = new Int32Array(count);
-  for (let v = 0; v < count; v++) order[v] = v;
-  order.sort((a, b) => vx[a]! - vx[b]! || vy[a]! - vy[b]!);
-  for (let g = 0; g < count;) {
-    let h = g + 1;
-    const x = vx[order[g]!]!, y = vy[order[g]!]!;
-    while (h < count && vx[order[h]!] === x && vy[order[h]!] === y) h++;
-    for (let a = g; a + 1 < h; a++) for (let b = a + 1; b < h; b++) link(vs[order[a]!]!, vs[order[b]!]!);
-    g = h;
-  }
-  for (const { si, box } of ghosts) {
-    const k0 = Math.max(0, Math.floor(box[0] / cellPx) - 2), k1 = Math.min(gw - 1, Math.floor(box[2] / cellPx) + 2);
-    const j0 = Math.max(0, Math.floor(box[1] / cellPx) - 2), j1 = Math.min(gh - 1, Math.floor(box[3] / cellPx) + 2);
-    for (let j = j0; j <= j1; j++) {
-      for (let m = rowStart[j]!; m < rowStart[j + 1]!; m++) {
-        const a = byRow[m]!;
-        if (runC0[a]! <= k1 && runC1[a]! >= k0) link(si, runSi[a]!);
-      }
+  for (const [a, m] of graph.border) {
+    const sa = stationOf.get(a)!;
+    for (const b of m.keys()) {
+      const sb = stationOf.get(b)!;
+      if (sa !== sb) { nb[sa]!.add(sb); nb[sb]!.add(sa); }
     }
   }
   // Saturation kept per station as a bit set of its neighbours' colours (the palette has 8), updated
@@ -990,10 +876,20 @@ export function makeStationFills(outcome: PlanOutcome, committees: readonly Comm
   const byId = new Map(committees.map((c) => [c.id, c]));
   const stations = outcome.stations;
   const members = stations.map((s) => s.committeeIds.map((id) => byId.get(id)).filter((c): c is Committee => c !== undefined));
+  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+  for (const group of members) for (const c of group) for (const poly of c.geometry) for (const ring of poly) for (const p of ring) {
+    if (p[0] < minLon) minLon = p[0];
+    if (p[0] > maxLon) maxLon = p[0];
+    if (p[1] < minLat) minLat = p[1];
+    if (p[1] > maxLat) maxLat = p[1];
+  }
   const out = new Map<string, { colour: number; fill: string }>();
-  const projection = makeProjection(members, width);
-  if (!projection) return out;
-  const colours = colourStations(members.map((group) => group.map((c) => projection.project(c.geometry))), width, HEADER + projection.mapH);
+  if (!Number.isFinite(minLon)) return out;
+  const kx = Math.cos(((minLat + maxLat) / 2) * RAD);
+  const scale = Math.min((width - 2 * MARGIN) / Math.max((maxLon - minLon) * kx, 1e-9), (1.6 * width) / Math.max(maxLat - minLat, 1e-9));
+  const stationOfCommittee = new Map<string, number>();
+  members.forEach((group, si) => group.forEach((c) => stationOfCommittee.set(c.id, si)));
+  const colours = colourStations(members.flat(), stationOfCommittee, stations.length, M_PER_DEG / scale);
   stations.forEach((s, si) => {
     const shade = PALETTE[colours[si]!]!;
     out.set(s.id, { colour: colours[si]!, fill: s.committeeIds.length > 1 ? shade.strong : shade.light });
