@@ -756,25 +756,42 @@ function multiCentroid(polys: readonly PxPoly[]): Pt | undefined {
 function findGridSpot(polys: readonly PxPoly[], bounds: Box, lines: string[], sizes: readonly number[], reserved: BoxSet, target: Pt | undefined): LabelSpot | undefined {
   const t = target ?? [(bounds.x0 + bounds.x1) / 2, (bounds.y0 + bounds.y1) / 2];
   const scans = polys.map((poly) => polyScan(poly));
-  const rows: number[][][] = [[], [], []];
+  // the crossings of the row's three lines, per polygon, made when a point first asks for them
+  const rows: (number[] | undefined)[][] = [[], [], []];
+  let rowY = NaN;
+  const inside = (k: number, y: number, x: number): boolean => {
+    const line = rows[k]!;
+    for (let q = 0; q < scans.length; q++) {
+      const xs = (line[q] ??= scans[q]!.crossingsX(y));
+      // an odd number of crossings right of x: the count of those after the last one ≤ x
+      let lo = 0, hi = xs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (x < xs[mid]!) hi = mid;
+        else lo = mid + 1;
+      }
+      if ((xs.length - lo) % 2 === 1) return true;
+    }
+    return false;
+  };
   for (const size of sizes) {
     const [w, h] = labelBox(lines, size);
     const step = Math.max(1.5, Math.min(w, h) / 4);
     let best: { p: Pt; d: number } | undefined;
     const hw = (w * FIT) / 2, hh = (h * FIT) / 2;
     const offX = [-hw, 0, hw], offY = [-hh, 0, hh];
+    rowY = NaN; // the lines of a row depend on the size
     for (let y = bounds.y0 + h / 2; y <= bounds.y1 - h / 2 + 1e-9; y += step) {
-      let rowRead = false;
       for (let x = bounds.x0 + w / 2; x <= bounds.x1 - w / 2 + 1e-9; x += step) {
         const d = (x - t[0]) ** 2 + (y - t[1]) ** 2;
         if (best && d >= best.d) continue;
         if (reserved.overlapsRange(x - w / 2, y - h / 2, x + w / 2, y + h / 2)) continue;
-        if (!rowRead) {
-          for (let k = 0; k < 3; k++) rows[k] = scans.map((scan) => scan.crossingsX(y + offY[k]!));
-          rowRead = true;
+        if (y !== rowY) {
+          for (const line of rows) line.length = 0;
+          rowY = y;
         }
         let ok = true;
-        for (const dx of offX) for (let k = 0; k < 3; k++) if (ok && !insideAny(rows[k]!, x + dx)) ok = false;
+        for (const dx of offX) for (let k = 0; k < 3; k++) if (ok && !inside(k, y + offY[k]!, x + dx)) ok = false;
         if (ok) best = { p: [x, y], d };
       }
     }
@@ -786,20 +803,6 @@ function findGridSpot(polys: readonly PxPoly[], bounds: Box, lines: string[], si
   return undefined;
 }
 
-/** Whether x is inside one of the polygons whose sorted crossings of a line are `crossings`: an odd number of them right of x. */
-function insideAny(crossings: readonly number[][], x: number): boolean {
-  for (const xs of crossings) {
-    // the count of crossings c with x < c: those after the last one ≤ x
-    let lo = 0, hi = xs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (x < xs[mid]!) hi = mid;
-      else lo = mid + 1;
-    }
-    if ((xs.length - lo) % 2 === 1) return true;
-  }
-  return false;
-}
 
 /**
  * A spot for a label outside its polygon: on rings of growing radius around `anchor` (up to
