@@ -10,7 +10,7 @@ import type { Committee, MultiPolygonCoords } from '../geo/types.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import type { Station } from '../solver/types.js';
 import { BoxSet, type Box } from './box-set.js';
-import { polyScan } from './poly-scan.js';
+import { polyScan, type PolyScan } from './poly-scan.js';
 import { FONT_FAMILY, formatPx as f, textWidth } from './svg.js';
 import { escapeXml as esc } from './xml.js';
 
@@ -241,7 +241,7 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
       };
       let spot = pref >= 10.5 ? findLabelSpot(poly, [c.name, second], sizes(10.5), reserved, false) : undefined;
       spot ??= findLabelSpot(poly, [c.name], sizes(8), reserved, false);
-      spot ??= findGridSpot((x, y) => insidePoly(poly, x, y), polyBox(poly), [c.name], sizes(8), reserved, ringCentroid(poly[0]!));
+      spot ??= findGridSpot([poly], polyBox(poly), [c.name], sizes(8), reserved, ringCentroid(poly[0]!));
       if (!spot) { unplaced.push({ c, poly }); continue; }
       reserved.push(spot.box);
       labelBoxOf.set(c.id, spot.box);
@@ -277,9 +277,8 @@ export function makePlanMapSvg(outcome: PlanOutcome, committees: readonly Commit
         if (spot) break;
       }
       // Across station borders anywhere in the office, nearest its middle.
-      const inOffice = (x: number, y: number): boolean => polys.some((poly) => insidePoly(poly, x, y));
       const box = polys.map(polyBox).reduce((a, b) => ({ x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) }));
-      spot ??= findGridSpot(inOffice, box, [name], sizes, reserved, multiCentroid(polys));
+      spot ??= findGridSpot(polys, box, [name], sizes, reserved, multiCentroid(polys));
       spot ??= callout(calcInteriorPoint(polys[0]) ?? polys[0]![0]![0]!, [name], sizes[2]!, Infinity);
       if (!spot) return;
       reserved.push(spot.box);
@@ -533,9 +532,6 @@ function crossingsX(poly: PxPoly, y: number): number[] {
   return polyScan(poly).crossingsX(y);
 }
 
-function crossingsY(poly: PxPoly, x: number): number[] {
-  return polyScan(poly).crossingsY(x);
-}
 
 /** The inside run [lo, hi] of a sorted crossing list that contains v, if any. */
 function runAt(cross: number[], v: number): [number, number] | undefined {
@@ -556,10 +552,17 @@ function boxFits(poly: PxPoly, x: number, y: number, w: number, h: number): bool
 }
 
 
-const candidatesOf = new WeakMap<PxPoly, Pt[]>();
+/**
+ * A candidate point with the inside runs through it: horizontal [hLo, hHi] and vertical [vLo, vHi]
+ * (NaN when the point is on no run). They do not depend on a label's size, so the middle line and
+ * the vertical line of {@link boxFits} are answered from them for every size tried.
+ */
+interface Candidate { p: Pt; hLo: number; hHi: number; vLo: number; vHi: number }
+
+const candidatesOf = new WeakMap<PxPoly, Candidate[]>();
 
 /** Candidate interior points: the centroid when inside, then run centres on 11 scan lines (re-centred vertically). */
-function interiorCandidates(poly: PxPoly): Pt[] {
+function interiorCandidates(poly: PxPoly): Candidate[] {
   let out = candidatesOf.get(poly);
   if (!out) {
     out = findInteriorCandidates(poly);
@@ -568,22 +571,51 @@ function interiorCandidates(poly: PxPoly): Pt[] {
   return out;
 }
 
-function findInteriorCandidates(poly: PxPoly): Pt[] {
+/**
+ * {@link boxFits} at a candidate: the same answer, with its middle and vertical lines read from
+ * the candidate's runs (a NaN end fails both comparisons: no run, no fit).
+ */
+function boxFitsAt(scan: PolyScan, q: Candidate, w: number, h: number): boolean {
+  const x = q.p[0], y = q.p[1];
+  if (!(q.hLo <= x - w / 2 && q.hHi >= x + w / 2)) return false;
+  if (!(q.vLo <= y - h / 2 && q.vHi >= y + h / 2)) return false;
+  if (!scan.runCovers(y + -h / 2, true, x, x - w / 2, x + w / 2)) return false;
+  return scan.runCovers(y + h / 2, true, x, x - w / 2, x + w / 2);
+}
+
+function findInteriorCandidates(poly: PxPoly): Candidate[] {
   const outer = poly[0]!;
+  const scan = polyScan(poly);
   let y0 = Infinity, y1 = -Infinity;
   for (const p of outer) { y0 = Math.min(y0, p[1]); y1 = Math.max(y1, p[1]); }
-  const out: Pt[] = [];
+  const out: Candidate[] = [];
+  // each point's runs are found where the point is: the run it was centred in is the one
+  // runAround would find (the first pair of sorted crossings that holds it), so only the run
+  // across a line not yet scanned costs a scan
   const c = ringCentroid(outer);
-  if (c && runAt(crossingsX(poly, c[1]), c[0])) out.push(c);
+  if (c && scan.runAround(c[1], true, c[0])) {
+    const hLo = scan.runLo, hHi = scan.runHi;
+    const v = scan.runAround(c[0], false, c[1]);
+    out.push({ p: c, hLo, hHi, vLo: v ? scan.runLo : NaN, vHi: v ? scan.runHi : NaN });
+  }
   const n = 11;
   for (let k = 0; k < n; k++) {
     const y = y0 + ((k + 0.5) / n) * (y1 - y0);
-    const xs = crossingsX(poly, y);
+    const xs = scan.crossingsX(y);
     for (let r = 0; r + 1 < xs.length; r += 2) {
       const x = (xs[r]! + xs[r + 1]!) / 2;
-      out.push([x, y]);
-      const v = runAt(crossingsY(poly, x), y);
-      if (v) out.push([x, (v[0] + v[1]) / 2]);
+      const h = runAt(xs, x)!;
+      if (!scan.runAround(x, false, y)) {
+        out.push({ p: [x, y], hLo: h[0], hHi: h[1], vLo: NaN, vHi: NaN });
+        continue;
+      }
+      const vLo = scan.runLo, vHi = scan.runHi;
+      out.push({ p: [x, y], hLo: h[0], hHi: h[1], vLo, vHi });
+      const ym = (vLo + vHi) / 2;
+      // ym is in [vLo, vHi]; an earlier pair (ending at or before vLo) can hold it only if ym = vLo
+      const vFirst = vLo < ym ? [vLo, vHi] : runAt(scan.crossingsY(x), ym)!;
+      const hm = scan.runAround(ym, true, x);
+      out.push({ p: [x, ym], hLo: hm ? scan.runLo : NaN, hHi: hm ? scan.runHi : NaN, vLo: vFirst[0]!, vHi: vFirst[1]! });
     }
   }
   return out;
@@ -605,10 +637,9 @@ function ringCentroid(r: PxRing): Pt | undefined {
 function calcInteriorPoint(poly: PxPoly | undefined): Pt | undefined {
   if (!poly) return undefined;
   let best: Pt | undefined, bestW = -1;
-  for (const p of interiorCandidates(poly)) {
-    const run = runAt(crossingsX(poly, p[1]), p[0]);
-    const w = run ? run[1] - run[0] : 0;
-    if (w > bestW) { best = p; bestW = w; }
+  for (const q of interiorCandidates(poly)) {
+    const w = Number.isNaN(q.hLo) ? 0 : q.hHi - q.hLo;
+    if (w > bestW) { best = q.p; bestW = w; }
   }
   return best;
 }
@@ -648,17 +679,26 @@ function makeLabelText(spot: LabelSpot, cls: string, attrs = ''): string {
  * `force` returns the widest-run point at sizes[0] when nothing fits.
  */
 function findLabelSpot(poly: PxPoly, lines: string[], sizes: readonly number[], reserved: BoxSet, force: boolean): LabelSpot | undefined {
+  if (!force) {
+    // A box wider or taller than every ring's extent fits nowhere (a run lies within the
+    // extent): the smallest size is tried against it before any candidate is made.
+    const [wMin, hMin] = labelBox(lines, sizes[sizes.length - 1]!);
+    const e = extentOf(poly);
+    if (e[2] - e[0] < wMin * FIT - 1e-6 || e[3] - e[1] < hMin * FIT - 1e-6) return undefined;
+  }
   const cands = interiorCandidates(poly);
-  const c = ringCentroid(poly[0]!) ?? cands[0];
+  const scan = polyScan(poly);
+  const c = ringCentroid(poly[0]!) ?? cands[0]?.p;
   let best: (LabelSpot & { d: number }) | undefined;
   const dims = sizes.map((size) => labelBox(lines, size));
-  for (const p of cands) {
+  for (const q of cands) {
+    const p = q.p;
     for (let z = 0; z < sizes.length; z++) {
       const size = sizes[z]!;
       if (best && size < best.size) break;
       const [w, h] = dims[z]!;
       const x0 = p[0] - w / 2, y0 = p[1] - h / 2, x1 = p[0] + w / 2, y1 = p[1] + h / 2;
-      if (!boxFits(poly, p[0], p[1], w * FIT, h * FIT) || reserved.overlapsRange(x0, y0, x1, y1)) continue;
+      if (!boxFitsAt(scan, q, w * FIT, h * FIT) || reserved.overlapsRange(x0, y0, x1, y1)) continue;
       const d = c ? (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2 : 0;
       if (!best || size > best.size || d < best.d) best = { x: p[0], y: p[1], size, box: { x0, y0, x1, y1 }, lines, d };
       break;
@@ -666,11 +706,24 @@ function findLabelSpot(poly: PxPoly, lines: string[], sizes: readonly number[], 
   }
   if (best) return { x: best.x, y: best.y, size: best.size, box: best.box, lines };
   if (!force) return undefined;
-  const p = calcInteriorPoint(poly) ?? cands[0];
+  const p = calcInteriorPoint(poly) ?? cands[0]?.p;
   if (!p) return undefined;
   const size = sizes[0]!;
   const [w, h] = labelBox(lines, size);
   return { x: p[0], y: p[1], size, lines, box: { x0: p[0] - w / 2, y0: p[1] - h / 2, x1: p[0] + w / 2, y1: p[1] + h / 2 } };
+}
+
+const extents = new WeakMap<PxPoly, BBox>();
+
+/** The box of every ring of the polygon (holes included). */
+function extentOf(poly: PxPoly): BBox {
+  let e = extents.get(poly);
+  if (!e) {
+    e = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const ring of poly) extendBBox(e, ring);
+    extents.set(poly, e);
+  }
+  return e;
 }
 
 /** How far (px) a name with no room inside its polygon may be written from it, with a leader line. */
@@ -681,10 +734,6 @@ function polyBox(poly: PxPoly): Box {
   return { x0, y0, x1, y1 };
 }
 
-/** Even-odd point in polygon (holes count). */
-function insidePoly(poly: PxPoly, x: number, y: number): boolean {
-  return polyScan(poly).contains(x, y);
-}
 
 /** Area-weighted centroid of several polygons' outer rings. */
 function multiCentroid(polys: readonly PxPoly[]): Pt | undefined {
@@ -700,24 +749,50 @@ function multiCentroid(polys: readonly PxPoly[]): Pt | undefined {
 
 /**
  * A label spot on a grid over `bounds`: the largest of `sizes` whose box (shrunk to FIT) has its
- * corners, edge midpoints and centre inside (`contains`) and is clear of `reserved`; among those
- * the point nearest `target`. Finds room the scan-line candidates of findLabelSpot miss.
+ * corners, edge midpoints and centre inside one of `polys` (even-odd) and is clear of `reserved`;
+ * among those the point nearest `target`. Finds room the scan-line candidates of findLabelSpot miss.
+ * The inside tests of a grid row are read from the crossings of its three lines (a point is inside
+ * when an odd number of crossings lie right of it: the test of {@link insidePoly}, once per line).
  */
-function findGridSpot(contains: (x: number, y: number) => boolean, bounds: Box, lines: string[], sizes: readonly number[], reserved: BoxSet, target: Pt | undefined): LabelSpot | undefined {
+function findGridSpot(polys: readonly PxPoly[], bounds: Box, lines: string[], sizes: readonly number[], reserved: BoxSet, target: Pt | undefined): LabelSpot | undefined {
   const t = target ?? [(bounds.x0 + bounds.x1) / 2, (bounds.y0 + bounds.y1) / 2];
+  const scans = polys.map((poly) => polyScan(poly));
+  // the crossings of the row's three lines, per polygon, made when a point first asks for them
+  const rows: (number[] | undefined)[][] = [[], [], []];
+  let rowY = NaN;
+  const inside = (k: number, y: number, x: number): boolean => {
+    const line = rows[k]!;
+    for (let q = 0; q < scans.length; q++) {
+      const xs = (line[q] ??= scans[q]!.crossingsX(y));
+      // an odd number of crossings right of x: the count of those after the last one ≤ x
+      let lo = 0, hi = xs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (x < xs[mid]!) hi = mid;
+        else lo = mid + 1;
+      }
+      if ((xs.length - lo) % 2 === 1) return true;
+    }
+    return false;
+  };
   for (const size of sizes) {
     const [w, h] = labelBox(lines, size);
     const step = Math.max(1.5, Math.min(w, h) / 4);
     let best: { p: Pt; d: number } | undefined;
     const hw = (w * FIT) / 2, hh = (h * FIT) / 2;
     const offX = [-hw, 0, hw], offY = [-hh, 0, hh];
+    rowY = NaN; // the lines of a row depend on the size
     for (let y = bounds.y0 + h / 2; y <= bounds.y1 - h / 2 + 1e-9; y += step) {
       for (let x = bounds.x0 + w / 2; x <= bounds.x1 - w / 2 + 1e-9; x += step) {
         const d = (x - t[0]) ** 2 + (y - t[1]) ** 2;
         if (best && d >= best.d) continue;
         if (reserved.overlapsRange(x - w / 2, y - h / 2, x + w / 2, y + h / 2)) continue;
+        if (y !== rowY) {
+          for (const line of rows) line.length = 0;
+          rowY = y;
+        }
         let ok = true;
-        for (const dx of offX) for (const dy of offY) if (ok && !contains(x + dx, y + dy)) ok = false;
+        for (const dx of offX) for (let k = 0; k < 3; k++) if (ok && !inside(k, y + offY[k]!, x + dx)) ok = false;
         if (ok) best = { p: [x, y], d };
       }
     }
@@ -728,6 +803,7 @@ function findGridSpot(contains: (x: number, y: number) => boolean, bounds: Box, 
   }
   return undefined;
 }
+
 
 /**
  * A spot for a label outside its polygon: on rings of growing radius around `anchor` (up to
@@ -788,7 +864,7 @@ function findMarkSpot(poly: PxPoly, reserved: BoxSet): Pt {
     if (boxFits(poly, p[0], p[1], 14, 14) && !reserved.overlapsAny(box)) return p;
   }
   // A small or crowded station: any free point inside, then the nearest free point beside it.
-  const grid = findGridSpot((x, y) => insidePoly(poly, x, y), polyBox(poly), ['口'], [10], reserved, ringCentroid(poly[0]!));
+  const grid = findGridSpot([poly], polyBox(poly), ['口'], [10], reserved, ringCentroid(poly[0]!));
   if (grid) return [grid.x, grid.y];
   const anchor = calcInteriorPoint(poly) ?? poly[0]![0]!;
   const beside = findCalloutSpot(anchor, ['口'], 10, reserved, { x0: -Infinity, y0: -Infinity, x1: Infinity, y1: Infinity }, 40, false);

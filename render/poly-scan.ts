@@ -170,6 +170,28 @@ export class PolyScan {
     return false;
   }
 
+  /** Ends of the run found by the last {@link runAround} that found one. */
+  runLo = NaN;
+  runHi = NaN;
+
+  /**
+   * The inside run of the line at `at` that contains `v` (the first pair of sorted crossings
+   * c[k] ≤ v ≤ c[k + 1], k even): whether there is one, its ends left in `runLo` and `runHi`.
+   * `runCovers(at, h, v, lo, hi)` is `runAround(at, h, v) && !(runLo > lo) && !(runHi < hi)`.
+   */
+  runAround(at: number, horizontal: boolean, v: number): boolean {
+    const n = this.sortedCrossings(at, horizontal);
+    const c = this.scratch;
+    for (let k = 0; k + 1 < n; k += 2) {
+      if (c[k]! <= v && v <= c[k + 1]!) {
+        this.runLo = c[k]!;
+        this.runHi = c[k + 1]!;
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Even-odd point in polygon (holes count). */
   contains(x: number, y: number): boolean {
     const { ax, ay, bx, by, byY } = this;

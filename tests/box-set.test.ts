@@ -38,6 +38,20 @@ describe('BoxSet', () => {
     }), { numRuns: 1000 });
   });
 
+  it('finds a hit among many small boxes (leader dots, names) along long segments in any direction', () => {
+    // the set visits only the cells along the segment, column by column: small boxes are where a
+    // wrong column range would miss one
+    const small = fc.tuple(coord, coord, fc.double({ min: 0.5, max: 24, noNaN: true }), fc.double({ min: 0.5, max: 12, noNaN: true }))
+      .map(([x, y, w, h]): Box => ({ x0: x, y0: y, x1: x + w, y1: y + h }));
+    const steepish = fc.tuple(point, fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: -1500, max: 1500, noNaN: true }))
+      .map(([p, dx, dy]): [[number, number], [number, number]] => [p, [p[0] + dx, p[1] + dy]]);
+    fc.assert(fc.property(fc.array(small, { minLength: 50, maxLength: 400 }), fc.array(fc.oneof(fc.tuple(point, point), steepish), { minLength: 1, maxLength: 20 }), (placed, segments) => {
+      const set = new BoxSet();
+      for (const b of placed) set.push(b);
+      for (const [a, b] of segments) expect(set.hitBySegment(a, b)).toBe(placed.some((x) => segmentHitsBox(a, b, x)));
+    }), { numRuns: 300 });
+  });
+
   it('tests only the samples near the box, with the answer of testing every sample', () => {
     // boxes and segments on a coarse grid too, so that samples land exactly on box edges
     const grid = fc.integer({ min: -20, max: 60 }).map((v) => v * 2);
@@ -63,6 +77,14 @@ describe('BoxSet', () => {
     expect(set.overlapsAny({ x0: 64, y0: 40, x1: 70, y1: 50 })).toBe(false); // touching is not overlapping
     expect(set.overlapsAny({ x0: 63.9, y0: 40, x1: 70, y1: 50 })).toBe(true);
     expect(set.hitBySegment([0, 48], [100, 48])).toBe(true);
+    expect(set.hitBySegment([1e9 - 100, -1e9 + 5], [1e9 + 100, -1e9 + 5])).toBe(true);
     expect(set.length).toBe(2);
+    // a box too large for the grid is still found, and so are the boxes pushed after it
+    set.push({ x0: -1e12, y0: -1e12, x1: -1e12 + 1e11, y1: -1e12 + 1e11 });
+    set.push({ x0: 200, y0: 200, x1: 210, y1: 210 });
+    expect(set.overlapsAny({ x0: -9.5e11, y0: -9.5e11, x1: -9.5e11 + 1, y1: -9.5e11 + 1 })).toBe(true);
+    expect(set.overlapsAny({ x0: 205, y0: 205, x1: 206, y1: 206 })).toBe(true);
+    expect(set.overlapsAny({ x0: 300, y0: 300, x1: 306, y1: 306 })).toBe(false);
+    expect(set.hitBySegment([190, 205], [220, 205])).toBe(true);
   });
 });
