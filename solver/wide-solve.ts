@@ -25,6 +25,7 @@ import { engineSeconds } from './engines/clock.js';
 import { makeGeneratedRelaxation } from './engines/generated.js';
 import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine } from './engines/types.js';
 import { diveForPlan } from './wide-dive.js';
+import { calcCutDualBound, separateSubsetRowCuts, type CutDual, type RowTriple } from './subset-row.js';
 
 /** Largest model the final integer program is given (larger ones overrun the clock in HiGHS's presolve). */
 export const WIDE_MIP_MAX_COLUMNS = 15_000;
@@ -41,6 +42,12 @@ export const WIDE_DIVE_GAP = 0.01;
 export const WIDE_DIVE_MIN_MS = 3000;
 export const WIDE_DIVE_MIN_LPS = 2;
 
+/** Share of the time left that the cuts and the count bound may take. */
+export const WIDE_CUT_SHARE = 0.5;
+
+/** Rounds of cuts stop when one lifts the LP by less than this. */
+const WIDE_CUT_STALL = 1e-3;
+
 export interface WideOptions {
   /** `Date.now()` by which the solve returns. [none] */
   deadline?: number;
@@ -48,6 +55,8 @@ export interface WideOptions {
   restrictedColumns?: number;
   /** LP dives at most when the gap is wide (0: none). [8] */
   dives?: number;
+  /** Subset-row cuts and the count bound where the gap is wide. [true] */
+  cuts?: boolean;
 }
 
 export interface WideAnswer extends ComponentAnswer {
@@ -219,6 +228,64 @@ export function solveWideComponent(model: Pick<ComponentModel, 'rows' | 'columns
   }
 }
 
+/**
+ * A bound above the LP's (solver/subset-row.ts): rounds of subset-row cuts that the LP point
+ * violates, each added to `relax` and the LP solved again, until none is violated, a round lifts
+ * the LP by less than `WIDE_CUT_STALL` or `until`; then the least number of columns k of any plan
+ * (⌈the unit-cost LP with the cuts⌉) and the LP with Σ x ≥ k. Returns the best feasible dual's
+ * bound and reduced costs (a plan's value ≥ bound + Σ of its columns' reduced costs), or null.
+ */
+export function liftBound(
+  model: Pick<ComponentModel, 'rows' | 'columns'>, relax: ComponentRelaxation, x0: Float64Array, until: number,
+): { bound: number; rc: Float64Array; cuts: number; minCount: number } | null {
+  if (relax.addCuts === undefined) return null;
+  const known = new Set<string>();
+  const all: RowTriple[] = [];
+  const seconds = (): number => Math.max(0.01, (until - Date.now()) / 1000);
+  let x = x0;
+  let last: { rowPrices: Float64Array; cutPrices?: Float64Array; columnsUsed: number; value: number } | null = null;
+  let value = -Infinity;
+  // the cuts leave a quarter of the time to the count
+  const cutsUntil = until - 0.25 * Math.max(0, until - Date.now());
+  for (let round = 0; round < 40 && Date.now() < cutsUntil; round++) {
+    const sep = separateSubsetRowCuts(model.rows, model.columns, x, { known });
+    if (sep.cuts.length === 0) break;
+    for (const c of sep.cuts) { known.add(c.join(',')); all.push(c); }
+    relax.addCuts(sep.cuts);
+    const lp = relax.solve({ timeLimitSec: seconds() });
+    if (lp === null || lp.columnValues === undefined) break;
+    last = lp;
+    x = lp.columnValues;
+    const gain = lp.value - value;
+    value = lp.value;
+    if (gain < WIDE_CUT_STALL) break;
+  }
+  let best: CutDual | null = last === null ? null : calcCutDualBound(model.rows, model.columns, all, last);
+  let minCount = 0;
+  const better = (d: CutDual, k: number): void => { if (best === null || d.bound > best.bound + 1e-9) { best = d; minCount = k; } };
+  // the least number of columns with the cuts, k: every plan has at least its ceiling. First from
+  // the cost LP's prices repaired for unit costs (no solve: under the hard objective the LP's
+  // columns cost 1), else from the unit-cost LP
+  let k = last === null ? 0 : Math.ceil(calcCutDualBound(model.rows, model.columns, all, last, 0, true).bound - 1e-6);
+  if ((last === null || k <= last.columnsUsed + 1e-6) && Date.now() < until) {
+    const unit = relax.solve({ unitCost: true, timeLimitSec: seconds() });
+    if (unit !== null) k = Math.max(k, Math.ceil(calcCutDualBound(model.rows, model.columns, all, unit, 0, true).bound - 1e-6));
+  }
+  if (k > 0 && (last === null || k > last.columnsUsed + 1e-6)) {
+    // k columns of the least cost each: the dual with only the count priced
+    let least = Infinity;
+    for (const c of model.columns) least = Math.min(least, c.cost);
+    if (Number.isFinite(least) && least > 0) better(calcCutDualBound(model.rows, model.columns, [], { rowPrices: new Float64Array(model.rows), countPrice: least }, k), k);
+    // the LP with Σ x ≥ k
+    if (Date.now() < until) {
+      const lp = relax.solve({ minCount: k, timeLimitSec: seconds() });
+      if (lp !== null) better(calcCutDualBound(model.rows, model.columns, all, lp, k), k);
+    }
+  }
+  const found = best as CutDual | null;
+  return found === null ? null : { bound: found.bound, rc: found.rc, cuts: all.length, minCount };
+}
+
 /** The steps after the first plan: the LP, plans from prices and dives, the restricted programs. */
 function solveFromRelaxation(
   model: Pick<ComponentModel, 'rows' | 'columns' | 'start'>, engine: PartitionEngine, relax: ComponentRelaxation, deadline: number, options: WideOptions,
@@ -228,6 +295,7 @@ function solveFromRelaxation(
 ): WideAnswer {
   let y: Float64Array;
   let lower: number;
+  let lpX: Float64Array | undefined;
   const tLp = Date.now();
   let lpMs = 0;
   {
@@ -243,22 +311,21 @@ function solveFromRelaxation(
     }
     y = repairDualPrices(model.rows, model.columns, lp.rowPrices);
     lower = y.reduce((s, v) => s + v, 0);
+    lpX = lp.columnValues;
     lpMs = Date.now() - tLp;
   }
   if (Date.now() >= deadline) return out('time_limit', lower, lower, 0, 'time limit reached after the LP relaxation');
 
   // reduced costs under the repaired prices: all ≥ 0
-  const rc = new Float64Array(model.columns.length);
+  let rc: Float64Array = new Float64Array(model.columns.length);
   model.columns.forEach((c, j) => {
     let s = 0;
     for (const r of c.rows) s += y[r]!;
     rc[j] = Math.max(0, c.cost - s);
   });
-  const byRc = model.columns.map((_, j) => j).sort((a, b) => rc[a]! - rc[b]! || a - b);
 
   // plans from the prices: columns by reduced cost (then by cost per row), taken when disjoint,
   // the rows left by the greedy over what fits; a few orders with the prices perturbed
-  const th = Date.now();
   for (let round = 0; round < 4 && Date.now() < deadline; round++) offer(calcPricedGreedyPlan(model, rc, round));
   if (getPlan() !== null) offer(improveByRegions(model, getPlan()!, deadline));
 
@@ -282,6 +349,16 @@ function solveFromRelaxation(
     if (b !== null && b.status !== 'infeasible' && b.status !== 'error') offer(b.chosen);
     if (getPlan() !== null) offer(improveByRegions(model, getPlan()!, deadline));
   }
+
+  // where the gap stays wide, a stronger bound: subset-row cuts and the least number of columns
+  // (solver/subset-row.ts); its prices replace the LP's when their bound is higher
+  const cuts = options.cuts ?? true;
+  if (cuts && getUpper() - lower > WIDE_DIVE_GAP * Math.max(1, Math.abs(getUpper())) && relax.addCuts !== undefined && lpX !== undefined) {
+    const lifted = liftBound(model, relax, lpX, Math.min(deadline, Date.now() + WIDE_CUT_SHARE * Math.max(0, deadline - Date.now())));
+    if (lifted !== null && lifted.bound > lower) { lower = lifted.bound; rc = lifted.rc; }
+    if (Date.now() >= deadline) return out('time_limit', lower, lower, 0, 'time limit reached after the cuts');
+  }
+  const byRc = model.columns.map((_, j) => j).sort((a, b) => rc[a]! - rc[b]! || a - b);
 
   // restricted integer programs over the columns of least reduced cost, growing: a program over
   // the first N columns by reduced cost, solved, proves that no plan of those columns beats UB,
