@@ -10,10 +10,10 @@
  *    value UB); where UB − LB > 1% of UB, LP dives (solver/wide-dive.ts) and an integer program
  *    over the columns their LPs used (the restricted master heuristic);
  * 3b. where the gap is still over 1%: subset-row cuts over row triples (solver/subset-row.ts)
- *    added to the LP in rounds, and the count bound: every plan has at least ⌈the least Σ x with
- *    the cuts⌉ columns, and the LP with Σ x ≥ that (on 250 generated tracts under the hard
- *    objective: LP 50.94, with the cuts 51.05+, so ≥ 52 stations; the bound 52, which is the
- *    optimum); its feasible dual gives LB and the reduced costs from here on;
+ *    added to the LP in rounds (its feasible dual gives LB and the reduced costs from here on),
+ *    and the count bound: every plan has at least k = ⌈the least Σ x with the cuts⌉ columns, so
+ *    costs ≥ k × the least column cost (on 250 generated tracts under the hard objective: LP
+ *    50.94, with the cuts 51.05+, so ≥ 52 stations of cost ≥ 1; 52 is the optimum);
  * 4. integer programs over the N columns of least reduced cost (and the dives' columns), N
  *    growing (1,500 → ×2.5): solved, one proves that no plan of those columns beats UB, and any
  *    other plan holds a column of reduced cost ≥ δ (the first one left out), so costs ≥ LB + δ
@@ -28,9 +28,9 @@ import { FRONTIER_TOL, repairDualPrices } from './frontier.js';
 import { solveSmallComponent } from './subset-dp.js';
 import { engineSeconds } from './engines/clock.js';
 import { makeGeneratedRelaxation } from './engines/generated.js';
-import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine } from './engines/types.js';
+import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine, RelaxationAnswer } from './engines/types.js';
 import { diveForPlan } from './wide-dive.js';
-import { calcCutDualBound, separateSubsetRowCuts, type CutDual, type RowTriple } from './subset-row.js';
+import { calcCutDualBound, separateSubsetRowCuts, type RowTriple } from './subset-row.js';
 
 /** Largest model the final integer program is given (larger ones overrun the clock in HiGHS's presolve). */
 export const WIDE_MIP_MAX_COLUMNS = 15_000;
@@ -237,22 +237,26 @@ export function solveWideComponent(model: Pick<ComponentModel, 'rows' | 'columns
  * A bound above the LP's (solver/subset-row.ts): rounds of subset-row cuts that the LP point
  * violates, each added to `relax` and the LP solved again, until none is violated, a round lifts
  * the LP by less than `WIDE_CUT_STALL` (or by less than a fifth of what the count bound's next
- * step needs) or `until`; then the least number of columns k of any plan
- * (⌈the unit-cost LP with the cuts⌉) and the LP with Σ x ≥ k. Returns the best feasible dual's
- * bound and reduced costs (a plan's value ≥ bound + Σ of its columns' reduced costs), or null.
+ * step needs) or `until`; then the least number of columns k of any plan (⌈the unit-cost LP with
+ * the cuts⌉). Returns the cut LP's feasible dual: its bound and reduced costs (a plan's value ≥
+ * bound + Σ of its columns' reduced costs), and `floor` = k × the least column cost (every plan
+ * costs at least that; −Infinity when it says nothing), or null. The LP with Σ x ≥ k was tried
+ * as the bound instead: on the hard objective it gave k (51.99999999995) for an LP solve more,
+ * and its reduced costs (≈ 0 on every column of cost 1) ranked columns worse for the programs.
  */
 export function liftBound(
-  model: Pick<ComponentModel, 'rows' | 'columns'>, relax: ComponentRelaxation, x0: Float64Array, until: number, support?: Set<number>,
-): { bound: number; rc: Float64Array; cuts: number; minCount: number } | null {
+  model: Pick<ComponentModel, 'rows' | 'columns'>, relax: ComponentRelaxation, lp0: RelaxationAnswer, until: number, support?: Set<number>,
+): { bound: number; rc: Float64Array; floor: number; cuts: number; minCount: number } | null {
   if (relax.addCuts === undefined) return null;
   let least = Infinity;
   for (const c of model.columns) least = Math.min(least, c.cost);
   const known = new Set<string>();
   const all: RowTriple[] = [];
   const seconds = (): number => Math.max(0.01, (until - Date.now()) / 1000);
-  let x = x0;
-  let last: { rowPrices: Float64Array; cutPrices?: Float64Array; columnsUsed: number; value: number } | null = null;
-  let value = -Infinity;
+  if (lp0.columnValues === undefined) return null;
+  let x = lp0.columnValues;
+  let last: RelaxationAnswer = lp0;
+  let value = lp0.value;
   // the cuts leave a quarter of the time to the count
   const cutsUntil = until - 0.25 * Math.max(0, until - Date.now());
   for (let round = 0; round < 40 && Date.now() < cutsUntil; round++) {
@@ -273,30 +277,17 @@ export function liftBound(
     const next = least > 0 && Number.isFinite(least) ? (Math.floor(value / least + 1e-9) + 1) * least - value : 0;
     if (gain < Math.max(WIDE_CUT_STALL, next / 5)) break;
   }
-  let best: CutDual | null = last === null ? null : calcCutDualBound(model.rows, model.columns, all, last);
-  let minCount = 0;
-  const better = (d: CutDual, count: number): void => { if (best === null || d.bound > best.bound + 1e-9) { best = d; minCount = count; } };
+  const best = calcCutDualBound(model.rows, model.columns, all, last);
   // the least number of columns with the cuts, k: every plan has at least its ceiling. First from
   // the cost LP's prices repaired for unit costs (no solve: under the hard objective the LP's
-  // columns cost 1), else from the unit-cost LP
-  let k = last === null ? 0 : Math.ceil(calcCutDualBound(model.rows, model.columns, all, last, 0, true).bound - 1e-6);
-  if ((last === null || k <= last.columnsUsed + 1e-6) && Date.now() < until) {
+  // columns cost 1), else from the unit-cost LP; every plan then costs ≥ k × the least cost
+  let k = Math.ceil(calcCutDualBound(model.rows, model.columns, all, last, 0, true).bound - 1e-6);
+  if (k <= last.columnsUsed + 1e-6 && Date.now() < until) {
     const unit = relax.solve({ unitCost: true, timeLimitSec: seconds() });
     if (unit !== null) k = Math.max(k, Math.ceil(calcCutDualBound(model.rows, model.columns, all, unit, 0, true).bound - 1e-6));
   }
-  if (k > 0 && (last === null || k > last.columnsUsed + 1e-6)) {
-    // the LP with Σ x ≥ k; and k columns of the least cost each (the dual with only the count
-    // priced), taken only where it is higher: the LP's reduced costs rank the columns for the
-    // restricted programs, the count's alone do not
-    const lp = Date.now() < until ? relax.solve({ minCount: k, timeLimitSec: seconds() }) : null;
-    if (lp !== null) better(calcCutDualBound(model.rows, model.columns, all, lp, k), k);
-    if (Number.isFinite(least) && least > 0) {
-      const d = calcCutDualBound(model.rows, model.columns, [], { rowPrices: new Float64Array(model.rows), countPrice: least }, k);
-      if (lp === null || d.bound > (best?.bound ?? -Infinity) + 1e-6) better(d, k);
-    }
-  }
-  const found = best as CutDual | null;
-  return found === null ? null : { bound: found.bound, rc: found.rc, cuts: all.length, minCount };
+  const floor = Number.isFinite(least) && least > 0 && k > 0 ? k * least : -Infinity;
+  return { bound: best.bound, rc: best.rc, floor, cuts: all.length, minCount: k };
 }
 
 /** The steps after the first plan: the LP, plans from prices and dives, the restricted programs. */
@@ -308,7 +299,7 @@ function solveFromRelaxation(
 ): WideAnswer {
   let y: Float64Array;
   let lower: number;
-  let lpX: Float64Array | undefined;
+  let lp0: RelaxationAnswer;
   const tLp = Date.now();
   let lpMs = 0;
   {
@@ -324,7 +315,7 @@ function solveFromRelaxation(
     }
     y = repairDualPrices(model.rows, model.columns, lp.rowPrices);
     lower = y.reduce((s, v) => s + v, 0);
-    lpX = lp.columnValues;
+    lp0 = lp;
     lpMs = Date.now() - tLp;
   }
   if (Date.now() >= deadline) return out('time_limit', lower, lower, 0, 'time limit reached after the LP relaxation');
@@ -366,10 +357,13 @@ function solveFromRelaxation(
   // where the gap stays wide, a stronger bound: subset-row cuts and the least number of columns
   // (solver/subset-row.ts); its prices replace the LP's when their bound is higher
   const cuts = options.cuts ?? true;
-  if (cuts && getUpper() - lower > WIDE_DIVE_GAP * Math.max(1, Math.abs(getUpper())) && relax.addCuts !== undefined && lpX !== undefined) {
-    const lifted = liftBound(model, relax, lpX, Math.min(deadline, Date.now() + WIDE_CUT_SHARE * Math.max(0, deadline - Date.now())), support);
+  // a bound with no reduced costs of its own (the count's): ≤ every plan's value
+  let floor = -Infinity;
+  if (cuts && getUpper() - lower > WIDE_DIVE_GAP * Math.max(1, Math.abs(getUpper())) && relax.addCuts !== undefined) {
+    const lifted = liftBound(model, relax, lp0, Math.min(deadline, Date.now() + WIDE_CUT_SHARE * Math.max(0, deadline - Date.now())), support);
     if (lifted !== null && lifted.bound > lower) { lower = lifted.bound; rc = lifted.rc; }
-    if (Date.now() >= deadline) return out('time_limit', lower, lower, 0, 'time limit reached after the cuts');
+    if (lifted !== null) floor = lifted.floor;
+    if (Date.now() >= deadline) return out('time_limit', Math.max(lower, floor), Math.max(lower, floor), 0, 'time limit reached after the cuts');
   }
   const byRc = model.columns.map((_, j) => j).sort((a, b) => rc[a]! - rc[b]! || a - b);
 
@@ -378,12 +372,12 @@ function solveFromRelaxation(
   // and any other plan holds a column of reduced cost ≥ δ (the first one left out), so costs
   // ≥ LB + δ. Each step's bound is min(UB, LB + δ); once δ ≥ UB − LB the plan is optimal.
   let size = Math.min(byRc.length, options.restrictedColumns ?? Math.max(1500, 6 * model.rows));
-  let bound = lower;
+  let bound = Math.max(lower, floor);
   let kept = 0;
   let message: string | undefined;
   let retried = false;
   for (let step = 0; step < 8; step++) {
-    if (getUpper() <= lower + FRONTIER_TOL) return out('optimal', getUpper(), lower, kept);
+    if (getUpper() <= bound + FRONTIER_TOL) return out('optimal', getUpper(), bound, kept);
     const gap = getUpper() - lower;
     // every column of reduced cost ≤ UB − LB: the last step, when it fits
     let within = byRc.findIndex((j) => rc[j]! > gap + 1e-9);
@@ -413,14 +407,14 @@ function solveFromRelaxation(
     const settled = b.status === 'infeasible' || b.status === 'optimal';
     const inside = settled ? getUpper() : Math.min(Number.isFinite(b.bound) ? b.bound : -Infinity, getUpper());
     bound = Math.max(bound, Math.min(inside, lower + delta, getUpper()));
-    if (bound >= getUpper() - FRONTIER_TOL) return out('optimal', getUpper(), lower, kept);
+    if (bound >= getUpper() - FRONTIER_TOL) return out('optimal', getUpper(), Math.max(lower, floor), kept);
     if (!settled) {
       if (retried || Date.now() >= deadline) { message = b.message; break; }
       retried = true;
       continue;
     }
-    if (full) return out('optimal', getUpper(), lower, kept);
+    if (full) return out('optimal', getUpper(), Math.max(lower, floor), kept);
     size = Math.min(byRc.length, Math.ceil(size * 2.5));
   }
-  return out('time_limit', bound, lower, kept, message);
+  return out('time_limit', bound, Math.max(lower, floor), kept, message);
 }

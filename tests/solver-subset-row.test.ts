@@ -127,20 +127,23 @@ describe('the bound with cuts and the count', () => {
       const side = 4 + (seed % 3);
       const unit = seed % 3 !== 0;
       const m = makeGrid(900 + seed, side, side * side * (3 + (seed % 4)), unit);
-      const best = m.rows <= 20 ? value(m, solveSmallComponent(m)!) : value(m, engines.highs.solve({ ...m, timeLimitSec: 60 }).chosen);
+      const opt = m.rows <= 20 ? solveSmallComponent(m)! : engines.highs.solve({ ...m, timeLimitSec: 60 }).chosen;
+      const best = value(m, opt);
       const relax = makeGeneratedRelaxation(engines.highs, m);
       try {
         const lp = relax.solve({})!;
         const plain = calcCutDualBound(m.rows, m.columns, [], lp).bound;
         expect(plain).toBeLessThanOrEqual(best + 1e-7);
-        const got = liftBound(m, relax, lp.columnValues!, Date.now() + 30_000)!;
+        const got = liftBound(m, relax, lp, Date.now() + 30_000)!;
         expect(got).not.toBeNull();
         expect(got.bound).toBeLessThanOrEqual(best + 1e-7);
+        expect(got.floor).toBeLessThanOrEqual(best + 1e-7);
         expect(got.bound).toBeGreaterThanOrEqual(plain - 1e-7);
-        if (got.bound > plain + 1e-6) above++;
-        if (got.minCount > 0) counted++;
+        if (Math.max(got.bound, got.floor) > plain + 1e-6) above++;
+        if (got.floor > got.bound + 1e-6) counted++;
+        // every plan has at least minCount columns: the optimum too
+        expect(opt.length).toBeGreaterThanOrEqual(got.minCount);
         // the reduced costs: the optimum's value ≥ bound + Σ of its columns' reduced costs
-        const opt = m.rows <= 20 ? solveSmallComponent(m)! : engines.highs.solve({ ...m, timeLimitSec: 60 }).chosen;
         expect(got.rc.every((v) => v >= 0)).toBe(true);
         expect(got.bound + opt.reduce((s, j) => s + got.rc[j]!, 0)).toBeLessThanOrEqual(value(m, opt) + 1e-7);
       } finally {
