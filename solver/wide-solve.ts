@@ -11,9 +11,10 @@
  *    over the columns their LPs used (the restricted master heuristic);
  * 3b. where the gap is still over 1%: subset-row cuts over row triples (solver/subset-row.ts)
  *    added to the LP in rounds (its feasible dual a bound), and the count bound: every plan has
- *    at least k = ⌈the least Σ x with the cuts⌉ columns, so costs ≥ k × the least column cost (on 250 generated tracts under the hard objective: LP
- *    50.94, with the cuts 51.05+, so ≥ 52 stations of cost ≥ 1; 52 is the optimum): a floor
- *    under the bound, the steps below keep the root LP's reduced costs;
+ *    at least k = ⌈the least Σ x with the cuts⌉ columns, so costs ≥ k × the least column cost
+ *    (on 250 generated tracts under the hard objective: LP 50.94, with the cuts 51.05+, so ≥ 52
+ *    stations of cost ≥ 1; 52 is the optimum): a floor under the bound; the steps below keep
+ *    the root LP's reduced costs;
  * 4. integer programs over the N columns of least reduced cost (and the dives' columns), N
  *    growing (1,500 → ×2.5): solved, one proves that no plan of those columns beats UB, and any
  *    other plan holds a column of reduced cost ≥ δ (the first one left out), so costs ≥ LB + δ
@@ -354,7 +355,7 @@ function solveFromRelaxation(
   }
 
   // where the gap stays wide, a stronger bound: subset-row cuts and the least number of columns
-  // (solver/subset-row.ts); its prices replace the LP's when their bound is higher
+  // (solver/subset-row.ts)
   const cuts = options.cuts ?? true;
   // a bound with no reduced costs of its own (the count's): ≤ every plan's value
   let floor = -Infinity;
@@ -378,7 +379,7 @@ function solveFromRelaxation(
   let message: string | undefined;
   let retried = false;
   for (let step = 0; step < 8; step++) {
-    if (getUpper() <= bound + FRONTIER_TOL) return out('optimal', getUpper(), bound, kept);
+    if (getUpper() <= bound + FRONTIER_TOL) return out('optimal', getUpper(), Math.max(lower, floor), kept);
     const gap = getUpper() - lower;
     // every column of reduced cost ≤ UB − LB: the last step, when it fits
     let within = byRc.findIndex((j) => rc[j]! > gap + 1e-9);
