@@ -9,6 +9,12 @@
  * 3. plans from the prices (greedy by reduced cost, perturbed), improved by regions (a plan of
  *    value UB); where UB − LB > 1% of UB, LP dives (solver/wide-dive.ts) and an integer program
  *    over the columns their LPs used (the restricted master heuristic);
+ * 3b. where the gap is still over 1%: subset-row cuts over row triples (solver/subset-row.ts)
+ *    added to the LP in rounds (its feasible dual a bound), and the count bound: every plan has
+ *    at least k = ⌈the least Σ x with the cuts⌉ columns, so costs ≥ k × the least column cost
+ *    (on 250 generated tracts under the hard objective: LP 50.94, with the cuts 51.05+, so ≥ 52
+ *    stations of cost ≥ 1; 52 is the optimum): a floor under the bound; the steps below keep
+ *    the root LP's reduced costs;
  * 4. integer programs over the N columns of least reduced cost (and the dives' columns), N
  *    growing (1,500 → ×2.5): solved, one proves that no plan of those columns beats UB, and any
  *    other plan holds a column of reduced cost ≥ δ (the first one left out), so costs ≥ LB + δ
@@ -23,8 +29,9 @@ import { FRONTIER_TOL, repairDualPrices } from './frontier.js';
 import { solveSmallComponent } from './subset-dp.js';
 import { engineSeconds } from './engines/clock.js';
 import { makeGeneratedRelaxation } from './engines/generated.js';
-import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine } from './engines/types.js';
+import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine, RelaxationAnswer } from './engines/types.js';
 import { diveForPlan } from './wide-dive.js';
+import { calcCutDualBound, separateSubsetRowCuts, type RowTriple } from './subset-row.js';
 
 /** Largest model the final integer program is given (larger ones overrun the clock in HiGHS's presolve). */
 export const WIDE_MIP_MAX_COLUMNS = 15_000;
@@ -41,6 +48,12 @@ export const WIDE_DIVE_GAP = 0.01;
 export const WIDE_DIVE_MIN_MS = 3000;
 export const WIDE_DIVE_MIN_LPS = 2;
 
+/** Share of the time left that the cuts and the count bound may take. */
+export const WIDE_CUT_SHARE = 0.5;
+
+/** Rounds of cuts stop when one lifts the LP by less than this. */
+const WIDE_CUT_STALL = 1e-3;
+
 export interface WideOptions {
   /** `Date.now()` by which the solve returns. [none] */
   deadline?: number;
@@ -48,6 +61,8 @@ export interface WideOptions {
   restrictedColumns?: number;
   /** LP dives at most when the gap is wide (0: none). [8] */
   dives?: number;
+  /** Subset-row cuts and the count bound where the gap is wide. [true] */
+  cuts?: boolean;
 }
 
 export interface WideAnswer extends ComponentAnswer {
@@ -219,6 +234,62 @@ export function solveWideComponent(model: Pick<ComponentModel, 'rows' | 'columns
   }
 }
 
+/**
+ * A bound above the LP's (solver/subset-row.ts): rounds of subset-row cuts that the LP point
+ * violates, each added to `relax` and the LP solved again, until none is violated, a round lifts
+ * the LP by less than `WIDE_CUT_STALL` (or by less than a fifth of what the count bound's next
+ * step needs) or `until`; then the least number of columns k of any plan (⌈the unit-cost LP with
+ * the cuts⌉). Returns the cut LP's feasible dual: its bound and reduced costs (a plan's value ≥
+ * bound + Σ of its columns' reduced costs), and `floor` = k × the least column cost (every plan
+ * costs at least that; −Infinity when it says nothing), or null. The LP with Σ x ≥ k was tried
+ * as the bound instead: on the hard objective it gave k (51.99999999995) for an LP solve more,
+ * and its reduced costs (≈ 0 on every column of cost 1) ranked columns worse for the programs.
+ */
+export function liftBound(
+  model: Pick<ComponentModel, 'rows' | 'columns'>, relax: ComponentRelaxation, lp0: RelaxationAnswer, until: number,
+): { bound: number; rc: Float64Array; floor: number; cuts: number; minCount: number } | null {
+  if (relax.addCuts === undefined) return null;
+  let least = Infinity;
+  for (const c of model.columns) least = Math.min(least, c.cost);
+  const known = new Set<string>();
+  const all: RowTriple[] = [];
+  const seconds = (): number => Math.max(0.01, (until - Date.now()) / 1000);
+  if (lp0.columnValues === undefined) return null;
+  let x = lp0.columnValues;
+  let last: RelaxationAnswer = lp0;
+  let value = lp0.value;
+  // the cuts leave a quarter of the time to the count
+  const cutsUntil = until - 0.25 * Math.max(0, until - Date.now());
+  for (let round = 0; round < 40 && Date.now() < cutsUntil; round++) {
+    const sep = separateSubsetRowCuts(model.rows, model.columns, x, { known });
+    if (sep.cuts.length === 0) break;
+    for (const c of sep.cuts) { known.add(c.join(',')); all.push(c); }
+    relax.addCuts(sep.cuts);
+    const lp = relax.solve({ timeLimitSec: seconds() });
+    if (lp === null || lp.columnValues === undefined) break;
+    last = lp;
+    x = lp.columnValues;
+    const gain = lp.value - value;
+    value = lp.value;
+    // stalled, or (costs > 0) the next whole number of columns of the least cost out of reach at
+    // this pace: on the hard objective the count bound is what the cuts are for, and a round
+    // costs an LP over hundreds of cuts
+    const next = least > 0 && Number.isFinite(least) ? (Math.floor(value / least + 1e-9) + 1) * least - value : 0;
+    if (gain < Math.max(WIDE_CUT_STALL, next / 5)) break;
+  }
+  const best = calcCutDualBound(model.rows, model.columns, all, last);
+  // the least number of columns with the cuts, k: every plan has at least its ceiling. First from
+  // the cost LP's prices repaired for unit costs (no solve: under the hard objective the LP's
+  // columns cost 1), else from the unit-cost LP; every plan then costs ≥ k × the least cost
+  let k = Math.ceil(calcCutDualBound(model.rows, model.columns, all, last, 0, true).bound - 1e-6);
+  if (k <= last.columnsUsed + 1e-6 && Date.now() < until) {
+    const unit = relax.solve({ unitCost: true, timeLimitSec: seconds() });
+    if (unit !== null) k = Math.max(k, Math.ceil(calcCutDualBound(model.rows, model.columns, all, unit, 0, true).bound - 1e-6));
+  }
+  const floor = Number.isFinite(least) && least > 0 && k > 0 ? k * least : -Infinity;
+  return { bound: best.bound, rc: best.rc, floor, cuts: all.length, minCount: k };
+}
+
 /** The steps after the first plan: the LP, plans from prices and dives, the restricted programs. */
 function solveFromRelaxation(
   model: Pick<ComponentModel, 'rows' | 'columns' | 'start'>, engine: PartitionEngine, relax: ComponentRelaxation, deadline: number, options: WideOptions,
@@ -228,6 +299,7 @@ function solveFromRelaxation(
 ): WideAnswer {
   let y: Float64Array;
   let lower: number;
+  let lp0: RelaxationAnswer;
   const tLp = Date.now();
   let lpMs = 0;
   {
@@ -243,6 +315,7 @@ function solveFromRelaxation(
     }
     y = repairDualPrices(model.rows, model.columns, lp.rowPrices);
     lower = y.reduce((s, v) => s + v, 0);
+    lp0 = lp;
     lpMs = Date.now() - tLp;
   }
   if (Date.now() >= deadline) return out('time_limit', lower, lower, 0, 'time limit reached after the LP relaxation');
@@ -254,11 +327,9 @@ function solveFromRelaxation(
     for (const r of c.rows) s += y[r]!;
     rc[j] = Math.max(0, c.cost - s);
   });
-  const byRc = model.columns.map((_, j) => j).sort((a, b) => rc[a]! - rc[b]! || a - b);
 
   // plans from the prices: columns by reduced cost (then by cost per row), taken when disjoint,
   // the rows left by the greedy over what fits; a few orders with the prices perturbed
-  const th = Date.now();
   for (let round = 0; round < 4 && Date.now() < deadline; round++) offer(calcPricedGreedyPlan(model, rc, round));
   if (getPlan() !== null) offer(improveByRegions(model, getPlan()!, deadline));
 
@@ -283,17 +354,32 @@ function solveFromRelaxation(
     if (getPlan() !== null) offer(improveByRegions(model, getPlan()!, deadline));
   }
 
+  // where the gap stays wide, a stronger bound: subset-row cuts and the least number of columns
+  // (solver/subset-row.ts)
+  const cuts = options.cuts ?? true;
+  // a bound with no reduced costs of its own (the count's): ≤ every plan's value
+  let floor = -Infinity;
+  if (cuts && getUpper() - lower > WIDE_DIVE_GAP * Math.max(1, Math.abs(getUpper())) && relax.addCuts !== undefined) {
+    const lifted = liftBound(model, relax, lp0, Math.min(deadline, Date.now() + WIDE_CUT_SHARE * Math.max(0, deadline - Date.now())));
+    // a floor only: the restricted programs keep the root LP's reduced costs, whose ranking of
+    // columns found better plans (tracts-250-hard: 59.22–61.22 with them, 61.22 in every run
+    // with the cut LP's), and LB + δ cannot beat the count floor on the hard objective anyway
+    if (lifted !== null) floor = Math.max(lifted.bound, lifted.floor);
+    if (Date.now() >= deadline) return out('time_limit', Math.max(lower, floor), Math.max(lower, floor), 0, 'time limit reached after the cuts');
+  }
+  const byRc = model.columns.map((_, j) => j).sort((a, b) => rc[a]! - rc[b]! || a - b);
+
   // restricted integer programs over the columns of least reduced cost, growing: a program over
   // the first N columns by reduced cost, solved, proves that no plan of those columns beats UB,
   // and any other plan holds a column of reduced cost ≥ δ (the first one left out), so costs
   // ≥ LB + δ. Each step's bound is min(UB, LB + δ); once δ ≥ UB − LB the plan is optimal.
   let size = Math.min(byRc.length, options.restrictedColumns ?? Math.max(1500, 6 * model.rows));
-  let bound = lower;
+  let bound = Math.max(lower, floor);
   let kept = 0;
   let message: string | undefined;
   let retried = false;
   for (let step = 0; step < 8; step++) {
-    if (getUpper() <= lower + FRONTIER_TOL) return out('optimal', getUpper(), lower, kept);
+    if (getUpper() <= bound + FRONTIER_TOL) return out('optimal', getUpper(), Math.max(lower, floor), kept);
     const gap = getUpper() - lower;
     // every column of reduced cost ≤ UB − LB: the last step, when it fits
     let within = byRc.findIndex((j) => rc[j]! > gap + 1e-9);
@@ -323,14 +409,14 @@ function solveFromRelaxation(
     const settled = b.status === 'infeasible' || b.status === 'optimal';
     const inside = settled ? getUpper() : Math.min(Number.isFinite(b.bound) ? b.bound : -Infinity, getUpper());
     bound = Math.max(bound, Math.min(inside, lower + delta, getUpper()));
-    if (bound >= getUpper() - FRONTIER_TOL) return out('optimal', getUpper(), lower, kept);
+    if (bound >= getUpper() - FRONTIER_TOL) return out('optimal', getUpper(), Math.max(lower, floor), kept);
     if (!settled) {
       if (retried || Date.now() >= deadline) { message = b.message; break; }
       retried = true;
       continue;
     }
-    if (full) return out('optimal', getUpper(), lower, kept);
+    if (full) return out('optimal', getUpper(), Math.max(lower, floor), kept);
     size = Math.min(byRc.length, Math.ceil(size * 2.5));
   }
-  return out('time_limit', bound, lower, kept, message);
+  return out('time_limit', bound, Math.max(lower, floor), kept, message);
 }

@@ -1,14 +1,16 @@
 /**
  * The LP relaxation of a wide component by column generation over its enumerated columns: the
  * engine solves the LP over a small working set, every column is priced with the LP's duals
- * (reduced cost cost − Σ y − μ), the most negative join the set, until none is negative. The
+ * (reduced cost cost − Σ y − μ − Σ σ over the subset-row cuts it hits), the most negative join
+ * the set, until none is negative. The
  * answer is the LP optimum over all columns, as the engine's own relaxation gives it, at the cost
  * of LPs a few times the row count in size instead of tens of thousands of columns (an LP over
  * 26,000 columns of 250 rows took HiGHS 6–18 s on the loaded machine). When the clock stops the
  * loop early the duals are those of the working set: callers repair them into a feasible dual
  * (`repairDualPrices`), so a bound from them still holds.
  */
-import type { ComponentModel, ComponentRelaxation, PartitionEngine, RelaxationAnswer } from './types.js';
+import { cutsHitBy, indexCutsByRow, type RowTriple } from '../subset-row.js';
+import type { ComponentModel, ComponentRelaxation, PartitionEngine, RelaxationAnswer, RelaxationSolveOptions } from './types.js';
 
 export interface GeneratedRelaxationOptions {
   /** Columns added per round, at most. [max(100, 2 × rows)] */
@@ -50,8 +52,12 @@ export function makeGeneratedRelaxation(
   let current: ComponentRelaxation | null = null;
   let currentSize = -1;
   let disposed = false;
+  // subset-row cuts (solver/subset-row.ts), given to every model of the working set
+  const cuts: RowTriple[] = [];
+  let cutsByRow: number[][] = [];
+  let hitCount = new Int32Array(0);
 
-  const solveOnce = (o: { count?: number; unitCost?: boolean; timeLimitSec?: number }): RelaxationAnswer | null => {
+  const solveOnce = (o: RelaxationSolveOptions): RelaxationAnswer | null => {
     if (current !== null && currentSize < working.length && current.add !== undefined) {
       // the new columns appended: the solve starts from the last basis
       current.add(working.slice(currentSize).map((j) => columns[j]!));
@@ -64,6 +70,7 @@ export function makeGeneratedRelaxation(
       const shut: number[] = [];
       for (let r = 0; r < rows; r++) if (closed[r]) shut.push(r);
       if (shut.length > 0) current.setCovered?.(shut, true);
+      if (cuts.length > 0) current.addCuts?.(cuts);
     }
     return current.solve(o);
   };
@@ -96,8 +103,9 @@ export function makeGeneratedRelaxation(
           last = { ...a, columnValues: x };
         }
         // price every column
-        const y = a.rowPrices, mu = a.countPrice;
+        const y = a.rowPrices, mu = a.countPrice, sigma = a.cutPrices;
         const negative: { j: number; rc: number }[] = [];
+        const hit: number[] = [];
         for (let j = 0; j < columns.length; j++) {
           if (inSet[j]) continue;
           const c = columns[j]!;
@@ -105,6 +113,11 @@ export function makeGeneratedRelaxation(
           let shut = false;
           for (const r of c.rows) { s += y[r]!; if (closed[r]) shut = true; }
           if (shut) continue;
+          if (sigma !== undefined && cuts.length > 0) {
+            hit.length = 0;
+            cutsHitBy(c.rows, cutsByRow, hitCount, hit);
+            for (const k of hit) s += sigma[k] ?? 0;
+          }
           const rc = (unit ? 1 : c.cost) - s;
           if (rc < -1e-9) negative.push({ j, rc });
         }
@@ -113,6 +126,13 @@ export function makeGeneratedRelaxation(
         for (let k = 0; k < Math.min(perRound, negative.length); k++) add(negative[k]!.j);
       }
       return last;
+    },
+    addCuts(list): void {
+      if (disposed || list.length === 0) return;
+      for (const c of list) cuts.push(c);
+      cutsByRow = indexCutsByRow(rows, cuts);
+      hitCount = new Int32Array(cuts.length);
+      current?.addCuts?.(list);
     },
     setCovered(list, covered): void {
       for (const r of list) closed[r] = covered ? 1 : 0;

@@ -3,6 +3,7 @@
  */
 import type { Highs, InitOptions } from 'highs';
 import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine, RelaxationAnswer } from './types.js';
+import { cutsHitBy, hitsCut, indexCutsByRow, type RowTriple } from '../subset-row.js';
 
 // The package's types are read as CommonJS: the loader is `default` at runtime in ESM.
 type Loader = (options?: InitOptions) => Promise<Highs>;
@@ -105,8 +106,9 @@ export function makeHighsEngine(highs: Highs, options: HighsEngineOptions = {}):
 }
 
 /**
- * The LP relaxation of a component in HiGHS with one extra row Σ x (free, or fixed to a count),
- * kept in one model so that each solve starts from the last basis.
+ * The LP relaxation of a component in HiGHS with one extra row Σ x (free, fixed to a count or at
+ * least a count) and the subset-row cuts added after it, kept in one model so that each solve
+ * starts from the last basis.
  */
 function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'columns'>): ComponentRelaxation {
   let numCols = model.columns.length;
@@ -132,6 +134,18 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
   lp.options.set({ output_flag: false });
   let unitNow = false;
   let disposed = false;
+  // the cuts: row model.rows + 1 + k is cut k
+  const cuts: RowTriple[] = [];
+  let cutsByRow: number[][] = indexCutsByRow(model.rows, cuts);
+  const colRows: (readonly number[])[] = model.columns.map((c) => c.rows);
+  const scratch: { count: Int32Array } = { count: new Int32Array(0) };
+  const hitsOf = (rows: readonly number[]): number[] => {
+    if (cuts.length === 0) return [];
+    if (scratch.count.length < cuts.length) scratch.count = new Int32Array(2 * cuts.length);
+    const out: number[] = [];
+    cutsHitBy(rows, cutsByRow, scratch.count, out);
+    return out.sort((a, b) => a - b);
+  };
   return {
     solve(options): RelaxationAnswer | null {
       if (disposed) return null;
@@ -141,6 +155,7 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
         unitNow = unit;
       }
       if (options.count !== undefined) lp.changeRowBounds(model.rows, options.count, options.count);
+      else if (options.minCount !== undefined && options.minCount > 0) lp.changeRowBounds(model.rows, options.minCount, numCols);
       else lp.changeRowBounds(model.rows, 0, numCols);
       // HiGHS counts its time limit over all runs of a model (and columns appended in between):
       // its clocks start again at each solve
@@ -159,7 +174,8 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
       return {
         value: Number(lp.info.get('objective_function_value')),
         rowPrices: sol.rowDual.slice(0, model.rows),
-        countPrice: options.count !== undefined ? sol.rowDual[model.rows]! : 0,
+        countPrice: options.count !== undefined || (options.minCount ?? 0) > 0 ? sol.rowDual[model.rows]! : 0,
+        ...(cuts.length > 0 ? { cutPrices: sol.rowDual.slice(model.rows + 1, model.rows + 1 + cuts.length) } : {}),
         columnsUsed: used,
         columnValues: sol.colValue.slice(0, numCols),
       };
@@ -171,23 +187,45 @@ function makeRelaxation(highs: Highs, model: Pick<ComponentModel, 'rows' | 'colu
     add(columns): void {
       if (disposed || columns.length === 0) return;
       const n = columns.length;
+      const hits = columns.map((c) => hitsOf(c.rows));
       const s2 = new Int32Array(n + 1);
       let z = 0;
-      for (let j = 0; j < n; j++) { s2[j] = z; z += columns[j]!.rows.length + 1; }
+      for (let j = 0; j < n; j++) { s2[j] = z; z += columns[j]!.rows.length + 1 + hits[j]!.length; }
       s2[n] = z;
       const idx = new Int32Array(z);
       let q = 0;
-      for (const c of columns) { for (const r of c.rows) idx[q++] = r; idx[q++] = model.rows; }
+      columns.forEach((c, j) => { for (const r of c.rows) idx[q++] = r; idx[q++] = model.rows; for (const k of hits[j]!) idx[q++] = model.rows + 1 + k; });
       const added = Float64Array.from(columns, (c) => c.cost);
       lp.addCols({
         cost: unitNow ? new Float64Array(n).fill(1) : added,
         lower: new Float64Array(n), upper: new Float64Array(n).fill(1),
-        matrix: { format: 'csc', numRows, numCols: n, starts: s2, indices: idx, values: new Float64Array(z).fill(1) },
+        matrix: { format: 'csc', numRows: numRows + cuts.length, numCols: n, starts: s2, indices: idx, values: new Float64Array(z).fill(1) },
       });
+      for (const c of columns) colRows.push(c.rows);
       const all = new Float64Array(numCols + n);
       all.set(costs); all.set(added, numCols);
       costs = all;
       numCols += n;
+    },
+    addCuts(list): void {
+      if (disposed || list.length === 0) return;
+      for (const c of list) cuts.push(c);
+      cutsByRow = indexCutsByRow(model.rows, cuts);
+      // one CSR row per new cut over the columns there
+      const entries: number[][] = list.map(() => []);
+      colRows.forEach((rows, j) => { list.forEach((c, k) => { if (hitsCut(rows, c)) entries[k]!.push(j); }); });
+      const m = list.length;
+      const starts = new Int32Array(m + 1);
+      let z = 0;
+      for (let k = 0; k < m; k++) { starts[k] = z; z += entries[k]!.length; }
+      starts[m] = z;
+      const indices = new Int32Array(z);
+      let q = 0;
+      for (const e of entries) for (const j of e) indices[q++] = j;
+      lp.addRows({
+        lower: new Float64Array(m), upper: new Float64Array(m).fill(1),
+        matrix: { format: 'csr', numRows: m, numCols, starts, indices, values: new Float64Array(z).fill(1) },
+      });
     },
     dispose(): void {
       if (!disposed) lp.dispose();

@@ -43,17 +43,33 @@ export interface RelaxationAnswer {
   countPrice: number;
   /** Σ x of the LP solution. */
   columnsUsed: number;
+  /** Duals of the cuts (`addCuts`, in order; ≤ 0), when there are any. */
+  cutPrices?: Float64Array;
   /** x of each column of the model solved (engines that can give it; column generation: of every column, 0 outside the working set). */
   columnValues?: Float64Array;
+}
+
+export interface RelaxationSolveOptions {
+  count?: number;
+  /** Σ x ≥ minCount (ignored with `count`). */
+  minCount?: number;
+  unitCost?: boolean;
+  timeLimitSec?: number;
 }
 
 /** The LP relaxation of one component, kept warm between solves; `dispose()` when done. */
 export interface ComponentRelaxation {
   /**
    * Solves min Σ cost·x (Σ x with `unitCost`) over 0 ≤ x ≤ 1, one equality per row, and
-   * Σ x = `count` when given. Returns null when the LP is infeasible or the solver fails.
+   * Σ x = `count` when given (Σ x ≥ `minCount` when given instead), and the cuts added. Returns
+   * null when the LP is infeasible or the solver fails.
    */
-  solve(options: { count?: number; unitCost?: boolean; timeLimitSec?: number }): RelaxationAnswer | null;
+  solve(options: RelaxationSolveOptions): RelaxationAnswer | null;
+  /**
+   * Adds subset-row cuts (solver/subset-row.ts): per triple of rows, Σ x ≤ 1 over the columns
+   * covering ≥ 2 of them, on the columns there and those added later. Optional.
+   */
+  addCuts?(cuts: readonly (readonly [number, number, number])[]): void;
   /**
    * Appends columns to the model (after those given at the start, in order), keeping the last
    * basis: the next solve starts from it (column generation). Optional.
