@@ -6,7 +6,7 @@ import type { Dataset, MultiPolygonCoords } from '../geo/types.js';
 import { makeSolvePool, solvePlanWithPool } from '../scenarios/solve-pool.js';
 import { makeCommitteesGeoJson, makeOutlineKey, makePlanCsv, makePlanMarkdown, makeStationsGeoJson } from '../render/export.js';
 import { makePlanMapSvg } from '../render/map-svg.js';
-import { evaluatePlan, makePlanContext, solvePlanLoadingEngines, type PlanContext } from '../solver/pipeline.js';
+import { calcWeightBesideLargest, evaluatePlan, makePlanContext, solvePlanLoadingEngines, type PlanContext } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { SOLVER_DEFAULTS } from '../solver/defaults.js';
 import { loadEngines } from '../solver/solve.js';
@@ -47,6 +47,14 @@ export { MAP_AUTO_COMMITTEES };
  * `yizhan batch`; the plan is the same); below, starting the workers costs more than it saves.
  */
 export const PLAN_WORKERS_FROM_OFFICES = 200;
+
+/**
+ * `yizhan plan` solves in worker threads also when the offices besides the largest weigh this
+ * much (`calcWeightBesideLargest`: committees² summed; about two offices of 100 committees): then
+ * solving, not starting the workers, is what takes the time (tracts-5000: 31 offices of 140–200
+ * tracts were solved one after another on one core, leaving the other idle).
+ */
+export const PLAN_WORKERS_FROM_WEIGHT = 20_000;
 
 /**
  * Dissolves the outlines of one solved street office's merged stations into `into` (keys:
@@ -165,16 +173,19 @@ async function solveAndFinish(scenarioArg: string, options: PlanCommandOptions &
   };
   let outcome: PlanOutcome;
   let outlines: Map<string, MultiPolygonCoords> | undefined;
-  if (ctx.offices.length >= PLAN_WORKERS_FROM_OFFICES && availableParallelism() > 1) {
+  const heavy = ctx.offices.length >= PLAN_WORKERS_FROM_OFFICES || calcWeightBesideLargest(ctx) >= PLAN_WORKERS_FROM_WEIGHT;
+  if (heavy && availableParallelism() > 1) {
     // workers solve; this thread dissolves the outlines of each office as it comes back
     const pool = await makeSolvePool({ workers: availableParallelism() });
     const made = new Map<string, MultiPolygonCoords>();
     let done = 0;
     try {
+      // the pool is this command's alone: time that offices finished early left goes to those
+      // stopped by their share (a second turn)
       outcome = await solvePlanWithPool(ctx, pool, (p) => {
         addOfficeOutlines(ctx, p.streetOffice, p.result, made);
-        show(++done, p.streetOffice);
-      });
+        if (!p.again) show(++done, p.streetOffice);
+      }, { secondTurn: true });
     } finally {
       await pool.close();
     }

@@ -15,7 +15,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { assemblePlan, makeOfficeStations, makeStreetOfficeProblem, officeStartLimitMs, officesSmallFirst, planLimits, type PlanContext } from '../solver/pipeline.js';
+import { assemblePlan, keepBetterSolve, makeOfficeStations, makeStreetOfficeProblem, officeStartLimitMs, officesSmallFirst, planLimits, planSecondTurn, solveClock, type PlanContext } from '../solver/pipeline.js';
 import type { PlanOutcome } from '../solver/outcome.js';
 import { loadEngines, solveStreetOffice } from '../solver/solve.js';
 import { solveStreetOfficeWithAnswers } from '../solver/answers.js';
@@ -411,15 +411,22 @@ export function toSolveOptions(limits: JobLimits, now = Date.now()): { deadline?
 export interface PoolProgress {
   streetOffice: string;
   result: SolveResult;
+  /** A second turn of an office already reported (its better result): not one more office done. */
+  again?: true;
 }
 
 /**
  * Solves every street office of the context through the pool and assembles the plan with
  * `assemblePlan`: the same plan as `solvePlan(ctx, engines)` for any number of workers
  * (`summary.solver.ms` is the wall-clock time of this call).
+ * @param [options.secondTurn=false] once all are done, solve again the offices stopped by their
+ *   own share of the time, with the time left (`planSecondTurn`), keeping the better of the two
+ *   solves (`keepBetterSolve`); `onOffice` hears of them again with `again: true`
  */
-export async function solvePlanWithPool(ctx: PlanContext, pool: SolvePool, onOffice?: (p: PoolProgress) => void): Promise<PlanOutcome> {
+export async function solvePlanWithPool(context: PlanContext, pool: SolvePool, onOffice?: (p: PoolProgress) => void, options: { secondTurn?: boolean } = {}): Promise<PlanOutcome> {
   const t0 = performance.now();
+  // one deadline for both turns
+  const ctx: PlanContext = context.deadline !== undefined ? context : { ...context, deadline: solveClock(context).deadline };
   const results = new Map<string, SolveResult>();
   // each office's stations are made as it comes back, while the workers solve the others
   const made = new Map<string, Station[]>();
@@ -433,6 +440,18 @@ export async function solvePlanWithPool(ctx: PlanContext, pool: SolvePool, onOff
       onOffice?.({ streetOffice: office, result });
     }),
   );
+  if (options.secondTurn) {
+    // offices stopped by their own share while others finished early: the time left goes to them
+    const again = planSecondTurn(ctx, results, pool.workers);
+    await Promise.all(
+      [...again].map(async ([office, officeLimits]) => {
+        const result = keepBetterSolve(results.get(office)!, await pool.solve(makeStreetOfficeProblem(ctx, office), officeLimits));
+        results.set(office, result);
+        made.set(office, makeOfficeStations(ctx, office, result));
+        onOffice?.({ streetOffice: office, result, again: true });
+      }),
+    );
+  }
   return assemblePlan(ctx, results, performance.now() - t0, made);
 }
 

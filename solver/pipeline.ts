@@ -301,6 +301,15 @@ function officeWeight(ctx: PlanContext, office: string): number {
   return (ctx.byOffice.get(office)?.length ?? 0) ** 2;
 }
 
+/**
+ * How much solving the street offices other than the largest are likely to take (`officeWeight`
+ * summed): what a second thread would have to do while the first solves the largest.
+ */
+export function calcWeightBesideLargest(ctx: PlanContext): number {
+  const weights = ctx.offices.map((o) => officeWeight(ctx, o));
+  return weights.reduce((s, w) => s + w, 0) - Math.max(0, ...weights);
+}
+
 /** The least share of the budget a street office may use (most finish far sooner). */
 const MIN_OFFICE_SHARE = 0.1;
 
@@ -374,6 +383,48 @@ export function planLimits(ctx: PlanContext, workers = 1, order?: readonly strin
     });
   }
   return out;
+}
+
+/** A second turn is given only when each office would get at least this many times its first solve's time. */
+const SECOND_TURN_FACTOR = 1.5;
+
+/**
+ * The offices to solve again once every office has had its turn (`solvePlanWithPool`'s second
+ * turn): those stopped by their own share of the time while offices after them finished early,
+ * each with an equal part of what is left for the workers (and never less than its share of the
+ * time left as it starts), when that is at least `SECOND_TURN_FACTOR` × what it had; their
+ * deadline a tenth of the time left (at most 2 s) before the plan's.
+ */
+export function planSecondTurn(ctx: PlanContext, results: ReadonlyMap<string, SolveResult>, workers: number): Map<string, OfficeLimits> {
+  const { deadline } = solveClock(ctx);
+  const again = officesSmallFirst(ctx).filter((o) => results.get(o)?.status === 'time_limit');
+  const out = new Map<string, OfficeLimits>();
+  const left = deadline - Date.now();
+  if (again.length === 0 || left <= 0) return out;
+  // a little before the plan's deadline: what a stopped worker and the assembly take stays inside it
+  const turnDeadline = deadline - Math.min(2000, 0.1 * left);
+  const cap = ctx.scenario.solver?.officeTimeLimitMs ?? Infinity;
+  const each = Math.min(cap, (turnDeadline - Date.now()) * Math.min(1, Math.max(1, workers) / again.length));
+  again.forEach((office, k) => {
+    if (each < SECOND_TURN_FACTOR * (results.get(office)?.ms ?? Infinity)) return;
+    out.set(office, { deadline: turnDeadline, officeTimeLimitMs: Math.max(1, each), shareOfLeft: Math.min(1, Math.max(1, workers) / (again.length - k)), ...(Number.isFinite(cap) ? { maxOfficeMs: cap } : {}) });
+  });
+  return out;
+}
+
+/**
+ * The better of two solves of one street office: the cheaper plan (the second on a tie, or when
+ * it proved its plan optimal), with the higher of the two bounds, both being proven.
+ */
+export function keepBetterSolve(first: SolveResult, second: SolveResult): SolveResult {
+  if (second.groups.length === 0 && first.groups.length > 0) return { ...first, bound: Math.max(first.bound, second.bound), gap: gapOf(first.objective, Math.max(first.bound, second.bound)) };
+  const pick = second.status === 'optimal' || first.groups.length === 0 || second.objective <= first.objective ? second : first;
+  const bound = Math.min(pick.objective, Math.max(first.bound, second.bound));
+  return { ...pick, bound, gap: pick.status === 'optimal' ? 0 : gapOf(pick.objective, bound), ms: first.ms + second.ms };
+}
+
+function gapOf(objective: number, bound: number): number {
+  return Math.max(0, (objective - bound) / Math.max(1, Math.abs(objective)));
 }
 
 /** How the offices are solved besides their clock (tests and benches: `smallComponentRows: 0` sends every component to the engine). */

@@ -12,9 +12,9 @@ import type { Dataset } from '../geo/types.js';
 import { makeDefaultScenario } from '../scenarios/defaults.js';
 import { makeSolvePool, solvePlanWithPool, toSolveOptions } from '../scenarios/solve-pool.js';
 import type { PlanOutcome } from '../solver/outcome.js';
-import { makePlanContext, makeStreetOfficeProblem, officeStartLimitMs, planLimits, solvePlan, type PlanContext } from '../solver/pipeline.js';
+import { keepBetterSolve, makePlanContext, makeStreetOfficeProblem, officeStartLimitMs, officesSmallFirst, planLimits, planSecondTurn, solvePlan, type PlanContext } from '../solver/pipeline.js';
 import { loadEngines, solveStreetOffice, type Engines } from '../solver/solve.js';
-import type { Problem, Scenario } from '../solver/types.js';
+import type { Problem, Scenario, SolveResult } from '../solver/types.js';
 import { verifyPartition } from '../solver/verify.js';
 import { makeRandomProblem, seedFromName } from './helpers/random-problem.js';
 import { RI_MAPPING, RI_TRACTS_PATH } from './helpers/ri.js';
@@ -210,4 +210,60 @@ describe('street offices share the budget', () => {
       expect(officeStartLimitMs(late, deadline - 30_000)).toBeGreaterThan(Math.min(cap ?? Infinity, late.officeTimeLimitMs));
     }
   });
+
+  it('a second turn: offices stopped by their share get the time left, only when it is more; the better solve is kept, with the higher bound', () => {
+    const d = dataset(generateDistrict({ committees: 400, seed: 11, streetOfficeSize: [20, 60] }));
+    const ctx = makePlanContext(d, scenarioOf('many', 60_000, 5));
+    ctx.deadline = Date.now() + 60_000;
+    const [a, b] = officesSmallFirst(ctx);
+    const result = (status: SolveResult['status'], objective: number, bound: number, ms: number): SolveResult =>
+      ({ status, groups: [[0]], objective, bound, gap: (objective - bound) / objective, ms, candidates: 1, engine: 'test' });
+    const results = new Map<string, SolveResult>(ctx.offices.map((o) => [o, result('optimal', 10, 10, 5)]));
+    results.set(a!, result('time_limit', 12, 9, 2_000));
+    results.set(b!, result('time_limit', 12, 9, 50_000)); // it already had most of the budget
+    const turn = planSecondTurn(ctx, results, 2);
+    expect([...turn.keys()]).toEqual([a]);
+    const l = turn.get(a!)!;
+    expect(l.officeTimeLimitMs).toBeGreaterThanOrEqual(1.5 * 2_000);
+    expect(l.deadline).toBeLessThan(ctx.deadline);
+    expect(l.deadline).toBeGreaterThan(ctx.deadline - 2_001);
+    expect(planSecondTurn(ctx, new Map(ctx.offices.map((o) => [o, result('optimal', 10, 10, 5)])), 2).size).toBe(0);
+    // the better plan, the higher bound, never a bound above the plan kept
+    const first = result('time_limit', 12, 9, 100);
+    expect(keepBetterSolve(first, result('optimal', 11, 11, 200))).toMatchObject({ status: 'optimal', objective: 11, bound: 11, gap: 0, ms: 300 });
+    const worse = keepBetterSolve(first, result('time_limit', 13, 10, 200));
+    expect(worse).toMatchObject({ status: 'time_limit', objective: 12, bound: 10 });
+    expect(worse.gap).toBeCloseTo(2 / 12, 12);
+    expect(keepBetterSolve(first, { ...result('time_limit', 0, 9.5, 200), groups: [] })).toMatchObject({ objective: 12, bound: 9.5 });
+  });
+
+  it('a second turn through the pool: within the budget, a checked plan, and no office worse than after its first turn', async () => {
+    // offices of 140–200 real-like tracts, cap 6: some stop at their share while others finish early
+    const d = dataset(generateDistrict({ committees: 700, seed: 5, tracts: true, streetOfficeSize: [140, 200] }));
+    const s = scenarioOf('tracts', 8_000, 6);
+    const ctx = makePlanContext(d, s);
+    expect(ctx.offices.length).toBeGreaterThan(2);
+    const pool = await makeSolvePool({ workers: 2 });
+    try {
+      const first = new Map<string, SolveResult>();
+      const again: string[] = [];
+      const t0 = Date.now();
+      const outcome = await solvePlanWithPool(ctx, pool, (p) => {
+        if (p.again) again.push(p.streetOffice);
+        else first.set(p.streetOffice, p.result);
+      }, { secondTurn: true });
+      expect(Date.now() - t0).toBeLessThanOrEqual(allowed(8_000));
+      expectCheckedPlan(ctx, outcome);
+      expect(first.size).toBe(ctx.offices.length);
+      for (const office of again) {
+        expect(first.get(office)!.status).toBe('time_limit');
+        const final = outcome.summary.streetOffices.find((o) => o.name === office)!.solver!;
+        expect(final.objective).toBeLessThanOrEqual(first.get(office)!.objective + 1e-9);
+        expect(final.bound).toBeGreaterThanOrEqual(first.get(office)!.bound - 1e-9);
+      }
+      console.log(`second turn: ${again.length} of ${ctx.offices.length} offices solved again; ${outcome.summary.streetOffices.filter((o) => o.solver?.status === 'optimal').length} proven`);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });
