@@ -1,9 +1,8 @@
 /**
  * A zipped Shapefile (`<layer>.shp/.shx/.dbf/.prj/.cpg`): geometry by @mapbox/shp-write, the table by
- * dbf.ts (UTF-8, .cpg says so), the .prj the EPSG WKT of the output CRS, zipped by fflate.
+ * dbf.ts (UTF-8, .cpg says so), the .prj the EPSG WKT of the output CRS, zipped by render/zip-write.ts.
  * Attribute names by the documented 10-character mapping of fields.ts.
  */
-import { zipSync } from 'fflate';
 import shpWrite from '@mapbox/shp-write';
 import type { CrsWriter } from '../../geo/crs.js';
 import type { MultiPolygonCoords } from '../../geo/types.js';
@@ -11,6 +10,7 @@ import type { GeoJsonFeatureCollection } from '../export.js';
 import { makeDbf } from './dbf.js';
 import { dbfFieldName, flattenCollection } from './fields.js';
 import { reprojectCollection } from './reproject.js';
+import { makeZip } from '../zip-write.js';
 
 const enc = new TextEncoder();
 
@@ -61,5 +61,7 @@ export function makeShapefileParts(fc: GeoJsonFeatureCollection, layer: string, 
 
 /** `<layer>.shp.zip` content: the five files at the root of the archive. */
 export function makeShapefileZip(fc: GeoJsonFeatureCollection, layer: string, crs: CrsWriter): Uint8Array {
-  return zipSync(makeShapefileParts(fc, layer, crs).files, { level: 6, mtime: new Date('2000-01-01T00:00:00Z') });
+  const files = makeShapefileParts(fc, layer, crs).files;
+  // a fixed time: the same layer gives the same bytes
+  return makeZip(Object.entries(files).map(([name, data]) => ({ name, data })), { date: new Date(2000, 0, 1) });
 }
