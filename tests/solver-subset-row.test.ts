@@ -6,7 +6,7 @@
  * on 25–36).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isPartition, value, type Model } from './helpers/set-partition.js';
+import { isPartition, makeGridModel, value, type Model } from './helpers/set-partition.js';
 import { makeRng } from './helpers/random-problem.js';
 import { makeGeneratedRelaxation } from '../solver/engines/generated.js';
 import { greedyCover, solveSmallComponent } from '../solver/partition.js';
@@ -15,37 +15,13 @@ import { calcCutDualBound, hitsCut, separateSubsetRowCuts, type RowTriple } from
 import { calcPricedGreedyPlan, liftBound, solveWideComponent } from '../solver/wide-solve.js';
 
 /**
- * A random component on a grid, columns connected sets of 1–5 cells; `unit`: every column of 2
- * rows or more costs 1 and single cells 2.5 (the hard objective: the count dominates).
+ * A random component on a grid (tests/helpers/set-partition.ts); `unit`: every column of 2 rows or
+ * more costs 1 and single cells 2.5 (the hard objective: the count dominates).
  */
 function makeGrid(seed: number, side: number, extra: number, unit: boolean): Model {
-  const rnd = makeRng(seed);
-  const rows = side * side;
-  const seen = new Set<string>();
-  const columns: Model['columns'] = [];
-  const add = (set: number[]): void => {
-    const rowsOf = [...new Set(set)].sort((a, b) => a - b);
-    const key = rowsOf.join(',');
-    if (seen.has(key)) return;
-    seen.add(key);
-    const cost = unit ? (rowsOf.length === 1 ? 2.5 : 1 + (rnd() < 0.2 ? 0.1 * rnd() : 0)) : 1 + 0.6 * rnd() + 0.15 * rowsOf.length * rnd();
-    columns.push({ rows: rowsOf, cost: Math.round(cost * 1e9) / 1e9 });
-  };
-  for (let r = 0; r < rows; r++) add([r]);
-  for (let k = 0; k < extra; k++) {
-    const set = [Math.floor(rnd() * rows)];
-    const size = 2 + Math.floor(rnd() * 4);
-    while (set.length < size) {
-      const from = set[Math.floor(rnd() * set.length)]!;
-      const x = from % side, y = Math.floor(from / side);
-      const d = Math.floor(rnd() * 4);
-      const nx = x + (d === 0 ? 1 : d === 1 ? -1 : 0), ny = y + (d === 2 ? 1 : d === 3 ? -1 : 0);
-      if (nx < 0 || ny < 0 || nx >= side || ny >= side) continue;
-      set.push(ny * side + nx);
-    }
-    add(set);
-  }
-  return { rows, columns };
+  return unit
+    ? makeGridModel(seed, side, extra, (size, rnd) => (size === 1 ? 2.5 : 1 + (rnd() < 0.2 ? 0.1 * rnd() : 0)))
+    : makeGridModel(seed, side, extra);
 }
 
 /** Left-hand side of a cut on a plan (x = 1 on its columns). */

@@ -5,7 +5,7 @@
  * on small components, HiGHS alone given all the time it needs on larger ones.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isPartition, value, type Model } from './helpers/set-partition.js';
+import { isPartition, makeGridModel, value, type Model } from './helpers/set-partition.js';
 import { makeGeneratedRelaxation } from '../solver/engines/generated.js';
 import { greedyCover, solveSmallComponent } from '../solver/partition.js';
 import { loadEngines, type Engines } from '../solver/solve.js';
@@ -21,38 +21,6 @@ function expectBoundAndPlan(m: Model, answer: { chosen: number[]; bound: number 
 }
 
 
-/**
- * A random component on a grid (rows are cells, columns connected sets of 1–5 cells, so no row
- * order is narrow), costs 1 per column plus up to 0.6 (the station weight dominates: a weak LP).
- */
-function makeGridModel(seed: number, side: number, extra: number): Model {
-  const rnd = makeRng(seed);
-  const rows = side * side;
-  const seen = new Set<string>();
-  const columns: Model['columns'] = [];
-  const add = (set: number[]): void => {
-    const rowsOf = [...new Set(set)].sort((a, b) => a - b);
-    const key = rowsOf.join(',');
-    if (seen.has(key)) return;
-    seen.add(key);
-    columns.push({ rows: rowsOf, cost: Math.round((1 + 0.6 * rnd() + 0.15 * rowsOf.length * rnd()) * 1e9) / 1e9 });
-  };
-  for (let r = 0; r < rows; r++) add([r]);
-  for (let k = 0; k < extra; k++) {
-    const set = [Math.floor(rnd() * rows)];
-    const size = 2 + Math.floor(rnd() * 4);
-    while (set.length < size) {
-      const from = set[Math.floor(rnd() * set.length)]!;
-      const x = from % side, y = Math.floor(from / side);
-      const d = Math.floor(rnd() * 4);
-      const nx = x + (d === 0 ? 1 : d === 1 ? -1 : 0), ny = y + (d === 2 ? 1 : d === 3 ? -1 : 0);
-      if (nx < 0 || ny < 0 || nx >= side || ny >= side) continue;
-      set.push(ny * side + nx);
-    }
-    add(set);
-  }
-  return { rows, columns };
-}
 
 let engines: Engines;
 beforeAll(async () => { engines = await loadEngines(); });
