@@ -91,6 +91,14 @@ export interface SolvePoolOptions {
 /** Most street offices sent to a worker in one message. */
 const MAX_JOBS_PER_MESSAGE = 16;
 
+/**
+ * Street offices `solvePlanStreamed` keeps made and not yet answered: what the workers hold (two
+ * full messages each) and as much again queued, so the next messages are full when they go.
+ */
+function jobsAhead(workers: number): number {
+  return Math.max(1, workers) * 2 * MAX_JOBS_PER_MESSAGE * 2;
+}
+
 const positionsCache = new WeakMap<Map<string, Map<string, number>>, Map<string, number>>();
 
 /** Position of each row in a graph map's order (computed once per graph, again if rows were added). */
@@ -535,8 +543,13 @@ export async function solvePlanStreamed(
   let position: Map<string, number> | undefined;
   const place = (id: string): number => (position ??= new Map(ctx.members.map((m, i) => [m.committee.id, i]))).get(id)!;
   const limits = planLimits(ctx, pool.workers, ctx.offices);
-  await Promise.all(
-    ctx.offices.map(async (office) => {
+  // Jobs are made a window ahead of the workers, not all at once: the workers start solving as
+  // soon as the first are made (a national batch spent seconds making 9,000 jobs while they idled),
+  // and each job's slim problem and packed geometry die young instead of waiting in the queue.
+  let nextJob = 0;
+  const lane = async (): Promise<void> => {
+    while (nextJob < ctx.offices.length) {
+      const office = ctx.offices[nextJob++]!;
       const answer = await pool.solveOffice(makeStreetOfficeProblem(ctx, office), makeOfficeExtras(ctx, office), limits.get(office));
       results.set(office, answer.result);
       made.set(office, answer.stations);
@@ -546,8 +559,9 @@ export async function solvePlanStreamed(
       done.add(office);
       handOn();
       onOffice?.({ streetOffice: office, result: answer.result });
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ctx.offices.length, jobsAhead(pool.workers)) }, lane));
   const outcome = assemblePlan(ctx, results, performance.now() - t0, made);
   // the order handed on is the plan's order (a check: the files would be wrong otherwise)
   if (handed.length !== outcome.stations.length || outcome.stations.some((s, i) => s.committeeIds[0] !== handed[i])) {
