@@ -198,7 +198,8 @@ function makeContextCache(pool: SolvePool | null): (p: Prepared) => Promise<Plan
 /** A FeatureCollection file written feature by feature (`writeStreamedFile`): the bytes of `JSON.stringify` + a newline. */
 interface FeatureCollectionFile {
   file: StreamedFile;
-  add: (feature: string) => void;
+  /** One or more features (UTF-8, joined by `,`). */
+  add: (features: Uint8Array) => void;
   /** Writes the end of the collection and closes the file. */
   end: () => void;
 }
@@ -209,10 +210,10 @@ function openFeatureCollection(dir: string, name: string): FeatureCollectionFile
   let first = true;
   return {
     file,
-    add: (feature) => {
+    add: (features) => {
       if (!first) file.write(',');
       first = false;
-      file.write(feature);
+      file.write(features);
     },
     end: () => {
       file.write(`${FEATURE_COLLECTION_TAIL}\n`);

@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { Buffer } from 'node:buffer';
 
 /**
  * Writes a set of files into `dir` so that no half-written file is ever left behind: each file
@@ -46,8 +47,8 @@ function temporaryTag(): string {
 export interface StreamedFile {
   name: string;
   tmp: string;
-  /** Appends text (kept in memory up to about `flushChars`, then written). */
-  write(text: string): void;
+  /** Appends text (UTF-8) or bytes (kept in memory up to about `flushBytes`, then written). */
+  write(piece: string | Uint8Array): void;
   /** Writes what is left and closes the file (it stays under its temporary name). */
   end(): void;
   /** Closes and removes the temporary. Idempotent; nothing once `writeFilesAtomically` renamed it. */
@@ -58,28 +59,44 @@ export interface StreamedFile {
  * Opens `dir/name.tmp-<pid>-<time>` to be written piece by piece (a big output made while its
  * parts come in, instead of one whole string at the end); `writeFilesAtomically` renames it into
  * place with the rest of the set. A killed run leaves the temporary, which the batch removes.
- * @param [flushChars=1 << 20] text kept before a write
+ * Small pieces are gathered in one buffer, larger ones written as they are.
+ * @param [flushBytes=1 << 20] bytes kept before a write
  */
-export function writeStreamedFile(dir: string, name: string, flushChars = 1 << 20): StreamedFile {
+export function writeStreamedFile(dir: string, name: string, flushBytes = 1 << 20): StreamedFile {
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `${name}${temporaryTag()}`);
   let fd: number | null = openSync(tmp, 'w');
-  let pending: string[] = [];
-  let chars = 0;
+  const buffer = Buffer.allocUnsafe(flushBytes);
+  let used = 0;
   const flush = (): void => {
-    if (pending.length === 0) return;
-    writeSync(fd!, pending.length === 1 ? pending[0]! : pending.join(''));
-    pending = [];
-    chars = 0;
+    let done = 0;
+    while (done < used) done += writeSync(fd!, buffer, done, used - done);
+    used = 0;
+  };
+  const writeAll = (bytes: Uint8Array): void => {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(fd!, bytes, done, bytes.length - done);
   };
   return {
     name,
     tmp,
-    write(text) {
+    write(piece) {
       if (fd === null) throw new Error(`writeStreamedFile: ${name} is closed`);
-      pending.push(text);
-      chars += text.length;
-      if (chars >= flushChars) flush();
+      if (typeof piece === 'string') {
+        // (at most 3 bytes per UTF-16 unit: what fits is encoded straight into the buffer)
+        if (3 * piece.length > flushBytes - used) {
+          flush();
+          if (3 * piece.length > flushBytes) return writeAll(Buffer.from(piece, 'utf8'));
+        }
+        used += buffer.write(piece, used, 'utf8');
+        return;
+      }
+      if (piece.length > flushBytes - used) {
+        flush();
+        if (piece.length > flushBytes / 2) return writeAll(piece);
+      }
+      buffer.set(piece, used);
+      used += piece.length;
     },
     end() {
       if (fd === null) return;
@@ -90,7 +107,7 @@ export function writeStreamedFile(dir: string, name: string, flushChars = 1 << 2
     discard() {
       if (fd !== null) closeSync(fd);
       fd = null;
-      pending = [];
+      used = 0;
       rmSync(tmp, { force: true });
     },
   };

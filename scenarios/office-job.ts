@@ -4,8 +4,10 @@
  * stations.geojson and committees.geojson, so that the main thread of a national batch only
  * assembles, merges and writes. Street offices never share a station, so each office's part is
  * complete on its own; the main thread puts the parts together in the order of today's files
- * (`joinFeatureCollection`), byte for byte what `makeStationsGeoJson` / `makeCommitteesGeoJson`
- * and `JSON.stringify` of the whole plan give.
+ * (scenarios/solve-pool.ts `solvePlanStreamed`), byte for byte what `makeStationsGeoJson` /
+ * `makeCommitteesGeoJson` and `JSON.stringify` of the whole plan give. The parts come back as
+ * UTF-8 bytes, moved from the worker: the main thread copies them into the files and nothing
+ * else (as strings, decoding, joining and encoding 150 MB took it seconds at 120,000 committees).
  *
  * Geometry travels packed in two typed arrays (one copy, no object per point); the rest is the
  * slim problem the solver reads (scenarios/solve-pool.ts `makeSlimProblem`), the committees' pass-
@@ -13,6 +15,7 @@
  * that turns a solver result into the office's part, in a worker, in the main thread (no workers),
  * and for a job whose worker was stopped at the time limit: the same bytes wherever it runs.
  */
+import { Buffer } from 'node:buffer';
 import { dissolve } from '../geo/dissolve.js';
 import type { Committee, MultiPolygonCoords, Position } from '../geo/types.js';
 import type { TopologyItem } from '../geo/validate-topology.js';
@@ -37,14 +40,28 @@ export interface OfficeExtras {
   geometry: PackedGeometry;
 }
 
-/** A street office finished: the solver's result, its stations, and its part of the GeoJSON files. */
+/**
+ * A street office finished: the solver's result, its stations, and its part of the GeoJSON files
+ * as UTF-8 bytes (a worker transfers them: the main thread only copies them into the files, with
+ * no string to decode, join or encode).
+ */
 export interface OfficeAnswer {
   result: SolveResult;
   stations: Station[];
-  /** The office's features of stations.geojson, each `JSON.stringify(feature)`, in station order. */
-  stationFeatures: string[];
-  /** The office's features of committees.geojson by committee id (committees in a station only). */
-  committeeFeatures: [string, string][];
+  /**
+   * The office's features of stations.geojson, each `JSON.stringify(feature)`, joined by `,`, in
+   * the plan's order: by each station's first committee's place among the office's committees.
+   */
+  stationBytes: Uint8Array;
+  /** The first committee of each station in that order. */
+  stationFirsts: string[];
+  /**
+   * The office's features of committees.geojson (committees in a station only), each
+   * `JSON.stringify(feature)`, joined by `,`, in problem order.
+   */
+  committeeBytes: Uint8Array;
+  /** Per committee of the problem (problem order): where its feature starts and ends in `committeeBytes` (`2i`, `2i + 1`; equal when it has none). */
+  committeeSpans: Int32Array;
 }
 
 /** Packs MultiPolygons into typed arrays (see `PackedGeometry`). */
@@ -133,10 +150,25 @@ export function finishOfficeJob(problem: Problem, extras: OfficeExtras, result: 
     if (s.committeeIds.length < 2) continue;
     outlines.set(makeOutlineKey(s.committeeIds), dissolve(s.committeeIds.map((id) => geometries[index.get(id)!]!)));
   }
-  const part = { stations } as unknown as PlanOutcome; // the exports read only the stations
-  const stationFeatures = makeStationsGeoJson(part, committees, { outlines }).features.map((f) => JSON.stringify(f));
-  const committeeFeatures = makeCommitteesGeoJson(part, committees).features.map((f): [string, string] => [f.id!, JSON.stringify(f)]);
-  return { result, stations, stationFeatures, committeeFeatures };
+  // the plan's order of the office's stations (solver/pipeline.ts assemblePlan: by first committee)
+  const first = (st: Station): number => index.get(st.committeeIds[0]!)!;
+  const ordered = [...stations].sort((a, b) => first(a) - first(b));
+  const part = { stations: ordered } as unknown as PlanOutcome; // the exports read only the stations
+  const encoder = new TextEncoder();
+  const stationBytes = encoder.encode(makeStationsGeoJson(part, committees, { outlines }).features.map((f) => JSON.stringify(f)).join(','));
+  // committees.geojson: the features in problem order, with each one's span in the bytes
+  const texts: string[] = [];
+  const committeeSpans = new Int32Array(2 * committees.length);
+  let end = -1;
+  for (const f of makeCommitteesGeoJson(part, committees).features) {
+    const text = JSON.stringify(f);
+    const i = index.get(f.id as string)!;
+    committeeSpans[2 * i] = end + 1;
+    committeeSpans[2 * i + 1] = end = end + 1 + Buffer.byteLength(text, 'utf8');
+    texts.push(text);
+  }
+  const committeeBytes = encoder.encode(texts.join(','));
+  return { result, stations, stationBytes, stationFirsts: ordered.map((st) => st.committeeIds[0]!), committeeBytes, committeeSpans };
 }
 
 /** The text of a FeatureCollection before its first feature, and after its last (`JSON.stringify`'s). */

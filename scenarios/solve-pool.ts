@@ -13,6 +13,7 @@
  * pass-through properties (the solver reads neither) and only the adjacency among the office's
  * own committees, in the original order. Tests check the assembled plan equals `solvePlan`'s.
  */
+import { Buffer } from 'node:buffer';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { assemblePlan, keepBetterSolve, makeOfficeStations, makeStreetOfficeProblem, officeStartLimitMs, officesSmallFirst, planLimits, planSecondTurn, solveClock, type PlanContext } from '../solver/pipeline.js';
@@ -472,12 +473,16 @@ export interface RenderedPlan {
   committeesGeoJson: string;
 }
 
-/** Where `solvePlanStreamed` hands each feature, in the order of the files, each `JSON.stringify(feature)`. */
+/**
+ * Where `solvePlanStreamed` hands the features, in the order of the files: each call one or more
+ * consecutive features, each `JSON.stringify(feature)` in UTF-8, joined by `,` (the sink puts a
+ * `,` between calls).
+ */
 export interface FeatureSinks {
-  /** The next feature of stations.geojson. */
-  station(feature: string): void;
-  /** The next feature of committees.geojson. */
-  committee(feature: string): void;
+  /** The next features of stations.geojson. */
+  station(features: Uint8Array): void;
+  /** The next features of committees.geojson. */
+  committee(features: Uint8Array): void;
 }
 
 /**
@@ -509,39 +514,47 @@ export async function solvePlanStreamed(
   const t0 = performance.now();
   const results = new Map<string, SolveResult>();
   const made = new Map<string, Station[]>();
-  const done = new Set<string>();
   const inScope = new Set(ctx.offices);
-  /** Features not yet handed on: each office's stations, committees by id. */
-  const stationText = new Map<string, { first: string; text: string }[]>();
-  const committeeText = new Map<string, string>();
+  /** Features not yet handed on: each office's stations, and its committees' bytes and spans. */
+  const stationPart = new Map<string, { bytes: Uint8Array; firsts: string[] }>();
+  const committeePart = new Map<string, { bytes: Uint8Array; spans: Int32Array; next: number }>();
   const handed: string[] = [];
   let nextOffice = 0;
   let nextCommittee = 0;
   const handOn = (): void => {
     for (; nextOffice < ctx.offices.length; nextOffice++) {
       const office = ctx.offices[nextOffice]!;
-      const part = stationText.get(office);
+      const part = stationPart.get(office);
       if (part === undefined) break;
-      stationText.delete(office);
-      for (const s of part) {
-        handed.push(s.first);
-        sinks.station(s.text);
-      }
+      stationPart.delete(office);
+      handed.push(...part.firsts);
+      if (part.bytes.length > 0) sinks.station(part.bytes);
     }
+    // committees in dataset order: runs of one office's committees go out as one slice of its bytes
+    let run: { bytes: Uint8Array; from: number; to: number } | undefined;
+    const flush = (): void => {
+      if (run) sinks.committee(run.bytes.subarray(run.from, run.to));
+      run = undefined;
+    };
     for (; nextCommittee < committees.length; nextCommittee++) {
       const c = committees[nextCommittee]!;
       if (!inScope.has(c.streetOffice)) continue;
-      if (!done.has(c.streetOffice)) break;
-      const text = committeeText.get(c.id);
-      if (text === undefined) continue;
-      committeeText.delete(c.id);
-      sinks.committee(text);
+      const part = committeePart.get(c.streetOffice);
+      if (part === undefined) break;
+      // the office's committees come in its problem order (its members, in dataset order)
+      const k = part.next++;
+      if (ctx.byOffice.get(c.streetOffice)![k]?.committee.id !== c.id) throw new Error(`solvePlanStreamed: committee ${c.id} is not the next of street office ${c.streetOffice}`);
+      if (part.next === part.spans.length / 2) committeePart.delete(c.streetOffice);
+      const from = part.spans[2 * k]!, to = part.spans[2 * k + 1]!;
+      if (from === to) continue; // in no station
+      if (run && run.bytes === part.bytes && run.to + 1 === from) run.to = to;
+      else {
+        flush();
+        run = { bytes: part.bytes, from, to };
+      }
     }
+    flush();
   };
-  // the plan lists the offices in the context's order, each office's stations by their first
-  // committee's place among the members (solver/pipeline.ts assemblePlan)
-  let position: Map<string, number> | undefined;
-  const place = (id: string): number => (position ??= new Map(ctx.members.map((m, i) => [m.committee.id, i]))).get(id)!;
   const limits = planLimits(ctx, pool.workers, ctx.offices);
   // Jobs are made a window ahead of the workers, not all at once: the workers start solving as
   // soon as the first are made (a national batch spent seconds making 9,000 jobs while they idled),
@@ -553,10 +566,9 @@ export async function solvePlanStreamed(
       const answer = await pool.solveOffice(makeStreetOfficeProblem(ctx, office), makeOfficeExtras(ctx, office), limits.get(office));
       results.set(office, answer.result);
       made.set(office, answer.stations);
-      if (answer.stationFeatures.length !== answer.stations.length) throw new Error(`solvePlanStreamed: street office ${office} has ${answer.stations.length} stations but ${answer.stationFeatures.length} features`);
-      stationText.set(office, answer.stations.map((s, i) => ({ first: s.committeeIds[0]!, text: answer.stationFeatures[i]! })).sort((a, b) => place(a.first) - place(b.first)));
-      for (const [id, text] of answer.committeeFeatures) committeeText.set(id, text);
-      done.add(office);
+      if (answer.stationFirsts.length !== answer.stations.length) throw new Error(`solvePlanStreamed: street office ${office} has ${answer.stations.length} stations but ${answer.stationFirsts.length} features`);
+      stationPart.set(office, { bytes: answer.stationBytes, firsts: answer.stationFirsts });
+      committeePart.set(office, { bytes: answer.committeeBytes, spans: answer.committeeSpans, next: 0 });
       handOn();
       onOffice?.({ streetOffice: office, result: answer.result });
     }
@@ -577,11 +589,12 @@ export async function solvePlanStreamed(
 export async function solvePlanRendered(
   ctx: PlanContext, pool: SolvePool, committees: readonly { id: string; streetOffice: string }[], onOffice?: (p: PoolProgress) => void,
 ): Promise<RenderedPlan> {
-  const stationFeatures: string[] = [];
-  const committeeFeatures: string[] = [];
+  const stationFeatures: Uint8Array[] = [];
+  const committeeFeatures: Uint8Array[] = [];
   const outcome = await solvePlanStreamed(ctx, pool, committees, {
     station: (f) => void stationFeatures.push(f),
     committee: (f) => void committeeFeatures.push(f),
   }, onOffice);
-  return { outcome, stationsGeoJson: joinFeatureCollection(stationFeatures), committeesGeoJson: joinFeatureCollection(committeeFeatures) };
+  const text = (parts: Uint8Array[]): string => joinFeatureCollection(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('utf8')));
+  return { outcome, stationsGeoJson: text(stationFeatures), committeesGeoJson: text(committeeFeatures) };
 }

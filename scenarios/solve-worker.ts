@@ -72,7 +72,9 @@ port.on('message', (message: {
         }
       });
       saveCodeCache(); // before the answer, after which the pool may stop this thread
-      port.postMessage({ results });
+      // the offices' GeoJSON bytes are moved, not copied
+      const moved = results.flatMap((r) => (r.answer ? [r.answer.stationBytes.buffer, r.answer.committeeBytes.buffer] : [])) as ArrayBuffer[];
+      port.postMessage({ results }, moved);
     },
     (e: unknown) => port.postMessage({ results: message.jobs.map(({ id }) => ({ id, error: `cannot load the solver engines: ${(e as Error).message ?? String(e)}` })) }),
   );

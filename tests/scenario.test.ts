@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFilesAtomically } from '../cli/write.js';
+import { writeFilesAtomically, writeStreamedFile } from '../cli/write.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS } from '../scenarios/defaults.js';
 import { makeScenario, resolveLocks } from '../scenarios/resolve.js';
 import type { Committee } from '../geo/types.js';
@@ -50,6 +50,18 @@ describe('output files', () => {
     writeFilesAtomically(dir, { 'a.json': '{"a":1}', 'b.txt': '黄贝' });
     expect(readdirSync(dir).sort()).toEqual(['a.json', 'b.txt']);
     expect(readFileSync(join(dir, 'b.txt'), 'utf8')).toBe('黄贝');
+  });
+
+  it('writes a streamed file of text and bytes, small and large pieces, byte for byte in order', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yizhan-out-'));
+    const file = writeStreamedFile(dir, 'a.geojson', 64); // a small buffer: every branch is taken
+    const pieces: (string | Uint8Array)[] = ['{"a":[', new TextEncoder().encode('"黄贝",'), '罗湖'.repeat(30), new Uint8Array(200).fill(0x31), ',', new TextEncoder().encode('"东门"'), ']}\n'];
+    for (const p of pieces) file.write(p);
+    file.end();
+    writeFilesAtomically(dir, {}, { written: [file] });
+    const expected = Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    expect(readFileSync(join(dir, 'a.geojson')).equals(expected)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['a.geojson']);
   });
 
   it('removes its temporaries when a write fails', () => {
