@@ -67,8 +67,15 @@ export function makeViolations(stations: readonly Station[], members: readonly M
   for (const m of members) {
     const s = stationOf.get(m.committee.id);
     if (!s) continue;
-    unitStations.set(m.unit, (unitStations.get(m.unit) ?? new Set()).add(s.id));
-    unitNames.set(m.unit, [...(unitNames.get(m.unit) ?? []), m.committee.name]);
+    const names = unitNames.get(m.unit);
+    if (names) {
+      names.push(m.committee.name);
+      unitStations.get(m.unit)!.add(s.id);
+    } else {
+      // (one array and one set per existing station, not a copy per committee)
+      unitNames.set(m.unit, [m.committee.name]);
+      unitStations.set(m.unit, new Set([s.id]));
+    }
   }
   for (const [unit, ss] of unitStations) {
     if (ss.size > 1) out.push({ rule: 'existing-station-split', severity: 'fatal', station: [...ss].join(','), message: `committees ${unitNames.get(unit)!.join('、')} share a station today and may not be split (stations ${[...ss].join(', ')})` });
