@@ -164,3 +164,21 @@ describe('staffing in a plan file (yizhan evaluate)', () => {
     }
   }, 60_000);
 });
+
+describe('an existing station split by a plan', () => {
+  it('is one fatal violation naming all its committees in dataset order and the stations it went to', () => {
+    const office = loaded.dataset.committees[0]!.streetOffice;
+    const ids = loaded.dataset.committees.filter((c) => c.streetOffice === office).slice(0, 3).map((c) => c.id);
+    // the first three committees of the office share one station today
+    const dataset = { ...loaded.dataset, committees: loaded.dataset.committees.map((c) => (ids.includes(c.id) ? { ...c, station: 'S-1' } : c)) };
+    const split = evaluatePlan(makePlanContext(dataset, loaded.scenario), [[ids[0]!, ids[1]!], [ids[2]!]]);
+    const found = split.summary.checks.violations.filter((v) => v.rule === 'existing-station-split');
+    const names = ids.map((id) => dataset.committees.find((c) => c.id === id)!.name);
+    expect(found).toEqual([{
+      rule: 'existing-station-split', severity: 'fatal', station: `S-${ids[1]},S-${ids[2]}`,
+      message: `committees ${names.join('、')} share a station today and may not be split (stations S-${ids[1]}, S-${ids[2]})`,
+    }]);
+    const kept = evaluatePlan(makePlanContext(dataset, loaded.scenario), [ids]);
+    expect(kept.summary.checks.violations.some((v) => v.rule === 'existing-station-split')).toBe(false);
+  });
+});
