@@ -11,7 +11,10 @@ const started = Math.round(performance.timeOrigin);
 const argv = process.argv.slice(2);
 // each command compiles its own part of the bundle: one code cache per command
 const COMMANDS = ['plan', 'evaluate', 'batch', 'documents', 'validate', 'serve', 'token'];
-const { main } = loadBundle<typeof import('./main.js')>('cli', `cli-${COMMANDS.includes(argv[0] ?? '') ? argv[0] : 'other'}`) ?? await import('./main.js');
+const command = COMMANDS.includes(argv[0] ?? '') ? argv[0]! : 'other';
+// plan and evaluate run from a bundle without the other commands' code (tools/build-bundle.mjs)
+const bundle = command === 'plan' || command === 'evaluate' ? 'cli-plan' : 'cli';
+const { main } = loadBundle<typeof import('./main.js')>(bundle, `cli-${command}`) ?? await import('./main.js');
 void main(argv, started).then((code) => {
   process.exitCode = code;
   saveCodeCache();

@@ -5,8 +5,18 @@ import { formatTable, makePainter } from './table.js';
 
 const CHECK: Record<string, string> = { ok: 'ok', under: 'under', over: 'OVER', exempt: 'exempt' };
 
-function formatInt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+/**
+ * `Math.round(n).toLocaleString('en-US')` (1,234,567) written out: the first Intl call of a
+ * process loads ICU's locale data, 25–45 ms of every `yizhan plan`.
+ */
+export function formatInt(n: number): string {
+  const r = Math.round(n);
+  if (!Number.isFinite(r) || Math.abs(r) >= 1e21) return r.toLocaleString('en-US');
+  if (Object.is(r, -0)) return '-0';
+  const digits = String(Math.abs(r));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return r < 0 ? `-${out}` : out;
 }
 
 /** A station's regret: the cost of not making it ('—' when it could not be computed). */

@@ -27,7 +27,7 @@ function outputs(dir: string): Record<string, unknown> {
 describe('the bundled CLI (dist/bundle/)', () => {
   let work: string;
   beforeAll(() => {
-    for (const f of ['cli', 'solve-worker', 'task-worker', 'pglite-worker']) {
+    for (const f of ['cli', 'cli-plan', 'solve-worker', 'task-worker', 'pglite-worker']) {
       if (!existsSync(join(root, 'dist/bundle', `${f}.cjs`))) throw new Error(`dist/bundle/${f}.cjs is missing: run \`npm run build\``);
     }
     work = mkdtempSync(join(tmpdir(), 'yizhan-bundle-'));

@@ -1,5 +1,5 @@
 /**
- * Part of `npm run build` (after tsc): bundles the CLI and its three worker threads with esbuild
+ * Part of `npm run build` (after tsc): bundles the CLI (and again for `plan`, see PLAN_ONLY) and its three worker threads with esbuild
  * into dist/bundle/, one CommonJS file each, so that a command loads one file instead of
  * hundreds of modules (`yizhan plan`: 67 of ours and 247 of @sinclair/typebox; `serve`: about
  * 900). dist/cli/bin.js loads the bundle with a V8 code cache (cli/load-bundle.ts).
@@ -84,11 +84,47 @@ const BANNER_JS = [
 
 const BANNER = '/* a CommonJS module wrapped as Node wraps one: run by dist/cli/load-bundle.js (tools/build-bundle.mjs) */';
 
+/**
+ * `cli-plan`: cli/main.ts again, for `yizhan plan` and `evaluate` only (bin.ts picks it by the
+ * command). The other commands' modules (the HTTP server, the store, the batch …) are left out:
+ * a third of the full bundle's text, which every plan read (2 MB, 20+ ms of CPU here for the
+ * reading alone) though it never ran it. Their imports in main.ts resolve to a module that
+ * refuses to run.
+ */
+const PLAN_ONLY = {
+  name: 'plan-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(batch|validate|serve|documents|token)-command\.js$/ }, (args) => (
+      args.importer === join(root, 'cli', 'main.ts') ? { path: args.path, namespace: 'not-in-cli-plan' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'not-in-cli-plan' }, (args) => {
+      const command = /\.\/(\w+)-command/.exec(args.path)[1]; // its runner is run<Command> (cli/main.ts)
+      const name = `run${command[0].toUpperCase()}${command.slice(1)}`;
+      const message = `${name} of ${args.path} is not in dist/bundle/cli-plan.cjs (bin.ts runs it for plan and evaluate only)`;
+      return { contents: `export function ${name}() { throw new Error(${JSON.stringify(message)}); }`, loader: 'js' };
+    });
+  },
+};
+
 export async function buildBundle() {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
-  const result = await build({
-    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([k, v]) => [k, join(root, v)])),
+  const result = await buildEntries(ENTRIES, [importMetaUrl]);
+  const planOnly = await buildEntries({ 'cli-plan': ENTRIES.cli }, [PLAN_ONLY, importMetaUrl]);
+  for (const file of [...result.outputFiles, ...planOnly.outputFiles]) {
+    // ASCII only (a few regular expressions of ours hold Chinese): V8 then keeps the source as
+    // one-byte text, half the memory and faster to read; and wrapped as Node wraps a CommonJS
+    // module, so that the loader compiles the file's text as it is
+    const ascii = file.text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    await writeFile(file.path, `${BANNER}${Module.wrap(ascii)}`);
+  }
+  await writeFile(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+  return outdir;
+}
+
+/** One esbuild run over `entries` (name: source), in memory. */
+function buildEntries(entries, plugins) {
+  return build({
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, join(root, v)])),
     outdir,
     outExtension: { '.js': '.cjs' },
     bundle: true,
@@ -96,7 +132,7 @@ export async function buildBundle() {
     target: 'node20',
     format: 'cjs',
     external: EXTERNAL,
-    plugins: [importMetaUrl],
+    plugins,
     define: { __YIZHAN_BUNDLE_DIR__: '__dirname' },
     // import() of an external package becomes require (its CommonJS build): vm.Script runs
     // import() only through an experimental option that warns on every run
@@ -108,15 +144,6 @@ export async function buildBundle() {
     write: false,
     logLevel: 'warning',
   });
-  for (const file of result.outputFiles) {
-    // ASCII only (a few regular expressions of ours hold Chinese): V8 then keeps the source as
-    // one-byte text, half the memory and faster to read; and wrapped as Node wraps a CommonJS
-    // module, so that the loader compiles the file's text as it is
-    const ascii = file.text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    await writeFile(file.path, `${BANNER}${Module.wrap(ascii)}`);
-  }
-  await writeFile(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
-  return outdir;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
