@@ -123,34 +123,50 @@ export function orderRowsForFrontier(rows: number, columns: Columns): FrontierOr
  */
 export function repairDualPrices(rows: number, columns: Columns, prices: ArrayLike<number>, shift = 0, unitCost = false): Float64Array {
   const y = Float64Array.from({ length: rows }, (_, r) => { const v = prices[r]; return v !== undefined && Number.isFinite(v) ? v : 0; });
-  const costOf = (c: Columns[number]): number => (unitCost ? 1 : c.cost) - shift;
+  // the columns as flat arrays (this runs before every search and for every LP answer)
+  const n = columns.length;
+  const start = new Int32Array(n + 1);
+  for (let j = 0; j < n; j++) start[j + 1] = start[j]! + columns[j]!.rows.length;
+  const at = new Int32Array(start[n]!);
+  const cost = new Float64Array(n);
+  for (let j = 0; j < n; j++) { const c = columns[j]!; at.set(c.rows, start[j]!); cost[j] = (unitCost ? 1 : c.cost) - shift; }
   for (let pass = 0; pass < 3; pass++) {
     let clean = true;
-    for (const c of columns) {
+    for (let j = 0; j < n; j++) {
+      const a = start[j]!, b = start[j + 1]!;
       let s = 0;
-      for (const r of c.rows) s += y[r]!;
-      const cost = costOf(c);
-      const d = cost - s;
+      for (let q = a; q < b; q++) s += y[at[q]!]!;
+      const d = cost[j]! - s;
       if (d < 0) {
         clean = false;
         // lower a little more than needed, so that rounding cannot leave the column over its cost
-        const cut = (-d + 1e-12 * (1 + Math.abs(cost))) / c.rows.length;
-        for (const r of c.rows) y[r] = y[r]! - cut;
+        const cut = (-d + 1e-12 * (1 + Math.abs(cost[j]!))) / (b - a);
+        for (let q = a; q < b; q++) y[at[q]!] = y[at[q]!]! - cut;
       }
     }
     if (clean) break;
   }
-  // raise each row by the least slack of its columns (a maximal feasible point)
-  const byRow: number[][] = Array.from({ length: rows }, () => []);
-  columns.forEach((c, j) => { for (const r of c.rows) byRow[r]!.push(j); });
-  const slack = columns.map((c) => costOf(c) - c.rows.reduce((s, r) => s + y[r]!, 0));
+  // raise each row by the least slack of its columns (a maximal feasible point); the columns of
+  // each row in ascending order
+  const rStart = new Int32Array(rows + 1);
+  for (let q = 0; q < at.length; q++) rStart[at[q]! + 1] = rStart[at[q]! + 1]! + 1;
+  for (let r = 0; r < rows; r++) rStart[r + 1] = rStart[r + 1]! + rStart[r]!;
+  const fill = rStart.slice(0, rows);
+  const byRow = new Int32Array(at.length);
+  for (let j = 0; j < n; j++) for (let q = start[j]!; q < start[j + 1]!; q++) byRow[fill[at[q]!]!++] = j;
+  const slack = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let q = start[j]!; q < start[j + 1]!; q++) s += y[at[q]!]!;
+    slack[j] = cost[j]! - s;
+  }
   for (let r = 0; r < rows; r++) {
     let m = Infinity;
-    for (const j of byRow[r]!) if (slack[j]! < m) m = slack[j]!;
+    for (let q = rStart[r]!; q < rStart[r + 1]!; q++) if (slack[byRow[q]!]! < m) m = slack[byRow[q]!]!;
     if (!(m > 1e-12) || m === Infinity) continue;
     const up = m - 1e-12;
     y[r] = y[r]! + up;
-    for (const j of byRow[r]!) slack[j] = slack[j]! - up;
+    for (let q = rStart[r]!; q < rStart[r + 1]!; q++) slack[byRow[q]!] = slack[byRow[q]!]! - up;
   }
   return y;
 }
