@@ -123,34 +123,50 @@ export function orderRowsForFrontier(rows: number, columns: Columns): FrontierOr
  */
 export function repairDualPrices(rows: number, columns: Columns, prices: ArrayLike<number>, shift = 0, unitCost = false): Float64Array {
   const y = Float64Array.from({ length: rows }, (_, r) => { const v = prices[r]; return v !== undefined && Number.isFinite(v) ? v : 0; });
-  const costOf = (c: Columns[number]): number => (unitCost ? 1 : c.cost) - shift;
+  // the columns as flat arrays (this runs before every search and for every LP answer)
+  const n = columns.length;
+  const start = new Int32Array(n + 1);
+  for (let j = 0; j < n; j++) start[j + 1] = start[j]! + columns[j]!.rows.length;
+  const at = new Int32Array(start[n]!);
+  const cost = new Float64Array(n);
+  for (let j = 0; j < n; j++) { const c = columns[j]!; at.set(c.rows, start[j]!); cost[j] = (unitCost ? 1 : c.cost) - shift; }
   for (let pass = 0; pass < 3; pass++) {
     let clean = true;
-    for (const c of columns) {
+    for (let j = 0; j < n; j++) {
+      const a = start[j]!, b = start[j + 1]!;
       let s = 0;
-      for (const r of c.rows) s += y[r]!;
-      const cost = costOf(c);
-      const d = cost - s;
+      for (let q = a; q < b; q++) s += y[at[q]!]!;
+      const d = cost[j]! - s;
       if (d < 0) {
         clean = false;
         // lower a little more than needed, so that rounding cannot leave the column over its cost
-        const cut = (-d + 1e-12 * (1 + Math.abs(cost))) / c.rows.length;
-        for (const r of c.rows) y[r] = y[r]! - cut;
+        const cut = (-d + 1e-12 * (1 + Math.abs(cost[j]!))) / (b - a);
+        for (let q = a; q < b; q++) y[at[q]!] = y[at[q]!]! - cut;
       }
     }
     if (clean) break;
   }
-  // raise each row by the least slack of its columns (a maximal feasible point)
-  const byRow: number[][] = Array.from({ length: rows }, () => []);
-  columns.forEach((c, j) => { for (const r of c.rows) byRow[r]!.push(j); });
-  const slack = columns.map((c) => costOf(c) - c.rows.reduce((s, r) => s + y[r]!, 0));
+  // raise each row by the least slack of its columns (a maximal feasible point); the columns of
+  // each row in ascending order
+  const rStart = new Int32Array(rows + 1);
+  for (let q = 0; q < at.length; q++) rStart[at[q]! + 1] = rStart[at[q]! + 1]! + 1;
+  for (let r = 0; r < rows; r++) rStart[r + 1] = rStart[r + 1]! + rStart[r]!;
+  const fill = rStart.slice(0, rows);
+  const byRow = new Int32Array(at.length);
+  for (let j = 0; j < n; j++) for (let q = start[j]!; q < start[j + 1]!; q++) byRow[fill[at[q]!]!++] = j;
+  const slack = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let q = start[j]!; q < start[j + 1]!; q++) s += y[at[q]!]!;
+    slack[j] = cost[j]! - s;
+  }
   for (let r = 0; r < rows; r++) {
     let m = Infinity;
-    for (const j of byRow[r]!) if (slack[j]! < m) m = slack[j]!;
+    for (let q = rStart[r]!; q < rStart[r + 1]!; q++) if (slack[byRow[q]!]! < m) m = slack[byRow[q]!]!;
     if (!(m > 1e-12) || m === Infinity) continue;
     const up = m - 1e-12;
     y[r] = y[r]! + up;
-    for (const j of byRow[r]!) slack[j] = slack[j]! - up;
+    for (let q = rStart[r]!; q < rStart[r + 1]!; q++) slack[byRow[q]!] = slack[byRow[q]!]! - up;
   }
   return y;
 }
@@ -759,65 +775,146 @@ function aStar(setup: SearchSetup, cutoff: number, maxStates: number, toGo: Cost
 
 /**
  * Beam search over the frontier states: positions in order, the `width` states of least key at
- * each position expanded (ties in the order they were made), duplicates merged; states of key ≥
- * `cutoff` (no better than the known plan) are not made. Returns a plan
- * (column indices) or null. The states live in typed arrays (a beam makes 10⁵–10⁶ of them on a
- * component of 10,000 columns).
+ * each position expanded (ties: the one made first), duplicates merged (a state keeps its least
+ * key, the first made on a tie); states of key ≥ `cutoff` (no better than the known plan) are not
+ * made. Returns a plan (column indices) or null.
+ * Each position keeps only its `width` best states as children arrive (a bounded max-heap and a
+ * small hash table per position): a child no better than the worst of a full position is dropped
+ * at once. Children are numbered in the order they are made, as if all were stored, so the beams
+ * are those of keeping every child and sorting each position (a beam makes 10⁵–10⁶ children on a
+ * component of 10,000 columns, and most are dropped by one comparison).
  */
 function beamSearch(setup: SearchSetup, buckets: Buckets, width: number, cutoff: number): number[] | null {
   const { rows, count, fc, W0, deadline } = setup;
   const { mLo, mHi, rc, w, size } = fc;
-  let cap = 1 << 12;
-  let nLo = new Int32Array(cap), nHi = new Int32Array(cap), nUsed = new Int32Array(cap), nLeft = new Int32Array(cap), nPrev = new Int32Array(cap), nCol = new Int32Array(cap);
-  let nWt = new Float64Array(cap), nR = new Float64Array(cap);
-  let nodes = 0;
-  const make = (lo: number, hi: number, used: number, left: number, wt: number, r: number, prev: number, col: number): number => {
-    if (nodes === cap) {
-      cap *= 2;
-      const g32 = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => { const b = new Int32Array(cap); b.set(a); return b; };
-      const g64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => { const b = new Float64Array(cap); b.set(a); return b; };
-      nLo = g32(nLo); nHi = g32(nHi); nUsed = g32(nUsed); nLeft = g32(nLeft); nPrev = g32(nPrev); nCol = g32(nCol);
-      nWt = g64(nWt); nR = g64(nR);
+  const W = Math.max(1, width);
+  // slot p * W + i of position p: the state, its key and number, its parent's slot and column
+  const n = (rows + 1) * W;
+  const sLo = new Int32Array(n), sHi = new Int32Array(n), sUsed = new Int32Array(n), sLeft = new Int32Array(n);
+  const sWt = new Float64Array(n), sR = new Float64Array(n), sSeq = new Float64Array(n);
+  const sPrev = new Int32Array(n), sCol = new Int32Array(n);
+  // per position: states kept, a max-heap of their slots by (key, number), a hash table (2W entries, linear probing) state → slot
+  const kept = new Int32Array(rows + 1);
+  const heap = new Int32Array(n);
+  const T = 2 * W;
+  const tab = new Int32Array((rows + 1) * T).fill(-1);
+  const later = (a: number, b: number): boolean => sR[a]! > sR[b]! || (sR[a] === sR[b] && sSeq[a]! > sSeq[b]!);
+  const siftDown = (p: number, at: number): void => {
+    const h = p * W, k = kept[p]!;
+    const x = heap[h + at]!;
+    for (;;) {
+      const l = 2 * at + 1;
+      if (l >= k) break;
+      let m = l;
+      if (l + 1 < k && later(heap[h + l + 1]!, heap[h + l]!)) m = l + 1;
+      if (!later(heap[h + m]!, x)) break;
+      heap[h + at] = heap[h + m]!; at = m;
     }
-    const i = nodes++;
-    nLo[i] = lo; nHi[i] = hi; nUsed[i] = used; nLeft[i] = left; nWt[i] = wt; nR[i] = r; nPrev[i] = prev; nCol[i] = col;
-    return i;
+    heap[h + at] = x;
   };
-  const at: number[][] = Array.from({ length: rows + 1 }, () => []);
-  at[0]!.push(make(0, 0, 0, rows, W0, 0, -1, -1));
+  const siftUp = (p: number, at: number): void => {
+    const h = p * W;
+    const x = heap[h + at]!;
+    while (at > 0) {
+      const up = (at - 1) >> 1;
+      if (!later(x, heap[h + up]!)) break;
+      heap[h + at] = heap[h + up]!; at = up;
+    }
+    heap[h + at] = x;
+  };
+  const home = (p: number, lo: number, hi: number, used: number): number => {
+    let x = Math.imul(lo, 0x85ebca77) ^ Math.imul(hi ^ 0x165667b1, 0xc2b2ae3d) ^ Math.imul(used, 0x1b873593);
+    x ^= x >>> 15; x = Math.imul(x, 0x2c1b3c6d); x ^= x >>> 13;
+    return p * T + ((x >>> 0) % T);
+  };
+  /** The table entry of a state at position p, or of the empty place where it would go. */
+  const find = (p: number, lo: number, hi: number, used: number): number => {
+    let e = home(p, lo, hi, used);
+    const end = p * T + T;
+    for (;;) {
+      const i = tab[e]!;
+      if (i === -1 || (sLo[i] === lo && sHi[i] === hi && sUsed[i] === used)) return e;
+      e = e + 1 === end ? p * T : e + 1;
+    }
+  };
+  /** Removes a table entry (backward shift: the entries after it stay findable). */
+  const unlink = (p: number, e: number): void => {
+    const base = p * T;
+    let hole = e;
+    let e2 = e;
+    for (;;) {
+      e2 = e2 + 1 === base + T ? base : e2 + 1;
+      const i = tab[e2]!;
+      if (i === -1) break;
+      const want = home(p, sLo[i]!, sHi[i]!, sUsed[i]!);
+      // the entry may move into the hole when the hole lies between its home and it (cyclically)
+      const d1 = (e2 - want + T) % T, d2 = (e2 - hole + T) % T;
+      if (d2 <= d1) { tab[hole] = i; hole = e2; }
+    }
+    tab[hole] = -1;
+  };
+  let seq = 0;
+  /** Offers a child to position p: kept when it is new and among the `width` best, or lowers the key of a state kept there. */
+  const offer = (p: number, lo: number, hi: number, used: number, left: number, wt: number, r: number, prev: number, col: number): void => {
+    const number = seq++;
+    const k = kept[p]!;
+    // a full position's worst state beats it (an older child wins a tie): dropped
+    if (k === W) { const top = heap[p * W]!; if (r > sR[top]! || r === sR[top]) return; }
+    const e = find(p, lo, hi, used);
+    let i = tab[e]!;
+    if (i !== -1) {
+      if (!(r < sR[i]!)) return;
+      sR[i] = r; sSeq[i] = number; sLeft[i] = left; sWt[i] = wt; sPrev[i] = prev; sCol[i] = col;
+      // a lower key moves it down the max-heap
+      let at = 0;
+      while (heap[p * W + at] !== i) at++;
+      siftDown(p, at);
+      return;
+    }
+    let at: number;
+    if (k < W) { i = p * W + k; at = k; kept[p] = k + 1; } else {
+      // evict the worst
+      i = heap[p * W]!;
+      unlink(p, find(p, sLo[i]!, sHi[i]!, sUsed[i]!));
+      at = 0;
+    }
+    sLo[i] = lo; sHi[i] = hi; sUsed[i] = used; sLeft[i] = left; sWt[i] = wt; sR[i] = r; sSeq[i] = number; sPrev[i] = prev; sCol[i] = col;
+    tab[find(p, lo, hi, used)] = i;
+    heap[p * W + at] = i;
+    if (k < W) siftUp(p, at); else siftDown(p, 0);
+  };
+  // the goal: the least key reaching the end (the first made on a tie)
+  let goal = -1, goalR = Infinity, goalPrev = -1, goalCol = -1;
+  sLo[0] = 0; sHi[0] = 0; sUsed[0] = 0; sLeft[0] = rows; sWt[0] = W0; sR[0] = 0; sSeq[0] = seq++; sPrev[0] = -1; sCol[0] = -1;
+  kept[0] = 1; heap[0] = 0;
   const next = new Int32Array(3);
-  const kept = new Int32Array(width);
+  const order = new Int32Array(W);
   for (let v = 0; v < rows; v++) {
-    const list = at[v]!;
-    if (list.length === 0) continue;
+    const k = kept[v]!;
+    if (k === 0) continue;
     if (Date.now() > deadline) return null;
-    // node indices grow in the order the nodes were made: (key, index) is the stable order
-    const sorted = Int32Array.from(list).sort((a, b) => nR[a]! - nR[b]! || a - b);
-    let nKept = 0;
-    for (let t = 0; t < sorted.length && nKept < width; t++) {
+    for (let t = 0; t < k; t++) order[t] = heap[v * W + t]!;
+    const sorted = order.subarray(0, k).sort((a, b) => sR[a]! - sR[b]! || sSeq[a]! - sSeq[b]!);
+    for (let t = 0; t < k; t++) {
       const s = sorted[t]!;
-      const lo = nLo[s]!, hi = nHi[s]!, u = nUsed[s]!;
-      let dup = false;
-      for (let q = 0; q < nKept; q++) { const o = kept[q]!; if (nLo[o] === lo && nHi[o] === hi && nUsed[o] === u) { dup = true; break; } }
-      if (dup) continue;
-      kept[nKept++] = s;
-      const left0 = nLeft[s]!, wt0 = nWt[s]!, r0 = nR[s]!;
-      for (let k = buckets.start[v]!, end = buckets.start[v + 1]!; k < end; k++) {
-        const j = buckets.cols[k]!;
+      const lo = sLo[s]!, hi = sHi[s]!, u = sUsed[s]!;
+      const left0 = sLeft[s]!, wt0 = sWt[s]!, r0 = sR[s]!;
+      for (let q = buckets.start[v]!, end = buckets.start[v + 1]!; q < end; q++) {
+        const j = buckets.cols[q]!;
         if ((mLo[j]! & lo) !== 0 || (mHi[j]! & hi) !== 0 || r0 + rc[j]! >= cutoff) continue;
         const used = u + 1, left = left0 - size[j]!, wt = wt0 - w[j]!;
         if (count >= 0 && !countFits(count, used, left, wt)) continue;
         advance(v, lo | mLo[j]!, hi | mHi[j]!, rows, next);
-        at[next[0]!]!.push(make(next[1]!, next[2]!, count >= 0 ? used : 0, left, wt, r0 + rc[j]!, s, j));
+        const r = r0 + rc[j]!;
+        if (next[0] === rows) {
+          seq++;
+          if (r < goalR) { goalR = r; goal = 1; goalPrev = s; goalCol = j; }
+        } else offer(next[0]!, next[1]!, next[2]!, count >= 0 ? used : 0, left, wt, r, s, j);
       }
     }
-    at[v] = [];
   }
-  const goals = at[rows]!;
-  if (goals.length === 0) return null;
-  let best = goals[0]!;
-  for (const g of goals) if (nR[g]! < nR[best]!) best = g;
-  const plan: number[] = [];
-  for (let s = best; s >= 0 && nCol[s]! >= 0; s = nPrev[s]!) plan.push(nCol[s]!);
+  if (goal < 0) return null;
+  const plan: number[] = [goalCol];
+  for (let s = goalPrev; s >= 0 && sCol[s]! >= 0; s = sPrev[s]!) plan.push(sCol[s]!);
   return plan.sort((a, b) => a - b);
 }

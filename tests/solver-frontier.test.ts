@@ -155,6 +155,33 @@ describe('frontier search equals the subset dynamic program', () => {
     expect(stored).toBeGreaterThan(60 * 15);
   });
 
+  it('the beam search alone: exact when its width holds every state of a position, a partition no better than the optimum when narrow', () => {
+    // each position keeps its best states as children arrive (evicting the worst, merging
+    // duplicates): with room for all of them the beam is the exact search over the states
+    const base = seedFromName('frontier beam width');
+    let exact = 0, narrow = 0;
+    for (let k = 0; k < 60; k++) {
+      const m = makeModel(base + k, 6 + (k % 7), { extra: 40 + 10 * (k % 5) });
+      const ref = solveSmallComponent(m);
+      if (ref === null) continue;
+      const opt = value(m, ref);
+      const d = calcDualPrices(m.rows, m.columns);
+      const wide = solveFrontier(m, { maxStates: 0, beamWidth: 1 << 13, duals: d.prices });
+      expect(isPartition(m, wide.chosen), `instance ${k}`).toBe(true);
+      expect(value(m, wide.chosen), `instance ${k}`).toBeCloseTo(opt, 9);
+      exact++;
+      for (const width of [1, 2, 3, 8]) {
+        const a = solveFrontier(m, { maxStates: 0, beamWidth: width, duals: d.prices });
+        if (a.chosen.length === 0) continue;
+        expect(isPartition(m, a.chosen), `instance ${k}, width ${width}`).toBe(true);
+        expect(value(m, a.chosen)).toBeGreaterThanOrEqual(opt - 1e-9);
+        narrow++;
+      }
+    }
+    expect(exact).toBeGreaterThan(40);
+    expect(narrow).toBeGreaterThan(100);
+  });
+
   it('stops at its state budget with a checked plan and a valid bound', () => {
     const base = seedFromName('frontier budget');
     let stopped = 0;

@@ -1,6 +1,7 @@
 /**
  * HiGHS (npm `highs`, WebAssembly, single-threaded) as a set-partitioning engine.
  */
+import { setFlagsFromString } from 'node:v8';
 import type { Highs, InitOptions } from 'highs';
 import type { ComponentAnswer, ComponentModel, ComponentRelaxation, PartitionEngine, RelaxationAnswer } from './types.js';
 import { cutsHitBy, hitsCut, indexCutsByRow, type RowTriple } from '../subset-row.js';
@@ -17,12 +18,28 @@ function pickLoader(ns: unknown): Loader {
 let cached: Promise<Highs> | null = null;
 
 /**
+ * V8's tiering budget (`--wasm-tiering-budget`, about the bytes of code a function runs in
+ * Liftoff before TurboFan compiles it) of the HiGHS instance. V8's default (1.8 M) sends HiGHS's
+ * simplex functions to TurboFan within the first LP: ≈ 1.1 s of compiling on background threads
+ * for a first LP of 0.3 s, more than the TurboFan code saves on the few LPs of a street office
+ * (Providence, merge 0: the office's CPU 4.3–5.5 s → 3.0–3.8 s, its main thread unchanged;
+ * BENCHMARKS.md "… the HiGHS instance's tiering budget …"). Long solves still tier up, later.
+ */
+export const HIGHS_TIERING_BUDGET = 1_000_000_000;
+/** V8's own tiering budget (Node 20), put back once HiGHS is instantiated: other WebAssembly (PGlite) keeps it. */
+const V8_TIERING_BUDGET = 1_800_000;
+
+/**
  * Loads the HiGHS WebAssembly module once per process (later calls share the same promise). The
  * package itself is loaded here too, not with this module: a plan whose offices need no integer
- * program (luohu-2006) never loads it.
+ * program (luohu-2006) never loads it. The instance gets `HIGHS_TIERING_BUDGET` (V8 reads the
+ * budget when it makes an instance).
  */
 export function loadHighsRuntime(): Promise<Highs> {
-  const p = cached ?? import('highs').then((ns) => pickLoader(ns)()).catch((err: unknown) => { cached = null; throw err; });
+  const restore = (): void => setFlagsFromString(`--wasm-tiering-budget=${V8_TIERING_BUDGET}`);
+  const p = cached ?? import('highs')
+    .then((ns) => { setFlagsFromString(`--wasm-tiering-budget=${HIGHS_TIERING_BUDGET}`); return pickLoader(ns)(); })
+    .then((h) => { restore(); return h; }, (err: unknown) => { restore(); cached = null; throw err; });
   cached = p;
   return p;
 }
