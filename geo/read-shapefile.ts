@@ -43,19 +43,46 @@ export interface ReadShapefileOptions {
 
 const utf8 = new TextDecoder('utf-8');
 
-/** The shapefiles in a zip, by base name (folder kept), with their siblings. */
-export function listZipShapefiles(zip: Uint8Array): Map<string, ShapefileParts> | string {
+/**
+ * The most the shapefile parts of one zip may unpack to, together. The sizes a zip declares bound
+ * what fflate allocates, so they are checked before anything is inflated: a 1.5 MB zip of zeros
+ * declared 1.5 GB held the reader 30 s and 1.6 GB of memory, and a 50 MB upload of such entries
+ * would exhaust the server's. A city's small areas unpack to tens of MB.
+ */
+export const MAX_UNZIPPED_BYTES = 512 * 1024 * 1024;
+
+const SHAPEFILE_PART = /^(.*)\.(shp|dbf|shx|prj|cpg)$/i;
+const isShapefilePart = (path: string): boolean => !path.includes('__MACOSX/') && !path.endsWith('/') && SHAPEFILE_PART.test(path);
+
+/** The shapefiles in a zip, by base name (folder kept), with their siblings; or the problem. */
+export function listZipShapefiles(zip: Uint8Array, maxUnzippedBytes = MAX_UNZIPPED_BYTES): Map<string, ShapefileParts> | Problem {
   let entries: Record<string, Uint8Array>;
+  const others: string[] = [];
+  let declared = 0;
+  let tooLarge: { name: string; size: number } | undefined;
   try {
-    entries = unzipSync(zip);
+    // only the shapefile parts are inflated, and only while their declared sizes fit
+    entries = unzipSync(zip, {
+      filter: (f) => {
+        if (!isShapefilePart(f.name)) {
+          if (others.length < 10) others.push(f.name);
+          return false;
+        }
+        declared += f.originalSize;
+        if (declared > maxUnzippedBytes) tooLarge ??= { name: f.name, size: f.originalSize };
+        return tooLarge === undefined;
+      },
+    });
   } catch (e) {
-    return `not a readable zip archive (${(e as Error).message})`;
+    return fatalProblem('format-unreadable', `not a readable zip archive (${(e as Error).message})`);
+  }
+  if (tooLarge) {
+    const mib = (n: number): string => `${Math.round(n / 1024 / 1024)} MiB`;
+    return fatalProblem('zip-too-large', `the zip's shapefile parts unpack to more than ${mib(maxUnzippedBytes)} (${tooLarge.name} alone declares ${mib(tooLarge.size)}); nothing was read: unzip it and read the .shp beside its siblings, or convert it to GeoPackage or FlatGeobuf`);
   }
   const byBase = new Map<string, Partial<ShapefileParts>>();
   for (const [path, bytes] of Object.entries(entries)) {
-    if (path.includes('__MACOSX/') || path.endsWith('/')) continue;
-    const m = /^(.*)\.(shp|dbf|shx|prj|cpg)$/i.exec(path);
-    if (!m) continue;
+    const m = SHAPEFILE_PART.exec(path)!;
     const base = m[1]!;
     const key = [...byBase.keys()].find((k) => k.toLowerCase() === base.toLowerCase()) ?? base;
     const parts = byBase.get(key) ?? {};
@@ -65,8 +92,8 @@ export function listZipShapefiles(zip: Uint8Array): Map<string, ShapefileParts> 
   const out = new Map<string, ShapefileParts>();
   for (const [base, parts] of byBase) if (parts.shp) out.set(base, parts as ShapefileParts);
   if (out.size === 0) {
-    const names = Object.keys(entries).slice(0, 10).join(', ');
-    return `the zip holds no .shp file (it holds: ${names || 'nothing'})`;
+    const names = [...Object.keys(entries), ...others].slice(0, 10).join(', ');
+    return fatalProblem('format-unreadable', `the zip holds no .shp file (it holds: ${names || 'nothing'})`);
   }
   return out;
 }
@@ -213,7 +240,7 @@ export function readShapefileParts(parts: ShapefileParts, options: ReadShapefile
 /** Reads a zipped shapefile (the only one, or `options.layer`). Never throws. */
 export function readShapefileZip(zip: Uint8Array, options: ReadShapefileOptions = {}): DecodedSource {
   const listed = listZipShapefiles(zip);
-  if (typeof listed === 'string') return { format: 'shapefile', problems: [fatalProblem('format-unreadable', `${options.label ?? 'the zip'}: ${listed}`)] };
+  if (!(listed instanceof Map)) return { format: 'shapefile', problems: [{ ...listed, message: `${options.label ?? 'the zip'}: ${listed.message}` }] };
   let base: string;
   if (options.layer !== undefined) {
     const hit = [...listed.keys()].find((k) => k === options.layer || k.split('/').pop() === options.layer);

@@ -5,10 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { wgs84ToGcj02 } from '../geo/china-offsets.js';
 import { calcDistanceMeters } from '../geo/distance.js';
 import { detectFormat, readDatasetSource } from '../geo/ingest.js';
+import { listZipShapefiles } from '../geo/read-shapefile.js';
 import type { DatasetSource, ReadSourceOptions, SourceReport } from '../geo/ingest.js';
 import type { Committee, Position } from '../geo/types.js';
 import { readDatasetReport } from '../cli/load.js';
@@ -149,6 +151,34 @@ describe('broken files of each format give clear errors (tests/fixtures/invalid/
       expect(p!.message).toMatch(message);
     });
   }
+
+  it('a zip whose shapefile parts declare more than MAX_UNZIPPED_BYTES: zip-too-large, nothing inflated (red team: a 1.5 MB zip bomb took 1.6 GB)', async () => {
+    // a valid zip of the fixture's parts, the .shp's size in the central directory raised to
+    // 600 MiB: fflate allocates what a zip declares, so the declared size is what must be checked
+    const parts = unzipSync(readFileSync(join(FORMATS, 'huangbei-4547-gbk.zip')));
+    const zip = zipSync({ ...parts, 'notes.txt': new Uint8Array(10) });
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    let patched = 0;
+    for (let at = 0; at + 46 <= zip.length; at++) {
+      if (view.getUint32(at, true) !== 0x02014b50) continue; // central directory header
+      const nameLength = view.getUint16(at + 28, true);
+      const name = new TextDecoder().decode(zip.subarray(at + 46, at + 46 + nameLength));
+      if (name.endsWith('.shp')) {
+        view.setUint32(at + 24, 600 * 1024 * 1024, true);
+        patched++;
+      }
+    }
+    expect(patched).toBe(1);
+    const r = await readDatasetSource({ name: 'bomb.zip', bytes: zip });
+    expect(r.ok).toBe(false);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]!.code).toBe('zip-too-large');
+    expect(r.problems[0]!.message).toMatch(/unpack to more than 512 MiB \(.*\.shp alone declares 600 MiB\).*GeoPackage or FlatGeobuf/);
+    // within the limit the same parts read as before, the text file beside them ignored
+    const fine = await readDatasetSource({ name: 'fine.zip', bytes: zipSync({ ...parts, 'notes.txt': new Uint8Array(10) }) });
+    expect(fine.ok).toBe(true);
+    expect(listZipShapefiles(zip, 1024)).toMatchObject({ code: 'zip-too-large' });
+  });
 
   it('overlaps found in a FlatGeobuf file as in GeoJSON (the topology checks apply to every format)', async () => {
     const fgb = await read(INVALID, 'fgb-overlap.fgb');
