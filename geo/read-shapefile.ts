@@ -12,7 +12,9 @@
  *
  * DBF field names are cut at 10 characters: a field named like the first ten characters of a
  * committee field (`streetOffi`, `partyMembe`, `selfContai`) is read as that field when no field
- * has the full name and the mapping does not name it.
+ * has the full name and the mapping does not name it; a property the mapping names
+ * (`households2010`, `常住人口数`) is read from the one field that is its 10-byte cut (`households`,
+ * `常住人�`) when no field has its full name.
  */
 import { unzipSync } from 'fflate';
 import { parseDbf, parseShp } from 'shpjs';
@@ -130,6 +132,20 @@ function dbfRecords(dbf: Uint8Array): Uint8Array {
   return dbf.subarray(Math.min(headerLen, dbf.length));
 }
 
+/**
+ * Whether the DBF field `name` is `full` cut at the format's 10 bytes: in UTF-8 (where GDAL may cut
+ * a character in two, read back as U+FFFD: 常住人口数 → 常住人�) or in GBK (街道办事处名 → 街道办事处).
+ * A prefix much shorter than 10 bytes (`name` of `name_cn`) is another field, not a cut.
+ */
+export function isDbfCutOf(name: string, full: string): boolean {
+  const whole = name.replace(/\uFFFD+$/, '');
+  if (whole === '' || whole.length >= full.length || !full.startsWith(whole)) return false;
+  const utf8Bytes = new TextEncoder().encode(whole).length;
+  let gbkBytes = 0;
+  for (const ch of whole) gbkBytes += ch.codePointAt(0)! < 0x80 ? 1 : 2;
+  return (utf8Bytes >= 8 && utf8Bytes <= 10) || (gbkBytes >= 9 && gbkBytes <= 10);
+}
+
 /** Reads one shapefile's parts into a FeatureCollection (source coordinates). Never throws. */
 export function readShapefileParts(parts: ShapefileParts, options: ReadShapefileOptions = {}): DecodedSource {
   const label = options.label ?? 'the shapefile';
@@ -222,6 +238,12 @@ export function readShapefileParts(parts: ShapefileParts, options: ReadShapefile
   for (const field of CANONICAL_FIELDS) {
     const cut = field.slice(0, 10);
     if (cut !== field && names.has(cut) && !names.has(field) && !mapped.has(cut) && !Object.hasOwn(options.mapping ?? {}, field)) rename.set(cut, field);
+  }
+  // the mapping names the data's fields as its documentation spells them; the DBF holds them cut
+  for (const src of mapped) {
+    if (names.has(src)) continue;
+    const cuts = [...names].filter((n) => !mapped.has(n) && !rename.has(n) && isDbfCutOf(n, src));
+    if (cuts.length === 1) rename.set(cuts[0]!, src);
   }
   const features = geometries.map((geometry, i) => {
     const props = cleanProperties(records[i]!);
