@@ -174,7 +174,10 @@ export function validateProperties(
 
   // street office
   const so = get('streetOffice');
-  if (typeof so === 'string' && so.trim() !== '') values.streetOffice = text('streetOffice', so);
+  if (so === '*') {
+    // "*" is rules.stations' key for the district total (and exports' usual placeholder for "unknown")
+    push('street-office-missing', 'fatal', 'streetOffice', `${label('streetOffice')} is "*", which stands for every street office in a scenario (rules.stations); give the street office its name`);
+  } else if (typeof so === 'string' && so.trim() !== '') values.streetOffice = text('streetOffice', so);
   else if (typeof so === 'number' && Number.isFinite(so)) values.streetOffice = String(so);
   else if (!reportedMissing?.has('streetOffice')) {
     push('street-office-missing', 'fatal', 'streetOffice', `${label('streetOffice')} is ${missing(so) ? 'missing or empty' : JSON.stringify(so)}; each committee belongs to a street office`);

@@ -133,6 +133,14 @@ describe('normalisation of a small valid file', () => {
     expect(again.problems[0]!.message).not.toMatch(/without quotes/);
   });
 
+  it('refuses a street office called "*", the district-total key of rules.stations (red team)', () => {
+    const fc = load(join(VALID, 'basic.geojson')) as { features: { properties: Record<string, unknown> }[] };
+    fc.features[1]!.properties.streetOffice = '*';
+    const r = readCommittees(fc);
+    expect(r.problems.map((p) => [p.code, p.feature, p.field])).toContainEqual(['street-office-missing', 1, 'streetOffice']);
+    expect(r.problems.find((p) => p.code === 'street-office-missing')!.message).toMatch(/is "\*", which stands for every street office/);
+  });
+
   it('refuses a lone surrogate and a right-to-left override in a name as a control character (red team)', () => {
     const fc = load(join(VALID, 'basic.geojson')) as { features: { properties: Record<string, unknown> }[] };
     fc.features[0]!.properties.name = 'a\ud800';
