@@ -179,7 +179,10 @@ export function validateGeometry(geometry: unknown, options: ValidateGeometryOpt
     } else if (conflict.kind === 'hole-outside') {
       fatal('hole-outside', `${name(conflict.a[0], conflict.a[1])} is a hole but lies outside its outer ring (ring 0${geometry.type === 'MultiPolygon' ? ` of polygon ${conflict.a[0]}` : ''}); a hole must be inside it`);
     } else {
-      fatal('polygons-overlap', `polygons ${conflict.a[0]} and ${conflict.b[0]} of the MultiPolygon ${conflict.kind === 'same' ? 'are the same polygon' : 'overlap'}; its area would count twice: dissolve them into one polygon`);
+      const [a, b] = [conflict.a[0], conflict.b[0]];
+      fatal('polygons-overlap', conflict.kind === 'same'
+        ? `polygons ${a} and ${b} of the MultiPolygon are the same polygon; its area would count twice: drop one`
+        : `polygon ${b} of the MultiPolygon lies inside polygon ${a}; its area would count twice: if it is a hole, make it a ring of polygon ${a} (in a Shapefile a hole runs counter-clockwise), else dissolve them`);
     }
     return { problems };
   }
@@ -190,7 +193,7 @@ type RingRef = [polygon: number, ring: number];
 type RingConflict =
   | { kind: 'cross'; a: RingRef; b: RingRef; at: Position }
   | { kind: 'hole-outside'; a: RingRef }
-  | { kind: 'overlap' | 'same'; a: RingRef; b: RingRef };
+  | { kind: 'inside' | 'same'; a: RingRef; b: RingRef };
 
 /** Whether p lies on an edge of the closed ring. */
 function isOnRing(p: Position, ring: Ring): boolean {
@@ -227,8 +230,9 @@ const sameRing = (a: Ring, b: Ring): boolean => {
 /**
  * How the simple rings of one feature fail to make valid polygons, or undefined: two rings that
  * cross (touching at a point or along an edge is allowed: real parts often share a border), a
- * hole outside its outer ring (or around it: its area would be negative), two polygons of a
- * MultiPolygon overlapping or repeated (an island in another polygon's hole is fine). A sweep over
+ * hole outside its outer ring (or around it: its area would be negative), a polygon of a
+ * MultiPolygon inside another or repeated (an island in another polygon's hole is fine; without
+ * crossings, one position inside means the whole ring is). A sweep over
  * all edges by x finds crossings in near-linear time; then one position per ring settles containment.
  */
 export function findRingConflict(polygons: MultiPolygonCoords): RingConflict | undefined {
@@ -281,7 +285,7 @@ export function findRingConflict(polygons: MultiPolygonCoords): RingConflict | u
       for (const [inner, outer] of [[B, A], [A, B]] as const) {
         if (liesInside(inner.ring, outer.ring) !== true) continue;
         const holes = polygons[outer.ref[0]]!.slice(1);
-        if (!holes.some((h) => liesInside(inner.ring, h) !== false)) return { kind: 'overlap', a: A.ref, b: B.ref };
+        if (!holes.some((h) => liesInside(inner.ring, h) !== false)) return { kind: 'inside', a: outer.ref, b: inner.ref };
       }
     }
   }

@@ -228,6 +228,8 @@ describe('rings of one feature (red team: a hole around its polygon or two overl
     expect(check({ type: 'Polygon', coordinates: [sq(0, 0, 1), sq(-1, -1, 3, true)] })).toEqual(['hole-outside']);
     expect(check({ type: 'MultiPolygon', coordinates: [[sq(0, 0, 2)], [sq(0.5, 0.5, 1)]] })).toEqual(['polygons-overlap']);
     expect(check({ type: 'MultiPolygon', coordinates: [[sq(0, 0, 2)], [sq(0, 0, 2)]] })).toEqual(['polygons-overlap']);
+    const inside = validateGeometry({ type: 'MultiPolygon', coordinates: [[sq(0.5, 0.5, 1)], [sq(0, 0, 2)]] }).problems[0]!;
+    expect(inside.message).toMatch(/^polygon 0 of the MultiPolygon lies inside polygon 1; .*if it is a hole, make it a ring of polygon 1/);
     const cross = validateGeometry({ type: 'MultiPolygon', coordinates: [[sq(0, 0, 2)], [[[1, -1], [1.5, -1], [1.5, 3], [1, 3], [1, -1]]]] }).problems[0]!;
     expect(cross.code).toBe('rings-cross');
     expect(cross.message).toMatch(/^polygon 0 ring 0 and polygon 1 ring 0 cross near \[1(\.5)?, [02]\]$/);
