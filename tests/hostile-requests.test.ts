@@ -115,6 +115,13 @@ function hostileSuite(engine: TestEngine): void {
     // no cell a spreadsheet would run: none starts with = + - @ TAB or CR (numbers aside)
     expect(cells.filter((c) => /^[=+@\t\r]|^-[^0-9]/.test(c)), csv.text).toEqual([]);
     expect(csv.text).toContain("'=HYPERLINK");
+    // the headers follow ?lang= as the README says (lang was ignored: Chinese for en), and a
+    // language it does not have is refused, not answered in Chinese (red team)
+    expect(csv.text.replace(/^\uFEFF/, '')).toMatch(/^工作站编号,/);
+    const en = await call('GET', `/api/plans/${plan.json.id}/plan.csv?lang=en`);
+    expect([en.status, en.text.replace(/^\uFEFF/, '').split(',')[0]]).toEqual([200, 'station']);
+    const fr = await call('GET', `/api/plans/${plan.json.id}/plan.csv?lang=fr`);
+    expect([fr.status, fr.json?.code, fr.json?.field]).toEqual([422, 'invalid-request', 'querystring.lang']);
   });
 
   it('refuses a 9,000-character committee id and 2^31 households in validation, naming the feature and field', async () => {
