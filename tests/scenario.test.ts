@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFilesAtomically } from '../cli/write.js';
+import { toFolderName, writeFilesAtomically } from '../cli/write.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS } from '../scenarios/defaults.js';
 import { makeScenario, resolveLocks } from '../scenarios/resolve.js';
 import { MAX_WEIGHT } from '../scenarios/schema.js';
@@ -64,6 +64,13 @@ describe('scenario files', () => {
 });
 
 describe('output files', () => {
+  it('makes a scenario name one folder under out/: no separator, no parent (red team: "../../x" wrote outside out/)', () => {
+    expect(toFolderName('../../x')).toBe('.._.._x');
+    expect(toFolderName('..')).toBe('_');
+    expect(toFolderName('a\\b:c*d\u0001')).toBe('a_b_c_d_');
+    expect(toFolderName('罗湖 2006')).toBe('罗湖 2006');
+  });
+
   it('writes all files whole and leaves no temporary behind', () => {
     const dir = mkdtempSync(join(tmpdir(), 'yizhan-out-'));
     writeFilesAtomically(dir, { 'a.json': '{"a":1}', 'b.txt': '黄贝' });
