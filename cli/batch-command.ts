@@ -49,7 +49,7 @@ import { addGisFiles } from './gis-output.js';
 import { PLAN_OUTPUT_NAMES, addOfficeOutlines, makePlanFiles } from './plan-commands.js';
 import { makeBatchProgress } from './progress.js';
 import { formatTable, makePainter } from './table.js';
-import { writeFilesAtomically, writeStreamedFile, type StreamedFile } from './write.js';
+import { toFolderName, writeFilesAtomically, writeStreamedFile, type StreamedFile } from './write.js';
 
 export interface BatchCommandOptions extends GisOutputOptions {
   out?: string;
@@ -285,7 +285,7 @@ async function runBatchWith(file: WhatIfFile, whatifPath: string, options: Batch
     await Promise.all(topologyDone.splice(0)).catch((e: unknown) => { if (!(e instanceof PoolClosedError)) throw e; });
   };
   const variations = expandVariations(file, { datasetNames: data.map((d) => d.name) });
-  const outDir = resolve(options.out ?? join('out', file.name));
+  const outDir = resolve(options.out ?? join('out', toFolderName(file.name)));
   const prepared = variations.map((v) => prepareVariation(file, v, data[v.datasetIndex]!, outDir, options));
   const err = (s: string): void => void process.stderr.write(s);
 

@@ -19,7 +19,7 @@ import { loadHandPlan, loadScenario, type LoadedScenario } from './load.js';
 import { makePlanTitle } from '../scenarios/defaults.js';
 import { makePlanDocumentFiles } from './plan-documents.js';
 import { formatPlanReport } from './report.js';
-import { writeFilesAtomically } from './write.js';
+import { toFolderName, writeFilesAtomically } from './write.js';
 
 export interface PlanCommandOptions extends GisOutputOptions {
   out?: string;
@@ -195,7 +195,7 @@ async function solveAndFinish(scenarioArg: string, options: PlanCommandOptions &
     outcome = await solvePlanLoadingEngines(ctx, loadEngines, (p) => show(p.done, p.streetOffice));
   }
   if (process.stderr.isTTY && ctx.offices.length > 1) process.stderr.write('\r\x1b[K');
-  const outDir = resolve(options.out ?? join('out', loaded.scenario.name));
+  const outDir = resolve(options.out ?? join('out', toFolderName(loaded.scenario.name)));
   return finish(outcome, loaded, outDir, makePlanTitle(loaded.file, loaded.dataset.name), options, outlines);
 }
 
@@ -204,6 +204,6 @@ export async function runEvaluate(scenarioArg: string, planPath: string, options
   const hand = loadHandPlan(planPath, loaded.dataset);
   const ctx = makePlanContext(loaded.dataset, loaded.scenario);
   const outcome = evaluatePlan(ctx, hand.stations, hand.staff);
-  const outDir = resolve(options.out ?? join('out', `${loaded.scenario.name}-${basename(planPath).replace(/\.json$/i, '')}`));
+  const outDir = resolve(options.out ?? join('out', toFolderName(`${loaded.scenario.name}-${basename(planPath).replace(/\.json$/i, '')}`)));
   return finish(outcome, loaded, outDir, makePlanTitle(loaded.file, loaded.dataset.name), options);
 }

@@ -112,3 +112,14 @@ export function writeStreamedFile(dir: string, name: string, flushBytes = 1 << 2
     },
   };
 }
+
+/**
+ * A name made safe as one folder under out/: a scenario's or what-if's name is data (a file from
+ * someone else), and "../../x" made `yizhan plan` write outside out/. Path separators, control
+ * characters and the characters Windows refuses in names become "_", and so does a name of dots only.
+ * @example toFolderName('../../x') // '.._.._x'
+ */
+export function toFolderName(name: string): string {
+  const safe = name.replace(/[/\\:*?"<>|\u0000-\u001F]/g, '_').trim();
+  return safe === '' || /^\.+$/.test(safe) ? '_' : safe;
+}

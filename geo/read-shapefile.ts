@@ -12,7 +12,9 @@
  *
  * DBF field names are cut at 10 characters: a field named like the first ten characters of a
  * committee field (`streetOffi`, `partyMembe`, `selfContai`) is read as that field when no field
- * has the full name and the mapping does not name it.
+ * has the full name and the mapping does not name it; a property the mapping names
+ * (`households2010`, `常住人口数`) is read from the one field that is its 10-byte cut (`households`,
+ * `常住人�`) when no field has its full name.
  */
 import { unzipSync } from 'fflate';
 import { parseDbf, parseShp } from 'shpjs';
@@ -43,19 +45,46 @@ export interface ReadShapefileOptions {
 
 const utf8 = new TextDecoder('utf-8');
 
-/** The shapefiles in a zip, by base name (folder kept), with their siblings. */
-export function listZipShapefiles(zip: Uint8Array): Map<string, ShapefileParts> | string {
+/**
+ * The most the shapefile parts of one zip may unpack to, together. The sizes a zip declares bound
+ * what fflate allocates, so they are checked before anything is inflated: a 1.5 MB zip of zeros
+ * declared 1.5 GB held the reader 30 s and 1.6 GB of memory, and a 50 MB upload of such entries
+ * would exhaust the server's. A city's small areas unpack to tens of MB.
+ */
+export const MAX_UNZIPPED_BYTES = 512 * 1024 * 1024;
+
+const SHAPEFILE_PART = /^(.*)\.(shp|dbf|shx|prj|cpg)$/i;
+const isShapefilePart = (path: string): boolean => !path.includes('__MACOSX/') && !path.endsWith('/') && SHAPEFILE_PART.test(path);
+
+/** The shapefiles in a zip, by base name (folder kept), with their siblings; or the problem. */
+export function listZipShapefiles(zip: Uint8Array, maxUnzippedBytes = MAX_UNZIPPED_BYTES): Map<string, ShapefileParts> | Problem {
   let entries: Record<string, Uint8Array>;
+  const others: string[] = [];
+  let declared = 0;
+  let tooLarge: { name: string; size: number } | undefined;
   try {
-    entries = unzipSync(zip);
+    // only the shapefile parts are inflated, and only while their declared sizes fit
+    entries = unzipSync(zip, {
+      filter: (f) => {
+        if (!isShapefilePart(f.name)) {
+          if (others.length < 10) others.push(f.name);
+          return false;
+        }
+        declared += f.originalSize;
+        if (declared > maxUnzippedBytes) tooLarge ??= { name: f.name, size: f.originalSize };
+        return tooLarge === undefined;
+      },
+    });
   } catch (e) {
-    return `not a readable zip archive (${(e as Error).message})`;
+    return fatalProblem('format-unreadable', `not a readable zip archive (${(e as Error).message})`);
+  }
+  if (tooLarge) {
+    const mib = (n: number): string => `${Math.round(n / 1024 / 1024)} MiB`;
+    return fatalProblem('zip-too-large', `the zip's shapefile parts unpack to more than ${mib(maxUnzippedBytes)} (${tooLarge.name} alone declares ${mib(tooLarge.size)}); nothing was read: unzip it and read the .shp beside its siblings, or convert it to GeoPackage or FlatGeobuf`);
   }
   const byBase = new Map<string, Partial<ShapefileParts>>();
   for (const [path, bytes] of Object.entries(entries)) {
-    if (path.includes('__MACOSX/') || path.endsWith('/')) continue;
-    const m = /^(.*)\.(shp|dbf|shx|prj|cpg)$/i.exec(path);
-    if (!m) continue;
+    const m = SHAPEFILE_PART.exec(path)!;
     const base = m[1]!;
     const key = [...byBase.keys()].find((k) => k.toLowerCase() === base.toLowerCase()) ?? base;
     const parts = byBase.get(key) ?? {};
@@ -65,8 +94,8 @@ export function listZipShapefiles(zip: Uint8Array): Map<string, ShapefileParts> 
   const out = new Map<string, ShapefileParts>();
   for (const [base, parts] of byBase) if (parts.shp) out.set(base, parts as ShapefileParts);
   if (out.size === 0) {
-    const names = Object.keys(entries).slice(0, 10).join(', ');
-    return `the zip holds no .shp file (it holds: ${names || 'nothing'})`;
+    const names = [...Object.keys(entries), ...others].slice(0, 10).join(', ');
+    return fatalProblem('format-unreadable', `the zip holds no .shp file (it holds: ${names || 'nothing'})`);
   }
   return out;
 }
@@ -101,6 +130,20 @@ function isValidUtf8WithNonAscii(bytes: Uint8Array): boolean {
 function dbfRecords(dbf: Uint8Array): Uint8Array {
   const headerLen = dbf.length >= 10 ? dbf[8]! | (dbf[9]! << 8) : 0;
   return dbf.subarray(Math.min(headerLen, dbf.length));
+}
+
+/**
+ * Whether the DBF field `name` is `full` cut at the format's 10 bytes: in UTF-8 (where GDAL may cut
+ * a character in two, read back as U+FFFD: 常住人口数 → 常住人�) or in GBK (街道办事处名 → 街道办事处).
+ * A prefix much shorter than 10 bytes (`name` of `name_cn`) is another field, not a cut.
+ */
+export function isDbfCutOf(name: string, full: string): boolean {
+  const whole = name.replace(/\uFFFD+$/, '');
+  if (whole === '' || whole.length >= full.length || !full.startsWith(whole)) return false;
+  const utf8Bytes = new TextEncoder().encode(whole).length;
+  let gbkBytes = 0;
+  for (const ch of whole) gbkBytes += ch.codePointAt(0)! < 0x80 ? 1 : 2;
+  return (utf8Bytes >= 8 && utf8Bytes <= 10) || (gbkBytes >= 9 && gbkBytes <= 10);
 }
 
 /** Reads one shapefile's parts into a FeatureCollection (source coordinates). Never throws. */
@@ -196,6 +239,12 @@ export function readShapefileParts(parts: ShapefileParts, options: ReadShapefile
     const cut = field.slice(0, 10);
     if (cut !== field && names.has(cut) && !names.has(field) && !mapped.has(cut) && !Object.hasOwn(options.mapping ?? {}, field)) rename.set(cut, field);
   }
+  // the mapping names the data's fields as its documentation spells them; the DBF holds them cut
+  for (const src of mapped) {
+    if (names.has(src)) continue;
+    const cuts = [...names].filter((n) => !mapped.has(n) && !rename.has(n) && isDbfCutOf(n, src));
+    if (cuts.length === 1) rename.set(cuts[0]!, src);
+  }
   const features = geometries.map((geometry, i) => {
     const props = cleanProperties(records[i]!);
     for (const [from, to] of rename) {
@@ -213,7 +262,7 @@ export function readShapefileParts(parts: ShapefileParts, options: ReadShapefile
 /** Reads a zipped shapefile (the only one, or `options.layer`). Never throws. */
 export function readShapefileZip(zip: Uint8Array, options: ReadShapefileOptions = {}): DecodedSource {
   const listed = listZipShapefiles(zip);
-  if (typeof listed === 'string') return { format: 'shapefile', problems: [fatalProblem('format-unreadable', `${options.label ?? 'the zip'}: ${listed}`)] };
+  if (!(listed instanceof Map)) return { format: 'shapefile', problems: [{ ...listed, message: `${options.label ?? 'the zip'}: ${listed.message}` }] };
   let base: string;
   if (options.layer !== undefined) {
     const hit = [...listed.keys()].find((k) => k === options.layer || k.split('/').pop() === options.layer);

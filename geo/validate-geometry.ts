@@ -29,7 +29,8 @@ const fmt = (p: readonly number[]): string => `[${p.map((x) => +x.toPrecision(10
  *
  * Codes (all fatal except `ring-unclosed`): `geometry-missing`, `geometry-type`, `geometry-malformed`,
  * `geometry-empty`, `coordinate-not-number`, `coordinates-out-of-range`, `ring-too-few-points`,
- * `ring-degenerate`, `ring-self-intersection`; `ring-unclosed` is a warning: the ring is closed by
+ * `ring-degenerate`, `ring-self-intersection`, `rings-cross`, `hole-outside`, `polygons-overlap`
+ * (see {@link findRingConflict}); `ring-unclosed` is a warning: the ring is closed by
  * repeating its first position (the intent is unambiguous).
  *
  * @param geometry the feature's `geometry` member as parsed
@@ -170,7 +171,125 @@ export function validateGeometry(geometry: unknown, options: ValidateGeometryOpt
     result.push(normal);
   }
   if (broken) return { problems };
+  const conflict = findRingConflict(result);
+  if (conflict) {
+    const name = (pi: number, ri: number): string => (geometry.type === 'MultiPolygon' ? `polygon ${pi} ring ${ri}` : `ring ${ri}`);
+    if (conflict.kind === 'cross') {
+      fatal('rings-cross', `${name(conflict.a[0], conflict.a[1])} and ${name(conflict.b[0], conflict.b[1])} cross near ${fmt(conflict.at)}`);
+    } else if (conflict.kind === 'hole-outside') {
+      fatal('hole-outside', `${name(conflict.a[0], conflict.a[1])} is a hole but lies outside its outer ring (ring 0${geometry.type === 'MultiPolygon' ? ` of polygon ${conflict.a[0]}` : ''}); a hole must be inside it`);
+    } else {
+      const [a, b] = [conflict.a[0], conflict.b[0]];
+      fatal('polygons-overlap', conflict.kind === 'same'
+        ? `polygons ${a} and ${b} of the MultiPolygon are the same polygon; its area would count twice: drop one`
+        : `polygon ${b} of the MultiPolygon lies inside polygon ${a}; its area would count twice: if it is a hole, make it a ring of polygon ${a} (in a Shapefile a hole runs counter-clockwise), else dissolve them`);
+    }
+    return { problems };
+  }
   return { geometry: result, problems };
+}
+
+type RingRef = [polygon: number, ring: number];
+type RingConflict =
+  | { kind: 'cross'; a: RingRef; b: RingRef; at: Position }
+  | { kind: 'hole-outside'; a: RingRef }
+  | { kind: 'inside' | 'same'; a: RingRef; b: RingRef };
+
+/** Whether p lies on an edge of the closed ring. */
+function isOnRing(p: Position, ring: Ring): boolean {
+  for (let i = 0; i + 1 < ring.length; i++) {
+    const a = ring[i]!, b = ring[i + 1]!;
+    if (orient(a[0], a[1], b[0], b[1], p[0], p[1]) === 0 && onSegment(a[0], a[1], b[0], b[1], p[0], p[1])) return true;
+  }
+  return false;
+}
+
+/** Whether p lies strictly inside the closed ring (p not on it: see isOnRing). Even-odd rule. */
+function isInRing(p: Position, ring: Ring): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 2; i + 1 < ring.length; j = i++) {
+    const a = ring[i]!, b = ring[j]!;
+    if ((a[1] > p[1]) !== (b[1] > p[1]) && p[0] < ((b[0] - a[0]) * (p[1] - a[1])) / (b[1] - a[1]) + a[0]) inside = !inside;
+  }
+  return inside;
+}
+
+/** Whether `ring` lies inside `other` (judged by its first position off `other`); undefined when all are on it. */
+function liesInside(ring: Ring, other: Ring): boolean | undefined {
+  for (const p of ring) if (!isOnRing(p, other)) return isInRing(p, other);
+  return undefined;
+}
+
+const sameRing = (a: Ring, b: Ring): boolean => {
+  if (a.length !== b.length) return false;
+  const key = (p: Position): string => `${p[0]},${p[1]}`;
+  const set = new Set(a.map(key));
+  return b.every((p) => set.has(key(p)));
+};
+
+/**
+ * How the simple rings of one feature fail to make valid polygons, or undefined: two rings that
+ * cross (touching at a point or along an edge is allowed: real parts often share a border), a
+ * hole outside its outer ring (or around it: its area would be negative), a polygon of a
+ * MultiPolygon inside another or repeated (an island in another polygon's hole is fine; without
+ * crossings, one position inside means the whole ring is). A sweep over
+ * all edges by x finds crossings in near-linear time; then one position per ring settles containment.
+ */
+export function findRingConflict(polygons: MultiPolygonCoords): RingConflict | undefined {
+  const rings: { ref: RingRef; ring: Ring; box: [number, number, number, number] }[] = [];
+  polygons.forEach((poly, pi) => poly.forEach((ring, ri) => {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const p of ring) { x0 = Math.min(x0, p[0]); y0 = Math.min(y0, p[1]); x1 = Math.max(x1, p[0]); y1 = Math.max(y1, p[1]); }
+    rings.push({ ref: [pi, ri], ring, box: [x0, y0, x1, y1] });
+  }));
+  if (rings.length < 2) return undefined;
+  // edges of every ring, sorted by their least x
+  const edges: { r: number; i: number; x0: number; x1: number; y0: number; y1: number }[] = [];
+  rings.forEach(({ ring }, r) => {
+    for (let i = 0; i + 1 < ring.length; i++) {
+      const a = ring[i]!, b = ring[i + 1]!;
+      edges.push({ r, i, x0: Math.min(a[0], b[0]), x1: Math.max(a[0], b[0]), y0: Math.min(a[1], b[1]), y1: Math.max(a[1], b[1]) });
+    }
+  });
+  edges.sort((a, b) => a.x0 - b.x0);
+  for (let m = 0; m < edges.length; m++) {
+    const e = edges[m]!;
+    for (let k = m + 1; k < edges.length && edges[k]!.x0 <= e.x1; k++) {
+      const f = edges[k]!;
+      if (f.r === e.r || f.y0 > e.y1 || f.y1 < e.y0) continue;
+      const re = rings[e.r]!.ring, rf = rings[f.r]!.ring;
+      const a = re[e.i]!, b = re[e.i + 1]!, c = rf[f.i]!, d = rf[f.i + 1]!;
+      const d1 = orient(c[0], c[1], d[0], d[1], a[0], a[1]), d2 = orient(c[0], c[1], d[0], d[1], b[0], b[1]);
+      const d3 = orient(a[0], a[1], b[0], b[1], c[0], c[1]), d4 = orient(a[0], a[1], b[0], b[1], d[0], d[1]);
+      if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) {
+        const t = d1 / (d1 - d2);
+        const [first, second] = e.r < f.r ? [e.r, f.r] : [f.r, e.r];
+        return { kind: 'cross', a: rings[first]!.ref, b: rings[second]!.ref, at: [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])] };
+      }
+    }
+  }
+  // holes inside their outer ring
+  for (const poly of polygons.keys()) {
+    const shell = polygons[poly]![0]!;
+    for (let ri = 1; ri < polygons[poly]!.length; ri++) {
+      if (liesInside(polygons[poly]![ri]!, shell) === false) return { kind: 'hole-outside', a: [poly, ri] };
+    }
+  }
+  // polygons apart, or one in a hole of the other
+  const shells = rings.filter((r) => r.ref[1] === 0);
+  for (let i = 0; i < shells.length; i++) {
+    for (let j = i + 1; j < shells.length; j++) {
+      const A = shells[i]!, B = shells[j]!;
+      if (A.box[2] < B.box[0] || B.box[2] < A.box[0] || A.box[3] < B.box[1] || B.box[3] < A.box[1]) continue;
+      if (sameRing(A.ring, B.ring)) return { kind: 'same', a: A.ref, b: B.ref };
+      for (const [inner, outer] of [[B, A], [A, B]] as const) {
+        if (liesInside(inner.ring, outer.ring) !== true) continue;
+        const holes = polygons[outer.ref[0]]!.slice(1);
+        if (!holes.some((h) => liesInside(inner.ring, h) !== false)) return { kind: 'inside', a: outer.ref, b: inner.ref };
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

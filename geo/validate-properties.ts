@@ -30,8 +30,28 @@ export const MAX_COUNT = 2 ** 31 - 1;
 /** Deepest nesting of a property value kept in `extra` (objects and arrays). */
 export const MAX_PROPERTY_DEPTH = 32;
 const COUNT_FIELDS: ReadonlySet<CanonicalField> = new Set(['households', 'population', 'staff', 'partyMembers']);
-/** C0 control characters other than tab, line feed and carriage return (NUL included). */
-export const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/**
+ * Characters no name or opinion needs, refused wherever text comes in: C0 controls other than tab,
+ * line feed and carriage return (NUL included: PostgreSQL cannot store it), DEL and the C1
+ * controls; the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+ * which make a name display other than it reads (U+202E shows "abc\u202Edef" as "abcfed"; the
+ * marks U+200E/U+200F reorder nothing and stay allowed); and UTF-16 surrogates without their pair,
+ * which are not Unicode (PostgreSQL refuses them in JSON: they were a 500).
+ */
+export const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The number a text spells, for the hint of a `*-not-number` problem (never read as the value:
+ * numbers must be numbers): "1234", " 1234.0 ", and "1,234" / "1,234,567.5" as spreadsheets export
+ * them with thousands separators.
+ */
+export function readNumberText(v: unknown): number | undefined {
+  if (typeof v !== 'string' || v.trim() === '') return undefined;
+  const t = v.trim();
+  const plain = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t) ? t.replace(/,/g, '') : t;
+  const n = Number(plain);
+  return Number.isFinite(n) ? n : undefined;
+}
 
 /** Nesting depth of a JSON value (0 for a scalar), counted without recursion and stopping past `limit`. */
 export function calcJsonDepth(value: unknown, limit = Infinity): number {
@@ -154,7 +174,10 @@ export function validateProperties(
 
   // street office
   const so = get('streetOffice');
-  if (typeof so === 'string' && so.trim() !== '') values.streetOffice = text('streetOffice', so);
+  if (so === '*') {
+    // "*" is rules.stations' key for the district total (and exports' usual placeholder for "unknown")
+    push('street-office-missing', 'fatal', 'streetOffice', `${label('streetOffice')} is "*", which stands for every street office in a scenario (rules.stations); give the street office its name`);
+  } else if (typeof so === 'string' && so.trim() !== '') values.streetOffice = text('streetOffice', so);
   else if (typeof so === 'number' && Number.isFinite(so)) values.streetOffice = String(so);
   else if (!reportedMissing?.has('streetOffice')) {
     push('street-office-missing', 'fatal', 'streetOffice', `${label('streetOffice')} is ${missing(so) ? 'missing or empty' : JSON.stringify(so)}; each committee belongs to a street office`);
@@ -163,11 +186,11 @@ export function validateProperties(
   // households
   const hh = get('households');
   if (hh === undefined || hh === null) {
-    if (!reportedMissing?.has('households')) push('households-missing', 'fatal', 'households', `${label('households')} is missing`);
+    // a census tract of water only has 0 households, which the source may have left null
+    if (!reportedMissing?.has('households')) push('households-missing', 'fatal', 'households', `${label('households')} is ${hh === null ? 'null' : 'missing'}; a committee without households has 0`);
   } else if (typeof hh !== 'number') {
-    const hint = typeof hh === 'string' && hh.trim() !== '' && Number.isFinite(Number(hh))
-      ? `: it is the text ${JSON.stringify(hh)}; write it as a JSON number (${Number(hh)}), without quotes`
-      : '';
+    const n = readNumberText(hh);
+    const hint = n !== undefined ? `: it is the text ${JSON.stringify(hh)}; write it as a JSON number (${n}), without quotes` : '';
     push('households-not-number', 'fatal', 'households', `${label('households')} is ${JSON.stringify(hh)}, not a number${hint}`);
   } else if (!Number.isFinite(hh)) {
     push('households-not-number', 'fatal', 'households', `${label('households')} is not a finite number`);
@@ -185,7 +208,8 @@ export function validateProperties(
     if (v === undefined || v === null) continue;
     const code = kebab(field);
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      const hint = typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? '; write it as a JSON number, without quotes' : '';
+      const n = readNumberText(v);
+      const hint = n !== undefined ? `; write it as a JSON number (${n}), without quotes` : '';
       push(`${code}-not-number`, 'fatal', field, `${label(field)} is ${JSON.stringify(v)}, not a number${hint}`);
     } else if (v < 0) {
       push(`${code}-negative`, 'fatal', field, `${label(field)} is ${v}; it cannot be negative`);

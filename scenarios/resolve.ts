@@ -5,7 +5,7 @@
  */
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import type { Committee, Problem } from '../geo/types.js';
-import type { Locks, Scenario } from '../solver/types.js';
+import { DISTRICT_TOTAL_KEY, type Locks, type Scenario } from '../solver/types.js';
 import { DEFAULT_LOCKS, DEFAULT_RULES, DEFAULT_SOLVER, DEFAULT_WEIGHTS } from './defaults.js';
 import { ScenarioFileSchema, type ScenarioFile } from './schema.js';
 
@@ -138,6 +138,16 @@ export function resolveLocks(scenario: Scenario, committees: readonly Committee[
       });
     }
   });
+  // a count for a street office the data lacks (a typo) would be ignored without a word
+  for (const office of Object.keys(scenario.rules.stations ?? {})) {
+    if (office === DISTRICT_TOTAL_KEY || offices.has(office)) continue;
+    problems.push({
+      code: 'street-office-unknown',
+      severity: 'fatal',
+      field: `rules.stations.${office}`,
+      message: `rules.stations.${office}: the dataset has no street office "${office}" (it has ${[...offices].slice(0, 12).join(', ')}${offices.size > 12 ? ', …' : ''})`,
+    });
+  }
   if (problems.length > 0) return { problems };
   return { scenario: { ...scenario, locks }, problems };
 }

@@ -8,6 +8,12 @@ import { LIMITS } from './limits.js';
 
 const NonNegative = Type.Number({ minimum: 0 });
 const Share = Type.Number({ minimum: 0, maximum: 1 });
+/**
+ * The largest weight: a cost term 10,000 times a station's already makes a rule all but hard;
+ * 1e308 overflowed every cost to Infinity (an objective of null reported "optimal").
+ */
+export const MAX_WEIGHT = 10_000;
+const Weight = Type.Number({ minimum: 0, maximum: MAX_WEIGHT });
 
 const FacilityRuleSchema = Type.Object(
   {
@@ -48,19 +54,19 @@ export const RulesSchema = Type.Object(
 
 export const WeightsSchema = Type.Object(
   {
-    station: Type.Optional(NonNegative),
-    merge: Type.Optional(NonNegative),
-    under: Type.Optional(NonNegative),
-    over: Type.Optional(NonNegative),
+    station: Type.Optional(Weight),
+    merge: Type.Optional(Weight),
+    under: Type.Optional(Weight),
+    over: Type.Optional(Weight),
     facility: Type.Optional(
       Type.Object(
-        { office: Type.Optional(NonNegative), service: Type.Optional(NonNegative), plaza: Type.Optional(NonNegative) },
+        { office: Type.Optional(Weight), service: Type.Optional(Weight), plaza: Type.Optional(Weight) },
         { additionalProperties: false },
       ),
     ),
-    compactness: Type.Optional(NonNegative),
-    typeMix: Type.Optional(NonNegative),
-    enclaveLink: Type.Optional(NonNegative),
+    compactness: Type.Optional(Weight),
+    typeMix: Type.Optional(Weight),
+    enclaveLink: Type.Optional(Weight),
   },
   { additionalProperties: false },
 );

@@ -2,7 +2,7 @@
  * The `yizhan` command end to end, as a user runs it: the built binary in a child process.
  * `npm test` builds first, so dist/ is current.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,22 @@ describe('yizhan usage', () => {
 });
 
 describe('yizhan help, version and typos', () => {
+  it('writes a scenario named "../x" into one folder under out/, never beside it (red team)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yizhan-escape-'));
+    const name = `../rt-escape-${process.pid}`;
+    writeFileSync(join(dir, 'scenario.json'), JSON.stringify({ name, dataset: join(ROOT, 'tests/fixtures/valid/basic.geojson') }));
+    const inside = join(ROOT, 'out', `.._rt-escape-${process.pid}`);
+    const outside = join(ROOT, `rt-escape-${process.pid}`);
+    try {
+      const r = await yizhan('plan', join(dir, 'scenario.json'), '--quiet', '--no-map');
+      expect(existsSync(outside)).toBe(false);
+      expect(existsSync(join(inside, 'summary.json')), r.stderr).toBe(true);
+    } finally {
+      rmSync(inside, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('prints the version of package.json', async () => {
     const r = await yizhan('--version');
     expect(r.code).toBe(0);

@@ -384,6 +384,36 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     await page.screenshot({ path: join(OUT, 'plan-no-facilities.png'), fullPage: true });
   });
 
+  it('a committee named with HTML shows as text in the map tooltip, never as markup (red team: Leaflet wrote it as HTML)', async () => {
+    const post = async (path: string, body: unknown, type = 'application/json') => fetch(`${desk.url}/api${path}`, {
+      method: 'POST', headers: { authorization: `Bearer ${desk.tokens.planner}`, 'content-type': type }, body: JSON.stringify(body),
+    });
+    // a form in a tooltip could ask a reviewer for their token (CSP does not restrict form-action)
+    const name = '<form data-injected action="https://example.invalid/"><input name="t"></form>甲';
+    const square = [[[114, 22.5], [114.01, 22.5], [114.01, 22.51], [114, 22.51], [114, 22.5]]];
+    const up = await post('/datasets?name=markup', { type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { id: 'm1', name, streetOffice: '黄贝', households: 4000 }, geometry: { type: 'Polygon', coordinates: square } },
+    ] }, 'application/geo+json');
+    expect(up.status).toBe(201);
+    const plan = await post(`/datasets/${((await up.json()) as { id: string }).id}/plans`, { name: 'markup', streetOffices: ['黄贝'], stations: [['m1']] });
+    expect(plan.status).toBe(201);
+    const id = ((await plan.json()) as { id: string }).id;
+    await page.goto(`${desk.url}/`);
+    if (await page.locator('[data-logout]').count()) await signOut(page);
+    await signIn(page, desk.tokens.planner);
+    await page.goto(`${desk.url}/#/plans/${encodeURIComponent(id)}`);
+    await page.locator('[data-map][data-stations-drawn]').waitFor();
+    const box = (await page.locator('[data-map]').boundingBox())!;
+    // inside the committee, clear of the station's badge at its centre
+    const [x, y] = [box.x + box.width / 2 - box.height * 0.3, box.y + box.height / 2 - box.height * 0.3];
+    await page.mouse.move(x, y);
+    await page.mouse.move(x + 3, y + 3);
+    const tooltip = page.locator('.leaflet-tooltip').first();
+    await tooltip.waitFor();
+    expect(await page.locator('[data-injected]').count()).toBe(0);
+    await expect(tooltip.textContent()).resolves.toContain(name);
+  });
+
   it('logged no page errors', () => {
     expect(errors).toEqual([]);
   });

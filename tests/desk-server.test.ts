@@ -49,6 +49,8 @@ describeEngines('review desk: static client, GET /api/me and POST /api/plans/:id
     const csp = String(page.headers['content-security-policy']);
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("connect-src 'self'");
+    // a form injected into the page (red team: names in tooltips) could post nowhere but here
+    expect(csp).toContain("form-action 'self'");
     expect(csp).not.toMatch(/https?:/);
     const scripts = [...page.body.matchAll(/(?:src|href)="(\/web\/[^"]+)"/g)].map((m) => m[1]!);
     expect(scripts).toEqual(['/web/app.css', '/web/app.js']);

@@ -115,6 +115,43 @@ describe('normalisation of a small valid file', () => {
     expect(bad.problems.find((p) => p.code === 'households-not-number')?.message).toMatch(/\(1234\)/);
   });
 
+  it('suggests the number of a text with thousands separators, and says null for a null household count (red team)', () => {
+    const fc = load(join(VALID, 'basic.geojson')) as { features: { properties: Record<string, unknown> }[] };
+    fc.features[0]!.properties.households = '1,234';
+    fc.features[1]!.properties.households = null;
+    fc.features[2]!.properties.population = '12,345.5';
+    const r = readCommittees(fc);
+    expect(r.problems.find((p) => p.code === 'households-not-number')?.message).toMatch(/"1,234".*\(1234\), without quotes/);
+    expect(r.problems.find((p) => p.code === 'households-missing')?.message).toMatch(/is null; a committee without households has 0/);
+    expect(r.problems.find((p) => p.code === 'population-not-number')?.message).toMatch(/\(12345\.5\), without quotes/);
+    // a text that is not a number gets no hint; 0 households is a committee like any other
+    fc.features[0]!.properties.households = '1,23';
+    fc.features[1]!.properties.households = 0;
+    fc.features[2]!.properties.population = 9000;
+    const again = readCommittees(fc);
+    expect(again.problems.map((p) => [p.code, p.feature])).toEqual([['households-not-number', 0], ['name-missing', 2]]);
+    expect(again.problems[0]!.message).not.toMatch(/without quotes/);
+  });
+
+  it('refuses a street office called "*", the district-total key of rules.stations (red team)', () => {
+    const fc = load(join(VALID, 'basic.geojson')) as { features: { properties: Record<string, unknown> }[] };
+    fc.features[1]!.properties.streetOffice = '*';
+    const r = readCommittees(fc);
+    expect(r.problems.map((p) => [p.code, p.feature, p.field])).toContainEqual(['street-office-missing', 1, 'streetOffice']);
+    expect(r.problems.find((p) => p.code === 'street-office-missing')!.message).toMatch(/is "\*", which stands for every street office/);
+  });
+
+  it('refuses a lone surrogate and a right-to-left override in a name as a control character (red team)', () => {
+    const fc = load(join(VALID, 'basic.geojson')) as { features: { properties: Record<string, unknown> }[] };
+    fc.features[0]!.properties.name = 'a\ud800';
+    fc.features[1]!.properties.name = '碧\u202E波';
+    fc.features[2]!.properties.name = '碧波 𠀀\u200F';
+    expect(readCommittees(fc).problems.map((p) => [p.code, p.feature, p.message.replace(/.*\(/, '')])).toEqual([
+      ['name-control-character', 0, 'U+D800)'],
+      ['name-control-character', 1, 'U+202E)'],
+    ]);
+  });
+
   it('refuses an unknown mapping key and a mapping that is not an object', () => {
     const fc = load(join(VALID, 'basic.geojson'));
     expect(codes(readCommittees(fc, { mapping: { household: 'x' } as never }))).toContain('mapping-key-unknown');

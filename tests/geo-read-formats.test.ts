@@ -5,10 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { wgs84ToGcj02 } from '../geo/china-offsets.js';
 import { calcDistanceMeters } from '../geo/distance.js';
 import { detectFormat, readDatasetSource } from '../geo/ingest.js';
+import { isDbfCutOf, listZipShapefiles, readShapefileParts } from '../geo/read-shapefile.js';
+import { makeDbf } from '../render/gis/dbf.js';
+import type { Column } from '../render/gis/fields.js';
 import type { DatasetSource, ReadSourceOptions, SourceReport } from '../geo/ingest.js';
 import type { Committee, Position } from '../geo/types.js';
 import { readDatasetReport } from '../cli/load.js';
@@ -76,6 +80,31 @@ describe('every format reads the same committees as the GeoJSON', async () => {
     expectSameCommittees(r.dataset!.committees, want, 0.01);
     // streetOffi and partyMembe in the DBF
     expect(r.dataset!.committees[0]!.extra ?? {}).not.toHaveProperty('streetOffi');
+  });
+
+  it('a mapping naming the full field names reads them from their 10-byte DBF cuts, UTF-8 cut mid-character too (red team)', async () => {
+    // the fixture's attributes in a DBF whose fields are named as a data's documentation spells
+    // them, cut at 10 bytes as GDAL writes them: streetOffi, households, 常住人� (常住人口数)
+    const dir = (ext: string) => readFileSync(join(FORMATS, `huangbei-4547.${ext}`));
+    const plain = readShapefileParts({ shp: dir('shp'), dbf: dir('dbf'), cpg: dir('cpg') });
+    const rows = plain.value!.features.map((f) => (f as { properties: Record<string, unknown> }).properties);
+    const columns: Column[] = [
+      { name: 'id', type: 'text' }, { name: 'name', type: 'text' }, { name: 'streetOffice', type: 'text' },
+      { name: 'households', type: 'integer' }, { name: 'population', type: 'integer' },
+    ];
+    const dbf = makeDbf(columns, ['id', 'name', 'streetOfficeName', 'households2010', '常住人口数'], rows);
+    const zip = zipSync({ 'cut.shp': dir('shp'), 'cut.shx': dir('shx'), 'cut.prj': dir('prj'), 'cut.cpg': new TextEncoder().encode('UTF-8'), 'cut.dbf': dbf });
+    const mapping = { streetOffice: 'streetOfficeName', households: 'households2010', population: '常住人口数' };
+    const r = await readDatasetSource({ name: 'cut.zip', bytes: zip }, { mapping });
+    expect(codes(r)).toEqual(refCodes);
+    expect(r.dataset!.committees.map((c) => [c.id, c.streetOffice, c.households, c.population]))
+      .toEqual(want.map((c) => [c.id, c.streetOffice, c.households, c.population]));
+    // a much shorter field is another field, not a cut: still missing, the fields found listed
+    const short = await readDatasetSource({ name: 'cut.zip', bytes: zip }, { mapping: { ...mapping, name: 'name_cn' } });
+    expect(short.problems.find((p) => p.code === 'mapping-field-missing')).toMatchObject({ field: 'name', message: expect.stringContaining('"name_cn"') });
+    expect(isDbfCutOf('街道办事处', '街道办事处名')).toBe(true); // GBK: 10 bytes
+    expect(isDbfCutOf('常住人\uFFFD', '常住人口数')).toBe(true); // UTF-8: 9 bytes and half a character
+    expect(isDbfCutOf('name', 'name_cn')).toBe(false);
   });
 
   it('a GeoPackage in CGCS2000 geographic (EPSG:4490), its only layer', async () => {
@@ -149,6 +178,34 @@ describe('broken files of each format give clear errors (tests/fixtures/invalid/
       expect(p!.message).toMatch(message);
     });
   }
+
+  it('a zip whose shapefile parts declare more than MAX_UNZIPPED_BYTES: zip-too-large, nothing inflated (red team: a 1.5 MB zip bomb took 1.6 GB)', async () => {
+    // a valid zip of the fixture's parts, the .shp's size in the central directory raised to
+    // 600 MiB: fflate allocates what a zip declares, so the declared size is what must be checked
+    const parts = unzipSync(readFileSync(join(FORMATS, 'huangbei-4547-gbk.zip')));
+    const zip = zipSync({ ...parts, 'notes.txt': new Uint8Array(10) });
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    let patched = 0;
+    for (let at = 0; at + 46 <= zip.length; at++) {
+      if (view.getUint32(at, true) !== 0x02014b50) continue; // central directory header
+      const nameLength = view.getUint16(at + 28, true);
+      const name = new TextDecoder().decode(zip.subarray(at + 46, at + 46 + nameLength));
+      if (name.endsWith('.shp')) {
+        view.setUint32(at + 24, 600 * 1024 * 1024, true);
+        patched++;
+      }
+    }
+    expect(patched).toBe(1);
+    const r = await readDatasetSource({ name: 'bomb.zip', bytes: zip });
+    expect(r.ok).toBe(false);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]!.code).toBe('zip-too-large');
+    expect(r.problems[0]!.message).toMatch(/unpack to more than 512 MiB \(.*\.shp alone declares 600 MiB\).*GeoPackage or FlatGeobuf/);
+    // within the limit the same parts read as before, the text file beside them ignored
+    const fine = await readDatasetSource({ name: 'fine.zip', bytes: zipSync({ ...parts, 'notes.txt': new Uint8Array(10) }) });
+    expect(fine.ok).toBe(true);
+    expect(listZipShapefiles(zip, 1024)).toMatchObject({ code: 'zip-too-large' });
+  });
 
   it('overlaps found in a FlatGeobuf file as in GeoJSON (the topology checks apply to every format)', async () => {
     const fgb = await read(INVALID, 'fgb-overlap.fgb');

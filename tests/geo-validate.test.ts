@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseGeoJsonText, readCommittees } from '../geo/ingest.js';
 import type { ReadCommitteesOptions } from '../geo/ingest.js';
-import { findRingSelfIntersection } from '../geo/validate-geometry.js';
+import { findRingSelfIntersection, validateGeometry } from '../geo/validate-geometry.js';
 import type { Position, Problem, ValidationReport } from '../geo/types.js';
 
 const INVALID = join(import.meta.dirname, 'fixtures', 'invalid');
@@ -29,6 +29,9 @@ const CASES: Record<string, Expect> = {
   'ring-too-few-points': { severity: 'fatal', feature: 1, id: 'c2', field: 'geometry' },
   'ring-degenerate': { severity: 'fatal', feature: 1, id: 'c2', field: 'geometry' },
   'ring-self-intersection': { severity: 'fatal', feature: 1, id: 'c2', field: 'geometry' },
+  'rings-cross': { severity: 'fatal', feature: 1, id: 'c2', field: 'geometry' },
+  'hole-outside': { severity: 'fatal', feature: 1, id: 'c2', field: 'geometry' },
+  'polygons-overlap': { severity: 'fatal', feature: 1, id: 'c2', field: 'geometry' },
   'coordinate-not-number': { severity: 'fatal', feature: 1, id: 'c2', field: 'geometry' },
   'coordinates-out-of-range': { severity: 'fatal', feature: 1, id: 'c2', field: 'geometry' },
   'id-missing': { severity: 'fatal', feature: 1, field: 'id' },
@@ -204,6 +207,32 @@ describe('overlap and gap', () => {
   it('topology: false skips both checks', () => {
     const r = readFixture('overlap.geojson', { topology: false });
     expect(r.problems).toEqual([]);
+  });
+});
+
+describe('rings of one feature (red team: a hole around its polygon or two overlapping parts were valid)', () => {
+  const sq = (x: number, y: number, d: number, cw = false): Position[] => {
+    const r: Position[] = [[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]];
+    return cw ? r.reverse() : r;
+  };
+  const check = (geometry: unknown) => validateGeometry(geometry).problems.map((p) => p.code);
+  it('accepts islands, an island in a lake, parts sharing a border and a hole touching its ring at a corner', () => {
+    expect(check({ type: 'MultiPolygon', coordinates: [[sq(0, 0, 1)], [sq(3, 0, 1)], [sq(0, 5, 1)]] })).toEqual([]);
+    expect(check({ type: 'MultiPolygon', coordinates: [[sq(0, 0, 4), sq(1, 1, 2, true)], [sq(1.5, 1.5, 0.5)]] })).toEqual([]);
+    expect(check({ type: 'MultiPolygon', coordinates: [[sq(0, 0, 1)], [sq(1, 0, 1)]] })).toEqual([]);
+    expect(check({ type: 'Polygon', coordinates: [sq(0, 0, 4), [[0, 0], [1, 2], [2, 1], [0, 0]]] })).toEqual([]);
+  });
+  it('refuses crossing rings, a hole outside or around its ring, overlapping and repeated parts', () => {
+    expect(check({ type: 'Polygon', coordinates: [sq(0, 0, 2), sq(1, 1, 2, true)] })).toEqual(['rings-cross']);
+    expect(check({ type: 'Polygon', coordinates: [sq(0, 0, 1), sq(5, 5, 1, true)] })).toEqual(['hole-outside']);
+    expect(check({ type: 'Polygon', coordinates: [sq(0, 0, 1), sq(-1, -1, 3, true)] })).toEqual(['hole-outside']);
+    expect(check({ type: 'MultiPolygon', coordinates: [[sq(0, 0, 2)], [sq(0.5, 0.5, 1)]] })).toEqual(['polygons-overlap']);
+    expect(check({ type: 'MultiPolygon', coordinates: [[sq(0, 0, 2)], [sq(0, 0, 2)]] })).toEqual(['polygons-overlap']);
+    const inside = validateGeometry({ type: 'MultiPolygon', coordinates: [[sq(0.5, 0.5, 1)], [sq(0, 0, 2)]] }).problems[0]!;
+    expect(inside.message).toMatch(/^polygon 0 of the MultiPolygon lies inside polygon 1; .*if it is a hole, make it a ring of polygon 1/);
+    const cross = validateGeometry({ type: 'MultiPolygon', coordinates: [[sq(0, 0, 2)], [[[1, -1], [1.5, -1], [1.5, 3], [1, 3], [1, -1]]]] }).problems[0]!;
+    expect(cross.code).toBe('rings-cross');
+    expect(cross.message).toMatch(/^polygon 0 ring 0 and polygon 1 ring 0 cross near \[1(\.5)?, [02]\]$/);
   });
 });
 

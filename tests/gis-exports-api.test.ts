@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDatasetSource } from '../geo/ingest.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 
 const LUOHU_GEOJSON = readFileSync(new URL('../scenarios/luohu-2006/committees.geojson', import.meta.url), 'utf8');
@@ -58,6 +59,26 @@ describe('GIS exports and plan text of a stored plan (embedded PGlite + PostGIS)
   afterAll(async () => {
     await api?.close();
   }, 60_000);
+
+  it('writes committees whose properties clash in a GeoPackage\'s case-insensitive column names (FID, Name, GEOM, "") renamed, not a 500 (red team)', async () => {
+    const square = (x: number) => [[[114 + x, 22.5], [114.01 + x, 22.5], [114.01 + x, 22.51], [114 + x, 22.51], [114 + x, 22.5]]];
+    const extra = { FID: 2, Name: 'case', GEOM: 'g', '': 'empty', 'a"; DROP TABLE gpkg_contents; --': 1, fid: 'dropped' };
+    const features = [
+      { type: 'Feature', properties: { id: 'k1', name: 'k1', streetOffice: '黄贝', households: 4000, ...extra }, geometry: { type: 'Polygon', coordinates: square(0) } },
+      { type: 'Feature', properties: { id: 'k2', name: 'k2', streetOffice: '黄贝', households: 4000 }, geometry: { type: 'Polygon', coordinates: square(0.01) } },
+    ];
+    const up = await app.inject({ method: 'POST', url: '/api/datasets?name=clash', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/geo+json' }, payload: JSON.stringify({ type: 'FeatureCollection', features }) });
+    expect(up.statusCode, up.body).toBe(201);
+    const plan = await app.inject({ method: 'POST', url: `/api/datasets/${up.json().id}/plans`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'clash', streetOffices: ['黄贝'], stations: [['k1', 'k2']] }) });
+    expect(plan.statusCode, plan.body).toBe(201);
+    const gpkg = await get(`/api/plans/${plan.json().id}/committees.gpkg`);
+    expect(gpkg.status, JSON.stringify(gpkg.json)).toBe(200);
+    const read = await readDatasetSource({ name: 'c.gpkg', bytes: gpkg.bytes });
+    expect(read.ok, JSON.stringify(read.problems.slice(0, 2))).toBe(true);
+    const k1 = read.dataset!.committees.find((c) => c.id === 'k1')!;
+    expect(k1.name).toBe('k1');
+    expect(k1.extra).toMatchObject({ FID_1: 2, Name_1: 'case', GEOM_1: 'g', field: 'empty', 'a"; DROP TABLE gpkg_contents; --': 1 });
+  });
 
   it('titles the plan text from the scenario\'s document.title, else "<dataset name>社区工作站整合方案", never the scenario id', async () => {
     const titled = await get(`/api/plans/${titledPlan}/text`);

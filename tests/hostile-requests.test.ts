@@ -25,6 +25,16 @@ describe('findHostileValue', () => {
     expect(findHostileValue({ 'k\u0001': 1 }, '')?.problem).toBe('control-character');
   });
 
+  it('names an unpaired surrogate, a C1 control and a bidirectional override as control characters (red team: a lone \\ud800 was a 500)', () => {
+    expect(findHostileValue({ name: 'a\ud800b' }, '')).toEqual({ field: 'name', problem: 'control-character' });
+    expect(findHostileValue({ name: 'a\udc00' }, '')?.problem).toBe('control-character');
+    expect(findHostileValue({ name: 'abc\u202Edef' }, '')?.problem).toBe('control-character');
+    expect(findHostileValue({ name: 'x\u2066y' }, '')?.problem).toBe('control-character');
+    expect(findHostileValue({ name: 'x\u0085y' }, '')?.problem).toBe('control-character');
+    // a well-formed pair (an emoji, a CJK extension B character) and marks that reorder nothing are text
+    expect(findHostileValue({ name: '😀 𠀀 黄贝\u200F\u200E' }, '')).toBeUndefined();
+  });
+
   it('gives exports a file name made of the resource, the id and the export', () => {
     expect(makeExportFileName('/api/plans/0e4744f0-aaaa/stations.geojson', 'application/geo+json')).toBe('plan-0e4744f0-stations.geojson');
     expect(makeExportFileName('/api/plans/0e4744f0-aaaa/text?lang=en', 'text/plain; charset=utf-8')).toBe('plan-0e4744f0-text.txt');
@@ -63,6 +73,24 @@ function hostileSuite(engine: TestEngine): void {
     expect([name.status, name.json.field]).toEqual([422, 'name']);
   });
 
+  it('refuses an unpaired surrogate and a right-to-left override in a scenario name, an opinion and an upload as 422 naming the field (red team)', async () => {
+    const up = await call('POST', '/api/datasets?name=surrogates', { type: 'FeatureCollection', features: [feature('c1', {}, 0)] });
+    expect(up.status, up.text).toBe(201);
+    // JSON text with the escape itself: JSON.stringify would write a lone surrogate the same way
+    const scenario = await call('POST', '/api/scenarios', `{"datasetId":"${up.json.id}","name":"a\\ud800b"}`);
+    expect([scenario.status, scenario.json.code, scenario.json.field], scenario.text).toEqual([422, 'invalid-request', 'name']);
+    const rtl = await call('POST', '/api/scenarios', { datasetId: up.json.id, name: 'abc\u202Edef' });
+    expect([rtl.status, rtl.json.field], rtl.text).toEqual([422, 'name']);
+    const opinion = await call('POST', '/api/plans/00000000-0000-0000-0000-000000000000/actions', '{"action":"opinion","version":1,"agree":true,"opinion":"\\udfff"}');
+    expect([opinion.status, opinion.json.field]).toEqual([422, 'opinion']);
+    const upload = await call('POST', '/api/datasets?name=lone', `{"type":"FeatureCollection","features":[${JSON.stringify(feature('c1', {}, 0)).replace('"name":"c1"', '"name":"c\\ud83d"')}]}`);
+    expect([upload.status, upload.json.field], upload.text).toEqual([422, 'features[0].properties.name']);
+    expect(upload.json.message).toMatch(/control character.*unpaired surrogate/);
+    const ok = await call('POST', '/api/scenarios', { datasetId: up.json.id, name: '黄贝 😀 𠀀' });
+    expect(ok.status, ok.text).toBe(201);
+    expect((await call('GET', '/health')).status).toBe(200);
+  });
+
   it('refuses a GeoJSON property nested 10,000 deep as 422, and the server goes on', async () => {
     const raw = `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"c1","name":"c1","streetOffice":"黄贝","households":4000,"notes":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}},"geometry":{"type":"Polygon","coordinates":${JSON.stringify(rect(114, 22.5, 114.01, 22.51))}}}]}`;
     const deep = await call('POST', '/api/datasets?name=deep', raw);
@@ -87,6 +115,13 @@ function hostileSuite(engine: TestEngine): void {
     // no cell a spreadsheet would run: none starts with = + - @ TAB or CR (numbers aside)
     expect(cells.filter((c) => /^[=+@\t\r]|^-[^0-9]/.test(c)), csv.text).toEqual([]);
     expect(csv.text).toContain("'=HYPERLINK");
+    // the headers follow ?lang= as the README says (lang was ignored: Chinese for en), and a
+    // language it does not have is refused, not answered in Chinese (red team)
+    expect(csv.text.replace(/^\uFEFF/, '')).toMatch(/^工作站编号,/);
+    const en = await call('GET', `/api/plans/${plan.json.id}/plan.csv?lang=en`);
+    expect([en.status, en.text.replace(/^\uFEFF/, '').split(',')[0]]).toEqual([200, 'station']);
+    const fr = await call('GET', `/api/plans/${plan.json.id}/plan.csv?lang=fr`);
+    expect([fr.status, fr.json?.code, fr.json?.field]).toEqual([422, 'invalid-request', 'querystring.lang']);
   });
 
   it('refuses a 9,000-character committee id and 2^31 households in validation, naming the feature and field', async () => {

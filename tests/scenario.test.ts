@@ -2,9 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFilesAtomically, writeStreamedFile } from '../cli/write.js';
+import { toFolderName, writeFilesAtomically, writeStreamedFile } from '../cli/write.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS } from '../scenarios/defaults.js';
 import { makeScenario, resolveLocks } from '../scenarios/resolve.js';
+import { MAX_WEIGHT } from '../scenarios/schema.js';
 import type { Committee } from '../geo/types.js';
 
 const committee = (id: string, name: string, streetOffice: string): Committee => ({ id, name, streetOffice, households: 100, geometry: [] });
@@ -42,9 +43,34 @@ describe('scenario files', () => {
     ]);
     expect(problems[0]!.message).toContain('use the id');
   });
+
+  it('names a street office of rules.stations that the dataset lacks, instead of ignoring the count (red team)', () => {
+    const committees = [committee('a', '碧波', '黄贝'), committee('b', '湖滨', '黄贝')];
+    const typo = makeScenario({ name: 'x', rules: { stations: { 黄呗: 1, '*': 1 } } }).scenario!;
+    const problems = resolveLocks(typo, committees).problems;
+    expect(problems.map((p) => [p.code, p.field])).toEqual([['street-office-unknown', 'rules.stations.黄呗']]);
+    expect(problems[0]!.message).toMatch(/no street office "黄呗" \(it has 黄贝\)/);
+    expect(resolveLocks(makeScenario({ name: 'x', rules: { stations: { 黄贝: 1, '*': 1 } } }).scenario!, committees).problems).toEqual([]);
+  });
+
+  it('bounds the weights: 1e308 made every cost Infinity and the objective null, reported "optimal" (red team)', () => {
+    const huge = makeScenario({ name: 'x', weights: { station: 1e308, facility: { office: 1e9 } } });
+    expect(huge.problems.map((p) => [p.code, p.field])).toEqual([
+      ['scenario-field-invalid', 'weights.station'],
+      ['scenario-field-invalid', 'weights.facility.office'],
+    ]);
+    expect(makeScenario({ name: 'x', weights: { station: MAX_WEIGHT, under: 0 } }).problems).toEqual([]);
+  });
 });
 
 describe('output files', () => {
+  it('makes a scenario name one folder under out/: no separator, no parent (red team: "../../x" wrote outside out/)', () => {
+    expect(toFolderName('../../x')).toBe('.._.._x');
+    expect(toFolderName('..')).toBe('_');
+    expect(toFolderName('a\\b:c*d\u0001')).toBe('a_b_c_d_');
+    expect(toFolderName('罗湖 2006')).toBe('罗湖 2006');
+  });
+
   it('writes all files whole and leaves no temporary behind', () => {
     const dir = mkdtempSync(join(tmpdir(), 'yizhan-out-'));
     writeFilesAtomically(dir, { 'a.json': '{"a":1}', 'b.txt': '黄贝' });

@@ -142,7 +142,7 @@ expect "$(jget version <<<"$BODY")" 1 "a new plan's version"
 run 200 'curl -sS "$B/api/plans/$P/stations.geojson" -H "authorization: Bearer $ORG"'
 run 200 'curl -sS "$B/api/plans/$P/text?lang=en" -H "authorization: Bearer $ORG"'
 run 200 'curl -sS "$B/api/plans/$P/text" -H "authorization: Bearer $ORG"'
-run 200 'curl -sS "$B/api/plans/$P/plan.csv" -H "authorization: Bearer $ORG"'
+run 200 'curl -sS "$B/api/plans/$P/plan.csv?lang=en" -H "authorization: Bearer $ORG"'
 
 note "A plan made by hand, evaluated with the same checks, compared with the solved one"
 run 201 'curl -sS -X POST "$B/api/datasets/$RI/plans" -H "authorization: Bearer $BRISTOL" -H "content-type: application/json" -d "{\"scenarioId\":\"$SC\",\"name\":\"bristol by hand\",\"stations\":[[\"Census Tract 301\",\"Census Tract 302\",\"Census Tract 303\",\"Census Tract 304\"],[\"Census Tract 305\",\"Census Tract 306.01\",\"Census Tract 306.02\"]]}"'

@@ -10,6 +10,7 @@
 import L from 'leaflet';
 import type { Station } from '../solver/types.js';
 import { api, type Feature, type FeatureCollection } from './api.js';
+import { h } from './dom.js';
 
 /** Light fills that keep dark labels readable; neighbours get different ones. */
 const PALETTE = ['#8ecae6', '#ffd166', '#95d5b2', '#f4a6a6', '#cdb4db', '#f6bd60', '#a3c4f3', '#b5e48c', '#ffafcc', '#90dbf4'];
@@ -166,7 +167,8 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
       const s = String(f.properties.station);
       (byStation.get(s) ?? byStation.set(s, []).get(s)!).push(layer as L.Path);
       (featuresOf.get(s) ?? featuresOf.set(s, []).get(s)!).push(f as unknown as Feature);
-      layer.bindTooltip(`${String(f.properties.name)} · ${o.householdsText(Number(f.properties.households))}`, { sticky: true, direction: 'top' });
+      // an element, not a string: Leaflet writes a string tooltip as HTML, and names come from uploaded data
+      layer.bindTooltip(h('span', {}, `${String(f.properties.name)} · ${o.householdsText(Number(f.properties.households))}`), { sticky: true, direction: 'top' });
       layer.on('click', () => o.onSelect?.(s));
     },
   });

@@ -40,6 +40,27 @@ export function makeGpkgGeometry(mp: MultiPolygonCoords, srsId: number): Uint8Ar
   return out;
 }
 
+/**
+ * Column names for properties, unique as SQLite compares them (without case): a property that
+ * clashes with fid, geom or another one gets a number (FID_1; of Name and name the one with fewer
+ * capitals keeps its name, so yizhan's own camelCase fields win over a data's NAME), an empty name
+ * is `field`. Uploaded data carries any property names; a clash was a 500.
+ */
+export function gpkgColumnNames(properties: readonly string[]): string[] {
+  const taken = new Set(['fid', 'geom']);
+  const capitals = (p: string): number => p.replace(/[^A-Z]/g, '').length;
+  const order = properties.map((_, i) => i).sort((a, b) => capitals(properties[a]!) - capitals(properties[b]!) || a - b);
+  const out: string[] = new Array<string>(properties.length);
+  for (const i of order) {
+    const base = properties[i] === '' ? 'field' : properties[i]!;
+    let name = base;
+    for (let k = 1; taken.has(name.toLowerCase()); k++) name = `${base}_${k}`;
+    taken.add(name.toLowerCase());
+    out[i] = name;
+  }
+  return out;
+}
+
 const WGS84_WKT = 'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4326"]]';
 
 /** A .gpkg holding `fc` as the layer `layer` in `crs`, with `qml` as its default style when given. */
@@ -66,12 +87,13 @@ export async function makeGeoPackage(fc: GeoJsonFeatureCollection, layer: string
 
     const { columns, rows } = flattenCollection(fc);
     const sqlType = { text: 'TEXT', integer: 'INTEGER', real: 'REAL', boolean: 'BOOLEAN' } as const;
-    const colDefs = columns.filter((c) => c.name !== 'fid' && c.name !== 'geom').map((c) => `${q(c.name)} ${sqlType[c.type]}`);
+    const kept = columns.filter((c) => c.name !== 'fid' && c.name !== 'geom');
+    const names = gpkgColumnNames(kept.map((c) => c.name));
+    const colDefs = kept.map((c, i) => `${q(names[i]!)} ${sqlType[c.type]}`);
     db.run(`CREATE TABLE ${q(layer)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom MULTIPOLYGON${colDefs.length ? `, ${colDefs.join(', ')}` : ''})`);
     const geometries = reprojectCollection(fc, crs);
     const extent = geometries.reduce((e, g) => extentOf(g, e), [Infinity, Infinity, -Infinity, -Infinity] as [number, number, number, number]);
-    const kept = columns.filter((c) => c.name !== 'fid' && c.name !== 'geom');
-    const insert = db.prepare(`INSERT INTO ${q(layer)} (geom${kept.map((c) => `, ${q(c.name)}`).join('')}) VALUES (?${', ?'.repeat(kept.length)})`);
+    const insert = db.prepare(`INSERT INTO ${q(layer)} (geom${names.map((n) => `, ${q(n)}`).join('')}) VALUES (?${', ?'.repeat(kept.length)})`);
     db.run('BEGIN');
     geometries.forEach((g, i) => {
       const r = rows[i]!;

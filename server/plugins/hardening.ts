@@ -1,7 +1,7 @@
 /**
  * What every request and answer gets, whatever the route:
  * - text in the path, the query and JSON bodies may not hold NUL or other control characters
- *   (tab and line breaks excepted) and a body may not nest deeper than MAX_BODY_DEPTH: 422
+ *   (tab and line breaks excepted), bidirectional overrides or unpaired surrogates (CONTROL_CHARACTER) and a body may not nest deeper than MAX_BODY_DEPTH: 422
  *   `invalid-request` naming the field, before the route sees it (PostgreSQL refuses NUL in text
  *   and deep values overflow the stack of JSON.stringify later: both were 500s);
  * - security headers on every answer, `Cache-Control: no-store` on answers that show a token;
@@ -69,7 +69,7 @@ export function findHostileValue(
 export function refuseHostile(found: { field: string; problem: 'control-character' | 'too-deep' }): StoreError {
   const message = found.problem === 'too-deep'
     ? `${found.field}: nested more than ${MAX_BODY_DEPTH} levels deep`
-    : `${found.field}: contains a control character (NUL, or another C0 control other than tab and line breaks)`;
+    : `${found.field}: contains a control character (NUL, another C0 or C1 control other than tab and line breaks, a bidirectional override) or an unpaired surrogate`;
   return new StoreError('invalid-request', 422, message, found.field);
 }
 

@@ -40,7 +40,7 @@ const TYPES: Record<string, string> = {
  */
 export function contentSecurityPolicy(basemap: Basemap | null): string {
   const img = ["'self'", 'data:', ...basemapOrigins(basemap)].join(' ');
-  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src ${img}; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
+  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src ${img}; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
 }
 
 function findPackageRoot(): string {

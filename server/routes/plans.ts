@@ -228,10 +228,10 @@ export const planRoutes: FastifyPluginAsyncTypebox<PlanRoutesOptions> = async (a
   });
 
   app.get('/plans/:id/plan.csv', {
-    schema: exportSchema('One row per station (text/csv, UTF-8 with BOM)'),
+    schema: { ...exportSchema('One row per station (text/csv, UTF-8 with BOM); headers in Chinese (?lang=zh, the default) or English (?lang=en)'), querystring: TextQuery },
   }, async (request, reply) => {
     const { outcome } = await loadOutcome(request.params.id);
-    return reply.type('text/csv; charset=utf-8').send(makePlanCsv(outcome));
+    return reply.type('text/csv; charset=utf-8').send(makePlanCsv(outcome, request.query.lang ?? 'zh'));
   });
 
   app.get('/plans/:id/compare/:otherId', {
