@@ -6,7 +6,7 @@
 import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { Problem } from '../geo/types.js';
-import { FACILITY_KINDS, type PlanSummary } from '../solver/types.js';
+import { FACILITY_KINDS, type PlanSummary, type Station } from '../solver/types.js';
 import { WHATIF_GRID_ROOTS, WhatIfBaseSchema, WhatIfFileSchema, type WhatIfFile } from './whatif-schema.js';
 import { formatCsv } from '../render/csv.js';
 
@@ -308,13 +308,21 @@ export function makeRowSummary(summary: PlanSummary): PlanSummary {
       violations: summary.checks.violations.filter((v) => v.severity === 'fatal').map((v) => ({ severity: v.severity, message: v.message })),
       facilityTargets: summary.checks.facilityTargets,
     },
-    streetOffices: summary.streetOffices.map((o) => ({
-      name: o.name,
-      solver: o.solver,
-      stations: o.stations.map((st) => ({ households: st.households, checks: st.checks })),
-    })),
+    streetOffices: summary.streetOffices.map((o) => ({ name: o.name, solver: o.solver })),
   };
-  return JSON.parse(JSON.stringify(read)) as PlanSummary;
+  const row = JSON.parse(JSON.stringify(read)) as PlanSummary;
+  // The stations (120,000 in a national plan) without the round trip, which took ~1 s of the
+  // batch's tail there: their checks are strings and booleans (the same through JSON), and
+  // households a number, which JSON makes null when not finite and +0 when -0.
+  summary.streetOffices.forEach((o, i) => {
+    row.streetOffices[i]!.stations = o.stations.map((st) => ({ households: roundTripNumber(st.households), checks: st.checks }) as Station);
+  });
+  return row;
+}
+
+/** A number as `JSON.parse(JSON.stringify(x))` gives it back. */
+function roundTripNumber(x: number): number {
+  return (Number.isFinite(x) ? x + 0 : null) as number;
 }
 
 /** Statuses without a usable plan. */

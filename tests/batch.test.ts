@@ -155,6 +155,14 @@ describe('comparison rows', () => {
     expect([row.stationsBefore, row.stationsAfter, row.objective, row.status, row.reason]).toEqual([7, 4, 3.5, 'optimal', '']);
   });
 
+  it('makeRowSummary gives the row that the summary read back from its JSON gives, with NaN, Infinity and -0 households', () => {
+    const stations = [station(6000, {}), station(Number.NaN, { office: false }), station(-0, {}), station(Number.POSITIVE_INFINITY, { plaza: false })];
+    const s = summary(stations, 'optimal');
+    const fromFile = makeComparisonRow(variation, { summary: JSON.parse(JSON.stringify(s)) as typeof s });
+    expect(makeComparisonRow(variation, { summary: makeRowSummary(s) })).toEqual(fromFile);
+    expect(Object.is(makeRowSummary(s).streetOffices[0]!.stations[2]!.households, 0)).toBe(true);
+  });
+
   it('leaves the share of a facility kind that is not in the data blank, not 0, also through makeRowSummary', () => {
     const stations = [station(6000, {}), station(9000, { office: false })];
     const s = summary(stations, 'optimal');
