@@ -46,7 +46,8 @@ export function allowedActions(plan: Plan, me: Me, history: History): { action: 
   return WORKFLOW_ACTIONS.flatMap((action): { action: WorkflowAction; blocked: string | null }[] => {
     const r = applyAction(wf, { action, version: plan.version, opinion: '—', agree: true }, actor);
     if ('next' in r) return [{ action, blocked: null }];
-    if (r.error.code === 'plan-has-fatal-violations' || r.error.code === 'concurrences-missing') return [{ action, blocked: r.error.message }];
+    if (r.error.code === 'plan-has-fatal-violations') return [{ action, blocked: t('blockedFatal', wf.fatalViolations.length) }];
+    if (r.error.code === 'concurrences-missing') return [{ action, blocked: t('blockedConcurrences', (r.error.details as string[]).join(t('listSep'))) }];
     return [];
   });
 }
