@@ -54,6 +54,18 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<{ 
   return { status: res.status, data: data as T };
 }
 
+/** A file the API answers (a plan's documents): the bytes, or the API's JSON error as an ApiError. */
+async function getBlob(path: string): Promise<Blob> {
+  const token = getToken();
+  if (!token) throw new ApiError(401, 'signed-out', 'signed out');
+  const res = await fetch(`/api${path}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) {
+    const e = (await res.json().catch(() => ({}))) as { code?: string; message?: string; details?: unknown };
+    throw new ApiError(res.status, e.code ?? 'http-error', e.message ?? `HTTP ${res.status}`, e.details);
+  }
+  return res.blob();
+}
+
 /** GETs started before they are asked for (the plan page's data while the token is checked); each is used once. */
 const early = new Map<string, Promise<unknown>>();
 export function prefetch(paths: string[]): void {
@@ -117,6 +129,8 @@ export const api = {
   text: (id: string, lang: 'zh' | 'en') => get<string>(`/plans/${enc(id)}/text?lang=${lang}`),
   committees: (id: string) => get<FeatureCollection>(`/plans/${enc(id)}/committees.geojson`),
   stations: (id: string) => get<FeatureCollection>(`/plans/${enc(id)}/stations.geojson`),
+  /** One of the plan's documents (server/routes/documents.ts): plan.docx, plan.xlsx, request.docx, … */
+  document: (id: string, file: string) => getBlob(`/plans/${enc(id)}/documents/${enc(file)}`),
   compare: (a: string, b: string) => get<Compare>(`/plans/${enc(a)}/compare/${enc(b)}`),
   act: (id: string, body: ActionRequest) => call<{ plan: Plan }>('POST', `/plans/${enc(id)}/actions`, body).then((r) => r.data.plan),
   datasets: () => getAll<Dataset>('/datasets', 'datasets'),

@@ -11,6 +11,7 @@ import L from 'leaflet';
 import type { Station } from '../solver/types.js';
 import { api, type Feature, type FeatureCollection } from './api.js';
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 /** Light fills that keep dark labels readable; neighbours get different ones. */
 const PALETTE = ['#8ecae6', '#ffd166', '#95d5b2', '#f4a6a6', '#cdb4db', '#f6bd60', '#a3c4f3', '#b5e48c', '#ffafcc', '#90dbf4'];
@@ -131,7 +132,9 @@ export function drawPlanMap(container: HTMLElement, o: PlanMapOptions): PlanMap 
   container.removeAttribute('data-stations-drawn');
   container.removeAttribute('data-fatal-hatched');
   // Canvas: one bitmap instead of an SVG element per polygon (a district has hundreds); clicks still hit-test per polygon.
-  const map = L.map(container, { attributionControl: false, zoomSnap: 0.25, renderer: L.canvas({ padding: 0.2 }), keyboard: true });
+  const map = L.map(container, { attributionControl: false, zoomControl: false, zoomSnap: 0.25, renderer: L.canvas({ padding: 0.2 }), keyboard: true });
+  // the zoom buttons' titles (and so their accessible names) in the page's language, not Leaflet's English
+  L.control.zoom({ zoomInTitle: t('zoomIn'), zoomOutTitle: t('zoomOut') }).addTo(map);
   const ids = o.stations.map((s) => s.id);
   const colours = colourStations(o.committees.features, ids);
   const no = new Map(o.stations.map((s, i) => [s.id, i + 1]));

@@ -46,7 +46,8 @@ export function allowedActions(plan: Plan, me: Me, history: History): { action: 
   return WORKFLOW_ACTIONS.flatMap((action): { action: WorkflowAction; blocked: string | null }[] => {
     const r = applyAction(wf, { action, version: plan.version, opinion: '—', agree: true }, actor);
     if ('next' in r) return [{ action, blocked: null }];
-    if (r.error.code === 'plan-has-fatal-violations' || r.error.code === 'concurrences-missing') return [{ action, blocked: r.error.message }];
+    if (r.error.code === 'plan-has-fatal-violations') return [{ action, blocked: t('blockedFatal', wf.fatalViolations.length) }];
+    if (r.error.code === 'concurrences-missing') return [{ action, blocked: t('blockedConcurrences', (r.error.details as string[]).join(t('listSep'))) }];
     return [];
   });
 }
@@ -164,6 +165,17 @@ async function act(ctx: Context, plan: Plan, action: WorkflowAction, panel: HTML
   const text = (panel.querySelector('textarea[name=opinion]') as HTMLTextAreaElement | null)?.value.trim() ?? '';
   const agreeInput = panel.querySelector('input[name=agree]:checked') as HTMLInputElement | null;
   const hash = `#/plans/${encodeURIComponent(plan.id)}`;
+  // what the API would refuse with an English 400, said here in the page's language, with the focus on the field
+  if ((action === 'opinion' || action === 'reject') && text === '') {
+    ctx.notify(t('opinionMissing', actionName(action)), 'error');
+    panel.querySelector<HTMLTextAreaElement>('textarea[name=opinion]')?.focus();
+    return;
+  }
+  if (action === 'opinion' && !agreeInput) {
+    ctx.notify(t('agreeMissing'), 'error');
+    panel.querySelector<HTMLInputElement>('input[name=agree]')?.focus();
+    return;
+  }
   button.disabled = true;
   try {
     await api.act(plan.id, {
@@ -183,6 +195,61 @@ async function act(ctx: Context, plan: Plan, action: WorkflowAction, panel: HTML
       ctx.notify(t('error', e instanceof Error ? e.message : String(e)), 'error');
     }
   }
+}
+
+type DocumentKey = 'doc_plan_docx' | 'doc_plan_xlsx' | 'doc_request' | `doc_opinion-${ReviewerRole}` | 'doc_reply' | 'doc_filing' | 'doc_party-filing';
+
+/**
+ * The documents this plan has now, as server/routes/documents.ts makes them from the history
+ * (render/approval-documents.ts): the 请示 after a submission, each reviewer's 意见 of the latest
+ * round with opinions, the 批复 after a decision, the 备案 and the party report after an approval.
+ */
+export function availableDocuments(history: History): { file: string; key: DocumentKey }[] {
+  const docs: { file: string; key: DocumentKey }[] = [{ file: 'plan.docx', key: 'doc_plan_docx' }, { file: 'plan.xlsx', key: 'doc_plan_xlsx' }];
+  const has = (a: string): boolean => history.entries.some((e) => e.action === a);
+  if (has('submit')) docs.push({ file: 'request.docx', key: 'doc_request' });
+  const round = history.opinions.reduce((m, o) => Math.max(m, o.round), 0);
+  for (const role of REVIEWER_ROLES) {
+    if (history.opinions.some((o) => o.round === round && o.role === role)) docs.push({ file: `opinion-${role}.docx`, key: `doc_opinion-${role}` });
+  }
+  const decision = [...history.entries].reverse().find((e) => e.action === 'approve' || e.action === 'reject');
+  if (decision) docs.push({ file: 'reply.docx', key: 'doc_reply' });
+  if (decision?.action === 'approve') docs.push({ file: 'filing.docx', key: 'doc_filing' }, { file: 'party-filing.docx', key: 'doc_party-filing' });
+  return docs;
+}
+
+/** The documents as buttons: the API wants the bearer token, so each is fetched and handed to the browser as a file. */
+function documentsSection(ctx: Context, plan: Plan, history: History): HTMLElement {
+  const item = ({ file, key }: { file: string; key: DocumentKey }): HTMLElement => {
+    const name = t(key);
+    const button = h('button', { type: 'button', class: 'link', 'data-document': file }, name);
+    button.addEventListener('click', () => void (async () => {
+      button.disabled = true;
+      button.setAttribute('aria-busy', 'true');
+      ctx.notify(t('downloading', name), 'info');
+      try {
+        const blob = await api.document(plan.id, file);
+        const url = URL.createObjectURL(blob);
+        const a = h('a', { href: url, download: file, hidden: true });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+        ctx.notify(t('downloaded', name), 'ok');
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'document-not-ready') ctx.notify(t('documentNotReady', name), 'error');
+        else ctx.notify(t('error', e instanceof Error ? e.message : String(e)), 'error');
+      } finally {
+        button.disabled = false;
+        button.removeAttribute('aria-busy');
+      }
+    })());
+    return h('li', {}, button);
+  };
+  return h('section', { class: 'card documents', 'aria-labelledby': 'documents-h', 'data-documents': '' },
+    h('h2', { id: 'documents-h' }, t('documents')),
+    h('p', { class: 'help' }, t('documentsHelp')),
+    h('ul', {}, availableDocuments(history).map(item)));
 }
 
 function textSection(plan: Plan): HTMLElement {
@@ -242,7 +309,7 @@ export async function showPlan(ctx: Context, id: string): Promise<void> {
     h('div', { class: 'plan-grid' },
       h('section', { class: 'card map-card', 'aria-labelledby': 'map-h' },
         h('h2', { id: 'map-h' }, t('map')), h('p', { class: 'help' }, t('mapHelp')), mapEl, legend()),
-      h('div', { class: 'side' }, actionPanel(ctx, plan, history), planChecks(plan))),
+      h('div', { class: 'side' }, actionPanel(ctx, plan, history), planChecks(plan), documentsSection(ctx, plan, history))),
     h('section', { class: 'card' }, stationTable(stations, fatal, findNoDataKinds(plan), (sid) => select(sid, 'table'))),
     compareSlot,
     textSection(plan),

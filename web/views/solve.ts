@@ -16,7 +16,7 @@ export async function showSolve(ctx: Context): Promise<void> {
   document.title = `${t('solveTitle')} · ${t('appTitle')}`;
   fill(ctx.main, h('p', { class: 'loading' }, t('loading')));
   const datasets = await api.datasets();
-  const dsSel = h('select', { id: 's-dataset', name: 'datasetId' }, datasets.map((d) => h('option', { value: d.id }, `${d.name} (${d.committeeCount})`)));
+  const dsSel = h('select', { id: 's-dataset', name: 'datasetId' }, datasets.map((d) => h('option', { value: d.id }, t('datasetOption', d.name, d.committeeCount))));
   const officesBox = h('fieldset', { class: 'offices', 'data-offices': '' });
   const num = (id: string, name: string, value: number, min: number) =>
     h('input', { id, name, type: 'number', value, min, step: 1, required: true, inputmode: 'numeric' });
@@ -52,6 +52,8 @@ export async function showSolve(ctx: Context): Promise<void> {
     const offices = [...officesBox.querySelectorAll<HTMLInputElement>('input[name=streetOffice]:checked')].map((i) => i.value);
     if (offices.length === 0) { ctx.notify(t('chooseOffice'), 'error'); return; }
     submit.disabled = true;
+    // feedback at once: making the scenario is a round trip before the job exists
+    status.textContent = t('jobStarting');
     const started = Date.now();
     try {
       const base = (await api.scenarios(dsSel.value))[0]?.body as Partial<ScenarioRequest> | undefined;
