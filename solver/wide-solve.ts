@@ -405,13 +405,14 @@ function solveFromRelaxation(
         const used = new Set<number>();
         note.countRounds++;
         const dive = diveForPlan(model, engine, {
-          relaxation: relax, support: used, dives: WIDE_COUNT_DIVES, firstDive: first, unitCost: true, deadline: until,
+          relaxation: relax, support: used, dives: WIDE_COUNT_DIVES, firstDive: first, unitCost: true,
+          // the program keeps the rest of the share: stopped dives still leave it their columns
+          deadline: Date.now() + 0.6 * Math.max(0, until - Date.now()),
         });
         if (first === 0) for (const j of used) support.add(j);
         if (dive.lps === 0) break;
         if (dive.plan !== null) offer(improveByRegions(model, dive.plan, deadline));
-        if (Date.now() >= until) break;
-        rmh(used, Date.now() + 0.5 * (until - Date.now()));
+        rmh(used, until);
       }
     } else {
       const dive = diveForPlan(model, engine, {
