@@ -25,12 +25,20 @@ export interface DiveOptions {
   upper?: number;
   /** Dives, at most (the first unperturbed). [6] */
   dives?: number;
+  /** Index of the first dive (its perturbation: dive 0 is the unperturbed one); later rounds of dives start past the earlier ones. [0] */
+  firstDive?: number;
   /** LP value at least this fraction of 1 counts as taken whole. [0.999] */
   wholeAt?: number;
   /** Collects the columns positive in some LP of the dives. [none] */
   support?: Set<number>;
   /** An LP relaxation of the model to dive in (kept open; its covered rows are reset after each dive). [a new one] */
   relaxation?: ComponentRelaxation;
+  /**
+   * Dive in the LP of the least number of columns (every column costing 1), `upper` a number of
+   * columns: where the count is what bounds the plan (the hard objective), plans of fewer stations
+   * are what close the gap. The plan returned is still the cheapest of the dives. [false]
+   */
+  unitCost?: boolean;
 }
 
 export interface DiveAnswer {
@@ -57,9 +65,12 @@ function noise(j: number, dive: number, s: number): number {
 export function diveForPlan(model: Pick<ComponentModel, 'rows' | 'columns'>, engine: PartitionEngine, options: DiveOptions = {}): DiveAnswer {
   const deadline = options.deadline ?? Infinity;
   const wholeAt = options.wholeAt ?? 0.999;
+  const unitCost = options.unitCost === true;
   const { rows, columns } = model;
+  // the bar a dive stops at, in the LP's measure (cost, or number of columns)
   let upper = options.upper ?? Infinity;
   let best: number[] | null = null;
+  let bestCost = Infinity;
   let lps = 0;
   let dives = 0;
   if (engine.relax === undefined) return { plan: null, value: Infinity, dives, lps };
@@ -67,7 +78,8 @@ export function diveForPlan(model: Pick<ComponentModel, 'rows' | 'columns'>, eng
   const relax = options.relaxation ?? makeGeneratedRelaxation(engine, model);
   if (relax.setCovered === undefined) { if (options.relaxation === undefined) relax.dispose(); return { plan: null, value: Infinity, dives, lps }; }
   try {
-    for (let d = 0; d < (options.dives ?? 6) && Date.now() < deadline; d++) {
+    const first = options.firstDive ?? 0;
+    for (let d = first; d < first + (options.dives ?? 6) && Date.now() < deadline; d++) {
       dives++;
       const alive = new Uint8Array(rows).fill(1);
       let left = rows;
@@ -87,10 +99,10 @@ export function diveForPlan(model: Pick<ComponentModel, 'rows' | 'columns'>, eng
           done = rest !== null;
           break;
         }
-        const lp = relax.solve({ timeLimitSec: Math.max(0.01, (deadline - Date.now()) / 1000) });
+        const lp = relax.solve({ timeLimitSec: Math.max(0.01, (deadline - Date.now()) / 1000), ...(unitCost ? { unitCost } : {}) });
         lps++;
         if (lp === null || lp.columnValues === undefined) break;
-        if (fixedCost + lp.value >= upper - FRONTIER_TOL) break;
+        if ((unitCost ? fixed.length : fixedCost) + lp.value >= upper - FRONTIER_TOL) break;
         const x = lp.columnValues;
         if (options.support !== undefined) for (let j = 0; j < x.length; j++) if (x[j]! > 1e-9) options.support.add(j);
         // the columns taken whole, else the one of largest (perturbed) value
@@ -124,10 +136,16 @@ export function diveForPlan(model: Pick<ComponentModel, 'rows' | 'columns'>, eng
       let ok = true;
       for (const j of fixed) for (const r of columns[j]!.rows) { if (hit[r]) ok = false; hit[r] = 1; }
       if (!ok || !hit.every((h) => h === 1)) continue;
-      if (fixedCost < upper - FRONTIER_TOL) { upper = fixedCost; best = fixed.slice().sort((a, b) => a - b); }
+      if (unitCost) {
+        // the fewest columns first, then the cheapest
+        // (a tie with a plan of this call's dives, never with `upper` as given)
+        if (fixed.length < upper - FRONTIER_TOL || (best !== null && fixed.length < upper + FRONTIER_TOL && fixedCost < bestCost - FRONTIER_TOL)) {
+          upper = fixed.length; bestCost = fixedCost; best = fixed.slice().sort((a, b) => a - b);
+        }
+      } else if (fixedCost < upper - FRONTIER_TOL) { upper = fixedCost; bestCost = fixedCost; best = fixed.slice().sort((a, b) => a - b); }
     }
   } finally {
     if (options.relaxation === undefined) relax.dispose();
   }
-  return { plan: best, value: best === null ? Infinity : upper, dives, lps };
+  return { plan: best, value: bestCost, dives, lps };
 }

@@ -9,6 +9,11 @@
  * 3. plans from the prices (greedy by reduced cost, perturbed), improved by regions (a plan of
  *    value UB); where UB − LB > 1% of UB, LP dives (solver/wide-dive.ts) and an integer program
  *    over the columns their LPs used (the restricted master heuristic);
+ *    Where the costs are count-like (the LP's value ≈ its Σ x times the least cost: the hard
+ *    objective), step 3b comes first, and where the count bound k is what binds and the plan has
+ *    more than k columns, the dives are in the cut LP of the least number of columns, in rounds
+ *    of `WIDE_COUNT_DIVES`, each round's columns given to the integer program (tracts-250-hard:
+ *    52 stations, the bound, where the cost dives' program stopped at 53);
  * 3b. where the gap is still over 1%: subset-row cuts over row triples (solver/subset-row.ts)
  *    added to the LP in rounds (its feasible dual a bound), and the count bound: every plan has
  *    at least k = ⌈the least Σ x with the cuts⌉ columns, so costs ≥ k × the least column cost
@@ -48,6 +53,13 @@ export const WIDE_DIVE_GAP = 0.01;
 export const WIDE_DIVE_MIN_MS = 3000;
 export const WIDE_DIVE_MIN_LPS = 2;
 
+/** LP value within this share of its Σ x times the least column cost: costs are count-like (cuts before the dives). */
+export const WIDE_COUNT_LIKE = 0.01;
+
+/** Dives per round where the count bounds the plan, and the share of the time left the rounds may take. */
+export const WIDE_COUNT_DIVES = 3;
+export const WIDE_COUNT_SHARE = 0.7;
+
 /** Share of the time left that the cuts and the count bound may take. */
 export const WIDE_CUT_SHARE = 0.5;
 
@@ -70,6 +82,8 @@ export interface WideAnswer extends ComponentAnswer {
   rootBound: number;
   /** Columns left by reduced-cost fixing (0 when it was not reached). */
   kept: number;
+  /** Rounds of dives in the count LP (0 when the count did not bound the plan). */
+  countRounds: number;
 }
 
 function isPartition(model: Pick<ComponentModel, 'rows' | 'columns'>, plan: readonly number[]): boolean {
@@ -217,18 +231,20 @@ export function solveWideComponent(model: Pick<ComponentModel, 'rows' | 'columns
     const v = value(p);
     if (v < upper - FRONTIER_TOL) { upper = v; plan = p.slice().sort((a, b) => a - b); }
   };
+  const note = { countRounds: 0 };
   const out = (status: ComponentAnswer['status'], bound: number, rootBound: number, kept: number, message?: string): WideAnswer => {
     const best = plan as number[] | null;
-    if (best === null) return { status: status === 'infeasible' ? 'infeasible' : 'error', chosen: [], bound: status === 'infeasible' ? Infinity : bound, rootBound, kept, ...(message ? { message } : {}) };
-    if (status === 'optimal' || bound >= upper - FRONTIER_TOL) return { status: 'optimal', chosen: best, bound: upper, rootBound, kept };
-    return { status: 'time_limit', chosen: best, bound: Math.min(bound, upper), rootBound, kept, ...(message ? { message } : {}) };
+    const { countRounds } = note;
+    if (best === null) return { status: status === 'infeasible' ? 'infeasible' : 'error', chosen: [], bound: status === 'infeasible' ? Infinity : bound, rootBound, kept, countRounds, ...(message ? { message } : {}) };
+    if (status === 'optimal' || bound >= upper - FRONTIER_TOL) return { status: 'optimal', chosen: best, bound: upper, rootBound, kept, countRounds };
+    return { status: 'time_limit', chosen: best, bound: Math.min(bound, upper), rootBound, kept, countRounds, ...(message ? { message } : {}) };
   };
 
   // the first plan improved region by region before anything else: a good plan early
   if (plan !== null) offer(improveByRegions(model, plan, Math.min(deadline, Date.now() + 0.15 * Math.max(0, deadline - Date.now()))));
   const relax = makeGeneratedRelaxation(engine, model);
   try {
-    return solveFromRelaxation(model, engine, relax, deadline, options, offer, out, () => plan, () => upper);
+    return solveFromRelaxation(model, engine, relax, deadline, options, offer, out, () => plan, () => upper, note);
   } finally {
     relax.dispose();
   }
@@ -295,7 +311,7 @@ function solveFromRelaxation(
   model: Pick<ComponentModel, 'rows' | 'columns' | 'start'>, engine: PartitionEngine, relax: ComponentRelaxation, deadline: number, options: WideOptions,
   offer: (p: readonly number[]) => void,
   out: (status: ComponentAnswer['status'], bound: number, rootBound: number, kept: number, message?: string) => WideAnswer,
-  getPlan: () => number[] | null, getUpper: () => number,
+  getPlan: () => number[] | null, getUpper: () => number, note: { countRounds: number },
 ): WideAnswer {
   let y: Float64Array;
   let lower: number;
@@ -333,38 +349,83 @@ function solveFromRelaxation(
   for (let round = 0; round < 4 && Date.now() < deadline; round++) offer(calcPricedGreedyPlan(model, rc, round));
   if (getPlan() !== null) offer(improveByRegions(model, getPlan()!, deadline));
 
-  // LP dives where the gap is wide (the station weight dominating: a plan of 57 stations against an
-  // LP of 50.94 on 250 generated tracts); the columns their LPs use join the restricted programs
-  const support = new Set<number>();
-  const dives = options.dives ?? 8;
-  const timeLeft = deadline - Date.now();
-  if (dives > 0 && getUpper() - lower > WIDE_DIVE_GAP * Math.max(1, Math.abs(getUpper())) && relax.setCovered !== undefined
-    && timeLeft >= Math.max(WIDE_DIVE_MIN_MS, WIDE_DIVE_MIN_LPS * lpMs)) {
-    const dive = diveForPlan(model, engine, {
-      relaxation: relax, support, upper: getUpper(), dives,
-      deadline: Math.min(deadline, Date.now() + 0.4 * Math.max(0, deadline - Date.now())),
-    });
-    if (dive.plan !== null) offer(improveByRegions(model, dive.plan, deadline));
-    // the restricted master heuristic: an integer program over the columns the dive's LPs used
-    // (about 5 × rows of them; on 250 generated tracts 57 → 53 stations where the first N by
-    // reduced cost found nothing better)
-    const cols = [...new Set<number>([...support, ...(getPlan() ?? [])])].sort((a, b) => a - b);
-    const b = solveSubset(model, engine, cols, getPlan(), Math.min(deadline, Date.now() + 0.4 * Math.max(0, deadline - Date.now())), Number.isFinite(getUpper()) ? getUpper() + 1e-7 : undefined);
-    if (b !== null && b.status !== 'infeasible' && b.status !== 'error') offer(b.chosen);
-    if (getPlan() !== null) offer(improveByRegions(model, getPlan()!, deadline));
-  }
-
   // where the gap stays wide, a stronger bound: subset-row cuts and the least number of columns
-  // (solver/subset-row.ts)
-  const cuts = options.cuts ?? true;
-  // a bound with no reduced costs of its own (the count's): ≤ every plan's value
+  // (solver/subset-row.ts); a bound with no reduced costs of its own (the count's): ≤ every plan's value
+  const cuts = (options.cuts ?? true) && relax.addCuts !== undefined;
   let floor = -Infinity;
-  if (cuts && getUpper() - lower > WIDE_DIVE_GAP * Math.max(1, Math.abs(getUpper())) && relax.addCuts !== undefined) {
-    const lifted = liftBound(model, relax, lp0, Math.min(deadline, Date.now() + WIDE_CUT_SHARE * Math.max(0, deadline - Date.now())));
+  let minCount = 0;
+  let lifted = false;
+  const wide = (): boolean => getUpper() - Math.max(lower, floor) > WIDE_DIVE_GAP * Math.max(1, Math.abs(getUpper()));
+  const lift = (): void => {
+    lifted = true;
+    const l = liftBound(model, relax, lp0, Math.min(deadline, Date.now() + WIDE_CUT_SHARE * Math.max(0, deadline - Date.now())));
     // a floor only: the restricted programs keep the root LP's reduced costs, whose ranking of
     // columns found better plans (tracts-250-hard: 59.22–61.22 with them, 61.22 in every run
     // with the cut LP's), and LB + δ cannot beat the count floor on the hard objective anyway
-    if (lifted !== null) floor = Math.max(lifted.bound, lifted.floor);
+    if (l !== null) { floor = Math.max(l.bound, l.floor); minCount = l.floor > l.bound ? l.minCount : 0; }
+  };
+  // count-like costs (the LP's value within 1% of its number of columns times the least cost:
+  // the hard objective): the cuts first, so that the dives below see the count bound
+  let least = Infinity;
+  for (const c of model.columns) least = Math.min(least, c.cost);
+  const countLike = least > 0 && Number.isFinite(least) && lp0.value <= (1 + WIDE_COUNT_LIKE) * least * lp0.columnsUsed;
+  if (cuts && countLike && wide()) {
+    lift();
+    if (Date.now() >= deadline) return out('time_limit', Math.max(lower, floor), Math.max(lower, floor), 0, 'time limit reached after the cuts');
+  }
+
+  // LP dives where the gap is wide (the station weight dominating: a plan of 57 stations against an
+  // LP of 50.94 on 250 generated tracts); the columns their LPs use join the restricted programs.
+  // Where the count bounds the plan (k stations at least, the plan has more), the dives are in the
+  // cut LP of the least number of columns: plans of fewer stations are what close the gap
+  // (tracts-250-hard: the program over 3 such dives' columns found 52 stations, the count bound,
+  // where the cost LP's dives and their program stopped at 53)
+  const support = new Set<number>();
+  const dives = options.dives ?? 8;
+  const timeLeft = deadline - Date.now();
+  const rmh = (cols0: ReadonlySet<number>, until: number): void => {
+    // the restricted master heuristic: an integer program over the columns the dives' LPs used
+    // (about 5 × rows of them; on 250 generated tracts 57 → 53 stations where the first N by
+    // reduced cost found nothing better)
+    const cols = [...new Set<number>([...cols0, ...(getPlan() ?? [])])].sort((a, b) => a - b);
+    const b = solveSubset(model, engine, cols, getPlan(), until, Number.isFinite(getUpper()) ? getUpper() + 1e-7 : undefined);
+    if (b !== null && b.status !== 'infeasible' && b.status !== 'error') offer(b.chosen);
+    if (getPlan() !== null) offer(improveByRegions(model, getPlan()!, deadline));
+  };
+  if (dives > 0 && wide() && relax.setCovered !== undefined
+    && timeLeft >= Math.max(WIDE_DIVE_MIN_MS, WIDE_DIVE_MIN_LPS * lpMs)) {
+    if (minCount > 0 && getPlan() !== null && getPlan()!.length > minCount) {
+      // rounds of dives in the count LP (run to the end: their LPs' columns are what the program
+      // needs), each followed by the program over the columns that round's dives used (and the
+      // plan), until the plan has the count bound's number of columns or the share of time is
+      // spent. A round's columns held a plan of the bound's count in 1 of 6 rounds on
+      // tracts-250-hard; the union of rounds grew too large for the program in time
+      const until = Math.min(deadline, Date.now() + WIDE_COUNT_SHARE * Math.max(0, deadline - Date.now()));
+      for (let first = 0; Date.now() < until && getPlan()!.length > minCount; first += WIDE_COUNT_DIVES) {
+        const used = new Set<number>();
+        note.countRounds++;
+        const dive = diveForPlan(model, engine, {
+          relaxation: relax, support: used, dives: WIDE_COUNT_DIVES, firstDive: first, unitCost: true,
+          // the program keeps the rest of the share: stopped dives still leave it their columns
+          deadline: Date.now() + 0.6 * Math.max(0, until - Date.now()),
+        });
+        if (first === 0) for (const j of used) support.add(j);
+        if (dive.lps === 0) break;
+        if (dive.plan !== null) offer(improveByRegions(model, dive.plan, deadline));
+        rmh(used, until);
+      }
+    } else {
+      const dive = diveForPlan(model, engine, {
+        relaxation: relax, support, upper: getUpper(), dives,
+        deadline: Math.min(deadline, Date.now() + 0.4 * Math.max(0, deadline - Date.now())),
+      });
+      if (dive.plan !== null) offer(improveByRegions(model, dive.plan, deadline));
+      rmh(support, Math.min(deadline, Date.now() + 0.4 * Math.max(0, deadline - Date.now())));
+    }
+  }
+
+  if (cuts && !lifted && wide()) {
+    lift();
     if (Date.now() >= deadline) return out('time_limit', Math.max(lower, floor), Math.max(lower, floor), 0, 'time limit reached after the cuts');
   }
   const byRc = model.columns.map((_, j) => j).sort((a, b) => rc[a]! - rc[b]! || a - b);

@@ -106,6 +106,28 @@ describe('plans by LP diving', () => {
   }, 120_000);
 });
 
+describe('dives in the LP of the least number of columns (unitCost)', () => {
+  it('partitions of no fewer columns than the least plan (subset DP on 16 rows, HiGHS on 25 and 36), value their cost, each first dive its own order', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const side = 4 + (seed % 3);
+      const m = makeGridModel(700 + seed, side, side * side * 4);
+      const unit = { rows: m.rows, columns: m.columns.map((c) => ({ rows: c.rows, cost: 1 })) };
+      const fewest = m.rows <= 20 ? solveSmallComponent(unit)!.length : engines.highs.solve({ ...unit, timeLimitSec: 60 }).chosen.length;
+      for (const firstDive of [0, 3]) {
+        const support = new Set<number>();
+        const a = diveForPlan(m, engines.highs, { dives: 3, firstDive, unitCost: true, support });
+        expect(a.plan).not.toBeNull();
+        expect(isPartition(m, a.plan!)).toBe(true);
+        expect(a.plan!.length).toBeGreaterThanOrEqual(fewest);
+        expect(a.value).toBeCloseTo(value(m, a.plan!), 9);
+        if (m.rows > 16) expect(support.size).toBeGreaterThan(0);
+      }
+      // asked for fewer columns than the least plan has: there is none
+      expect(diveForPlan(m, engines.highs, { dives: 3, unitCost: true, upper: fewest }).plan).toBeNull();
+    }
+  }, 120_000);
+});
+
 describe('plans improved region by region', () => {
   it('never worse, always a partition, and optimal when one region holds every row', () => {
     for (let seed = 1; seed <= 40; seed++) {
