@@ -368,6 +368,8 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     for (const k of ['office', 'service', 'plaza'] as const) expect(plan.summary.checks.facilityTargets[k].noData, k).toBe(true);
 
     await page.goto(`${desk.url}/`);
+    // the page shows the sign-in form or, still signed in from the test before, the sign-out button
+    await page.locator('form[data-login], [data-logout]').first().waitFor();
     if (await page.locator('[data-logout]').count()) await signOut(page);
     await signIn(page, desk.tokens.planner);
     await page.goto(`${desk.url}/#/plans/${encodeURIComponent(bristol)}`);
@@ -399,6 +401,8 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     expect(plan.status).toBe(201);
     const id = ((await plan.json()) as { id: string }).id;
     await page.goto(`${desk.url}/`);
+    // the page shows the sign-in form or, still signed in from the test before, the sign-out button
+    await page.locator('form[data-login], [data-logout]').first().waitFor();
     if (await page.locator('[data-logout]').count()) await signOut(page);
     await signIn(page, desk.tokens.planner);
     await page.goto(`${desk.url}/#/plans/${encodeURIComponent(id)}`);
