@@ -4,7 +4,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type {
-  CompareSchema, DatasetSchema, HistorySchema, JobSchema, PlanCreatedSchema, PlanSchema, ScenarioSchema, JobAcceptedSchema,
+  CompareSchema, DatasetCreatedSchema, DatasetSchema, ProblemSchema, HistorySchema, JobSchema, PlanCreatedSchema, PlanSchema, ScenarioSchema, JobAcceptedSchema,
   ActionBody, ScenarioBody,
 } from '../server/schemas.js';
 import type { MeSchema } from '../server/routes/me.js';
@@ -16,6 +16,8 @@ export type Plan = Omit<Static<typeof PlanSchema>, 'summary'> & { summary: PlanS
 export type History = Static<typeof HistorySchema>;
 export type Compare = Static<typeof CompareSchema>;
 export type Dataset = Static<typeof DatasetSchema>;
+export type DatasetCreated = Static<typeof DatasetCreatedSchema>;
+export type Problem = Static<typeof ProblemSchema>;
 export type Scenario = Static<typeof ScenarioSchema>;
 export type Job = Static<typeof JobSchema>;
 export type Me = Static<typeof MeSchema>;
@@ -64,6 +66,42 @@ async function getBlob(path: string): Promise<Blob> {
     throw new ApiError(res.status, e.code ?? 'http-error', e.message ?? `HTTP ${res.status}`, e.details);
   }
   return res.blob();
+}
+
+/** The content type that tells POST /api/datasets the file's format (server/routes/datasets.ts); the server also reads by content. */
+export function uploadType(fileName: string): string {
+  const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
+  if (ext === 'geojson' || ext === 'json') return 'application/geo+json';
+  if (ext === 'zip') return 'application/zip';
+  if (ext === 'gpkg') return 'application/geopackage+sqlite3';
+  if (ext === 'fgb') return 'application/flatgeobuf';
+  return 'application/octet-stream';
+}
+
+/**
+ * Uploads a file's bytes to POST /api/datasets. XMLHttpRequest, not fetch: only it reports upload
+ * progress (`onProgress(fraction)`); resolves once the bytes are sent and the server has checked them.
+ */
+function uploadDataset(file: File, query: Record<string, string>, onProgress: (sent: number) => void): Promise<DatasetCreated> {
+  const token = getToken();
+  if (!token) return Promise.reject(new ApiError(401, 'signed-out', 'signed out'));
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/datasets?${new URLSearchParams(query).toString()}`);
+    xhr.setRequestHeader('authorization', `Bearer ${token}`);
+    xhr.setRequestHeader('content-type', uploadType(file.name));
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.upload.onload = () => onProgress(1);
+    xhr.onerror = () => reject(new ApiError(0, 'network-error', 'network error'));
+    xhr.onload = () => {
+      let data: unknown = null;
+      try { data = JSON.parse(xhr.responseText); } catch { /* not JSON: the status says what happened */ }
+      if (xhr.status === 201) { resolve(data as DatasetCreated); return; }
+      const e = (typeof data === 'object' && data !== null ? data : {}) as { code?: string; message?: string; details?: unknown };
+      reject(new ApiError(xhr.status, e.code ?? 'http-error', e.message ?? `HTTP ${xhr.status}`, e.details));
+    };
+    xhr.send(file);
+  });
 }
 
 /** GETs started before they are asked for (the plan page's data while the token is checked); each is used once. */
@@ -134,6 +172,7 @@ export const api = {
   compare: (a: string, b: string) => get<Compare>(`/plans/${enc(a)}/compare/${enc(b)}`),
   act: (id: string, body: ActionRequest) => call<{ plan: Plan }>('POST', `/plans/${enc(id)}/actions`, body).then((r) => r.data.plan),
   datasets: () => getAll<Dataset>('/datasets', 'datasets'),
+  uploadDataset,
   scenarios: (datasetId: string) => getAll<Scenario>(`/scenarios?datasetId=${enc(datasetId)}`, 'scenarios'),
   createScenario: (body: ScenarioRequest) => call<Scenario>('POST', '/scenarios', body).then((r) => r.data),
   solve: (scenarioId: string) => call<PlanCreated | JobAccepted>('POST', `/scenarios/${enc(scenarioId)}/plans`),

@@ -4,6 +4,7 @@
  */
 import type { PartyOrganisation, HouseholdCheck } from '../solver/types.js';
 import type { PlanState, Role, WorkflowAction } from '../server/store/types.js';
+import type { CanonicalField } from '../geo/types.js';
 
 const zh = {
   appTitle: '一站 · 方案审核台',
@@ -168,6 +169,32 @@ const zh = {
   documentNotReady: '暂无{0}：审批还没办到这一步，或本方案不涉及。',
   datasetOption: '{0}（{1} 个社区）',
   jobStarting: '正在提交求解任务…',
+  navUpload: '上传数据',
+  uploadTitle: '上传社区数据',
+  uploadHelp: '支持 GeoJSON、Shapefile（.zip 压缩包）、GeoPackage（.gpkg）、FlatGeobuf（.fgb），按文件内容识别。有任何硬性问题时不保存，并逐条列出。',
+  uploadFile: '数据文件',
+  uploadName: '数据集名称',
+  uploadMapping: '字段对应（可选）',
+  uploadMappingHelp: '数据中的字段名与本系统字段名不同时，填写数据中的字段名；留空即按本系统字段名读取。',
+  uploadMoreFields: '更多字段',
+  uploadCrs: '坐标系（可选）',
+  uploadEncoding: 'DBF 文字编码（可选）',
+  uploadLayer: '图层（可选）',
+  upload: '上传',
+  uploadSending: '正在上传… {0}%',
+  uploadChecking: '已上传，正在检查数据…',
+  uploadChooseFile: '请先选择数据文件。',
+  uploadDone: '已上传数据集“{0}”：{1} 个社区，{2} 条提示。',
+  uploadInvalid: '数据有 {0} 个硬性问题、{1} 条提示，未保存。问题如下：',
+  uploadFailed: '上传失败：{0}',
+  problems: '数据问题',
+  colSeverity: '级别',
+  colCode: '代码',
+  colFeature: '要素',
+  colField: '字段',
+  colMessage: '说明',
+  severity_fatal: '硬性',
+  severity_warning: '提示',
 };
 
 export type Key = keyof typeof zh;
@@ -335,6 +362,32 @@ const en: Record<Key, string> = {
   documentNotReady: 'No {0} yet: the procedure has not reached its step, or the plan does not need it.',
   datasetOption: '{0} ({1} committees)',
   jobStarting: 'Sending the solve…',
+  navUpload: 'Upload data',
+  uploadTitle: 'Upload committees',
+  uploadHelp: 'GeoJSON, a zipped Shapefile (.zip), GeoPackage (.gpkg) or FlatGeobuf (.fgb), recognised by content. Nothing is stored when a problem is fatal; every problem is listed.',
+  uploadFile: 'Data file',
+  uploadName: 'Dataset name',
+  uploadMapping: 'Field mapping (optional)',
+  uploadMappingHelp: 'Where your data names a field differently, type its name there; an empty box reads the field under our name.',
+  uploadMoreFields: 'More fields',
+  uploadCrs: 'Coordinate system (optional)',
+  uploadEncoding: 'DBF text encoding (optional)',
+  uploadLayer: 'Layer (optional)',
+  upload: 'Upload',
+  uploadSending: 'Uploading… {0}%',
+  uploadChecking: 'Uploaded; checking the data…',
+  uploadChooseFile: 'Choose a data file first.',
+  uploadDone: 'Uploaded the dataset "{0}": {1} committees, {2} warning(s).',
+  uploadInvalid: 'The data has {0} fatal problem(s) and {1} warning(s); nothing was stored. The problems:',
+  uploadFailed: 'The upload failed: {0}',
+  problems: 'Problems in the data',
+  colSeverity: 'Severity',
+  colCode: 'Code',
+  colFeature: 'Feature',
+  colField: 'Field',
+  colMessage: 'Message',
+  severity_fatal: 'fatal',
+  severity_warning: 'warning',
 };
 
 export type Lang = 'zh' | 'en';
@@ -369,6 +422,22 @@ const HOUSEHOLD_CHECK: Record<Lang, Record<HouseholdCheck, string>> = {
 const PARTY: Record<Lang, Record<PartyOrganisation, string>> = {
   zh: { none: '无', branch: '党支部', 'general-branch': '党总支', committee: '党委' },
   en: { none: 'none', branch: 'branch', 'general-branch': 'general branch', committee: 'committee' },
+};
+
+/** The committee fields (geo/validate-properties.ts CANONICAL_FIELDS), named for the upload's mapping. */
+const FIELDS: Record<Lang, Record<CanonicalField, string>> = {
+  zh: {
+    id: '社区编号', name: '社区名称', streetOffice: '所属街道', households: '户数', population: '人口', type: '社区类型',
+    office: '办公用房面积', service: '服务用房面积', plaza: '广场面积', officePlanned: '规划办公用房面积',
+    servicePlanned: '规划服务用房面积', plazaPlanned: '规划广场面积', staff: '工作人员数', partyMembers: '党员数',
+    station: '现属工作站', selfContained: '独立设站',
+  },
+  en: {
+    id: 'committee id', name: 'name', streetOffice: 'street office', households: 'households', population: 'population', type: 'committee type',
+    office: 'office area', service: 'service area', plaza: 'plaza area', officePlanned: 'planned office area',
+    servicePlanned: 'planned service area', plazaPlanned: 'planned plaza area', staff: 'staff', partyMembers: 'party members',
+    station: 'current station', selfContained: 'self-contained',
+  },
 };
 
 const RULES: Record<Lang, Record<string, string>> = {
@@ -409,6 +478,7 @@ export const stateName = (s: PlanState): string => STATE_NAMES[lang][s] ?? s;
 export const actionName = (a: string): string => (ACTION_NAMES[lang] as Record<string, string>)[a] ?? a;
 export const householdCheckName = (c: HouseholdCheck): string => HOUSEHOLD_CHECK[lang][c] ?? c;
 export const partyName = (p: PartyOrganisation): string => PARTY[lang][p] ?? p;
+export const fieldName = (f: CanonicalField): string => FIELDS[lang][f];
 export const ruleName = (r: string): string => RULES[lang][r] ?? r;
 
 export function formatTime(iso: string): string {

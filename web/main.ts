@@ -1,6 +1,7 @@
 /**
  * The review desk: sign in with a bearer token (kept in sessionStorage), then a hash router over
- * the inbox (#/), a plan (#/plans/ID), a comparison (#/compare/A/B) and the solve form (#/solve).
+ * the inbox (#/), a plan (#/plans/ID), a comparison (#/compare/A/B), the solve form (#/solve, or
+ * #/solve/DATASET) and the upload form (#/upload).
  */
 import 'leaflet/dist/leaflet.css';
 import './style.css';
@@ -13,6 +14,7 @@ import { showPlan } from './views/plan.js';
 import { showEdit } from './views/edit.js';
 import { showCompare } from './views/compare.js';
 import { showSolve, mayPlan } from './views/solve.js';
+import { showUpload, mayUpload } from './views/upload.js';
 
 
 const root = document.getElementById('app')!;
@@ -56,7 +58,8 @@ function shell(who: Me): { main: HTMLElement; notice: HTMLElement } {
       h('a', { class: 'brand', href: '#/' }, t('appTitle')),
       h('nav', { 'aria-label': 'main' },
         h('a', { href: '#/' }, t('navInbox')),
-        mayPlan(who) ? h('a', { href: '#/solve', 'data-nav-solve': '' }, t('navSolve')) : null),
+        mayPlan(who) ? h('a', { href: '#/solve', 'data-nav-solve': '' }, t('navSolve')) : null,
+        mayUpload(who) ? h('a', { href: '#/upload', 'data-nav-upload': '' }, t('navUpload')) : null),
       h('div', { class: 'who', 'data-who': '' },
         h('span', { class: 'muted' }, `${t('signedInAs')}: `),
         h('strong', { 'data-role': who.role }, roleName(who.role, who.streetOffice)),
@@ -86,7 +89,8 @@ async function render(): Promise<void> {
     else if (parts[0] === 'plans' && parts[1] && parts[2] === 'edit') await showEdit(ctx, parts[1]);
     else if (parts[0] === 'plans' && parts[1]) await showPlan(ctx, parts[1]);
     else if (parts[0] === 'compare' && parts[1] && parts[2]) await showCompare(ctx, parts[1], parts[2]);
-    else if (parts[0] === 'solve') await showSolve(ctx);
+    else if (parts[0] === 'solve') await showSolve(ctx, parts[1]);
+    else if (parts[0] === 'upload' && mayUpload(me!)) showUpload(ctx);
     else fill(main, h('p', {}, t('notFound')));
   } catch (e) {
     if (e instanceof ApiError && e.code === 'signed-out') return; // signed out while this view loaded: the form is shown

@@ -1,7 +1,8 @@
 /**
  * Solve a new plan: a dataset, its street offices (a street office: only its own), the household
  * band and the cap. Makes a scenario (the dataset's first scenario as the base, so its weights and
- * locks carry over), solves it, and polls the job until the plan opens.
+ * locks carry over), solves it, and polls the job until the plan opens. `#/solve/ID` preselects a
+ * dataset (the upload view opens its new dataset there).
  */
 import { api, ApiError, type Dataset, type Me, type ScenarioRequest } from '../api.js';
 import { fill, h } from '../dom.js';
@@ -12,11 +13,11 @@ export const mayPlan = (me: Me): boolean => me.role === 'street-office' || me.ro
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function showSolve(ctx: Context): Promise<void> {
+export async function showSolve(ctx: Context, datasetId?: string): Promise<void> {
   document.title = `${t('solveTitle')} · ${t('appTitle')}`;
   fill(ctx.main, h('p', { class: 'loading' }, t('loading')));
   const datasets = await api.datasets();
-  const dsSel = h('select', { id: 's-dataset', name: 'datasetId' }, datasets.map((d) => h('option', { value: d.id }, t('datasetOption', d.name, d.committeeCount))));
+  const dsSel = h('select', { id: 's-dataset', name: 'datasetId' }, datasets.map((d) => h('option', { value: d.id, selected: d.id === datasetId }, t('datasetOption', d.name, d.committeeCount))));
   const officesBox = h('fieldset', { class: 'offices', 'data-offices': '' });
   const num = (id: string, name: string, value: number, min: number) =>
     h('input', { id, name, type: 'number', value, min, step: 1, required: true, inputmode: 'numeric' });
@@ -34,7 +35,7 @@ export async function showSolve(ctx: Context): Promise<void> {
     name.value = `${d?.name ?? ''}${own ? ` ${own}` : ''}`;
   };
   dsSel.addEventListener('change', () => drawOffices(datasets.find((d) => d.id === dsSel.value)));
-  drawOffices(datasets[0]);
+  drawOffices(datasets.find((d) => d.id === dsSel.value));
 
   const form = h('form', { class: 'card solve', 'data-solve-form': '', onsubmit: (e) => { e.preventDefault(); void run(); } },
     h('h1', {}, t('solveTitle')),
