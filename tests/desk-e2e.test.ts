@@ -48,6 +48,14 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     await p.locator('form[data-login]').waitFor();
     expect(await p.evaluate(() => sessionStorage.length)).toBe(0);
   }
+  /** From the front page, whoever is signed in from the test before: signs out if needed, then in with `token`. */
+  async function signInAfresh(token: string): Promise<void> {
+    await page.goto(`${desk.url}/`);
+    // the page shows the sign-in form or, still signed in from the test before, the sign-out button
+    await page.locator('form[data-login], [data-logout]').first().waitFor();
+    if (await page.locator('[data-logout]').count()) await signOut(page);
+    await signIn(page, token);
+  }
   async function openPlan(p: Page, id: string): Promise<void> {
     await p.locator(`[data-plan-id="${id}"]`).click();
     await p.locator('[data-map][data-stations-drawn]').waitFor();
@@ -367,11 +375,7 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     const plan = await api<PlanRecordView>(`/plans/${bristol}`, desk.tokens.planner);
     for (const k of ['office', 'service', 'plaza'] as const) expect(plan.summary.checks.facilityTargets[k].noData, k).toBe(true);
 
-    await page.goto(`${desk.url}/`);
-    // the page shows the sign-in form or, still signed in from the test before, the sign-out button
-    await page.locator('form[data-login], [data-logout]').first().waitFor();
-    if (await page.locator('[data-logout]').count()) await signOut(page);
-    await signIn(page, desk.tokens.planner);
+    await signInAfresh(desk.tokens.planner);
     await page.goto(`${desk.url}/#/plans/${encodeURIComponent(bristol)}`);
     await page.locator('[data-map][data-stations-drawn]').waitFor();
     await expect(page.locator('[data-checks] [data-no-data]').count()).resolves.toBe(3);
@@ -400,11 +404,7 @@ describe.skipIf(!hasChromium)('review desk in headless Chromium (needs Debian ch
     const plan = await post(`/datasets/${((await up.json()) as { id: string }).id}/plans`, { name: 'markup', streetOffices: ['黄贝'], stations: [['m1']] });
     expect(plan.status).toBe(201);
     const id = ((await plan.json()) as { id: string }).id;
-    await page.goto(`${desk.url}/`);
-    // the page shows the sign-in form or, still signed in from the test before, the sign-out button
-    await page.locator('form[data-login], [data-logout]').first().waitFor();
-    if (await page.locator('[data-logout]').count()) await signOut(page);
-    await signIn(page, desk.tokens.planner);
+    await signInAfresh(desk.tokens.planner);
     await page.goto(`${desk.url}/#/plans/${encodeURIComponent(id)}`);
     await page.locator('[data-map][data-stations-drawn]').waitFor();
     const box = (await page.locator('[data-map]').boundingBox())!;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, startDesk, type Desk } from './helpers/desk.js';
+import { hasChromium, signInFresh, startDesk, type Desk } from './helpers/desk.js';
 
 const OUT = fileURLToPath(new URL('../out/desk-phone/', import.meta.url));
 
@@ -34,14 +34,7 @@ describe.skipIf(!hasChromium)('review desk on a phone, 390×844 (needs Debian ch
 
   afterAll(async () => { await desk?.close(); });
 
-  async function signIn(token: string): Promise<void> {
-    await page.goto(`${desk.url}/`);
-    await page.evaluate(() => sessionStorage.clear());
-    await page.reload();
-    await page.locator('form[data-login] input[name=token]').fill(token);
-    await page.locator('form[data-login] input[name=token]').press('Enter');
-    await page.locator('[data-logout]').waitFor();
-  }
+  const signIn = (token: string): Promise<void> => signInFresh(page, desk, token);
   /** The page is no wider than the phone: nothing makes the whole page scroll sideways. */
   const pageWidth = async (): Promise<number> => (await page.evaluate('document.documentElement.scrollWidth')) as number;
   const documents = () => page.locator('[data-document]').evaluateAll((els) => els.map((e) => e.getAttribute('data-document')));

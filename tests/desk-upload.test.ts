@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli.js';
-import { hasChromium, startDesk, type Desk } from './helpers/desk.js';
+import { hasChromium, signInFresh, startDesk, type Desk } from './helpers/desk.js';
 import { RI_MAPPING } from './helpers/ri.js';
 
 const OUT = process.env.DESK_UPLOAD_SHOTS ?? fileURLToPath(new URL('../out/desk-upload/', import.meta.url));
@@ -34,14 +34,7 @@ describe.skipIf(!hasChromium)('review desk: uploading a dataset (needs Debian ch
 
   afterAll(async () => { await desk?.close(); });
 
-  async function signIn(token: string): Promise<void> {
-    await page.goto(`${desk.url}/`);
-    await page.evaluate(() => sessionStorage.clear());
-    await page.reload();
-    await page.locator('form[data-login] input[name=token]').fill(token);
-    await page.locator('form[data-login] input[name=token]').press('Enter');
-    await page.locator('[data-logout]').waitFor();
-  }
+  const signIn = (token: string): Promise<void> => signInFresh(page, desk, token);
   const datasetNames = async (): Promise<string[]> => {
     const res = await fetch(`${desk.url}/api/datasets`, { headers: { authorization: `Bearer ${desk.tokens.planner}` } });
     return ((await res.json()) as { datasets: { name: string }[] }).datasets.map((d) => d.name);

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Basemap } from '../../server/routes/settings.js';
 import type { Role } from '../../server/store/types.js';
 import { startServer, type RunningServer } from '../../server/main.js';
@@ -80,4 +80,14 @@ export async function startDesk(options: { solveWorkers?: number; basemap?: Base
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs `page` in with `token` from a clean tab: the desk's front page, sessionStorage cleared, the token entered. */
+export async function signInFresh(page: Page, desk: Desk, token: string): Promise<void> {
+  await page.goto(`${desk.url}/`);
+  await page.evaluate(() => sessionStorage.clear());
+  await page.reload();
+  await page.locator('form[data-login] input[name=token]').fill(token);
+  await page.locator('form[data-login] input[name=token]').press('Enter');
+  await page.locator('[data-logout]').waitFor();
 }
